@@ -1,0 +1,190 @@
+// Command ingest runs pipelines: it fetches each dataset's source, validates
+// every record against the dataset's JSON Schema and commits a new version
+// of Parquet files to the store.
+//
+//	ingest run   [-pipelines DIR] [-store URL] [ID ...]
+//	ingest check [-pipelines DIR]
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"govlake/internal/csv"
+	"govlake/internal/file"
+	"govlake/internal/govlake"
+	"govlake/internal/ingest"
+	"govlake/internal/jsonschema"
+	"govlake/internal/parquet"
+	"govlake/internal/yaml"
+)
+
+const usage = `usage:
+  ingest run   [-pipelines DIR] [-store URL] [ID ...]   run now (all, or the named ones); exit 1 if any failed
+  ingest check [-pipelines DIR]                         check pipeline files and schemas, run nothing
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	os.Exit(Main(ctx, os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// Main runs the command and returns its exit code.
+func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	fs := flag.NewFlagSet("ingest "+args[0], flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	pipelines := fs.String("pipelines", "./pipelines", "folder of pipeline files")
+	storeURL := fs.String("store", "./data", "store: a folder path or file:///path")
+	verbose := fs.Bool("v", false, "log each step")
+	if err := fs.Parse(args[1:]); err != nil {
+		return 2
+	}
+	level := slog.LevelWarn
+	if *verbose {
+		level = slog.LevelInfo
+	}
+	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+
+	switch args[0] {
+	case "check":
+		return check(*pipelines, stdout, stderr)
+	case "run":
+		store, err := openStore(*storeURL)
+		if err != nil {
+			fmt.Fprintln(stderr, "ingest:", govlake.ErrorMessage(err))
+			return 1
+		}
+		return run(ctx, *pipelines, store, fs.Args(), logger, stdout, stderr)
+	}
+	fmt.Fprintf(stderr, "ingest: unknown command %q\n%s", args[0], usage)
+	return 2
+}
+
+func openStore(url string) (*file.Store, error) {
+	path := url
+	if rest, ok := strings.CutPrefix(url, "file://"); ok {
+		path = rest
+	} else if i := strings.Index(url, "://"); i > 0 {
+		return nil, govlake.Errorf(govlake.EINVALID, "store %s: the %s:// scheme is not supported by this build", url, url[:i])
+	}
+	return file.NewStore(path)
+}
+
+// newRunner wires the adapters into a pipeline runner.
+func newRunner(store govlake.Store, logger *slog.Logger) *ingest.Runner {
+	r := ingest.NewRunner(store, logger, time.Now)
+	r.Fetch = file.Open
+	r.LoadSchema = func(path string) (ingest.Schema, error) { return jsonschema.Load(path) }
+	r.Decode = func(rd io.Reader, name string, src govlake.Source) (govlake.RecordReader, error) {
+		return csv.NewReader(rd, name, csv.OptionsFrom(src))
+	}
+	r.NewWriter = func(w io.Writer, cols []govlake.Column) (ingest.RowWriter, error) {
+		return parquet.NewWriter(w, cols)
+	}
+	return r
+}
+
+func run(ctx context.Context, dir string, store govlake.Store, ids []string, logger *slog.Logger, stdout, stderr io.Writer) int {
+	all, err := yaml.LoadDir(dir)
+	code := 0
+	if err != nil {
+		printProblems(stderr, err)
+		code = 1
+	}
+	selected := all
+	if len(ids) > 0 {
+		byID := map[string]*govlake.Pipeline{}
+		for _, p := range all {
+			byID[p.Dataset] = p
+		}
+		selected = nil
+		for _, id := range ids {
+			p, ok := byID[id]
+			if !ok {
+				fmt.Fprintf(stderr, "ingest: no pipeline defines dataset %q in %s\n", id, dir)
+				code = 1
+				continue
+			}
+			selected = append(selected, p)
+		}
+	}
+	runner := newRunner(store, logger)
+	for _, p := range selected {
+		if ctx.Err() != nil {
+			break
+		}
+		r := runner.Run(ctx, p)
+		fmt.Fprintln(stdout, summary(r))
+		if r.Failed() {
+			code = 1
+		}
+	}
+	return code
+}
+
+// summary is the one line printed per pipeline.
+func summary(r *govlake.Run) string {
+	version := "-"
+	if r.Version > 0 {
+		version = fmt.Sprintf("v%d", r.Version)
+	}
+	line := fmt.Sprintf("%-24s %-10s %-6s valid=%d rejected=%d %s", r.Dataset, r.Status, version,
+		r.Rows.Valid, r.Rows.Rejected, r.Duration().Round(time.Millisecond))
+	if r.Error != "" {
+		line += "\n    " + r.Error
+	}
+	for i, rj := range r.Rejections {
+		if i == 5 {
+			line += fmt.Sprintf("\n    ... %d more in the run record", r.Validation.Errors-5)
+			break
+		}
+		if r.Status == govlake.RunRejected {
+			line += fmt.Sprintf("\n    row %d, column %q, %s: %s", rj.Row, rj.Column, rj.Keyword, rj.Message)
+		}
+	}
+	return line
+}
+
+func check(dir string, stdout, stderr io.Writer) int {
+	pipelines, err := yaml.LoadDir(dir)
+	problems := 0
+	if err != nil {
+		problems += printProblems(stderr, err)
+	}
+	for _, p := range pipelines {
+		if _, err := jsonschema.Load(p.Schema); err != nil {
+			problems += printProblems(stderr, fmt.Errorf("%s: %w", p.File, err))
+		}
+	}
+	if problems > 0 {
+		fmt.Fprintf(stderr, "%d problem(s) found\n", problems)
+		return 1
+	}
+	fmt.Fprintf(stdout, "%d pipeline(s) OK\n", len(pipelines))
+	return 0
+}
+
+func printProblems(w io.Writer, err error) int {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		n := 0
+		for _, e := range j.Unwrap() {
+			n += printProblems(w, e)
+		}
+		return n
+	}
+	fmt.Fprintln(w, err)
+	return 1
+}

@@ -1,0 +1,322 @@
+// Package csv decodes delimited text into records. It is its own parser
+// rather than encoding/csv because govlake must count rows as a spreadsheet
+// does (blank lines and multi-line cells included), detect the delimiter,
+// skip metadata lines and footers, and keep going on the quirks of real
+// government files. Character sets other than UTF-8 are converted with
+// golang.org/x/text.
+package csv
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/htmlindex"
+	"golang.org/x/text/encoding/unicode"
+	"golang.org/x/text/transform"
+
+	"govlake/internal/govlake"
+)
+
+// Options are the csv format options of a pipeline's source.
+type Options struct {
+	Delimiter  string   // one character; empty means detect from the header line
+	Encoding   string   // a WHATWG label; empty means UTF-8 (a BOM is honoured)
+	SkipRows   int      // lines before the header
+	FooterRows int      // records after the data to drop
+	NAValues   []string // cells read as empty (null)
+}
+
+// OptionsFrom takes the csv options of a pipeline source.
+func OptionsFrom(s govlake.Source) Options {
+	return Options{Delimiter: s.Delimiter, Encoding: s.Encoding, SkipRows: s.SkipRows, FooterRows: s.FooterRows, NAValues: s.NAValues}
+}
+
+// Reader reads records from delimited text. It implements govlake.RecordReader.
+type Reader struct {
+	name      string // for messages: the source's name
+	br        *bufio.Reader
+	delim     byte
+	header    []string
+	headerRow int64
+	row       int64 // rows read so far, header and skipped lines included
+	line      int64 // physical lines read so far
+	na        map[string]bool
+	footer    int
+	pending   []govlake.Record // held back: blank rows (until data follows) and the footer window
+	blank     []int64          // blank rows not yet known to be followed by data
+	eof       bool
+	field     []byte
+	ends      []int
+}
+
+// NewReader reads the header (after SkipRows lines) and returns a reader
+// positioned at the first data record. name appears in error messages.
+func NewReader(r io.Reader, name string, o Options) (*Reader, error) {
+	r, err := decoder(r, o.Encoding)
+	if err != nil {
+		return nil, err
+	}
+	cr := &Reader{name: name, br: bufio.NewReaderSize(r, 1<<20), footer: o.FooterRows}
+	if len(o.NAValues) > 0 {
+		cr.na = make(map[string]bool, len(o.NAValues))
+		for _, v := range o.NAValues {
+			cr.na[v] = true
+		}
+	}
+	// A UTF-8 BOM is not part of the first label.
+	if b, err := cr.br.Peek(3); err == nil && bytes.Equal(b, []byte{0xEF, 0xBB, 0xBF}) {
+		cr.br.Discard(3)
+	}
+	for i := 0; i < o.SkipRows; i++ {
+		if _, err := cr.br.ReadSlice('\n'); err != nil && !errors.Is(err, bufio.ErrBufferFull) {
+			if err == io.EOF {
+				return nil, govlake.Errorf(govlake.EINVALID, "%s: the file has only %d lines, fewer than skip_rows (%d) plus a header", name, cr.line, o.SkipRows)
+			}
+			return nil, fmt.Errorf("read %s: %w", name, err)
+		}
+		cr.line++
+		cr.row++
+	}
+	switch {
+	case o.Delimiter != "":
+		cr.delim = o.Delimiter[0]
+		if len(o.Delimiter) != 1 {
+			return nil, govlake.Errorf(govlake.EINVALID, "%s: delimiter %q must be a single-byte character", name, o.Delimiter)
+		}
+	default:
+		cr.delim = cr.detect()
+	}
+	cells, err := cr.next()
+	if err == io.EOF {
+		return nil, govlake.Errorf(govlake.EINVALID, "%s: the file is empty: expected a header row at row %d", name, cr.row+1)
+	}
+	if err != nil {
+		return nil, err
+	}
+	cr.header = append([]string(nil), cells...)
+	cr.headerRow = cr.row
+	if len(cr.header) == 1 && cr.header[0] == "" {
+		return nil, govlake.Errorf(govlake.EINVALID, "%s: row %d, where the header should be, is blank; remove the blank line or set skip_rows", name, cr.row)
+	}
+	return cr, nil
+}
+
+// decoder converts from the named character set to UTF-8. With no name,
+// UTF-8 is assumed and a UTF-8 or UTF-16 BOM is honoured.
+func decoder(r io.Reader, label string) (io.Reader, error) {
+	if label == "" || strings.EqualFold(label, "utf-8") || strings.EqualFold(label, "utf8") {
+		return transform.NewReader(r, unicode.BOMOverride(transform.Nop)), nil
+	}
+	enc, err := htmlindex.Get(label)
+	if err != nil {
+		return nil, govlake.Errorf(govlake.EINVALID, "encoding %q is not known; use a WHATWG label such as utf-8, latin1, windows-1252, utf-16 or tis-620", label)
+	}
+	if enc == encoding.Nop {
+		return r, nil
+	}
+	return transform.NewReader(r, unicode.BOMOverride(enc.NewDecoder())), nil
+}
+
+// detect picks the delimiter that splits the header line into the most
+// cells, without consuming anything.
+func (r *Reader) detect() byte {
+	line, _ := r.br.Peek(64 << 10)
+	if i := bytes.IndexByte(line, '\n'); i >= 0 {
+		line = line[:i]
+	}
+	best, bestN := byte(','), 0
+	for _, d := range []byte{',', ';', '\t', '|'} {
+		if n := countOutsideQuotes(line, d); n > bestN {
+			best, bestN = d, n
+		}
+	}
+	return best
+}
+
+func countOutsideQuotes(line []byte, d byte) int {
+	n, quoted := 0, false
+	for _, c := range line {
+		switch {
+		case c == '"':
+			quoted = !quoted
+		case c == d && !quoted:
+			n++
+		}
+	}
+	return n
+}
+
+// Header returns the header labels.
+func (r *Reader) Header() []string { return r.header }
+
+// HeaderRow returns the header's row number.
+func (r *Reader) HeaderRow() int64 { return r.headerRow }
+
+// Delimiter returns the delimiter in use, given or detected.
+func (r *Reader) Delimiter() byte { return r.delim }
+
+// Read returns the next data record. Blank rows are returned as records with
+// no cells, except at the end of the file where they are only line endings.
+// The last FooterRows records are never returned.
+func (r *Reader) Read() (govlake.Record, error) {
+	for {
+		// Release a held record when enough records follow it.
+		if len(r.pending) > r.footer {
+			rec := r.pending[0]
+			r.pending = r.pending[1:]
+			return rec, nil
+		}
+		if r.eof {
+			return govlake.Record{}, io.EOF
+		}
+		cells, err := r.next()
+		if err == io.EOF {
+			r.eof = true
+			continue
+		}
+		if err != nil {
+			return govlake.Record{}, err
+		}
+		if blank(cells) {
+			r.blank = append(r.blank, r.row)
+			continue
+		}
+		// Data follows: the blank rows before it are rows, not trailing line ends.
+		for _, b := range r.blank {
+			r.pending = append(r.pending, govlake.Record{Row: b})
+		}
+		r.blank = r.blank[:0]
+		if r.na != nil {
+			for i, c := range cells {
+				if r.na[c] {
+					cells[i] = ""
+				}
+			}
+		}
+		// Records are held back for the footer window, so each needs its own cells.
+		r.pending = append(r.pending, govlake.Record{Row: r.row, Cells: cells})
+	}
+}
+
+// next parses one record. It returns io.EOF when no input is left.
+func (r *Reader) next() ([]string, error) {
+	r.field = r.field[:0]
+	r.ends = r.ends[:0]
+	startLine := r.line + 1
+	line, err := r.readLine()
+	if err == io.EOF && len(line) == 0 {
+		return nil, io.EOF
+	}
+	if err != nil && err != io.EOF {
+		return nil, fmt.Errorf("read %s: %w", r.name, err)
+	}
+	r.row++
+	for {
+		// Start of a cell.
+		if len(line) > 0 && line[0] == '"' {
+			// Quoted cell: may span lines; "" is a quote.
+			line = line[1:]
+			for {
+				i := bytes.IndexByte(line, '"')
+				if i < 0 {
+					r.field = append(r.field, line...)
+					more, err := r.readLine()
+					if len(more) == 0 && err == io.EOF {
+						return nil, govlake.Errorf(govlake.EINVALID, "%s: row %d: a quoted cell that starts on line %d is never closed; check for a stray double quote", r.name, r.row, startLine)
+					}
+					if err != nil && err != io.EOF {
+						return nil, fmt.Errorf("read %s: %w", r.name, err)
+					}
+					r.field = append(r.field, '\n')
+					line = more
+					continue
+				}
+				r.field = append(r.field, line[:i]...)
+				line = line[i+1:]
+				if len(line) > 0 && line[0] == '"' {
+					r.field = append(r.field, '"')
+					line = line[1:]
+					continue
+				}
+				break
+			}
+			// Text after the closing quote belongs to the cell (lenient, as spreadsheets are).
+			i := bytes.IndexByte(line, r.delim)
+			if i < 0 {
+				r.field = append(r.field, line...)
+				r.ends = append(r.ends, len(r.field))
+				break
+			}
+			r.field = append(r.field, line[:i]...)
+			r.ends = append(r.ends, len(r.field))
+			line = line[i+1:]
+			continue
+		}
+		i := bytes.IndexByte(line, r.delim)
+		if i < 0 {
+			r.field = append(r.field, line...)
+			r.ends = append(r.ends, len(r.field))
+			break
+		}
+		r.field = append(r.field, line[:i]...)
+		r.ends = append(r.ends, len(r.field))
+		line = line[i+1:]
+	}
+	// One string per record; cells are substrings of it.
+	s := string(r.field)
+	cells := make([]string, len(r.ends))
+	prev := 0
+	for i, end := range r.ends {
+		cells[i] = s[prev:end]
+		prev = end
+	}
+	if !utf8.ValidString(s) {
+		for i, c := range cells {
+			if !utf8.ValidString(c) {
+				return nil, govlake.Errorf(govlake.EINVALID, "%s: row %d, column %d: the bytes are not valid UTF-8; set source.encoding to the file's character set (for example latin1, windows-1252 or utf-16)", r.name, r.row, i+1)
+			}
+		}
+	}
+	return cells, nil
+}
+
+// readLine returns the next physical line without its line ending (LF or
+// CRLF). The slice is valid until the next read.
+func (r *Reader) readLine() ([]byte, error) {
+	line, err := r.br.ReadSlice('\n')
+	if errors.Is(err, bufio.ErrBufferFull) {
+		// A line longer than the buffer: gather it.
+		buf := append([]byte(nil), line...)
+		for errors.Is(err, bufio.ErrBufferFull) {
+			line, err = r.br.ReadSlice('\n')
+			buf = append(buf, line...)
+		}
+		line = buf
+	}
+	if len(line) > 0 {
+		r.line++
+	}
+	line = bytes.TrimSuffix(line, []byte{'\n'})
+	line = bytes.TrimSuffix(line, []byte{'\r'})
+	if err != nil && err != io.EOF {
+		return nil, err
+	}
+	return line, err
+}
+
+// blank reports whether a record has no content: an empty line, or only
+// delimiters as spreadsheets export empty rows.
+func blank(cells []string) bool {
+	for _, c := range cells {
+		if c != "" {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,215 @@
+// Package file implements the object store on a local folder, the embedded
+// default. Writes go to a temporary file first so that a reader or a crash
+// never sees half an object.
+package file
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"govlake/internal/govlake"
+)
+
+// Store keeps objects as files below Root; a key's slashes are folders.
+type Store struct {
+	Root string
+}
+
+// NewStore returns a store on the folder root, creating it if needed.
+func NewStore(root string) (*Store, error) {
+	abs, err := filepath.Abs(root)
+	if err != nil {
+		return nil, fmt.Errorf("store folder %s: %w", root, err)
+	}
+	if err := os.MkdirAll(abs, 0o755); err != nil {
+		return nil, govlake.Errorf(govlake.EUNAVAILABLE, "create store folder %s: %w", abs, err)
+	}
+	return &Store{Root: abs}, nil
+}
+
+// path maps a key to a file, refusing keys that would leave the root.
+func (s *Store) path(key string) (string, error) {
+	if key == "" || strings.HasPrefix(key, "/") || strings.Contains(key, "\\") {
+		return "", govlake.Errorf(govlake.EINVALID, "invalid store key %q", key)
+	}
+	for _, part := range strings.Split(key, "/") {
+		if part == "" || part == "." || part == ".." || strings.HasPrefix(part, ".tmp-") {
+			return "", govlake.Errorf(govlake.EINVALID, "invalid store key %q", key)
+		}
+	}
+	return filepath.Join(s.Root, filepath.FromSlash(key)), nil
+}
+
+// Get opens the object at key.
+func (s *Store) Get(ctx context.Context, key string) (io.ReadCloser, error) {
+	p, err := s.path(key)
+	if err != nil {
+		return nil, err
+	}
+	f, err := os.Open(p)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, govlake.Errorf(govlake.ENOTFOUND, "object %s not found", key)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", key, err)
+	}
+	return f, nil
+}
+
+// LocalPath returns the object's own file: DuckDB can read it in place.
+func (s *Store) LocalPath(ctx context.Context, key string) (string, error) {
+	p, err := s.path(key)
+	if err != nil {
+		return "", err
+	}
+	if _, err := os.Stat(p); errors.Is(err, fs.ErrNotExist) {
+		return "", govlake.Errorf(govlake.ENOTFOUND, "object %s not found", key)
+	} else if err != nil {
+		return "", fmt.Errorf("stat %s: %w", key, err)
+	}
+	return p, nil
+}
+
+// writeTemp copies r into a new temporary file beside p and syncs it.
+func writeTemp(ctx context.Context, p string, r io.Reader) (string, error) {
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		return "", err
+	}
+	f, err := os.CreateTemp(filepath.Dir(p), ".tmp-*")
+	if err != nil {
+		return "", err
+	}
+	_, err = io.Copy(f, contextReader{ctx, r})
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(f.Name())
+		return "", err
+	}
+	return f.Name(), nil
+}
+
+// Put writes the object whole: a temporary file renamed over the old one.
+func (s *Store) Put(ctx context.Context, key string, r io.Reader) error {
+	p, err := s.path(key)
+	if err != nil {
+		return err
+	}
+	tmp, err := writeTemp(ctx, p, r)
+	if err != nil {
+		return fmt.Errorf("put %s: %w", key, err)
+	}
+	if err := os.Rename(tmp, p); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("put %s: %w", key, err)
+	}
+	return nil
+}
+
+// Create writes the object only if none exists. The content goes to a
+// temporary file that is then hard-linked into place: link fails if the name
+// exists, so the check and the create are one atomic step and nobody ever
+// sees a partly written object.
+func (s *Store) Create(ctx context.Context, key string, r io.Reader) error {
+	p, err := s.path(key)
+	if err != nil {
+		return err
+	}
+	if _, err := os.Lstat(p); err == nil {
+		return govlake.Errorf(govlake.ECONFLICT, "object %s already exists", key)
+	}
+	tmp, err := writeTemp(ctx, p, r)
+	if err != nil {
+		return fmt.Errorf("create %s: %w", key, err)
+	}
+	defer os.Remove(tmp)
+	if err := os.Link(tmp, p); err != nil {
+		if errors.Is(err, fs.ErrExist) {
+			return govlake.Errorf(govlake.ECONFLICT, "object %s already exists", key)
+		}
+		return fmt.Errorf("create %s: %w", key, err)
+	}
+	return nil
+}
+
+// List returns the objects under prefix in key order.
+func (s *Store) List(ctx context.Context, prefix string) ([]govlake.ObjectInfo, error) {
+	// Walk only the deepest folder the prefix names.
+	dir := s.Root
+	if i := strings.LastIndex(prefix, "/"); i >= 0 {
+		dir = filepath.Join(s.Root, filepath.FromSlash(prefix[:i]))
+	}
+	var out []govlake.ObjectInfo
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				return fs.SkipAll
+			}
+			return err
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if d.IsDir() || strings.HasPrefix(d.Name(), ".tmp-") {
+			return nil
+		}
+		rel, err := filepath.Rel(s.Root, p)
+		if err != nil {
+			return err
+		}
+		key := filepath.ToSlash(rel)
+		if !strings.HasPrefix(key, prefix) {
+			return nil
+		}
+		info, err := d.Info()
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				return nil // deleted while walking
+			}
+			return err
+		}
+		out = append(out, govlake.ObjectInfo{Key: key, Size: info.Size(), ModTime: info.ModTime()})
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list %s: %w", prefix, err)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key })
+	return out, nil
+}
+
+// Delete removes the object at key.
+func (s *Store) Delete(ctx context.Context, key string) error {
+	p, err := s.path(key)
+	if err != nil {
+		return err
+	}
+	if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("delete %s: %w", key, err)
+	}
+	return nil
+}
+
+// contextReader stops a copy when the context ends.
+type contextReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c contextReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p)
+}

@@ -1,0 +1,129 @@
+package govlake
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+)
+
+// JSON types a text cell can be converted to.
+const (
+	JSONInteger = "integer"
+	JSONNumber  = "number"
+	JSONBoolean = "boolean"
+	JSONString  = "string"
+)
+
+// ConvertCell converts a text cell (CSV, XLSX) to a property's JSON type
+// before validation. The rules, which the tests pin down one by one:
+//   - an empty cell is absent (null); for integer, number and boolean a cell
+//     of only spaces is empty too, and surrounding spaces are ignored;
+//   - integer: a decimal number with an integral value that fits 64 bits:
+//     "42", "+7", "-3", "136.0" and "1e3" (JSON Schema counts 1.0 as an integer);
+//   - number: a decimal number, with optional sign, fraction and exponent
+//     ("3.14", ".5", "-2E-3"); not NaN, Inf, hex or thousands separators;
+//   - boolean: true/True/TRUE/1 and false/False/FALSE/0, as Frictionless;
+//   - string, or no declared type: the cell as it is.
+//
+// ok is false when the cell does not convert; the caller reports a type error.
+// present is false when the cell is empty.
+func ConvertCell(cell, jsonType string) (v any, present, ok bool) {
+	if cell == "" {
+		return nil, false, true
+	}
+	switch jsonType {
+	case JSONInteger:
+		s := strings.TrimSpace(cell)
+		if s == "" {
+			return nil, false, true
+		}
+		if !isDecimal(s) {
+			return nil, true, false
+		}
+		if n, err := strconv.ParseInt(strings.TrimPrefix(s, "+"), 10, 64); err == nil {
+			return n, true, true
+		}
+		f, err := strconv.ParseFloat(s, 64)
+		if err != nil || f != math.Trunc(f) || f < -(1<<63) || f >= 1<<63 {
+			return nil, true, false
+		}
+		return int64(f), true, true
+	case JSONNumber:
+		s := strings.TrimSpace(cell)
+		if s == "" {
+			return nil, false, true
+		}
+		if !isDecimal(s) {
+			return nil, true, false
+		}
+		f, err := strconv.ParseFloat(s, 64)
+		if err != nil || math.IsInf(f, 0) {
+			return nil, true, false
+		}
+		return f, true, true
+	case JSONBoolean:
+		switch strings.TrimSpace(cell) {
+		case "":
+			return nil, false, true
+		case "true", "True", "TRUE", "1":
+			return true, true, true
+		case "false", "False", "FALSE", "0":
+			return false, true, true
+		}
+		return nil, true, false
+	}
+	return cell, true, true
+}
+
+// isDecimal reports whether s is [+-] digits [. digits] [eE [+-] digits],
+// with digits on at least one side of the point.
+func isDecimal(s string) bool {
+	i := 0
+	if i < len(s) && (s[i] == '+' || s[i] == '-') {
+		i++
+	}
+	digits := 0
+	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+		i++
+		digits++
+	}
+	if i < len(s) && s[i] == '.' {
+		i++
+		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			i++
+			digits++
+		}
+	}
+	if digits == 0 {
+		return false
+	}
+	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
+		i++
+		if i < len(s) && (s[i] == '+' || s[i] == '-') {
+			i++
+		}
+		exp := 0
+		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			i++
+			exp++
+		}
+		if exp == 0 {
+			return false
+		}
+	}
+	return i == len(s)
+}
+
+// TypeMessage explains a cell that did not convert to its declared type.
+func TypeMessage(cell, jsonType string) string {
+	switch jsonType {
+	case JSONInteger:
+		return fmt.Sprintf("%q is not a whole number (expected an integer such as 42, without thousands separators or units)", cell)
+	case JSONNumber:
+		return fmt.Sprintf("%q is not a number (expected a decimal such as 3.14 or 2.5e6, with a point as decimal mark and no thousands separators)", cell)
+	case JSONBoolean:
+		return fmt.Sprintf("%q is not a boolean (expected true, false, 1 or 0)", cell)
+	}
+	return fmt.Sprintf("%q is not of type %s", cell, jsonType)
+}

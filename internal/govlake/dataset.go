@@ -1,0 +1,102 @@
+package govlake
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// Metadata describes a dataset for people. The current copy lives in
+// dataset.json and may change without a new data version; each manifest keeps
+// the copy that was current when its version was made.
+type Metadata struct {
+	ID           string    `json:"id"`
+	Title        string    `json:"title"`
+	Description  string    `json:"description,omitempty"`
+	Organization string    `json:"organization,omitempty"`
+	License      string    `json:"license,omitempty"`
+	Tags         []string  `json:"tags,omitempty"`
+	UpdatedAt    time.Time `json:"updated_at,omitzero"`
+}
+
+// SameAs reports whether two metadata records describe the dataset alike,
+// ignoring when they were written.
+func (m Metadata) SameAs(o Metadata) bool {
+	m.UpdatedAt, o.UpdatedAt = time.Time{}, time.Time{}
+	a, _ := json.Marshal(m)
+	b, _ := json.Marshal(o)
+	return string(a) == string(b)
+}
+
+// Column types of stored data, derived from the JSON Schema.
+const (
+	TypeInt64     = "int64"
+	TypeFloat64   = "float64"
+	TypeBool      = "bool"
+	TypeDate      = "date"      // date32, from string with format date
+	TypeTimestamp = "timestamp" // microseconds, UTC, from string with format date-time
+	TypeString    = "string"
+)
+
+// Column is one stored column.
+type Column struct {
+	Name     string `json:"name"`
+	Type     string `json:"type"`
+	Nullable bool   `json:"nullable"`
+	// JSONType is the JSON Schema type a text cell is converted to before
+	// validation: integer, number, boolean or string.
+	JSONType string `json:"json_type"`
+}
+
+// Manifest describes one immutable version. Its presence in the store is what
+// makes the version exist.
+type Manifest struct {
+	Dataset   string          `json:"dataset"`
+	Version   int             `json:"version"`
+	RunID     string          `json:"run_id"`
+	Metadata  Metadata        `json:"metadata"`
+	Schema    json.RawMessage `json:"schema"`
+	SchemaSHA string          `json:"schema_sha256"`
+	// ProcessSHA digests everything besides the source bytes that shapes the
+	// data: schema, format options, transform. Same source and same process
+	// means the run has nothing new to publish.
+	ProcessSHA string            `json:"process_sha256"`
+	Columns    []Column          `json:"columns"`
+	Files      []FileInfo        `json:"files"`
+	Rejected   *FileInfo         `json:"rejected,omitempty"`
+	Source     SourceInfo        `json:"source"`
+	Rows       RowCounts         `json:"rows"`
+	Validation ValidationSummary `json:"validation"`
+	StartedAt  time.Time         `json:"started_at"`
+	CreatedAt  time.Time         `json:"created_at"`
+}
+
+// FileInfo is one stored file of a version.
+type FileInfo struct {
+	Key  string `json:"key"`
+	Size int64  `json:"size"`
+	Rows int64  `json:"rows"`
+}
+
+// SourceInfo records where a version's bytes came from.
+type SourceInfo struct {
+	URL    string `json:"url"`
+	Format string `json:"format"`
+	SHA256 string `json:"sha256"`
+	Size   int64  `json:"size"`
+	RawKey string `json:"raw_key"`
+}
+
+// RowCounts counts the records of a run.
+type RowCounts struct {
+	Read     int64 `json:"read"`
+	Valid    int64 `json:"valid"`
+	Rejected int64 `json:"rejected"`
+}
+
+// InvalidRatio is the share of read rows that were rejected.
+func (c RowCounts) InvalidRatio() float64 {
+	if c.Read == 0 {
+		return 0
+	}
+	return float64(c.Rejected) / float64(c.Read)
+}

@@ -1,0 +1,73 @@
+package govlake
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Error codes. They are few on purpose: each maps to one HTTP status and one
+// exit behaviour, in one place each.
+const (
+	EINVALID     = "invalid"     // the caller's input is wrong and can be fixed
+	ENOTFOUND    = "not_found"   // no such dataset, version or object
+	ECONFLICT    = "conflict"    // a conditional create lost to another writer
+	ETIMEOUT     = "timeout"     // the work took longer than allowed
+	ETOOLARGE    = "too_large"   // input or result over a configured limit
+	EUNAVAILABLE = "unavailable" // a dependency (store, server) cannot be reached
+	EINTERNAL    = "internal"    // a bug or an unexpected failure
+)
+
+// Error is the coded error type. Message is written for the person who has
+// to act on it; Err keeps the cause for logs.
+type Error struct {
+	Code    string
+	Message string
+	Err     error
+}
+
+func (e *Error) Error() string {
+	switch {
+	case e.Message != "" && e.Err != nil:
+		return e.Message + ": " + e.Err.Error()
+	case e.Message != "":
+		return e.Message
+	case e.Err != nil:
+		return e.Err.Error()
+	}
+	return e.Code
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// Errorf returns a coded error with a formatted message. A %w verb in format
+// keeps the cause reachable through errors.Is and errors.As.
+func Errorf(code, format string, args ...any) *Error {
+	err := fmt.Errorf(format, args...)
+	return &Error{Code: code, Message: err.Error(), Err: errors.Unwrap(err)}
+}
+
+// ErrorCode returns the code of the first *Error in err's chain, or EINTERNAL.
+func ErrorCode(err error) string {
+	if err == nil {
+		return ""
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return EINTERNAL
+}
+
+// ErrorMessage returns the message meant for users: the message of the first
+// *Error in err's chain, or a generic text so that no Go error string of an
+// unexpected failure reaches a user.
+func ErrorMessage(err error) string {
+	if err == nil {
+		return ""
+	}
+	var e *Error
+	if errors.As(err, &e) && e.Message != "" {
+		return e.Message
+	}
+	return "internal error"
+}

@@ -1,0 +1,76 @@
+package govlake
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Layout maps a source's header onto a dataset's columns.
+type Layout struct {
+	// Labels are the header labels as used: trimmed, a blank one named
+	// field<N> and a repeated one given a number, as Frictionless does.
+	Labels []string
+	// Index gives, for each column, its position in the header or -1.
+	Index []int
+	// JSONTypes gives, for each header position, the type its cells are
+	// converted to (string for columns the schema does not know).
+	JSONTypes []string
+}
+
+// NewLayout matches header labels to columns by name. A column the schema
+// requires but the header lacks is an error: every row would fail, and the
+// fix is in the file or the schema, not in the rows.
+func NewLayout(name string, header []string, headerRow int64, cols []Column, required map[string]bool) (Layout, []Warning, error) {
+	var warns []Warning
+	l := Layout{Labels: make([]string, len(header)), JSONTypes: make([]string, len(header))}
+	seen := make(map[string]int, len(header))
+	for i, h := range header {
+		label := strings.TrimSpace(h)
+		pos := fmt.Sprintf("column %d", i+1)
+		switch {
+		case label == "":
+			label = fmt.Sprintf("field%d", i+1)
+			warns = append(warns, Warning{Row: headerRow, Column: pos, Keyword: KeywordBlankLabel,
+				Message: fmt.Sprintf("%s has a blank header label; its cells are read as %q", pos, label)})
+		case seen[label] > 0:
+			first := seen[label]
+			label = fmt.Sprintf("%s%d", label, i+1)
+			warns = append(warns, Warning{Row: headerRow, Column: pos, Keyword: KeywordDupLabel,
+				Message: fmt.Sprintf("%s repeats the label of column %d; its cells are read as %q", pos, first, label)})
+		}
+		if _, dup := seen[label]; !dup {
+			seen[label] = i + 1
+		}
+		l.Labels[i] = label
+		l.JSONTypes[i] = JSONString
+	}
+	var missing []string
+	for _, c := range cols {
+		i, ok := seen[c.Name]
+		if !ok {
+			l.Index = append(l.Index, -1)
+			if required[c.Name] {
+				missing = append(missing, c.Name)
+			} else {
+				warns = append(warns, Warning{Row: headerRow, Column: c.Name, Keyword: "missing-label",
+					Message: fmt.Sprintf("the schema's column %q is not in the header; it is stored as null", c.Name)})
+			}
+			continue
+		}
+		l.Index = append(l.Index, i-1)
+		l.JSONTypes[i-1] = c.JSONType
+	}
+	if len(missing) > 0 {
+		return l, warns, Errorf(EINVALID, "%s: the header (row %d) lacks the required column(s) %s; the header has %s: rename the header or fix the schema",
+			name, headerRow, quoteList(missing), quoteList(l.Labels))
+	}
+	return l, warns, nil
+}
+
+func quoteList(s []string) string {
+	q := make([]string, len(s))
+	for i, v := range s {
+		q[i] = fmt.Sprintf("%q", v)
+	}
+	return strings.Join(q, ", ")
+}

@@ -1,0 +1,131 @@
+package govlake
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+)
+
+// DatasetIDPattern is the contract for dataset ids: they are also SQL table names.
+var DatasetIDPattern = regexp.MustCompile(`^[a-z][a-z0-9_]{0,62}$`)
+
+// What to do with rows that fail validation.
+const (
+	OnInvalidReject     = "reject"     // no new version if any row is invalid
+	OnInvalidQuarantine = "quarantine" // keep valid rows, store the rest with reasons
+)
+
+// Pipeline is one dataset's definition, read from a pipeline file.
+type Pipeline struct {
+	Dataset         string   `json:"dataset"`
+	Title           string   `json:"title"`
+	Description     string   `json:"description,omitempty"`
+	Organization    string   `json:"organization,omitempty"`
+	License         string   `json:"license,omitempty"`
+	Tags            []string `json:"tags,omitempty"`
+	Schedule        string   `json:"schedule,omitempty"`
+	Source          Source   `json:"source"`
+	Schema          string   `json:"schema"`
+	OnInvalid       string   `json:"on_invalid"`
+	MaxInvalidRatio float64  `json:"max_invalid_ratio"`
+
+	// File is the pipeline file the definition came from; Source.URL and
+	// Schema are already resolved against its folder.
+	File string `json:"-"`
+}
+
+// Source says where a dataset's bytes come from and how to decode them.
+type Source struct {
+	URL        string   `json:"url"`
+	Format     string   `json:"format"`
+	Delimiter  string   `json:"delimiter,omitempty"`
+	Encoding   string   `json:"encoding,omitempty"`
+	SkipRows   int      `json:"skip_rows,omitempty"`
+	FooterRows int      `json:"footer_rows,omitempty"`
+	NAValues   []string `json:"na_values,omitempty"`
+	Sheet      string   `json:"sheet,omitempty"`
+	Transform  string   `json:"transform,omitempty"`
+}
+
+// NewPipeline returns a pipeline with the defaults that apply before a file
+// is decoded over it.
+func NewPipeline() Pipeline {
+	return Pipeline{
+		OnInvalid:       OnInvalidQuarantine,
+		MaxInvalidRatio: 1,
+		Source:          Source{Format: "csv"},
+	}
+}
+
+// Metadata returns the dataset metadata that the pipeline declares.
+func (p *Pipeline) Metadata() Metadata {
+	return Metadata{
+		ID:           p.Dataset,
+		Title:        p.Title,
+		Description:  p.Description,
+		Organization: p.Organization,
+		License:      p.License,
+		Tags:         p.Tags,
+	}
+}
+
+// Validate reports every problem of the definition at once, each naming the
+// field, so that a data officer can fix a file in one pass. The result, when
+// not nil, is an errors.Join of *Error values.
+func (p *Pipeline) Validate() error {
+	var errs []error
+	add := func(format string, args ...any) {
+		errs = append(errs, &Error{Code: EINVALID, Message: fmt.Sprintf(format, args...)})
+	}
+
+	switch {
+	case p.Dataset == "":
+		add("dataset: required")
+	case !DatasetIDPattern.MatchString(p.Dataset):
+		add("dataset: %q must match %s (lower-case letters, digits, underscore; it is also the SQL table name)", p.Dataset, DatasetIDPattern)
+	case strings.Contains(p.Dataset, "__"):
+		// "__" separates a table from its version in SQL names (population__v2).
+		add("dataset: %q must not contain \"__\" (reserved for version names such as %s__v1)", p.Dataset, strings.ReplaceAll(p.Dataset, "__", "_"))
+	}
+	if strings.TrimSpace(p.Title) == "" {
+		add("title: required")
+	}
+	if p.Source.URL == "" {
+		add("source.url: required")
+	}
+	switch p.Source.Format {
+	case "csv":
+	case "":
+		add("source.format: required (csv)")
+	default:
+		add("source.format: %q is not supported (supported: csv)", p.Source.Format)
+	}
+	if d := p.Source.Delimiter; d != "" && (len([]rune(d)) != 1 || d == "\"" || d == "\n" || d == "\r") {
+		add("source.delimiter: %q must be one character other than a quote or a line break", d)
+	}
+	if p.Source.SkipRows < 0 {
+		add("source.skip_rows: %d must not be negative", p.Source.SkipRows)
+	}
+	if p.Source.FooterRows < 0 {
+		add("source.footer_rows: %d must not be negative", p.Source.FooterRows)
+	}
+	if p.Schema == "" {
+		add("schema: required (path to the dataset's JSON Schema)")
+	}
+	switch p.OnInvalid {
+	case OnInvalidReject, OnInvalidQuarantine:
+	default:
+		add("on_invalid: %q must be %q or %q", p.OnInvalid, OnInvalidReject, OnInvalidQuarantine)
+	}
+	if p.MaxInvalidRatio < 0 || p.MaxInvalidRatio > 1 {
+		add("max_invalid_ratio: %g must be between 0 and 1", p.MaxInvalidRatio)
+	}
+	if p.Source.Sheet != "" {
+		add("source.sheet: applies to xlsx sources only")
+	}
+	if p.Source.Transform != "" {
+		add("source.transform: not supported by this version of govlake")
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,36 @@
+package govlake
+
+import "time"
+
+// Run outcomes.
+const (
+	RunSucceeded = "succeeded" // a new version was committed
+	RunUnchanged = "unchanged" // same source bytes and same processing: nothing to publish
+	RunRejected  = "rejected"  // the data failed the pipeline's quality gate; no version
+	RunFailed    = "failed"    // the run could not complete; no version
+)
+
+// Run records one execution of a pipeline, whatever its outcome.
+type Run struct {
+	ID         string            `json:"id"`
+	Pipeline   string            `json:"pipeline"`
+	Dataset    string            `json:"dataset"`
+	Status     string            `json:"status"`
+	Version    int               `json:"version,omitempty"` // the version made, or the current one when unchanged
+	StartedAt  time.Time         `json:"started_at"`
+	FinishedAt time.Time         `json:"finished_at"`
+	Source     SourceInfo        `json:"source"`
+	Rows       RowCounts         `json:"rows"`
+	Validation ValidationSummary `json:"validation"`
+	// Rejections holds the first rejections, enough to act on without opening
+	// the rejected rows file; RejectedKey names the file with all of them.
+	Rejections  []Rejection `json:"rejections,omitempty"`
+	RejectedKey string      `json:"rejected_key,omitempty"`
+	Error       string      `json:"error,omitempty"`
+}
+
+// Duration is how long the run took.
+func (r *Run) Duration() time.Duration { return r.FinishedAt.Sub(r.StartedAt) }
+
+// Failed reports whether the run should make a command exit non-zero.
+func (r *Run) Failed() bool { return r.Status == RunFailed || r.Status == RunRejected }

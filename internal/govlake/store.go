@@ -1,0 +1,78 @@
+package govlake
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Store is the object store, the single source of truth. Keys are
+// slash-separated paths such as datasets/population/versions/00000001/manifest.json.
+type Store interface {
+	// Get opens an object. It fails with ENOTFOUND if there is none.
+	Get(ctx context.Context, key string) (io.ReadCloser, error)
+	// Put writes an object whole, replacing any previous one. Readers see the
+	// old object or the new one, never a part.
+	Put(ctx context.Context, key string, r io.Reader) error
+	// Create writes an object only if none exists at key, atomically; it fails
+	// with ECONFLICT if one does.
+	Create(ctx context.Context, key string, r io.Reader) error
+	// List returns the objects whose keys start with prefix, in key order.
+	List(ctx context.Context, prefix string) ([]ObjectInfo, error)
+	// Delete removes an object; deleting a missing object is not an error.
+	Delete(ctx context.Context, key string) error
+}
+
+// ObjectInfo describes one stored object.
+type ObjectInfo struct {
+	Key     string
+	Size    int64
+	ModTime time.Time
+}
+
+// Store keys. Version numbers are zero-padded so that keys sort in version order.
+func DatasetPrefix(id string) string        { return "datasets/" + id + "/" }
+func DatasetKey(id string) string           { return DatasetPrefix(id) + "dataset.json" }
+func VersionsPrefix(id string) string       { return DatasetPrefix(id) + "versions/" }
+func VersionPrefix(id string, n int) string { return fmt.Sprintf("%s%08d/", VersionsPrefix(id), n) }
+func ManifestKey(id string, n int) string   { return VersionPrefix(id, n) + "manifest.json" }
+func ClaimKey(id string, n int) string      { return VersionPrefix(id, n) + "claim.json" }
+func PartKey(id string, n, k int) string {
+	return fmt.Sprintf("%spart-%05d.parquet", VersionPrefix(id, n), k)
+}
+func RejectedKey(id string, n int) string { return VersionPrefix(id, n) + "rejected.parquet" }
+func RawKey(id, sha256 string) string     { return DatasetPrefix(id) + "raw/" + sha256 }
+func RunsPrefix(pipeline string) string   { return "runs/" + pipeline + "/" }
+
+// RunKey names a run record; the time first makes keys sort by start.
+func RunKey(pipeline string, start time.Time, runID string) string {
+	return RunsPrefix(pipeline) + start.UTC().Format("20060102T150405.000Z") + "-" + runID + ".json"
+}
+
+// ParseVersionKey returns the version number of a key under a dataset's
+// versions/ folder, and whether the key is that version's manifest.
+func ParseVersionKey(id, key string) (n int, manifest bool, ok bool) {
+	rest, found := strings.CutPrefix(key, VersionsPrefix(id))
+	if !found {
+		return 0, false, false
+	}
+	num, file, found := strings.Cut(rest, "/")
+	if !found {
+		return 0, false, false
+	}
+	n, err := strconv.Atoi(num)
+	if err != nil || n <= 0 {
+		return 0, false, false
+	}
+	return n, file == "manifest.json", true
+}
+
+// Localizer gives a local file path for a stored object, for engines such as
+// DuckDB that read files. A local-folder store returns its own file; a remote
+// store goes through a cache.
+type Localizer interface {
+	LocalPath(ctx context.Context, key string) (string, error)
+}

@@ -1,0 +1,98 @@
+package ingest
+
+import (
+	"fmt"
+	"strings"
+
+	"govlake/internal/govlake"
+)
+
+// checker turns one source record into typed values and its rejections:
+// structure first (blank row, extra cells), then cell conversion, then the
+// JSON Schema.
+type checker struct {
+	schema   Schema
+	layout   govlake.Layout
+	cols     []govlake.Column
+	record   map[string]any
+	values   []any
+	badType  map[string]string // column -> cell that did not convert
+	viol     []govlake.Violation
+	rejs     []govlake.Rejection
+	position map[string]int // label -> header position
+}
+
+func newChecker(schema Schema, layout govlake.Layout, cols []govlake.Column) *checker {
+	pos := make(map[string]int, len(layout.Labels))
+	for i, l := range layout.Labels {
+		pos[l] = i
+	}
+	return &checker{
+		schema: schema, layout: layout, cols: cols,
+		record:   make(map[string]any, len(layout.Labels)),
+		values:   make([]any, len(cols)),
+		badType:  map[string]string{},
+		position: pos,
+	}
+}
+
+// check returns the rejections of rec, or none; when there are none,
+// c.values holds the row to store.
+func (c *checker) check(rec govlake.Record) []govlake.Rejection {
+	c.rejs = c.rejs[:0]
+	if len(rec.Cells) == 0 {
+		return append(c.rejs, govlake.Rejection{Row: rec.Row, Keyword: govlake.KeywordBlankRow,
+			Message: "the row is blank; delete the empty line"})
+	}
+	labels := c.layout.Labels
+	if len(rec.Cells) > len(labels) {
+		extra := rec.Cells[len(labels):]
+		for i, cell := range extra {
+			if cell != "" {
+				return append(c.rejs, govlake.Rejection{Row: rec.Row, Column: fmt.Sprintf("column %d", len(labels)+i+1),
+					Keyword: govlake.KeywordExtraCell, Value: strings.Join(extra, ","),
+					Message: fmt.Sprintf("the row has %d cells but the header has %d; remove the extra cells or quote cells that contain the delimiter", len(rec.Cells), len(labels))})
+			}
+		}
+	}
+	clear(c.record)
+	clear(c.badType)
+	for i, label := range labels {
+		if i >= len(rec.Cells) {
+			break // missing trailing cells are empty
+		}
+		cell := rec.Cells[i]
+		v, present, ok := govlake.ConvertCell(cell, c.layout.JSONTypes[i])
+		if !present {
+			continue
+		}
+		if !ok {
+			// Keep the text: the schema reports its type error, with any others.
+			c.badType[label] = cell
+			c.record[label] = cell
+			continue
+		}
+		c.record[label] = v
+	}
+	c.viol = c.schema.Validate(c.record, c.viol[:0])
+	for _, v := range c.viol {
+		r := govlake.Rejection{Row: rec.Row, Column: v.Column, Keyword: v.Keyword, Message: v.Message}
+		if i, ok := c.position[v.Column]; ok && i < len(rec.Cells) {
+			r.Value = rec.Cells[i]
+		}
+		if cell, ok := c.badType[v.Column]; ok && v.Keyword == "type" {
+			r.Message = govlake.TypeMessage(cell, c.layout.JSONTypes[c.position[v.Column]])
+		}
+		c.rejs = append(c.rejs, r)
+	}
+	if len(c.rejs) > 0 {
+		return c.rejs
+	}
+	for i, col := range c.layout.Index {
+		c.values[i] = nil
+		if col >= 0 {
+			c.values[i] = c.record[c.cols[i].Name]
+		}
+	}
+	return nil
+}

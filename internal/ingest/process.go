@@ -1,0 +1,174 @@
+package ingest
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"govlake/internal/govlake"
+)
+
+// result is what processing a source produced, before commit.
+type result struct {
+	rows         govlake.RowCounts
+	summary      govlake.ValidationSummary
+	first        []govlake.Rejection
+	dataPath     string
+	rejectedPath string // "" when no row was rejected
+	rejections   int64  // rows of the rejected file
+}
+
+// process decodes the source, checks every record and writes the valid rows
+// and the rejections to work files. Memory holds one batch of rows, not the file.
+func (r *Runner) process(ctx context.Context, p *govlake.Pipeline, schema Schema, srcPath, tmp string, run *govlake.Run) (*result, error) {
+	f, err := os.Open(srcPath)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	name := filepath.Base(p.Source.URL)
+	dec, err := r.Decode(f, name, p.Source)
+	if err != nil {
+		return nil, err
+	}
+	cols := schema.Columns()
+	layout, warns, err := govlake.NewLayout(name, dec.Header(), dec.HeaderRow(), cols, schema.Required())
+	if err != nil {
+		return nil, err
+	}
+	var tally govlake.Tally
+	for _, w := range warns {
+		tally.Warn(w)
+	}
+
+	res := &result{dataPath: filepath.Join(tmp, "data.parquet")}
+	data, err := newFileWriter(res.dataPath, cols, r.NewWriter)
+	if err != nil {
+		return nil, err
+	}
+	defer data.abort()
+	var rejected *fileWriter // started on the first rejection
+
+	c := newChecker(schema, layout, cols)
+	for i := 0; ; i++ {
+		if i%8192 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, govlake.Errorf(govlake.ETIMEOUT, "run stopped after %d rows: %w", res.rows.Read, err)
+			}
+		}
+		rec, err := dec.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		res.rows.Read++
+		rejs := c.check(rec)
+		if len(rejs) == 0 {
+			if err := data.w.Write(c.values); err != nil {
+				return nil, fmt.Errorf("%s: row %d: %w", name, rec.Row, err)
+			}
+			res.rows.Valid++
+			continue
+		}
+		res.rows.Rejected++
+		if rejected == nil {
+			res.rejectedPath = filepath.Join(tmp, "rejected.parquet")
+			if rejected, err = newFileWriter(res.rejectedPath, govlake.RejectedColumns, r.NewWriter); err != nil {
+				return nil, err
+			}
+			defer rejected.abort()
+		}
+		raw := recordJSON(layout.Labels, rec.Cells)
+		for _, rj := range rejs {
+			tally.Add(rj)
+			if len(res.first) < r.MaxRunRejections {
+				res.first = append(res.first, rj)
+			}
+			if err := rejected.w.Write([]any{rj.Row, nullIfEmpty(rj.Column), rj.Keyword, rj.Value, rj.Message, raw}); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if err := data.close(); err != nil {
+		return nil, err
+	}
+	if rejected != nil {
+		res.rejections = rejected.w.Rows()
+		if err := rejected.close(); err != nil {
+			return nil, err
+		}
+	}
+	res.summary = tally.Summary()
+	return res, nil
+}
+
+func nullIfEmpty(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// recordJSON keeps a rejected source row whole, in header order, so that a
+// data officer can see and fix it.
+func recordJSON(labels, cells []string) string {
+	var b strings.Builder
+	b.WriteByte('{')
+	for i, c := range cells {
+		label := fmt.Sprintf("column %d", i+1)
+		if i < len(labels) {
+			label = labels[i]
+		}
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		k, _ := json.Marshal(label)
+		v, _ := json.Marshal(c)
+		b.Write(k)
+		b.WriteByte(':')
+		b.Write(v)
+	}
+	b.WriteByte('}')
+	return b.String()
+}
+
+// fileWriter is a RowWriter on a work file.
+type fileWriter struct {
+	f      *os.File
+	w      RowWriter
+	closed bool
+}
+
+func newFileWriter(path string, cols []govlake.Column, newWriter func(io.Writer, []govlake.Column) (RowWriter, error)) (*fileWriter, error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("make work file: %w", err)
+	}
+	w, err := newWriter(f, cols)
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	return &fileWriter{f: f, w: w}, nil
+}
+
+func (fw *fileWriter) close() error {
+	fw.closed = true
+	err := fw.w.Close()
+	if cerr := fw.f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+func (fw *fileWriter) abort() {
+	if !fw.closed {
+		fw.f.Close()
+	}
+}

@@ -1,0 +1,404 @@
+// Package ingest runs pipelines: fetch the source, decode it, validate every
+// record, write Parquet, and commit a new version to the store. It works
+// through interfaces only; cmd/ingest wires the adapters in.
+package ingest
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"govlake/internal/govlake"
+)
+
+// Schema is a compiled dataset schema.
+type Schema interface {
+	Raw() []byte
+	SHA256() string
+	Columns() []govlake.Column
+	Required() map[string]bool
+	Validate(record map[string]any, out []govlake.Violation) []govlake.Violation
+}
+
+// RowWriter writes rows of typed values to a table file.
+type RowWriter interface {
+	Write(row []any) error
+	Rows() int64
+	Close() error
+}
+
+// Runner runs pipelines against one store.
+type Runner struct {
+	Store  govlake.Store
+	Logger *slog.Logger
+	Now    func() time.Time
+
+	// Fetch opens a source URL.
+	Fetch func(ctx context.Context, url string) (io.ReadCloser, error)
+	// LoadSchema compiles the schema file at path.
+	LoadSchema func(path string) (Schema, error)
+	// Decode reads a fetched source. name is used in messages.
+	Decode func(r io.Reader, name string, src govlake.Source) (govlake.RecordReader, error)
+	// NewWriter starts a table file with the given columns.
+	NewWriter func(w io.Writer, cols []govlake.Column) (RowWriter, error)
+
+	// TempDir holds a run's work files; empty means the system default.
+	TempDir string
+	// MaxRunRejections is how many rejections a run record lists inline.
+	MaxRunRejections int
+}
+
+// NewRunner returns a runner with its required parts; the decode, schema and
+// writer functions are set by the caller.
+func NewRunner(store govlake.Store, logger *slog.Logger, now func() time.Time) *Runner {
+	return &Runner{Store: store, Logger: logger, Now: now, MaxRunRejections: 100}
+}
+
+func newRunID() string {
+	var b [8]byte
+	rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// Run runs one pipeline and records the run in the store. The returned run
+// is never nil; its Status says what happened and Error why.
+func (r *Runner) Run(ctx context.Context, p *govlake.Pipeline) *govlake.Run {
+	run := &govlake.Run{ID: newRunID(), Pipeline: p.Dataset, Dataset: p.Dataset, StartedAt: r.Now().UTC()}
+	err := r.run(ctx, p, run)
+	if err != nil {
+		if run.Status == "" {
+			run.Status = govlake.RunFailed
+		}
+		run.Error = govlake.ErrorMessage(err)
+		if govlake.ErrorCode(err) == govlake.EINTERNAL {
+			// Not a coded error: keep the cause, which is all there is to act on.
+			run.Error = err.Error()
+		}
+	}
+	run.FinishedAt = r.Now().UTC()
+	// The record is written even when the run was cancelled.
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	if err := r.putJSON(rctx, govlake.RunKey(run.Pipeline, run.StartedAt, run.ID), run, false); err != nil {
+		r.Logger.Error("record run", "dataset", p.Dataset, "run", run.ID, "err", err)
+		if run.Error == "" {
+			run.Status, run.Error = govlake.RunFailed, "the run finished but its record could not be written: "+err.Error()
+		}
+	}
+	r.Logger.Info("run", "dataset", run.Dataset, "status", run.Status, "version", run.Version,
+		"valid", run.Rows.Valid, "rejected", run.Rows.Rejected, "duration", run.Duration(), "err", run.Error)
+	return run
+}
+
+func (r *Runner) run(ctx context.Context, p *govlake.Pipeline, run *govlake.Run) error {
+	schema, err := r.LoadSchema(p.Schema)
+	if err != nil {
+		return err
+	}
+	tmp, err := os.MkdirTemp(r.TempDir, "govlake-run-")
+	if err != nil {
+		return fmt.Errorf("make work folder: %w", err)
+	}
+	defer os.RemoveAll(tmp)
+
+	src, err := r.fetch(ctx, p, tmp)
+	if err != nil {
+		return err
+	}
+	run.Source = src.info
+	process := processDigest(p, schema)
+
+	latest, err := LatestManifest(ctx, r.Store, p.Dataset)
+	if err != nil {
+		return err
+	}
+	if latest != nil && latest.Source.SHA256 == src.info.SHA256 && latest.ProcessSHA == process {
+		run.Status, run.Version, run.Rows = govlake.RunUnchanged, latest.Version, latest.Rows
+		return r.updateMetadata(ctx, p)
+	}
+	if err := r.keepRaw(ctx, p.Dataset, src); err != nil {
+		return err
+	}
+
+	res, err := r.process(ctx, p, schema, src.path, tmp, run)
+	if err != nil {
+		return err
+	}
+	run.Rows, run.Validation = res.rows, res.summary
+	run.Rejections = res.first
+
+	if reason := gate(p, res.rows); reason != "" {
+		run.Status = govlake.RunRejected
+		if res.rejectedPath != "" {
+			key := strings.TrimSuffix(govlake.RunKey(run.Pipeline, run.StartedAt, run.ID), ".json") + ".rejected.parquet"
+			if err := r.putFile(ctx, key, res.rejectedPath); err != nil {
+				return err
+			}
+			run.RejectedKey = key
+		}
+		return govlake.Errorf(govlake.EINVALID, "%s", reason)
+	}
+
+	m := &govlake.Manifest{
+		Dataset:    p.Dataset,
+		RunID:      run.ID,
+		Metadata:   p.Metadata(),
+		Schema:     json.RawMessage(compactJSON(schema.Raw())),
+		SchemaSHA:  schema.SHA256(),
+		ProcessSHA: process,
+		Columns:    schema.Columns(),
+		Source:     src.info,
+		Rows:       res.rows,
+		Validation: res.summary,
+		StartedAt:  run.StartedAt,
+	}
+	n, err := r.commit(ctx, m, res)
+	if err != nil {
+		return err
+	}
+	run.Status, run.Version = govlake.RunSucceeded, n
+	return r.updateMetadata(ctx, p)
+}
+
+// gate applies on_invalid and max_invalid_ratio; it returns why no version
+// may be made, or "".
+func gate(p *govlake.Pipeline, rows govlake.RowCounts) string {
+	if rows.Rejected == 0 {
+		return ""
+	}
+	if p.OnInvalid == govlake.OnInvalidReject {
+		return fmt.Sprintf("%d of %d rows are invalid and on_invalid is %q: no version was made; fix the rows listed in the run record, or set on_invalid: quarantine", rows.Rejected, rows.Read, govlake.OnInvalidReject)
+	}
+	if ratio := rows.InvalidRatio(); ratio > p.MaxInvalidRatio {
+		return fmt.Sprintf("%d of %d rows (%.2f%%) are invalid, more than max_invalid_ratio %g allows: no version was made", rows.Rejected, rows.Read, 100*ratio, p.MaxInvalidRatio)
+	}
+	return ""
+}
+
+// processDigest digests what, besides the source bytes, shapes a version.
+func processDigest(p *govlake.Pipeline, schema Schema) string {
+	h := sha256.New()
+	opts := p.Source
+	opts.URL = "" // moving a file does not change its data
+	b, _ := json.Marshal(opts)
+	fmt.Fprintf(h, "schema %s\nsource %s\n", schema.SHA256(), b)
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+type fetched struct {
+	path string
+	info govlake.SourceInfo
+}
+
+// fetch copies the source to a work file, hashing it on the way, so that it
+// is read from the network once and can be decoded and kept.
+func (r *Runner) fetch(ctx context.Context, p *govlake.Pipeline, tmp string) (*fetched, error) {
+	rc, err := r.Fetch(ctx, p.Source.URL)
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	path := filepath.Join(tmp, "source")
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("make work file: %w", err)
+	}
+	defer f.Close()
+	h := sha256.New()
+	n, err := io.Copy(io.MultiWriter(f, h), rc)
+	if err != nil {
+		return nil, govlake.Errorf(govlake.EUNAVAILABLE, "read source %s: %w", p.Source.URL, err)
+	}
+	if err := f.Close(); err != nil {
+		return nil, fmt.Errorf("write work file: %w", err)
+	}
+	sum := hex.EncodeToString(h.Sum(nil))
+	return &fetched{path: path, info: govlake.SourceInfo{
+		URL: p.Source.URL, Format: p.Source.Format, SHA256: sum, Size: n, RawKey: govlake.RawKey(p.Dataset, sum),
+	}}, nil
+}
+
+// keepRaw stores the source bytes by digest, once.
+func (r *Runner) keepRaw(ctx context.Context, id string, src *fetched) error {
+	f, err := os.Open(src.path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	err = r.Store.Create(ctx, src.info.RawKey, f)
+	if err != nil && govlake.ErrorCode(err) != govlake.ECONFLICT {
+		return fmt.Errorf("keep raw source %s: %w", src.info.RawKey, err)
+	}
+	return nil
+}
+
+// commit claims the next version number, uploads the files under it, and
+// creates the manifest last. The claim is a conditional create: of two
+// writers, only one gets number n, so no writer ever overwrites another's
+// files; the loser moves on to n+1.
+func (r *Runner) commit(ctx context.Context, m *govlake.Manifest, res *result) (int, error) {
+	id := m.Dataset
+	for attempt := 0; attempt < 100; attempt++ {
+		n, err := nextVersion(ctx, r.Store, id)
+		if err != nil {
+			return 0, err
+		}
+		claim, _ := json.Marshal(map[string]any{"run_id": m.RunID, "claimed_at": r.Now().UTC()})
+		err = r.Store.Create(ctx, govlake.ClaimKey(id, n), strings.NewReader(string(claim)))
+		if govlake.ErrorCode(err) == govlake.ECONFLICT {
+			continue
+		}
+		if err != nil {
+			return 0, fmt.Errorf("claim version %d of %s: %w", n, id, err)
+		}
+		m.Version = n
+		m.Files = nil
+		key := govlake.PartKey(id, n, 0)
+		size, err := r.putFileSize(ctx, key, res.dataPath)
+		if err != nil {
+			return 0, err
+		}
+		m.Files = append(m.Files, govlake.FileInfo{Key: key, Size: size, Rows: res.rows.Valid})
+		if res.rejectedPath != "" {
+			key := govlake.RejectedKey(id, n)
+			size, err := r.putFileSize(ctx, key, res.rejectedPath)
+			if err != nil {
+				return 0, err
+			}
+			m.Rejected = &govlake.FileInfo{Key: key, Size: size, Rows: res.rejections}
+		}
+		m.CreatedAt = r.Now().UTC()
+		if err := r.putJSON(ctx, govlake.ManifestKey(id, n), m, true); err != nil {
+			return 0, fmt.Errorf("commit version %d of %s: %w", n, id, err)
+		}
+		return n, nil
+	}
+	return 0, govlake.Errorf(govlake.ECONFLICT, "could not claim a version number for %s after 100 attempts", id)
+}
+
+// nextVersion returns one more than the highest version claimed or committed.
+func nextVersion(ctx context.Context, s govlake.Store, id string) (int, error) {
+	objs, err := s.List(ctx, govlake.VersionsPrefix(id))
+	if err != nil {
+		return 0, err
+	}
+	max := 0
+	for _, o := range objs {
+		if n, _, ok := govlake.ParseVersionKey(id, o.Key); ok && n > max {
+			max = n
+		}
+	}
+	return max + 1, nil
+}
+
+// Versions lists the committed versions of a dataset, oldest first.
+func Versions(ctx context.Context, s govlake.Store, id string) ([]int, error) {
+	objs, err := s.List(ctx, govlake.VersionsPrefix(id))
+	if err != nil {
+		return nil, err
+	}
+	var out []int
+	for _, o := range objs {
+		if n, manifest, ok := govlake.ParseVersionKey(id, o.Key); ok && manifest {
+			out = append(out, n)
+		}
+	}
+	return out, nil
+}
+
+// LatestManifest returns the newest committed version's manifest, or nil.
+func LatestManifest(ctx context.Context, s govlake.Store, id string) (*govlake.Manifest, error) {
+	vs, err := Versions(ctx, s, id)
+	if err != nil || len(vs) == 0 {
+		return nil, err
+	}
+	return ReadManifest(ctx, s, id, vs[len(vs)-1])
+}
+
+// ReadManifest reads one version's manifest.
+func ReadManifest(ctx context.Context, s govlake.Store, id string, n int) (*govlake.Manifest, error) {
+	var m govlake.Manifest
+	if err := ReadJSON(ctx, s, govlake.ManifestKey(id, n), &m); err != nil {
+		return nil, err
+	}
+	return &m, nil
+}
+
+// ReadJSON decodes the object at key into v.
+func ReadJSON(ctx context.Context, s govlake.Store, key string, v any) error {
+	rc, err := s.Get(ctx, key)
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	if err := json.NewDecoder(rc).Decode(v); err != nil {
+		return fmt.Errorf("decode %s: %w", key, err)
+	}
+	return nil
+}
+
+// updateMetadata rewrites dataset.json when the pipeline's metadata changed.
+func (r *Runner) updateMetadata(ctx context.Context, p *govlake.Pipeline) error {
+	meta := p.Metadata()
+	var cur govlake.Metadata
+	err := ReadJSON(ctx, r.Store, govlake.DatasetKey(p.Dataset), &cur)
+	if err == nil && cur.SameAs(meta) {
+		return nil
+	}
+	if err != nil && govlake.ErrorCode(err) != govlake.ENOTFOUND {
+		return err
+	}
+	meta.UpdatedAt = r.Now().UTC()
+	return r.putJSON(ctx, govlake.DatasetKey(p.Dataset), meta, false)
+}
+
+func (r *Runner) putJSON(ctx context.Context, key string, v any, create bool) error {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	if create {
+		return r.Store.Create(ctx, key, strings.NewReader(string(b)))
+	}
+	return r.Store.Put(ctx, key, strings.NewReader(string(b)))
+}
+
+func (r *Runner) putFile(ctx context.Context, key, path string) error {
+	_, err := r.putFileSize(ctx, key, path)
+	return err
+}
+
+func (r *Runner) putFileSize(ctx context.Context, key, path string) (int64, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return 0, err
+	}
+	if err := r.Store.Put(ctx, key, f); err != nil {
+		return 0, fmt.Errorf("upload %s: %w", key, err)
+	}
+	return st.Size(), nil
+}
+
+// compactJSON keeps the schema's key order, which a decode would lose.
+func compactJSON(b []byte) []byte {
+	var buf bytes.Buffer
+	if json.Compact(&buf, b) != nil {
+		return b
+	}
+	return buf.Bytes()
+}

@@ -1,0 +1,165 @@
+// Package yaml reads pipeline files with goccy/go-yaml: defaults first, then
+// a strict decode in which an unknown or repeated key is an error naming the
+// file and line, then the pipeline's own Validate.
+package yaml
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+
+	goyaml "github.com/goccy/go-yaml"
+
+	"govlake/internal/govlake"
+)
+
+// file mirrors the pipeline file format of DESIGN.md.
+type file struct {
+	Dataset         string   `yaml:"dataset"`
+	Title           string   `yaml:"title"`
+	Description     string   `yaml:"description"`
+	Organization    string   `yaml:"organization"`
+	License         string   `yaml:"license"`
+	Tags            []string `yaml:"tags"`
+	Schedule        string   `yaml:"schedule"`
+	Source          source   `yaml:"source"`
+	Schema          string   `yaml:"schema"`
+	OnInvalid       string   `yaml:"on_invalid"`
+	MaxInvalidRatio *float64 `yaml:"max_invalid_ratio"`
+}
+
+type source struct {
+	URL        string   `yaml:"url"`
+	Format     string   `yaml:"format"`
+	Delimiter  string   `yaml:"delimiter"`
+	Encoding   string   `yaml:"encoding"`
+	SkipRows   int      `yaml:"skip_rows"`
+	FooterRows int      `yaml:"footer_rows"`
+	NAValues   []string `yaml:"na_values"`
+	Sheet      string   `yaml:"sheet"`
+	Transform  string   `yaml:"transform"`
+}
+
+// LoadPipeline reads one pipeline file. Relative paths in it are resolved
+// against the file's folder. The error, if any, lists every problem, each
+// prefixed with the file name.
+func LoadPipeline(path string) (*govlake.Pipeline, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, govlake.Errorf(govlake.EINVALID, "%s: %w", path, err)
+	}
+	p := govlake.NewPipeline()
+	f := file{OnInvalid: p.OnInvalid, Source: source{Format: p.Source.Format}}
+	if err := goyaml.UnmarshalWithOptions(data, &f, goyaml.Strict()); err != nil {
+		return nil, govlake.Errorf(govlake.EINVALID, "%s: %s", path, decodeMessage(err))
+	}
+	p.Dataset, p.Title, p.Description = f.Dataset, f.Title, f.Description
+	p.Organization, p.License, p.Tags, p.Schedule = f.Organization, f.License, f.Tags, f.Schedule
+	p.Schema, p.OnInvalid = f.Schema, f.OnInvalid
+	if f.MaxInvalidRatio != nil {
+		p.MaxInvalidRatio = *f.MaxInvalidRatio
+	}
+	p.Source = govlake.Source(f.Source)
+	p.File = path
+	dir := filepath.Dir(path)
+	p.Source.URL = resolve(dir, p.Source.URL)
+	p.Schema = resolve(dir, p.Schema)
+	if err := p.Validate(); err != nil {
+		return &p, prefix(path, err)
+	}
+	return &p, nil
+}
+
+// resolve makes a relative local path absolute against dir; URLs with a
+// scheme other than file:// are left alone.
+func resolve(dir, ref string) string {
+	if ref == "" {
+		return ""
+	}
+	if rest, ok := strings.CutPrefix(ref, "file://"); ok {
+		ref = rest
+	} else if strings.Contains(ref, "://") {
+		return ref
+	}
+	if !filepath.IsAbs(ref) {
+		ref = filepath.Join(dir, ref)
+	}
+	if abs, err := filepath.Abs(ref); err == nil {
+		return abs
+	}
+	return ref
+}
+
+func prefix(path string, err error) error {
+	var out []error
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		for _, e := range j.Unwrap() {
+			out = append(out, govlake.Errorf(govlake.EINVALID, "%s: %s", path, govlake.ErrorMessage(e)))
+		}
+		return errors.Join(out...)
+	}
+	return govlake.Errorf(govlake.EINVALID, "%s: %s", path, govlake.ErrorMessage(err))
+}
+
+var posPattern = regexp.MustCompile(`^\[(\d+):(\d+)\]\s*`)
+
+// decodeMessage turns go-yaml's error into one line: "line 3: unknown key "x"".
+func decodeMessage(err error) string {
+	msg := err.Error()
+	if i := strings.IndexByte(msg, '\n'); i >= 0 {
+		msg = msg[:i]
+	}
+	line := ""
+	if m := posPattern.FindStringSubmatch(msg); m != nil {
+		line = "line " + m[1] + ": "
+		msg = msg[len(m[0]):]
+	}
+	if rest, ok := strings.CutPrefix(msg, "unknown field "); ok {
+		msg = fmt.Sprintf("unknown key %s (check its spelling against the pipeline file format)", rest)
+	}
+	return line + msg
+}
+
+// LoadDir reads every *.yaml and *.yml file of dir, in name order. It returns
+// the pipelines that loaded and one error per problem of the others. Two
+// files naming the same dataset are both reported.
+func LoadDir(dir string) ([]*govlake.Pipeline, error) {
+	var names []string
+	for _, pat := range []string{"*.yaml", "*.yml"} {
+		m, err := filepath.Glob(filepath.Join(dir, pat))
+		if err != nil {
+			return nil, err
+		}
+		names = append(names, m...)
+	}
+	sort.Strings(names)
+	if len(names) == 0 {
+		if _, err := os.Stat(dir); err != nil {
+			return nil, govlake.Errorf(govlake.EINVALID, "pipelines folder %s: %w", dir, err)
+		}
+		return nil, govlake.Errorf(govlake.EINVALID, "pipelines folder %s has no *.yaml files", dir)
+	}
+	var (
+		out  []*govlake.Pipeline
+		errs []error
+		seen = map[string]string{}
+	)
+	for _, name := range names {
+		p, err := LoadPipeline(name)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if other, ok := seen[p.Dataset]; ok {
+			errs = append(errs, govlake.Errorf(govlake.EINVALID, "%s: dataset %q is already defined by %s", name, p.Dataset, other))
+			continue
+		}
+		seen[p.Dataset] = name
+		out = append(out, p)
+	}
+	return out, errors.Join(errs...)
+}
