@@ -100,3 +100,44 @@ func (c RowCounts) InvalidRatio() float64 {
 	}
 	return float64(c.Rejected) / float64(c.Read)
 }
+
+// Summary is one line of the dataset list.
+type Summary struct {
+	ID           string    `json:"id"`
+	Title        string    `json:"title"`
+	Organization string    `json:"organization"`
+	Version      int       `json:"version"`
+	Rows         int64     `json:"rows"`
+	Updated      time.Time `json:"updated"`
+}
+
+// Detail is everything the dataset page and API show.
+type Detail struct {
+	Metadata
+	Version  int              `json:"version"`
+	Rows     int64            `json:"rows"`
+	Updated  time.Time        `json:"updated"`
+	Schema   any              `json:"schema"`
+	Columns  []Column         `json:"columns"`
+	Tables   Tables           `json:"tables"`
+	Versions []VersionSummary `json:"versions"`
+	Runs     []*Run           `json:"runs"`
+	Latest   *Manifest        `json:"-"`
+}
+
+// Tables names the SQL tables of a dataset.
+type Tables struct {
+	Latest   string `json:"latest"`
+	Version  string `json:"version"` // pattern, with N for the version number
+	Rejected string `json:"rejected"`
+}
+
+// VersionSummary is one line of a dataset's history.
+type VersionSummary struct {
+	Version int       `json:"version"`
+	Created time.Time `json:"created"`
+	Rows    RowCounts `json:"rows"`
+	SHA256  string    `json:"source_sha256"`
+	Table   string    `json:"table"`
+	RunID   string    `json:"run_id"`
+}

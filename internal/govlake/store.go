@@ -2,6 +2,7 @@ package govlake
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"strconv"
@@ -75,4 +76,51 @@ func ParseVersionKey(id, key string) (n int, manifest bool, ok bool) {
 // store goes through a cache.
 type Localizer interface {
 	LocalPath(ctx context.Context, key string) (string, error)
+}
+
+// Versions lists the committed versions of a dataset, oldest first. A version
+// exists if and only if its manifest does.
+func Versions(ctx context.Context, s Store, id string) ([]int, error) {
+	objs, err := s.List(ctx, VersionsPrefix(id))
+	if err != nil {
+		return nil, err
+	}
+	var out []int
+	for _, o := range objs {
+		if n, manifest, ok := ParseVersionKey(id, o.Key); ok && manifest {
+			out = append(out, n)
+		}
+	}
+	return out, nil
+}
+
+// LatestManifest returns the newest committed version's manifest, or nil.
+func LatestManifest(ctx context.Context, s Store, id string) (*Manifest, error) {
+	vs, err := Versions(ctx, s, id)
+	if err != nil || len(vs) == 0 {
+		return nil, err
+	}
+	return ReadManifest(ctx, s, id, vs[len(vs)-1])
+}
+
+// ReadManifest reads one version's manifest.
+func ReadManifest(ctx context.Context, s Store, id string, n int) (*Manifest, error) {
+	var m Manifest
+	if err := ReadJSON(ctx, s, ManifestKey(id, n), &m); err != nil {
+		return nil, err
+	}
+	return &m, nil
+}
+
+// ReadJSON decodes the object at key into v.
+func ReadJSON(ctx context.Context, s Store, key string, v any) error {
+	rc, err := s.Get(ctx, key)
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	if err := json.NewDecoder(rc).Decode(v); err != nil {
+		return fmt.Errorf("decode %s: %w", key, err)
+	}
+	return nil
 }

@@ -118,7 +118,7 @@ func (r *Runner) run(ctx context.Context, p *govlake.Pipeline, run *govlake.Run)
 	run.Source = src.info
 	process := processDigest(p, schema)
 
-	latest, err := LatestManifest(ctx, r.Store, p.Dataset)
+	latest, err := govlake.LatestManifest(ctx, r.Store, p.Dataset)
 	if err != nil {
 		return err
 	}
@@ -301,57 +301,11 @@ func nextVersion(ctx context.Context, s govlake.Store, id string) (int, error) {
 	return max + 1, nil
 }
 
-// Versions lists the committed versions of a dataset, oldest first.
-func Versions(ctx context.Context, s govlake.Store, id string) ([]int, error) {
-	objs, err := s.List(ctx, govlake.VersionsPrefix(id))
-	if err != nil {
-		return nil, err
-	}
-	var out []int
-	for _, o := range objs {
-		if n, manifest, ok := govlake.ParseVersionKey(id, o.Key); ok && manifest {
-			out = append(out, n)
-		}
-	}
-	return out, nil
-}
-
-// LatestManifest returns the newest committed version's manifest, or nil.
-func LatestManifest(ctx context.Context, s govlake.Store, id string) (*govlake.Manifest, error) {
-	vs, err := Versions(ctx, s, id)
-	if err != nil || len(vs) == 0 {
-		return nil, err
-	}
-	return ReadManifest(ctx, s, id, vs[len(vs)-1])
-}
-
-// ReadManifest reads one version's manifest.
-func ReadManifest(ctx context.Context, s govlake.Store, id string, n int) (*govlake.Manifest, error) {
-	var m govlake.Manifest
-	if err := ReadJSON(ctx, s, govlake.ManifestKey(id, n), &m); err != nil {
-		return nil, err
-	}
-	return &m, nil
-}
-
-// ReadJSON decodes the object at key into v.
-func ReadJSON(ctx context.Context, s govlake.Store, key string, v any) error {
-	rc, err := s.Get(ctx, key)
-	if err != nil {
-		return err
-	}
-	defer rc.Close()
-	if err := json.NewDecoder(rc).Decode(v); err != nil {
-		return fmt.Errorf("decode %s: %w", key, err)
-	}
-	return nil
-}
-
 // updateMetadata rewrites dataset.json when the pipeline's metadata changed.
 func (r *Runner) updateMetadata(ctx context.Context, p *govlake.Pipeline) error {
 	meta := p.Metadata()
 	var cur govlake.Metadata
-	err := ReadJSON(ctx, r.Store, govlake.DatasetKey(p.Dataset), &cur)
+	err := govlake.ReadJSON(ctx, r.Store, govlake.DatasetKey(p.Dataset), &cur)
 	if err == nil && cur.SameAs(meta) {
 		return nil
 	}

@@ -1,0 +1,109 @@
+// Command catalog serves the catalogue: dataset pages, the JSON API and SQL
+// over every dataset's versions, reading only from the store.
+//
+//	catalog [-store URL] [-addr HOST:PORT]
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"govlake/internal/catalog"
+	"govlake/internal/duckdb"
+	"govlake/internal/file"
+	"govlake/internal/govlake"
+	ghttp "govlake/internal/http"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	os.Exit(Main(ctx, os.Args[1:], os.Stderr, nil))
+}
+
+// Main runs the server until ctx ends. If ready is not nil it receives the
+// listening address once the server accepts connections.
+func Main(ctx context.Context, args []string, stderr io.Writer, ready chan<- string) int {
+	fs := flag.NewFlagSet("catalog", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	storeURL := fs.String("store", "./data", "store: a folder path or file:///path")
+	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
+	maxRows := fs.Int("max-rows", 10000, "most rows a JSON query result returns")
+	timeout := fs.Duration("query-timeout", 30*time.Second, "longest a query may run")
+	memory := fs.String("memory-limit", "2GB", "DuckDB memory limit")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	logger := slog.New(slog.NewTextHandler(stderr, nil))
+	if err := serve(ctx, *storeURL, *addr, *maxRows, *timeout, *memory, logger, ready); err != nil {
+		fmt.Fprintln(stderr, "catalog:", govlake.ErrorMessage(err))
+		if govlake.ErrorCode(err) == govlake.EINTERNAL {
+			fmt.Fprintln(stderr, "catalog:", err)
+		}
+		return 1
+	}
+	return 0
+}
+
+func serve(ctx context.Context, storeURL, addr string, maxRows int, timeout time.Duration, memory string, logger *slog.Logger, ready chan<- string) error {
+	path := storeURL
+	if rest, ok := strings.CutPrefix(storeURL, "file://"); ok {
+		path = rest
+	} else if i := strings.Index(storeURL, "://"); i > 0 {
+		return govlake.Errorf(govlake.EINVALID, "store %s: the %s:// scheme is not supported by this build", storeURL, storeURL[:i])
+	}
+	store, err := file.NewStore(path)
+	if err != nil {
+		return err
+	}
+	tmp, err := os.MkdirTemp("", "govlake-duckdb-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	engine, err := duckdb.Open(ctx, duckdb.Options{AllowedDirs: []string{store.Root}, MemoryLimit: memory, TempDir: tmp})
+	if err != nil {
+		return err
+	}
+	defer engine.Close()
+	cat := catalog.New(store, store, engine, logger, time.Now)
+	if err := cat.Refresh(ctx); err != nil {
+		return err
+	}
+	srv := ghttp.NewServer(cat, engine, logger)
+	srv.MaxRows, srv.QueryTimeout = maxRows, timeout
+
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return govlake.Errorf(govlake.EUNAVAILABLE, "listen on %s: %w", addr, err)
+	}
+	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
+	logger.Info("serving the catalogue", "url", "http://"+ln.Addr().String()+"/", "store", store.Root)
+	if ready != nil {
+		ready <- ln.Addr().String()
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}

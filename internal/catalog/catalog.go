@@ -1,0 +1,258 @@
+// Package catalog is the read side: it builds, from the store alone, the
+// list of datasets, their versions and runs, and the SQL tables the query
+// engine offers. Manifests are immutable, so each is read once and kept.
+package catalog
+
+import (
+	"context"
+	"log/slog"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"govlake/internal/govlake"
+)
+
+// Engine is the query engine's side that the catalogue keeps in step.
+type Engine interface {
+	SetTables(ctx context.Context, tables []govlake.Table) error
+}
+
+// Catalog reads datasets from a store.
+type Catalog struct {
+	store  govlake.Store
+	local  govlake.Localizer
+	engine Engine
+	logger *slog.Logger
+	now    func() time.Time
+	// TTL is how long a snapshot of the store serves before it is read again.
+	TTL time.Duration
+
+	mu        sync.Mutex
+	snap      *snapshot
+	loadedAt  time.Time
+	manifests map[string]*govlake.Manifest // by manifest key; immutable
+}
+
+type snapshot struct {
+	ids      []string
+	datasets map[string]*entry
+}
+
+type entry struct {
+	meta     govlake.Metadata
+	versions []*govlake.Manifest // oldest first
+}
+
+// New returns a catalogue over store. local gives DuckDB readable paths for
+// stored files; engine, if not nil, gets the tables after each refresh.
+func New(store govlake.Store, local govlake.Localizer, engine Engine, logger *slog.Logger, now func() time.Time) *Catalog {
+	return &Catalog{store: store, local: local, engine: engine, logger: logger, now: now,
+		TTL: 2 * time.Second, manifests: map[string]*govlake.Manifest{}}
+}
+
+// Refresh reads the store again if the snapshot is older than TTL, and
+// brings the engine's tables in step.
+func (c *Catalog) Refresh(ctx context.Context) error {
+	_, err := c.current(ctx)
+	return err
+}
+
+func (c *Catalog) current(ctx context.Context) (*snapshot, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.snap != nil && c.now().Sub(c.loadedAt) < c.TTL {
+		return c.snap, nil
+	}
+	snap, err := c.load(ctx)
+	if err != nil {
+		if c.snap != nil {
+			// Serve what was last read rather than nothing; say so in the log.
+			c.logger.Warn("catalogue refresh failed; serving the previous snapshot", "err", err)
+			return c.snap, nil
+		}
+		return nil, err
+	}
+	if c.engine != nil {
+		tables, err := c.tables(ctx, snap)
+		if err != nil {
+			return nil, err
+		}
+		if err := c.engine.SetTables(ctx, tables); err != nil {
+			return nil, err
+		}
+	}
+	c.snap, c.loadedAt = snap, c.now()
+	return snap, nil
+}
+
+func (c *Catalog) load(ctx context.Context) (*snapshot, error) {
+	objs, err := c.store.List(ctx, "datasets/")
+	if err != nil {
+		return nil, govlake.Errorf(govlake.EUNAVAILABLE, "list datasets in the store: %w", err)
+	}
+	snap := &snapshot{datasets: map[string]*entry{}}
+	for _, o := range objs {
+		rest := strings.TrimPrefix(o.Key, "datasets/")
+		id, file, ok := strings.Cut(rest, "/")
+		if !ok {
+			continue
+		}
+		n, isManifest, ok := govlake.ParseVersionKey(id, o.Key)
+		if file != "dataset.json" && !(ok && isManifest) {
+			continue
+		}
+		e := snap.datasets[id]
+		if e == nil {
+			e = &entry{}
+			snap.datasets[id] = e
+		}
+		if file == "dataset.json" {
+			if err := govlake.ReadJSON(ctx, c.store, o.Key, &e.meta); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		m, ok := c.manifests[o.Key]
+		if !ok {
+			if m, err = govlake.ReadManifest(ctx, c.store, id, n); err != nil {
+				return nil, err
+			}
+			c.manifests[o.Key] = m
+		}
+		e.versions = append(e.versions, m)
+	}
+	for id, e := range snap.datasets {
+		if len(e.versions) == 0 {
+			delete(snap.datasets, id) // metadata without data yet
+			continue
+		}
+		sort.Slice(e.versions, func(i, j int) bool { return e.versions[i].Version < e.versions[j].Version })
+		if e.meta.ID == "" {
+			e.meta = e.versions[len(e.versions)-1].Metadata
+		}
+		snap.ids = append(snap.ids, id)
+	}
+	sort.Strings(snap.ids)
+	return snap, nil
+}
+
+// tables lists every SQL table: each dataset's latest version under its id,
+// each version as id__vN, and rejected rows as id__rejected and id__vN__rejected.
+func (c *Catalog) tables(ctx context.Context, snap *snapshot) ([]govlake.Table, error) {
+	var out []govlake.Table
+	for _, id := range snap.ids {
+		e := snap.datasets[id]
+		for i, m := range e.versions {
+			data := govlake.Table{Name: govlake.VersionTable(id, m.Version), Columns: m.Columns}
+			for _, f := range m.Files {
+				p, err := c.local.LocalPath(ctx, f.Key)
+				if err != nil {
+					return nil, err
+				}
+				data.Files = append(data.Files, p)
+			}
+			rej := govlake.Table{Name: govlake.VersionRejectedTable(id, m.Version), Columns: govlake.RejectedColumns}
+			if m.Rejected != nil {
+				p, err := c.local.LocalPath(ctx, m.Rejected.Key)
+				if err != nil {
+					return nil, err
+				}
+				rej.Files = []string{p}
+			}
+			out = append(out, data, rej)
+			if i == len(e.versions)-1 {
+				latest, latestRej := data, rej
+				latest.Name, latestRej.Name = id, govlake.RejectedTable(id)
+				out = append(out, latest, latestRej)
+			}
+		}
+	}
+	return out, nil
+}
+
+// Datasets lists every dataset that has at least one version.
+func (c *Catalog) Datasets(ctx context.Context) ([]govlake.Summary, error) {
+	snap, err := c.current(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]govlake.Summary, 0, len(snap.ids))
+	for _, id := range snap.ids {
+		e := snap.datasets[id]
+		m := e.versions[len(e.versions)-1]
+		out = append(out, govlake.Summary{ID: id, Title: e.meta.Title, Organization: e.meta.Organization,
+			Version: m.Version, Rows: m.Rows.Valid, Updated: m.CreatedAt})
+	}
+	return out, nil
+}
+
+// RunsShown is how many recent runs a dataset's detail lists.
+const RunsShown = 20
+
+// Dataset returns one dataset's metadata, schema, versions (newest first)
+// and recent runs (newest first).
+func (c *Catalog) Dataset(ctx context.Context, id string) (*govlake.Detail, error) {
+	snap, err := c.current(ctx)
+	if err != nil {
+		return nil, err
+	}
+	e, ok := snap.datasets[id]
+	if !ok {
+		return nil, govlake.Errorf(govlake.ENOTFOUND, "no dataset %q", id)
+	}
+	m := e.versions[len(e.versions)-1]
+	d := &govlake.Detail{
+		Metadata: e.meta, Version: m.Version, Rows: m.Rows.Valid, Updated: m.CreatedAt,
+		Schema: m.Schema, Columns: m.Columns, Latest: m,
+		Tables: govlake.Tables{Latest: id, Version: id + "__vN", Rejected: govlake.RejectedTable(id)},
+	}
+	for i := len(e.versions) - 1; i >= 0; i-- {
+		v := e.versions[i]
+		d.Versions = append(d.Versions, govlake.VersionSummary{Version: v.Version, Created: v.CreatedAt, Rows: v.Rows,
+			SHA256: v.Source.SHA256, Table: govlake.VersionTable(id, v.Version), RunID: v.RunID})
+	}
+	if d.Runs, err = c.Runs(ctx, id, RunsShown); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// Version returns one version's manifest.
+func (c *Catalog) Version(ctx context.Context, id string, n int) (*govlake.Manifest, error) {
+	snap, err := c.current(ctx)
+	if err != nil {
+		return nil, err
+	}
+	e, ok := snap.datasets[id]
+	if !ok {
+		return nil, govlake.Errorf(govlake.ENOTFOUND, "no dataset %q", id)
+	}
+	for _, m := range e.versions {
+		if m.Version == n {
+			return m, nil
+		}
+	}
+	return nil, govlake.Errorf(govlake.ENOTFOUND, "dataset %q has no version %d", id, n)
+}
+
+// Runs returns a pipeline's most recent runs, newest first.
+func (c *Catalog) Runs(ctx context.Context, pipeline string, limit int) ([]*govlake.Run, error) {
+	objs, err := c.store.List(ctx, govlake.RunsPrefix(pipeline))
+	if err != nil {
+		return nil, err
+	}
+	runs := []*govlake.Run{}
+	for i := len(objs) - 1; i >= 0 && len(runs) < limit; i-- {
+		if !strings.HasSuffix(objs[i].Key, ".json") {
+			continue
+		}
+		var r govlake.Run
+		if err := govlake.ReadJSON(ctx, c.store, objs[i].Key, &r); err != nil {
+			return nil, err
+		}
+		runs = append(runs, &r)
+	}
+	return runs, nil
+}

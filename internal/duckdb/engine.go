@@ -1,0 +1,341 @@
+// Package duckdb answers SQL over the stored Parquet files with an embedded
+// DuckDB. Every dataset version is a view; user SQL runs in a sandbox: one
+// SELECT statement at a time, no file access outside the data folders, no
+// extensions, and settings locked after start-up.
+package duckdb
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"math"
+	"math/big"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	duckdb "github.com/duckdb/duckdb-go/v2"
+
+	"govlake/internal/govlake"
+)
+
+// Options bound what queries may use.
+type Options struct {
+	// AllowedDirs are the only folders queries may read, through the views.
+	AllowedDirs []string
+	MemoryLimit string // DuckDB syntax, e.g. "2GB"; empty leaves DuckDB's default
+	Threads     int    // 0 leaves DuckDB's default (all cores)
+	TempDir     string // where DuckDB may spill; empty disables spilling
+}
+
+// Engine is an in-memory DuckDB database with one view per table.
+type Engine struct {
+	db    *sql.DB
+	mu    sync.Mutex        // serialises SetTables
+	views map[string]string // name -> definition now in place
+}
+
+// Open starts DuckDB and locks it down. Paths in views must lie below
+// opts.AllowedDirs.
+func Open(ctx context.Context, opts Options) (*Engine, error) {
+	connector, err := duckdb.NewConnector("", nil)
+	if err != nil {
+		return nil, fmt.Errorf("start duckdb: %w", err)
+	}
+	db := sql.OpenDB(connector)
+	stmts := []string{
+		"SET autoinstall_known_extensions = false",
+		"SET autoload_known_extensions = false",
+	}
+	if opts.MemoryLimit != "" {
+		stmts = append(stmts, "SET memory_limit = "+quote(opts.MemoryLimit))
+	}
+	if opts.Threads > 0 {
+		stmts = append(stmts, fmt.Sprintf("SET threads = %d", opts.Threads))
+	}
+	if opts.TempDir != "" {
+		stmts = append(stmts, "SET temp_directory = "+quote(opts.TempDir))
+	}
+	dirs := make([]string, len(opts.AllowedDirs))
+	for i, d := range opts.AllowedDirs {
+		dirs[i] = quote(strings.TrimSuffix(d, "/") + "/")
+	}
+	stmts = append(stmts,
+		"SET allowed_directories = ["+strings.Join(dirs, ", ")+"]",
+		"SET enable_external_access = false",
+		"SET lock_configuration = true",
+	)
+	for _, s := range stmts {
+		if _, err := db.ExecContext(ctx, s); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("configure duckdb (%s): %w", s, err)
+		}
+	}
+	return &Engine{db: db, views: map[string]string{}}, nil
+}
+
+// Close releases the database.
+func (e *Engine) Close() error { return e.db.Close() }
+
+func quote(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+
+func ident(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
+
+var sqlTypes = map[string]string{
+	govlake.TypeInt64: "BIGINT", govlake.TypeFloat64: "DOUBLE", govlake.TypeBool: "BOOLEAN",
+	govlake.TypeDate: "DATE", govlake.TypeTimestamp: "TIMESTAMPTZ", govlake.TypeString: "VARCHAR",
+}
+
+func definition(t govlake.Table) string {
+	if len(t.Files) == 0 {
+		cols := make([]string, len(t.Columns))
+		for i, c := range t.Columns {
+			cols[i] = "NULL::" + sqlTypes[c.Type] + " AS " + ident(c.Name)
+		}
+		return "SELECT " + strings.Join(cols, ", ") + " WHERE false"
+	}
+	files := make([]string, len(t.Files))
+	for i, f := range t.Files {
+		files[i] = quote(f)
+	}
+	return "SELECT * FROM read_parquet([" + strings.Join(files, ", ") + "])"
+}
+
+// SetTables makes the views match tables: new ones are created, changed ones
+// replaced, missing ones dropped. Queries running meanwhile keep the
+// definitions they started with.
+func (e *Engine) SetTables(ctx context.Context, tables []govlake.Table) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	want := make(map[string]string, len(tables))
+	for _, t := range tables {
+		want[t.Name] = definition(t)
+	}
+	for name, def := range want {
+		if e.views[name] == def {
+			continue
+		}
+		if _, err := e.db.ExecContext(ctx, "CREATE OR REPLACE VIEW "+ident(name)+" AS "+def); err != nil {
+			return fmt.Errorf("create view %s: %w", name, err)
+		}
+		e.views[name] = def
+	}
+	for name := range e.views {
+		if _, ok := want[name]; ok {
+			continue
+		}
+		if _, err := e.db.ExecContext(ctx, "DROP VIEW IF EXISTS "+ident(name)); err != nil {
+			return fmt.Errorf("drop view %s: %w", name, err)
+		}
+		delete(e.views, name)
+	}
+	return nil
+}
+
+// Tables returns the names of the views in place, sorted.
+func (e *Engine) Tables() []string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	out := make([]string, 0, len(e.views))
+	for n := range e.views {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Query runs one read-only statement and returns at most limit rows; the
+// result says whether more were left.
+func (e *Engine) Query(ctx context.Context, query string, limit int) (*govlake.Result, error) {
+	res := &govlake.Result{Rows: [][]any{}}
+	err := e.Stream(ctx, query, func(cols []govlake.ResultColumn) error {
+		res.Columns = cols
+		return nil
+	}, func(row []any) error {
+		if len(res.Rows) >= limit {
+			res.Truncated = true
+			return errEnough
+		}
+		res.Rows = append(res.Rows, append([]any(nil), row...))
+		return nil
+	})
+	if err != nil && !errors.Is(err, errEnough) {
+		return nil, err
+	}
+	return res, nil
+}
+
+var errEnough = errors.New("enough rows")
+
+// Stream runs one read-only statement and hands each row to fn as it
+// arrives, so a result need not fit in memory. Values are JSON-ready: ints,
+// floats, strings, booleans, nil, and dates as text.
+func (e *Engine) Stream(ctx context.Context, query string, header func([]govlake.ResultColumn) error, fn func([]any) error) error {
+	conn, err := e.db.Conn(ctx)
+	if err != nil {
+		return classify(ctx, err)
+	}
+	defer conn.Close()
+	if err := checkStatement(conn, query); err != nil {
+		return err
+	}
+	rows, err := conn.QueryContext(ctx, query)
+	if err != nil {
+		return classify(ctx, err)
+	}
+	defer rows.Close()
+	types, err := rows.ColumnTypes()
+	if err != nil {
+		return classify(ctx, err)
+	}
+	cols := make([]govlake.ResultColumn, len(types))
+	for i, t := range types {
+		cols[i] = govlake.ResultColumn{Name: t.Name(), Type: t.DatabaseTypeName()}
+	}
+	if err := header(cols); err != nil {
+		return err
+	}
+	vals := make([]any, len(cols))
+	ptrs := make([]any, len(cols))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	for rows.Next() {
+		if err := rows.Scan(ptrs...); err != nil {
+			return classify(ctx, err)
+		}
+		for i, v := range vals {
+			vals[i] = jsonValue(v, cols[i].Type)
+		}
+		if err := fn(vals); err != nil {
+			return err
+		}
+	}
+	return classify(ctx, rows.Err())
+}
+
+// checkStatement allows exactly one SELECT. The driver's Prepare (without a
+// context) refuses several statements; with a context it would execute all
+// but the last one, so it must not be used on user text.
+func checkStatement(conn *sql.Conn, query string) error {
+	if strings.TrimSpace(query) == "" {
+		return govlake.Errorf(govlake.EINVALID, "the query is empty")
+	}
+	return conn.Raw(func(dc any) error {
+		c, ok := dc.(*duckdb.Conn)
+		if !ok {
+			return errors.New("unexpected driver connection")
+		}
+		st, err := c.Prepare(query)
+		if err != nil {
+			if strings.Contains(err.Error(), "PrepareContext") {
+				return govlake.Errorf(govlake.EINVALID, "send one SQL statement at a time")
+			}
+			return classify(context.Background(), err)
+		}
+		defer st.Close()
+		typ, err := st.(*duckdb.Stmt).StatementType()
+		if err != nil {
+			return err
+		}
+		if typ != duckdb.STATEMENT_TYPE_SELECT {
+			return govlake.Errorf(govlake.EINVALID, "only SELECT queries are allowed: the catalogue is read-only")
+		}
+		return nil
+	})
+}
+
+var missingTable = regexp.MustCompile(`Table with name ([^ ]+) does not exist`)
+
+// classify turns a DuckDB error into a coded one with DuckDB's own message,
+// which says what is wrong with the SQL.
+func classify(ctx context.Context, err error) error {
+	if err == nil {
+		return nil
+	}
+	var ge *govlake.Error
+	if errors.As(err, &ge) {
+		return err
+	}
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return govlake.Errorf(govlake.ETIMEOUT, "the query took longer than allowed and was stopped")
+	}
+	if errors.Is(err, context.Canceled) {
+		return govlake.Errorf(govlake.ETIMEOUT, "the query was cancelled")
+	}
+	var de *duckdb.Error
+	if errors.As(err, &de) {
+		msg := de.Msg
+		switch de.Type {
+		case duckdb.ErrorTypeCatalog:
+			if m := missingTable.FindStringSubmatch(msg); m != nil {
+				return govlake.Errorf(govlake.ENOTFOUND, "no dataset or table named %s; GET /api/v1/datasets lists them", m[1])
+			}
+			return govlake.Errorf(govlake.EINVALID, "%s", msg)
+		case duckdb.ErrorTypeOutOfMemory:
+			return govlake.Errorf(govlake.ETOOLARGE, "the query needs more memory than allowed: %s", msg)
+		case duckdb.ErrorTypeInterrupt:
+			return govlake.Errorf(govlake.ETIMEOUT, "the query was stopped")
+		case duckdb.ErrorTypePermission:
+			return govlake.Errorf(govlake.EINVALID, "not allowed: %s", msg)
+		}
+		return govlake.Errorf(govlake.EINVALID, "%s", msg)
+	}
+	return err
+}
+
+// jsonValue converts a scanned DuckDB value to something encoding/json
+// writes faithfully.
+func jsonValue(v any, typ string) any {
+	switch x := v.(type) {
+	case nil, bool, string, int64, int32, int16, int8, uint64, uint32, uint16, uint8, int, uint:
+		return x
+	case float64:
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return nil
+		}
+		return x
+	case float32:
+		return jsonValue(float64(x), typ)
+	case *big.Int:
+		if x.IsInt64() {
+			return x.Int64()
+		}
+		f, _ := new(big.Float).SetInt(x).Float64()
+		return f
+	case duckdb.Decimal:
+		return x.Float64()
+	case time.Time:
+		if typ == "DATE" {
+			return x.Format(time.DateOnly)
+		}
+		return x.Format(time.RFC3339Nano)
+	case []byte:
+		return string(x)
+	case duckdb.Interval:
+		return fmt.Sprintf("%d months %d days %d µs", x.Months, x.Days, x.Micros)
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = jsonValue(e, "")
+		}
+		return out
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			out[k] = jsonValue(e, "")
+		}
+		return out
+	case driver.Valuer:
+		if dv, err := x.Value(); err == nil {
+			return jsonValue(dv, typ)
+		}
+	case fmt.Stringer:
+		return x.String()
+	}
+	return fmt.Sprint(v)
+}

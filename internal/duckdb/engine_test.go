@@ -1,0 +1,132 @@
+package duckdb
+
+import (
+	"context"
+	"database/sql"
+	"path/filepath"
+	"testing"
+
+	duckdb "github.com/duckdb/duckdb-go/v2"
+
+	"govlake/internal/govlake"
+)
+
+// writeParquet makes a fixture file with a separate, unrestricted DuckDB.
+func writeParquet(t *testing.T, path, query string) {
+	t.Helper()
+	c, err := duckdb.NewConnector("", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := sql.OpenDB(c)
+	defer db.Close()
+	if _, err := db.Exec("COPY (" + query + ") TO '" + path + "' (FORMAT parquet)"); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func newEngine(t *testing.T) (*Engine, string) {
+	t.Helper()
+	dir := t.TempDir()
+	writeParquet(t, filepath.Join(dir, "a.parquet"), "SELECT i AS id, 'n' || i AS name, DATE '2024-01-01' + i::INT AS day FROM range(1, 101) t(i)")
+	writeParquet(t, filepath.Join(dir, "b.parquet"), "SELECT i AS id, i * 10 AS score FROM range(1, 11) t(i)")
+	e, err := Open(context.Background(), Options{AllowedDirs: []string{dir}, Threads: 2, MemoryLimit: "1GB"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { e.Close() })
+	err = e.SetTables(context.Background(), []govlake.Table{
+		{Name: "a", Files: []string{filepath.Join(dir, "a.parquet")}},
+		{Name: "b", Files: []string{filepath.Join(dir, "b.parquet")}},
+		{Name: "a__rejected", Columns: govlake.RejectedColumns},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e, dir
+}
+
+func TestQuery(t *testing.T) {
+	e, _ := newEngine(t)
+	ctx := context.Background()
+	tests := []struct {
+		sql       string
+		limit     int
+		rows      int
+		first     []any
+		truncated bool
+	}{
+		{"SELECT count(*) AS n, sum(id) AS s FROM a", 10, 1, []any{int64(100), int64(5050)}, false},
+		{"SELECT a.id, b.score FROM a JOIN b USING (id) ORDER BY a.id DESC", 100, 10, []any{int64(10), int64(100)}, false},
+		{"SELECT day FROM a ORDER BY id LIMIT 1", 10, 1, []any{"2024-01-02"}, false},
+		{"SELECT id FROM a ORDER BY id", 5, 5, []any{int64(1)}, true},
+		{"SELECT count(*) FROM a__rejected", 10, 1, []any{int64(0)}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.sql, func(t *testing.T) {
+			res, err := e.Query(ctx, tt.sql, tt.limit)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(res.Rows) != tt.rows || res.Truncated != tt.truncated {
+				t.Fatalf("rows %d truncated %v, want %d %v", len(res.Rows), res.Truncated, tt.rows, tt.truncated)
+			}
+			for i, want := range tt.first {
+				got := res.Rows[0][i]
+				if f, ok := got.(float64); ok {
+					if w, ok := want.(float64); ok && f == w {
+						continue
+					}
+				}
+				if got != want {
+					t.Errorf("column %d = %#v (%T), want %#v", i, got, got, want)
+				}
+			}
+		})
+	}
+}
+
+func TestSandbox(t *testing.T) {
+	e, dir := newEngine(t)
+	ctx := context.Background()
+	refused := []string{
+		"SELECT * FROM read_csv('/etc/passwd')",
+		"SELECT * FROM read_text('/etc/hostname')",
+		"SELECT * FROM read_parquet('" + filepath.Join(dir, "..", "x.parquet") + "')",
+		"COPY a TO '/tmp/govlake-escape.csv'",
+		"CREATE TABLE x AS SELECT 1",
+		"DROP VIEW a",
+		"SET enable_external_access = true",
+		"ATTACH '/tmp/x.db' AS x",
+		"INSTALL httpfs",
+		"LOAD httpfs",
+		"PRAGMA memory_limit = '100GB'",
+		"SELECT * FROM glob('/etc/*')",
+		"SELECT 1; DROP VIEW a",
+		"",
+	}
+	for _, q := range refused {
+		t.Run(q, func(t *testing.T) {
+			_, err := e.Query(ctx, q, 10)
+			if err == nil {
+				t.Fatal("query was allowed")
+			}
+			if c := govlake.ErrorCode(err); c != govlake.EINVALID && c != govlake.ENOTFOUND {
+				t.Fatalf("code %s (%v), want invalid", c, err)
+			}
+		})
+	}
+	// Nothing took effect: the view is still there.
+	res, err := e.Query(ctx, "SELECT count(*) FROM a", 1)
+	if err != nil || res.Rows[0][0] != int64(100) {
+		t.Fatalf("after hostile queries: %v %v", res, err)
+	}
+}
+
+func TestUnknownTable(t *testing.T) {
+	e, _ := newEngine(t)
+	_, err := e.Query(context.Background(), "SELECT * FROM nope", 1)
+	if govlake.ErrorCode(err) != govlake.ENOTFOUND {
+		t.Fatalf("got %v, want not found", err)
+	}
+}
