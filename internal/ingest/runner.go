@@ -261,29 +261,70 @@ func (r *Runner) commit(ctx context.Context, m *govlake.Manifest, res *result) (
 		if err != nil {
 			return 0, fmt.Errorf("claim version %d of %s: %w", n, id, err)
 		}
-		m.Version = n
-		m.Files = nil
-		key := govlake.PartKey(id, n, 0)
-		size, err := r.putFileSize(ctx, key, res.dataPath)
-		if err != nil {
+		if err := r.upload(ctx, m, n, res); err != nil {
+			r.abandon(ctx, m.Dataset, n)
 			return 0, err
-		}
-		m.Files = append(m.Files, govlake.FileInfo{Key: key, Size: size, Rows: res.rows.Valid})
-		if res.rejectedPath != "" {
-			key := govlake.RejectedKey(id, n)
-			size, err := r.putFileSize(ctx, key, res.rejectedPath)
-			if err != nil {
-				return 0, err
-			}
-			m.Rejected = &govlake.FileInfo{Key: key, Size: size, Rows: res.rejections}
-		}
-		m.CreatedAt = r.Now().UTC()
-		if err := r.putJSON(ctx, govlake.ManifestKey(id, n), m, true); err != nil {
-			return 0, fmt.Errorf("commit version %d of %s: %w", n, id, err)
 		}
 		return n, nil
 	}
 	return 0, govlake.Errorf(govlake.ECONFLICT, "could not claim a version number for %s after 100 attempts", id)
+}
+
+// upload writes a claimed version's files, then its manifest.
+func (r *Runner) upload(ctx context.Context, m *govlake.Manifest, n int, res *result) error {
+	id := m.Dataset
+	m.Version = n
+	m.Files = nil
+	key := govlake.PartKey(id, n, 0)
+	size, err := r.putFileSize(ctx, key, res.dataPath)
+	if err != nil {
+		return err
+	}
+	m.Files = append(m.Files, govlake.FileInfo{Key: key, Size: size, Rows: res.rows.Valid})
+	if res.rejectedPath != "" {
+		key := govlake.RejectedKey(id, n)
+		size, err := r.putFileSize(ctx, key, res.rejectedPath)
+		if err != nil {
+			return err
+		}
+		m.Rejected = &govlake.FileInfo{Key: key, Size: size, Rows: res.rejections}
+	}
+	m.CreatedAt = r.Now().UTC()
+	if err := r.putJSON(ctx, govlake.ManifestKey(id, n), m, true); err != nil {
+		return fmt.Errorf("commit version %d of %s: %w", n, id, err)
+	}
+	return nil
+}
+
+// abandon removes what a failed commit left under its claimed number, files
+// first and the claim last, so the number can be used again. If this fails
+// too, the files are unreferenced garbage and the number is skipped: the
+// version does not exist either way, since it has no manifest.
+func (r *Runner) abandon(ctx context.Context, id string, n int) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	objs, err := r.Store.List(ctx, govlake.VersionPrefix(id, n))
+	if err != nil {
+		r.Logger.Warn("clean up failed version", "dataset", id, "version", n, "err", err)
+		return
+	}
+	claim := govlake.ClaimKey(id, n)
+	for _, o := range objs {
+		if o.Key == govlake.ManifestKey(id, n) {
+			return // committed after all (the error came after the write)
+		}
+	}
+	for _, o := range objs {
+		if o.Key != claim {
+			if err := r.Store.Delete(ctx, o.Key); err != nil {
+				r.Logger.Warn("clean up failed version", "dataset", id, "version", n, "err", err)
+				return
+			}
+		}
+	}
+	if err := r.Store.Delete(ctx, claim); err != nil {
+		r.Logger.Warn("clean up failed version", "dataset", id, "version", n, "err", err)
+	}
 }
 
 // nextVersion returns one more than the highest version claimed or committed.

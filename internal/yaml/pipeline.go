@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 
 	goyaml "github.com/goccy/go-yaml"
@@ -55,7 +56,7 @@ func LoadPipeline(path string) (*govlake.Pipeline, error) {
 	p := govlake.NewPipeline()
 	f := file{OnInvalid: p.OnInvalid, Source: source{Format: p.Source.Format}}
 	if err := goyaml.UnmarshalWithOptions(data, &f, goyaml.Strict()); err != nil {
-		return nil, govlake.Errorf(govlake.EINVALID, "%s: %s", path, decodeMessage(err))
+		return nil, govlake.Errorf(govlake.EINVALID, "%s: %s", path, decodeMessage(err, data))
 	}
 	p.Dataset, p.Title, p.Description = f.Dataset, f.Title, f.Description
 	p.Organization, p.License, p.Tags, p.Schedule = f.Organization, f.License, f.Tags, f.Schedule
@@ -105,23 +106,46 @@ func prefix(path string, err error) error {
 	return govlake.Errorf(govlake.EINVALID, "%s: %s", path, govlake.ErrorMessage(err))
 }
 
-var posPattern = regexp.MustCompile(`^\[(\d+):(\d+)\]\s*`)
+var (
+	posPattern  = regexp.MustCompile(`^\[(\d+):(\d+)\]\s*`)
+	typePattern = regexp.MustCompile(`cannot unmarshal (\w+) into Go struct field \S+ of type (\S+)`)
+	keyPattern  = regexp.MustCompile(`([A-Za-z_]+)\s*:\s*$`)
+)
 
-// decodeMessage turns go-yaml's error into one line: "line 3: unknown key "x"".
-func decodeMessage(err error) string {
+// decodeMessage turns go-yaml's error into one line that names the line and
+// the key: `line 3: unknown key "x"`, `line 4: skip_rows must be a whole number`.
+func decodeMessage(err error, data []byte) string {
 	msg := err.Error()
 	if i := strings.IndexByte(msg, '\n'); i >= 0 {
 		msg = msg[:i]
 	}
-	line := ""
+	prefix, key := "", ""
 	if m := posPattern.FindStringSubmatch(msg); m != nil {
-		line = "line " + m[1] + ": "
+		prefix = "line " + m[1] + ": "
 		msg = msg[len(m[0]):]
+		line, _ := strconv.Atoi(m[1])
+		col, _ := strconv.Atoi(m[2])
+		if lines := strings.Split(string(data), "\n"); line >= 1 && line <= len(lines) {
+			text := lines[line-1]
+			if col >= 1 && col-1 <= len(text) {
+				text = text[:col-1]
+			}
+			if k := keyPattern.FindStringSubmatch(text); k != nil {
+				key = k[1]
+			}
+		}
 	}
 	if rest, ok := strings.CutPrefix(msg, "unknown field "); ok {
-		msg = fmt.Sprintf("unknown key %s (check its spelling against the pipeline file format)", rest)
+		return prefix + fmt.Sprintf("unknown key %s (check its spelling against the pipeline file format)", rest)
 	}
-	return line + msg
+	if m := typePattern.FindStringSubmatch(msg); m != nil && key != "" {
+		want := map[string]string{"int": "a whole number", "float64": "a number", "string": "text", "[]string": "a list of text values"}[m[2]]
+		if want == "" {
+			want = m[2]
+		}
+		return prefix + fmt.Sprintf("%s must be %s, not a %s", key, want, m[1])
+	}
+	return prefix + msg
 }
 
 // LoadDir reads every *.yaml and *.yml file of dir, in name order. It returns

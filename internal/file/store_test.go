@@ -1,0 +1,76 @@
+package file
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"govlake/internal/govlake"
+	"govlake/internal/storetest"
+)
+
+func TestContract(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) govlake.Store {
+		s, err := NewStore(t.TempDir())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	})
+}
+
+func TestKeysStayInside(t *testing.T) {
+	s, err := NewStore(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, key := range []string{"../escape", "a/../../b", "/etc/passwd", "a//b", "", "a/.tmp-x"} {
+		if err := s.Put(context.Background(), key, strings.NewReader("x")); govlake.ErrorCode(err) != govlake.EINVALID {
+			t.Errorf("Put(%q): %v, want invalid", key, err)
+		}
+	}
+}
+
+// A failed write leaves no object and no temporary file behind.
+func TestFailedPutLeavesNothing(t *testing.T) {
+	dir := t.TempDir()
+	s, _ := NewStore(dir)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := s.Put(ctx, "d/x.json", strings.NewReader("data")); err == nil {
+		t.Fatal("put with a cancelled context succeeded")
+	}
+	if err := s.Create(ctx, "d/m.json", strings.NewReader("data")); err == nil {
+		t.Fatal("create with a cancelled context succeeded")
+	}
+	entries, _ := os.ReadDir(filepath.Join(dir, "d"))
+	if len(entries) != 0 {
+		t.Fatalf("left behind: %v", entries)
+	}
+}
+
+func TestOpenSource(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "s.csv")
+	os.WriteFile(p, []byte("a\n"), 0o644)
+	for _, url := range []string{p, "file://" + p} {
+		rc, err := Open(context.Background(), url)
+		if err != nil {
+			t.Fatalf("%s: %v", url, err)
+		}
+		rc.Close()
+	}
+	tests := []struct{ url, want string }{
+		{filepath.Join(dir, "missing.csv"), "does not exist; check source.url"},
+		{dir, "is a folder"},
+		{"ftp://host/x.csv", "the ftp:// scheme is not supported"},
+	}
+	for _, tt := range tests {
+		_, err := Open(context.Background(), tt.url)
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("Open(%s): %v, want %q", tt.url, err, tt.want)
+		}
+	}
+}

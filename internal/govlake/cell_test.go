@@ -1,0 +1,126 @@
+package govlake
+
+import "testing"
+
+func TestConvertCell(t *testing.T) {
+	tests := []struct {
+		cell, typ string
+		want      any
+		present   bool
+		ok        bool
+	}{
+		// An empty cell is absent whatever the type.
+		{"", JSONInteger, nil, false, true},
+		{"", JSONString, nil, false, true},
+		{"   ", JSONInteger, nil, false, true},
+		{"   ", JSONNumber, nil, false, true},
+		{"   ", JSONBoolean, nil, false, true},
+		{"   ", JSONString, "   ", true, true}, // strings are kept as they are
+		// integer
+		{"42", JSONInteger, int64(42), true, true},
+		{"+7", JSONInteger, int64(7), true, true},
+		{"-3", JSONInteger, int64(-3), true, true},
+		{" 12 ", JSONInteger, int64(12), true, true},
+		{"136.0", JSONInteger, int64(136), true, true},
+		{"1e3", JSONInteger, int64(1000), true, true},
+		{"9223372036854775807", JSONInteger, int64(9223372036854775807), true, true},
+		{"9223372036854775808", JSONInteger, nil, true, false},
+		{"1.5", JSONInteger, nil, true, false},
+		{"1,000", JSONInteger, nil, true, false},
+		{"abc", JSONInteger, nil, true, false},
+		{"0x1F", JSONInteger, nil, true, false},
+		{"12 kg", JSONInteger, nil, true, false},
+		// number
+		{"3.14", JSONNumber, 3.14, true, true},
+		{".5", JSONNumber, 0.5, true, true},
+		{"5.", JSONNumber, 5.0, true, true},
+		{"-2E-3", JSONNumber, -0.002, true, true},
+		{"4.37E-06", JSONNumber, 4.37e-06, true, true},
+		{"0.6955600000000001", JSONNumber, 0.6955600000000001, true, true},
+		{"NaN", JSONNumber, nil, true, false},
+		{"Inf", JSONNumber, nil, true, false},
+		{"1e999", JSONNumber, nil, true, false},
+		{"1_000", JSONNumber, nil, true, false},
+		{"3,14", JSONNumber, nil, true, false},
+		{"e5", JSONNumber, nil, true, false},
+		{"1e", JSONNumber, nil, true, false},
+		{".", JSONNumber, nil, true, false},
+		{"-", JSONNumber, nil, true, false},
+		// boolean
+		{"true", JSONBoolean, true, true, true},
+		{"TRUE", JSONBoolean, true, true, true},
+		{"True", JSONBoolean, true, true, true},
+		{"1", JSONBoolean, true, true, true},
+		{"false", JSONBoolean, false, true, true},
+		{"0", JSONBoolean, false, true, true},
+		{"yes", JSONBoolean, nil, true, false},
+		// string and untyped
+		{"Myanmar", JSONString, "Myanmar", true, true},
+		{"မြန်မာ", JSONString, "မြန်မာ", true, true},
+		{" padded ", JSONString, " padded ", true, true},
+		{"42", JSONString, "42", true, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.typ+"/"+tt.cell, func(t *testing.T) {
+			got, present, ok := ConvertCell(tt.cell, tt.typ)
+			if got != tt.want || present != tt.present || ok != tt.ok {
+				t.Errorf("ConvertCell(%q, %s) = %#v, %v, %v; want %#v, %v, %v", tt.cell, tt.typ, got, present, ok, tt.want, tt.present, tt.ok)
+			}
+		})
+	}
+}
+
+func TestParseVersionKey(t *testing.T) {
+	tests := []struct {
+		key      string
+		n        int
+		manifest bool
+		ok       bool
+	}{
+		{ManifestKey("pop", 3), 3, true, true},
+		{PartKey("pop", 12, 0), 12, false, true},
+		{ClaimKey("pop", 1), 1, false, true},
+		{"datasets/pop/versions/x/manifest.json", 0, false, false},
+		{"datasets/pop/dataset.json", 0, false, false},
+		{ManifestKey("population", 1), 0, false, false}, // another dataset
+	}
+	for _, tt := range tests {
+		n, m, ok := ParseVersionKey("pop", tt.key)
+		if n != tt.n || m != tt.manifest || ok != tt.ok {
+			t.Errorf("ParseVersionKey(%q) = %d %v %v, want %d %v %v", tt.key, n, m, ok, tt.n, tt.manifest, tt.ok)
+		}
+	}
+	if got := ManifestKey("pop", 7); got != "datasets/pop/versions/00000007/manifest.json" {
+		t.Errorf("ManifestKey = %s", got)
+	}
+}
+
+func TestTally(t *testing.T) {
+	var tl Tally
+	tl.Add(Rejection{Row: 3, Column: "Year", Keyword: "type"})
+	tl.Add(Rejection{Row: 9, Column: "Value", Keyword: "minimum"})
+	tl.Add(Rejection{Row: 4, Column: "Year", Keyword: "type"})
+	s := tl.Summary()
+	if s.Valid || s.Errors != 3 || len(s.ByColumn) != 2 {
+		t.Fatalf("summary %+v", s)
+	}
+	if c := s.ByColumn[0]; c.Column != "Year" || c.Count != 2 || c.Example.Row != 3 {
+		t.Errorf("first count %+v, want Year type 2 with example row 3", c)
+	}
+}
+
+func TestErrors(t *testing.T) {
+	err := Errorf(ENOTFOUND, "no dataset %q", "x")
+	if ErrorCode(err) != ENOTFOUND || ErrorMessage(err) != `no dataset "x"` {
+		t.Errorf("code %s message %s", ErrorCode(err), ErrorMessage(err))
+	}
+	if ErrorCode(errPlain) != EINTERNAL || ErrorMessage(errPlain) != "internal error" {
+		t.Error("an uncoded error must read as internal, without its text")
+	}
+}
+
+var errPlain = &plainError{}
+
+type plainError struct{}
+
+func (*plainError) Error() string { return "open /secret/path: permission denied" }

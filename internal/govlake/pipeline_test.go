@@ -1,0 +1,85 @@
+package govlake
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestPipelineValidate(t *testing.T) {
+	good := func() Pipeline {
+		p := NewPipeline()
+		p.Dataset, p.Title, p.Schema, p.Source.URL = "population", "Population", "s.json", "p.csv"
+		return p
+	}
+	tests := []struct {
+		name  string
+		edit  func(*Pipeline)
+		wants []string // one substring per expected problem
+	}{
+		{"good", func(p *Pipeline) {}, nil},
+		{"bad id", func(p *Pipeline) { p.Dataset = "Population-2" }, []string{"dataset: \"Population-2\" must match"}},
+		{"reserved separator", func(p *Pipeline) { p.Dataset = "pop__v1" }, []string{`must not contain "__"`}},
+		{"everything missing", func(p *Pipeline) { *p = Pipeline{} }, []string{"dataset: required", "title: required", "source.url: required", "source.format: required", "schema: required", "on_invalid"}},
+		{"format", func(p *Pipeline) { p.Source.Format = "xml" }, []string{`source.format: "xml" is not supported`}},
+		{"ratio", func(p *Pipeline) { p.MaxInvalidRatio = 1.5 }, []string{"max_invalid_ratio: 1.5"}},
+		{"on_invalid", func(p *Pipeline) { p.OnInvalid = "drop" }, []string{`on_invalid: "drop"`}},
+		{"delimiter", func(p *Pipeline) { p.Source.Delimiter = ";;" }, []string{"source.delimiter"}},
+		{"skip", func(p *Pipeline) { p.Source.SkipRows = -1 }, []string{"source.skip_rows"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := good()
+			tt.edit(&p)
+			err := p.Validate()
+			if len(tt.wants) == 0 {
+				if err != nil {
+					t.Fatalf("unexpected error: %v", err)
+				}
+				return
+			}
+			if err == nil {
+				t.Fatal("no error")
+			}
+			if ErrorCode(err) != EINVALID {
+				t.Errorf("code %s", ErrorCode(err))
+			}
+			errs := err.(interface{ Unwrap() []error }).Unwrap()
+			if len(errs) != len(tt.wants) {
+				t.Errorf("%d problems, want %d: %v", len(errs), len(tt.wants), err)
+			}
+			for _, w := range tt.wants {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q lacks %q", err, w)
+				}
+			}
+		})
+	}
+}
+
+func TestNewLayout(t *testing.T) {
+	cols := []Column{{Name: "id", JSONType: JSONInteger}, {Name: "name", JSONType: JSONString}, {Name: "note", JSONType: JSONString}}
+	l, warns, err := NewLayout("f.csv", []string{"id", " name ", "", "name"}, 1, cols, map[string]bool{"id": true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(l.Labels, ",") != "id,name,field3,name4" {
+		t.Errorf("labels %v", l.Labels)
+	}
+	if l.Index[0] != 0 || l.Index[1] != 1 || l.Index[2] != -1 {
+		t.Errorf("index %v", l.Index)
+	}
+	if l.JSONTypes[0] != JSONInteger || l.JSONTypes[2] != JSONString {
+		t.Errorf("types %v", l.JSONTypes)
+	}
+	var kws []string
+	for _, w := range warns {
+		kws = append(kws, w.Keyword)
+	}
+	if strings.Join(kws, ",") != "blank-label,duplicate-label,missing-label" {
+		t.Errorf("warnings %v", kws)
+	}
+	_, _, err = NewLayout("f.csv", []string{"name"}, 4, cols, map[string]bool{"id": true})
+	if err == nil || !strings.Contains(err.Error(), `f.csv: the header (row 4) lacks the required column(s) "id"`) {
+		t.Errorf("missing required column: %v", err)
+	}
+}
