@@ -155,9 +155,9 @@ type versionReport struct {
 }
 
 type report struct {
-	Table    string             `json:"rejected_table"`
+	Table    string              `json:"rejected_table"`
 	Sample   []govlake.Rejection `json:"rejections"`
-	Complete bool               `json:"complete"` // false when more rejections are in the table than listed
+	Complete bool                `json:"complete"` // false when more rejections are in the table than listed
 }
 
 const reportRows = 100
@@ -334,8 +334,8 @@ var funcs = template.FuncMap{
 		return s
 	},
 	"cell": func(v any) string { return csvCell(v) },
-	"dur": func(r *govlake.Run) string { return r.Duration().Round(time.Millisecond).String() },
-	"pct": func(c govlake.RowCounts) string { return fmt.Sprintf("%.2f%%", 100*c.InvalidRatio()) },
+	"dur":  func(r *govlake.Run) string { return r.Duration().Round(time.Millisecond).String() },
+	"pct":  func(c govlake.RowCounts) string { return fmt.Sprintf("%.2f%%", 100*c.InvalidRatio()) },
 }
 
 func (s *Server) render(w http.ResponseWriter, r *http.Request, name string, data any) {
@@ -408,4 +408,3 @@ func (s *Server) pageQuery(w http.ResponseWriter, r *http.Request) {
 	data["Datasets"] = ds
 	s.render(w, r, "query.html", data)
 }
-
