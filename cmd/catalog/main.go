@@ -42,11 +42,13 @@ func Main(ctx context.Context, args []string, stderr io.Writer, ready chan<- str
 	maxRows := fs.Int("max-rows", 10000, "most rows a JSON query result returns")
 	timeout := fs.Duration("query-timeout", 30*time.Second, "longest a query may run")
 	memory := fs.String("memory-limit", "2GB", "DuckDB memory limit")
+	refresh := fs.Duration("refresh", 2*time.Second, "how long a read of the store's listing serves before it is read again")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
-	if err := serve(ctx, *storeURL, *addr, *maxRows, *timeout, *memory, logger, ready); err != nil {
+	cfg := config{store: *storeURL, addr: *addr, maxRows: *maxRows, timeout: *timeout, memory: *memory, refresh: *refresh}
+	if err := serve(ctx, cfg, logger, ready); err != nil {
 		fmt.Fprintln(stderr, "catalog:", govlake.ErrorMessage(err))
 		if govlake.ErrorCode(err) == govlake.EINTERNAL {
 			fmt.Fprintln(stderr, "catalog:", err)
@@ -56,7 +58,14 @@ func Main(ctx context.Context, args []string, stderr io.Writer, ready chan<- str
 	return 0
 }
 
-func serve(ctx context.Context, storeURL, addr string, maxRows int, timeout time.Duration, memory string, logger *slog.Logger, ready chan<- string) error {
+type config struct {
+	store, addr, memory string
+	maxRows             int
+	timeout, refresh    time.Duration
+}
+
+func serve(ctx context.Context, cfg config, logger *slog.Logger, ready chan<- string) error {
+	storeURL := cfg.store
 	path := storeURL
 	if rest, ok := strings.CutPrefix(storeURL, "file://"); ok {
 		path = rest
@@ -72,21 +81,22 @@ func serve(ctx context.Context, storeURL, addr string, maxRows int, timeout time
 		return err
 	}
 	defer os.RemoveAll(tmp)
-	engine, err := duckdb.Open(ctx, duckdb.Options{AllowedDirs: []string{store.Root}, MemoryLimit: memory, TempDir: tmp})
+	engine, err := duckdb.Open(ctx, duckdb.Options{AllowedDirs: []string{store.Root}, MemoryLimit: cfg.memory, TempDir: tmp})
 	if err != nil {
 		return err
 	}
 	defer engine.Close()
 	cat := catalog.New(store, store, engine, logger, time.Now)
+	cat.TTL = cfg.refresh
 	if err := cat.Refresh(ctx); err != nil {
 		return err
 	}
 	srv := ghttp.NewServer(cat, engine, logger)
-	srv.MaxRows, srv.QueryTimeout = maxRows, timeout
+	srv.MaxRows, srv.QueryTimeout = cfg.maxRows, cfg.timeout
 
-	ln, err := net.Listen("tcp", addr)
+	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
-		return govlake.Errorf(govlake.EUNAVAILABLE, "listen on %s: %w", addr, err)
+		return govlake.Errorf(govlake.EUNAVAILABLE, "listen on %s: %w", cfg.addr, err)
 	}
 	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
 	logger.Info("serving the catalogue", "url", "http://"+ln.Addr().String()+"/", "store", store.Root)

@@ -146,12 +146,12 @@ func summary(r *govlake.Run) string {
 	if r.Error != "" {
 		line += "\n    " + r.Error
 	}
-	for i, rj := range r.Rejections {
-		if i == 5 {
-			line += fmt.Sprintf("\n    ... %d more in the run record", r.Validation.Errors-5)
-			break
-		}
-		if r.Status == govlake.RunRejected {
+	if r.Status == govlake.RunRejected {
+		for i, rj := range r.Rejections {
+			if i == 5 {
+				line += fmt.Sprintf("\n    ... %d more in the run record", r.Validation.Errors-5)
+				break
+			}
 			line += fmt.Sprintf("\n    row %d, column %q, %s: %s", rj.Row, rj.Column, rj.Keyword, rj.Message)
 		}
 	}
