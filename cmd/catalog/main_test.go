@@ -372,6 +372,16 @@ func TestVersionsAndRejectedRowsThroughSQL(t *testing.T) {
 	if len(d.Versions) != 2 || d.Versions[0].Version != 2 || d.Versions[0].Rows.Rejected != 2 || len(d.Runs) != 2 {
 		t.Errorf("detail %+v", d)
 	}
+	// The dataset page shows the rejected counts of versions and runs.
+	resp, err := http.Get(base + "/datasets/measures")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if n := strings.Count(string(page), `<td class="n bad">2</td>`); n != 2 {
+		t.Errorf("dataset page shows the 2 rejected rows %d times, want twice (version and run)", n)
+	}
 	var v struct {
 		Report struct{ Rejections []govlake.Rejection }
 	}
@@ -423,4 +433,40 @@ func TestPages(t *testing.T) {
 		t.Errorf("404 page: %s", p)
 	}
 	get("/datasets/population/versions/1", 200)
+}
+
+// A damaged file takes out its own version, not the catalogue.
+func TestDamagedVersion(t *testing.T) {
+	storeDir := t.TempDir()
+	store, _ := file.NewStore(storeDir)
+	pdir := t.TempDir()
+	for name, body := range map[string]string{
+		"s.json": `{"type":"object","properties":{"id":{"type":"integer"}}}`,
+		"a.yaml": "dataset: a\ntitle: A\nsource: {url: a.csv}\nschema: s.json\n",
+		"b.yaml": "dataset: b\ntitle: B\nsource: {url: b.csv}\nschema: s.json\n",
+		"a.csv":  "id\n1\n2\n",
+		"b.csv":  "id\n7\n",
+	} {
+		os.WriteFile(filepath.Join(pdir, name), []byte(body), 0o644)
+	}
+	ingestDir(t, store, pdir)
+	m, err := govlake.LatestManifest(context.Background(), store, "a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, _ := store.LocalPath(context.Background(), m.Files[0].Key)
+	if err := os.WriteFile(p, []byte("not parquet"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	base := startCatalog(t, storeDir)
+	if res := sqlQuery(t, base, "SELECT sum(id) FROM b"); res.Rows[0][0] != float64(7) {
+		t.Errorf("b: %v", res.Rows)
+	}
+	var e struct{ Error struct{ Code string } }
+	getJSON(t, "GET", base+"/api/v1/query?sql=SELECT+*+FROM+a", "", 404, &e)
+	var list struct{ Datasets []struct{ ID string } }
+	getJSON(t, "GET", base+"/api/v1/datasets", "", 200, &list)
+	if len(list.Datasets) != 2 {
+		t.Errorf("datasets %v", list.Datasets)
+	}
 }

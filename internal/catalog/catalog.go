@@ -75,12 +75,10 @@ func (c *Catalog) current(ctx context.Context) (*snapshot, error) {
 		return nil, err
 	}
 	if c.engine != nil {
-		tables, err := c.tables(ctx, snap)
-		if err != nil {
-			return nil, err
-		}
-		if err := c.engine.SetTables(ctx, tables); err != nil {
-			return nil, err
+		// A damaged version must not take the whole catalogue down: its
+		// tables are left out and the log says why.
+		if err := c.engine.SetTables(ctx, c.tables(ctx, snap)); err != nil {
+			c.logger.Error("some SQL tables could not be made", "err", err)
 		}
 	}
 	c.snap, c.loadedAt = snap, c.now()
@@ -140,26 +138,15 @@ func (c *Catalog) load(ctx context.Context) (*snapshot, error) {
 
 // tables lists every SQL table: each dataset's latest version under its id,
 // each version as id__vN, and rejected rows as id__rejected and id__vN__rejected.
-func (c *Catalog) tables(ctx context.Context, snap *snapshot) ([]govlake.Table, error) {
+func (c *Catalog) tables(ctx context.Context, snap *snapshot) []govlake.Table {
 	var out []govlake.Table
 	for _, id := range snap.ids {
 		e := snap.datasets[id]
 		for i, m := range e.versions {
-			data := govlake.Table{Name: govlake.VersionTable(id, m.Version), Columns: m.Columns}
-			for _, f := range m.Files {
-				p, err := c.local.LocalPath(ctx, f.Key)
-				if err != nil {
-					return nil, err
-				}
-				data.Files = append(data.Files, p)
-			}
-			rej := govlake.Table{Name: govlake.VersionRejectedTable(id, m.Version), Columns: govlake.RejectedColumns}
-			if m.Rejected != nil {
-				p, err := c.local.LocalPath(ctx, m.Rejected.Key)
-				if err != nil {
-					return nil, err
-				}
-				rej.Files = []string{p}
+			data, rej, err := c.versionTables(ctx, m)
+			if err != nil {
+				c.logger.Error("version left out of SQL", "dataset", id, "version", m.Version, "err", err)
+				continue
 			}
 			out = append(out, data, rej)
 			if i == len(e.versions)-1 {
@@ -169,7 +156,28 @@ func (c *Catalog) tables(ctx context.Context, snap *snapshot) ([]govlake.Table, 
 			}
 		}
 	}
-	return out, nil
+	return out
+}
+
+func (c *Catalog) versionTables(ctx context.Context, m *govlake.Manifest) (data, rej govlake.Table, err error) {
+	id := m.Dataset
+	data = govlake.Table{Name: govlake.VersionTable(id, m.Version), Columns: m.Columns}
+	for _, f := range m.Files {
+		p, err := c.local.LocalPath(ctx, f.Key)
+		if err != nil {
+			return data, rej, err
+		}
+		data.Files = append(data.Files, p)
+	}
+	rej = govlake.Table{Name: govlake.VersionRejectedTable(id, m.Version), Columns: govlake.RejectedColumns}
+	if m.Rejected != nil {
+		p, err := c.local.LocalPath(ctx, m.Rejected.Key)
+		if err != nil {
+			return data, rej, err
+		}
+		rej.Files = []string{p}
+	}
+	return data, rej, nil
 }
 
 // Datasets lists every dataset that has at least one version.

@@ -107,7 +107,8 @@ func definition(t govlake.Table) string {
 
 // SetTables makes the views match tables: new ones are created, changed ones
 // replaced, missing ones dropped. Queries running meanwhile keep the
-// definitions they started with.
+// definitions they started with. A view that cannot be made (a damaged file)
+// does not stop the others; the error lists every such view.
 func (e *Engine) SetTables(ctx context.Context, tables []govlake.Table) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -115,12 +116,14 @@ func (e *Engine) SetTables(ctx context.Context, tables []govlake.Table) error {
 	for _, t := range tables {
 		want[t.Name] = definition(t)
 	}
+	var errs []error
 	for name, def := range want {
 		if e.views[name] == def {
 			continue
 		}
 		if _, err := e.db.ExecContext(ctx, "CREATE OR REPLACE VIEW "+ident(name)+" AS "+def); err != nil {
-			return fmt.Errorf("create view %s: %w", name, err)
+			errs = append(errs, fmt.Errorf("create view %s: %w", name, err))
+			continue
 		}
 		e.views[name] = def
 	}
@@ -129,11 +132,12 @@ func (e *Engine) SetTables(ctx context.Context, tables []govlake.Table) error {
 			continue
 		}
 		if _, err := e.db.ExecContext(ctx, "DROP VIEW IF EXISTS "+ident(name)); err != nil {
-			return fmt.Errorf("drop view %s: %w", name, err)
+			errs = append(errs, fmt.Errorf("drop view %s: %w", name, err))
+			continue
 		}
 		delete(e.views, name)
 	}
-	return nil
+	return errors.Join(errs...)
 }
 
 // Tables returns the names of the views in place, sorted.
