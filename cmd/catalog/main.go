@@ -81,16 +81,16 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, ready chan<- st
 		return err
 	}
 	defer os.RemoveAll(tmp)
-	engine, err := duckdb.Open(ctx, duckdb.Options{AllowedDirs: []string{store.Root}, MemoryLimit: cfg.memory, TempDir: tmp})
-	if err != nil {
-		return err
-	}
-	defer engine.Close()
-	cat := catalog.New(store, store, engine, logger, time.Now)
+	cat := catalog.New(store, store, logger, time.Now)
 	cat.TTL = cfg.refresh
 	if err := cat.Refresh(ctx); err != nil {
 		return err
 	}
+	engine, err := duckdb.Open(ctx, duckdb.Options{AllowedDirs: []string{store.Root}, MemoryLimit: cfg.memory, TempDir: tmp}, cat)
+	if err != nil {
+		return err
+	}
+	defer engine.Close()
 	srv := ghttp.NewServer(cat, engine, logger)
 	srv.MaxRows, srv.QueryTimeout = cfg.maxRows, cfg.timeout
 

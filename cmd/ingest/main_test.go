@@ -78,27 +78,32 @@ func runs(t *testing.T, store govlake.Store, id string) []*govlake.Run {
 // query runs SQL over Parquet files of the store with the real engine.
 func query(t *testing.T, store *file.Store, sql string, tables map[string]string) [][]any {
 	t.Helper()
-	e, err := duckdb.Open(context.Background(), duckdb.Options{AllowedDirs: []string{store.Root}})
+	r := tableKeys{store: store, keys: tables}
+	e, err := duckdb.Open(context.Background(), duckdb.Options{AllowedDirs: []string{store.Root}}, r)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer e.Close()
-	var ts []govlake.Table
-	for name, key := range tables {
-		p, err := store.LocalPath(context.Background(), key)
-		if err != nil {
-			t.Fatal(err)
-		}
-		ts = append(ts, govlake.Table{Name: name, Files: []string{p}})
-	}
-	if err := e.SetTables(context.Background(), ts); err != nil {
-		t.Fatal(err)
-	}
 	res, err := e.Query(context.Background(), sql, 100000)
 	if err != nil {
 		t.Fatalf("%s: %v", sql, err)
 	}
 	return res.Rows
+}
+
+// tableKeys names store objects as SQL tables.
+type tableKeys struct {
+	store *file.Store
+	keys  map[string]string
+}
+
+func (k tableKeys) Table(ctx context.Context, name string) (govlake.Table, error) {
+	key, ok := k.keys[name]
+	if !ok {
+		return govlake.Table{}, govlake.Errorf(govlake.ENOTFOUND, "no table %s", name)
+	}
+	p, err := k.store.LocalPath(ctx, key)
+	return govlake.Table{Name: name, Files: []string{p}}, err
 }
 
 func sha(t *testing.T, path string) string {

@@ -5,8 +5,10 @@ package catalog
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -14,16 +16,10 @@ import (
 	"govlake/internal/govlake"
 )
 
-// Engine is the query engine's side that the catalogue keeps in step.
-type Engine interface {
-	SetTables(ctx context.Context, tables []govlake.Table) error
-}
-
 // Catalog reads datasets from a store.
 type Catalog struct {
 	store  govlake.Store
 	local  govlake.Localizer
-	engine Engine
 	logger *slog.Logger
 	now    func() time.Time
 	// TTL is how long a snapshot of the store serves before it is read again.
@@ -45,15 +41,14 @@ type entry struct {
 	versions []*govlake.Manifest // oldest first
 }
 
-// New returns a catalogue over store. local gives DuckDB readable paths for
-// stored files; engine, if not nil, gets the tables after each refresh.
-func New(store govlake.Store, local govlake.Localizer, engine Engine, logger *slog.Logger, now func() time.Time) *Catalog {
-	return &Catalog{store: store, local: local, engine: engine, logger: logger, now: now,
+// New returns a catalogue over store. local gives the query engine readable
+// paths for stored files.
+func New(store govlake.Store, local govlake.Localizer, logger *slog.Logger, now func() time.Time) *Catalog {
+	return &Catalog{store: store, local: local, logger: logger, now: now,
 		TTL: 2 * time.Second, manifests: map[string]*govlake.Manifest{}}
 }
 
-// Refresh reads the store again if the snapshot is older than TTL, and
-// brings the engine's tables in step.
+// Refresh reads the store again if the snapshot is older than TTL.
 func (c *Catalog) Refresh(ctx context.Context) error {
 	_, err := c.current(ctx)
 	return err
@@ -73,13 +68,6 @@ func (c *Catalog) current(ctx context.Context) (*snapshot, error) {
 			return c.snap, nil
 		}
 		return nil, err
-	}
-	if c.engine != nil {
-		// A damaged version must not take the whole catalogue down: its
-		// tables are left out and the log says why.
-		if err := c.engine.SetTables(ctx, c.tables(ctx, snap)); err != nil {
-			c.logger.Error("some SQL tables could not be made", "err", err)
-		}
 	}
 	c.snap, c.loadedAt = snap, c.now()
 	return snap, nil
@@ -136,48 +124,60 @@ func (c *Catalog) load(ctx context.Context) (*snapshot, error) {
 	return snap, nil
 }
 
-// tables lists every SQL table: each dataset's latest version under its id,
-// each version as id__vN, and rejected rows as id__rejected and id__vN__rejected.
-func (c *Catalog) tables(ctx context.Context, snap *snapshot) []govlake.Table {
-	var out []govlake.Table
-	for _, id := range snap.ids {
-		e := snap.datasets[id]
-		for i, m := range e.versions {
-			data, rej, err := c.versionTables(ctx, m)
-			if err != nil {
-				c.logger.Error("version left out of SQL", "dataset", id, "version", m.Version, "err", err)
-				continue
-			}
-			out = append(out, data, rej)
-			if i == len(e.versions)-1 {
-				latest, latestRej := data, rej
-				latest.Name, latestRej.Name = id, govlake.RejectedTable(id)
-				out = append(out, latest, latestRej)
-			}
+// Table resolves an SQL table name: a dataset's id is its latest version,
+// id__vN version N, id__rejected and id__vN__rejected their rejected rows.
+// The files are fetched into local paths only now, when a query needs them.
+func (c *Catalog) Table(ctx context.Context, name string) (govlake.Table, error) {
+	snap, err := c.current(ctx)
+	if err != nil {
+		return govlake.Table{}, err
+	}
+	notFound := govlake.Errorf(govlake.ENOTFOUND, "no dataset or table named %s; GET /api/v1/datasets lists them", name)
+	base, rejected := strings.CutSuffix(name, "__rejected")
+	id, ver, versioned := strings.Cut(base, "__v")
+	e, ok := snap.datasets[id]
+	if !ok {
+		return govlake.Table{}, notFound
+	}
+	m := e.versions[len(e.versions)-1]
+	if versioned {
+		n, err := strconv.Atoi(ver)
+		if err != nil || strconv.Itoa(n) != ver {
+			return govlake.Table{}, notFound
+		}
+		if m = e.find(n); m == nil {
+			return govlake.Table{}, govlake.Errorf(govlake.ENOTFOUND, "dataset %s has no version %d", id, n)
 		}
 	}
-	return out
+	keys := make([]string, 0, len(m.Files))
+	for _, f := range m.Files {
+		keys = append(keys, f.Key)
+	}
+	cols := m.Columns
+	if rejected {
+		if m.Rejected == nil {
+			return govlake.Table{}, govlake.Errorf(govlake.ENOTFOUND, "version %d of %s keeps no rejected rows file", m.Version, id)
+		}
+		keys, cols = []string{m.Rejected.Key}, govlake.RejectedColumns
+	}
+	t := govlake.Table{Name: name, Columns: cols}
+	for _, k := range keys {
+		p, err := c.local.LocalPath(ctx, k)
+		if err != nil {
+			return govlake.Table{}, fmt.Errorf("fetch %s for table %s: %w", k, name, err)
+		}
+		t.Files = append(t.Files, p)
+	}
+	return t, nil
 }
 
-func (c *Catalog) versionTables(ctx context.Context, m *govlake.Manifest) (data, rej govlake.Table, err error) {
-	id := m.Dataset
-	data = govlake.Table{Name: govlake.VersionTable(id, m.Version), Columns: m.Columns}
-	for _, f := range m.Files {
-		p, err := c.local.LocalPath(ctx, f.Key)
-		if err != nil {
-			return data, rej, err
+func (e *entry) find(n int) *govlake.Manifest {
+	for _, m := range e.versions {
+		if m.Version == n {
+			return m
 		}
-		data.Files = append(data.Files, p)
 	}
-	rej = govlake.Table{Name: govlake.VersionRejectedTable(id, m.Version), Columns: govlake.RejectedColumns}
-	if m.Rejected != nil {
-		p, err := c.local.LocalPath(ctx, m.Rejected.Key)
-		if err != nil {
-			return data, rej, err
-		}
-		rej.Files = []string{p}
-	}
-	return data, rej, nil
+	return nil
 }
 
 // Datasets lists every dataset that has at least one version.
@@ -237,10 +237,8 @@ func (c *Catalog) Version(ctx context.Context, id string, n int) (*govlake.Manif
 	if !ok {
 		return nil, govlake.Errorf(govlake.ENOTFOUND, "no dataset %q", id)
 	}
-	for _, m := range e.versions {
-		if m.Version == n {
-			return m, nil
-		}
+	if m := e.find(n); m != nil {
+		return m, nil
 	}
 	return nil, govlake.Errorf(govlake.ENOTFOUND, "dataset %q has no version %d", id, n)
 }

@@ -1,7 +1,8 @@
 // Package duckdb answers SQL over the stored Parquet files with an embedded
-// DuckDB. Every dataset version is a view; user SQL runs in a sandbox: one
-// SELECT statement at a time, no file access outside the data folders, no
-// extensions, and settings locked after start-up.
+// DuckDB. Table names are resolved when a query names them (a replacement
+// scan), so files are fetched only when used and a cache may evict them.
+// User SQL runs in a sandbox: one SELECT statement at a time, no file access
+// outside the data folders, no extensions, and settings locked after start-up.
 package duckdb
 
 import (
@@ -13,9 +14,7 @@ import (
 	"math"
 	"math/big"
 	"regexp"
-	"sort"
 	"strings"
-	"sync"
 	"time"
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
@@ -32,20 +31,40 @@ type Options struct {
 	TempDir     string // where DuckDB may spill; empty disables spilling
 }
 
-// Engine is an in-memory DuckDB database with one view per table.
-type Engine struct {
-	db    *sql.DB
-	mu    sync.Mutex        // serialises SetTables
-	views map[string]string // name -> definition now in place
+// Resolver gives the files behind a table name, or an error that says why
+// there are none (ENOTFOUND for an unknown name).
+type Resolver interface {
+	Table(ctx context.Context, name string) (govlake.Table, error)
 }
 
-// Open starts DuckDB and locks it down. Paths in views must lie below
+// Engine is an in-memory DuckDB database whose tables are the resolver's.
+type Engine struct {
+	db   *sql.DB
+	dirs []string
+}
+
+// ResolveTimeout bounds the fetch of a table's files when a query names it.
+var ResolveTimeout = 10 * time.Minute
+
+// Open starts DuckDB and locks it down. The resolver's files must lie below
 // opts.AllowedDirs.
-func Open(ctx context.Context, opts Options) (*Engine, error) {
+func Open(ctx context.Context, opts Options, tables Resolver) (*Engine, error) {
 	connector, err := duckdb.NewConnector("", nil)
 	if err != nil {
 		return nil, fmt.Errorf("start duckdb: %w", err)
 	}
+	duckdb.RegisterReplacementScan(connector, func(name string) (string, []any, error) {
+		rctx, cancel := context.WithTimeout(context.Background(), ResolveTimeout)
+		defer cancel()
+		t, err := tables.Table(rctx, strings.ToLower(name))
+		if err != nil {
+			return "", nil, errors.New(govlake.ErrorMessage(err))
+		}
+		if len(t.Files) == 0 {
+			return "", nil, fmt.Errorf("table %s has no files", name)
+		}
+		return "read_parquet", []any{t.Files}, nil
+	})
 	db := sql.OpenDB(connector)
 	stmts := []string{
 		"SET autoinstall_known_extensions = false",
@@ -75,82 +94,13 @@ func Open(ctx context.Context, opts Options) (*Engine, error) {
 			return nil, fmt.Errorf("configure duckdb (%s): %w", s, err)
 		}
 	}
-	return &Engine{db: db, views: map[string]string{}}, nil
+	return &Engine{db: db, dirs: opts.AllowedDirs}, nil
 }
 
 // Close releases the database.
 func (e *Engine) Close() error { return e.db.Close() }
 
 func quote(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
-
-func ident(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
-
-var sqlTypes = map[string]string{
-	govlake.TypeInt64: "BIGINT", govlake.TypeFloat64: "DOUBLE", govlake.TypeBool: "BOOLEAN",
-	govlake.TypeDate: "DATE", govlake.TypeTimestamp: "TIMESTAMPTZ", govlake.TypeString: "VARCHAR",
-}
-
-func definition(t govlake.Table) string {
-	if len(t.Files) == 0 {
-		cols := make([]string, len(t.Columns))
-		for i, c := range t.Columns {
-			cols[i] = "NULL::" + sqlTypes[c.Type] + " AS " + ident(c.Name)
-		}
-		return "SELECT " + strings.Join(cols, ", ") + " WHERE false"
-	}
-	files := make([]string, len(t.Files))
-	for i, f := range t.Files {
-		files[i] = quote(f)
-	}
-	return "SELECT * FROM read_parquet([" + strings.Join(files, ", ") + "])"
-}
-
-// SetTables makes the views match tables: new ones are created, changed ones
-// replaced, missing ones dropped. Queries running meanwhile keep the
-// definitions they started with. A view that cannot be made (a damaged file)
-// does not stop the others; the error lists every such view.
-func (e *Engine) SetTables(ctx context.Context, tables []govlake.Table) error {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	want := make(map[string]string, len(tables))
-	for _, t := range tables {
-		want[t.Name] = definition(t)
-	}
-	var errs []error
-	for name, def := range want {
-		if e.views[name] == def {
-			continue
-		}
-		if _, err := e.db.ExecContext(ctx, "CREATE OR REPLACE VIEW "+ident(name)+" AS "+def); err != nil {
-			errs = append(errs, fmt.Errorf("create view %s: %w", name, err))
-			continue
-		}
-		e.views[name] = def
-	}
-	for name := range e.views {
-		if _, ok := want[name]; ok {
-			continue
-		}
-		if _, err := e.db.ExecContext(ctx, "DROP VIEW IF EXISTS "+ident(name)); err != nil {
-			errs = append(errs, fmt.Errorf("drop view %s: %w", name, err))
-			continue
-		}
-		delete(e.views, name)
-	}
-	return errors.Join(errs...)
-}
-
-// Tables returns the names of the views in place, sorted.
-func (e *Engine) Tables() []string {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	out := make([]string, 0, len(e.views))
-	for n := range e.views {
-		out = append(out, n)
-	}
-	sort.Strings(out)
-	return out
-}
 
 // Query runs one read-only statement and returns at most limit rows; the
 // result says whether more were left.
@@ -181,20 +131,20 @@ var errEnough = errors.New("enough rows")
 func (e *Engine) Stream(ctx context.Context, query string, header func([]govlake.ResultColumn) error, fn func([]any) error) error {
 	conn, err := e.db.Conn(ctx)
 	if err != nil {
-		return classify(ctx, err)
+		return e.classify(ctx, err)
 	}
 	defer conn.Close()
-	if err := checkStatement(conn, query); err != nil {
+	if err := e.checkStatement(conn, query); err != nil {
 		return err
 	}
 	rows, err := conn.QueryContext(ctx, query)
 	if err != nil {
-		return classify(ctx, err)
+		return e.classify(ctx, err)
 	}
 	defer rows.Close()
 	types, err := rows.ColumnTypes()
 	if err != nil {
-		return classify(ctx, err)
+		return e.classify(ctx, err)
 	}
 	cols := make([]govlake.ResultColumn, len(types))
 	for i, t := range types {
@@ -210,7 +160,7 @@ func (e *Engine) Stream(ctx context.Context, query string, header func([]govlake
 	}
 	for rows.Next() {
 		if err := rows.Scan(ptrs...); err != nil {
-			return classify(ctx, err)
+			return e.classify(ctx, err)
 		}
 		for i, v := range vals {
 			vals[i] = jsonValue(v, cols[i].Type)
@@ -219,15 +169,20 @@ func (e *Engine) Stream(ctx context.Context, query string, header func([]govlake
 			return err
 		}
 	}
-	return classify(ctx, rows.Err())
+	return e.classify(ctx, rows.Err())
 }
 
 // checkStatement allows exactly one SELECT. The driver's Prepare (without a
 // context) refuses several statements; with a context it would execute all
 // but the last one, so it must not be used on user text.
-func checkStatement(conn *sql.Conn, query string) error {
+func (e *Engine) checkStatement(conn *sql.Conn, query string) error {
 	if strings.TrimSpace(query) == "" {
 		return govlake.Errorf(govlake.EINVALID, "the query is empty")
+	}
+	// A first look at the leading keyword gives a clear message before
+	// DuckDB binds names; the statement type below is the real gate.
+	if m := leadingWord.FindStringSubmatch(query); m != nil && writeKeywords[strings.ToUpper(m[1])] {
+		return govlake.Errorf(govlake.EINVALID, "only SELECT queries are allowed (got %s): the catalogue is read-only", strings.ToUpper(m[1]))
 	}
 	return conn.Raw(func(dc any) error {
 		c, ok := dc.(*duckdb.Conn)
@@ -239,7 +194,7 @@ func checkStatement(conn *sql.Conn, query string) error {
 			if strings.Contains(err.Error(), "PrepareContext") {
 				return govlake.Errorf(govlake.EINVALID, "send one SQL statement at a time")
 			}
-			return classify(context.Background(), err)
+			return e.classify(context.Background(), err)
 		}
 		defer st.Close()
 		typ, err := st.(*duckdb.Stmt).StatementType()
@@ -253,11 +208,20 @@ func checkStatement(conn *sql.Conn, query string) error {
 	})
 }
 
-var missingTable = regexp.MustCompile(`Table with name ([^ ]+) does not exist`)
+var (
+	leadingWord   = regexp.MustCompile(`^(?:\s|--[^\n]*\n|/\*(?s:.*?)\*/|\()*([A-Za-z]+)`)
+	writeKeywords = map[string]bool{"DROP": true, "CREATE": true, "INSERT": true, "UPDATE": true, "DELETE": true,
+		"ALTER": true, "COPY": true, "ATTACH": true, "DETACH": true, "INSTALL": true, "LOAD": true, "SET": true,
+		"RESET": true, "PRAGMA": true, "EXPORT": true, "IMPORT": true, "CALL": true, "CHECKPOINT": true,
+		"VACUUM": true, "BEGIN": true, "COMMIT": true, "ROLLBACK": true, "TRUNCATE": true, "USE": true,
+		"MERGE": true, "UPSERT": true, "COMMENT": true, "ANALYZE": true, "PREPARE": true, "EXECUTE": true}
+)
+
+var missingTable = regexp.MustCompile(`no dataset or table named [^;]*; GET /api/v1/datasets lists them|Table with name ([^ ]+) does not exist`)
 
 // classify turns a DuckDB error into a coded one with DuckDB's own message,
 // which says what is wrong with the SQL.
-func classify(ctx context.Context, err error) error {
+func (e *Engine) classify(ctx context.Context, err error) error {
 	if err == nil {
 		return nil
 	}
@@ -274,12 +238,20 @@ func classify(ctx context.Context, err error) error {
 	var de *duckdb.Error
 	if errors.As(err, &de) {
 		msg := de.Msg
-		switch de.Type {
-		case duckdb.ErrorTypeCatalog:
-			if m := missingTable.FindStringSubmatch(msg); m != nil {
+		for _, d := range e.dirs {
+			if strings.Contains(msg, d) {
+				// A stored file is damaged or missing: the server's problem,
+				// and its paths are not for users.
+				return &govlake.Error{Code: govlake.EINTERNAL, Message: "a stored file of this table could not be read; the store may be damaged (the server log has details)", Err: err}
+			}
+		}
+		if m := missingTable.FindStringSubmatch(msg); m != nil {
+			if m[1] != "" {
 				return govlake.Errorf(govlake.ENOTFOUND, "no dataset or table named %s; GET /api/v1/datasets lists them", m[1])
 			}
-			return govlake.Errorf(govlake.EINVALID, "%s", msg)
+			return govlake.Errorf(govlake.ENOTFOUND, "%s", m[0])
+		}
+		switch de.Type {
 		case duckdb.ErrorTypeOutOfMemory:
 			return govlake.Errorf(govlake.ETOOLARGE, "the query needs more memory than allowed: %s", msg)
 		case duckdb.ErrorTypeInterrupt:

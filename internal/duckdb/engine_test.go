@@ -30,19 +30,17 @@ func newEngine(t *testing.T) (*Engine, string) {
 	dir := t.TempDir()
 	writeParquet(t, filepath.Join(dir, "a.parquet"), "SELECT i AS id, 'n' || i AS name, DATE '2024-01-01' + i::INT AS day FROM range(1, 101) t(i)")
 	writeParquet(t, filepath.Join(dir, "b.parquet"), "SELECT i AS id, i * 10 AS score FROM range(1, 11) t(i)")
-	e, err := Open(context.Background(), Options{AllowedDirs: []string{dir}, Threads: 2, MemoryLimit: "1GB"})
+	writeParquet(t, filepath.Join(dir, "r.parquet"), "SELECT 1::BIGINT AS \"row\", 'x' AS keyword WHERE false")
+	tables := mapResolver{
+		"a":           {filepath.Join(dir, "a.parquet")},
+		"b":           {filepath.Join(dir, "b.parquet")},
+		"a__rejected": {filepath.Join(dir, "r.parquet")},
+	}
+	e, err := Open(context.Background(), Options{AllowedDirs: []string{dir}, Threads: 2, MemoryLimit: "1GB"}, tables)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { e.Close() })
-	err = e.SetTables(context.Background(), []govlake.Table{
-		{Name: "a", Files: []string{filepath.Join(dir, "a.parquet")}},
-		{Name: "b", Files: []string{filepath.Join(dir, "b.parquet")}},
-		{Name: "a__rejected", Columns: govlake.RejectedColumns},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	return e, dir
 }
 
@@ -60,7 +58,7 @@ func TestQuery(t *testing.T) {
 		{"SELECT a.id, b.score FROM a JOIN b USING (id) ORDER BY a.id DESC", 100, 10, []any{int64(10), int64(100)}, false},
 		{"SELECT day FROM a ORDER BY id LIMIT 1", 10, 1, []any{"2024-01-02"}, false},
 		{"SELECT id FROM a ORDER BY id", 5, 5, []any{int64(1)}, true},
-		{"SELECT count(*) FROM a__rejected", 10, 1, []any{int64(0)}, false},
+		{"SELECT count(*) FROM A__Rejected", 10, 1, []any{int64(0)}, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.sql, func(t *testing.T) {
@@ -95,14 +93,15 @@ func TestSandbox(t *testing.T) {
 		"SELECT * FROM read_parquet('" + filepath.Join(dir, "..", "x.parquet") + "')",
 		"COPY a TO '/tmp/govlake-escape.csv'",
 		"CREATE TABLE x AS SELECT 1",
-		"DROP VIEW a",
+		"DROP TABLE a",
 		"SET enable_external_access = true",
 		"ATTACH '/tmp/x.db' AS x",
 		"INSTALL httpfs",
 		"LOAD httpfs",
 		"PRAGMA memory_limit = '100GB'",
+		"SELECT * FROM '/etc/passwd'",
 		"SELECT * FROM glob('/etc/*')",
-		"SELECT 1; DROP VIEW a",
+		"SELECT 1; DROP TABLE a",
 		"",
 	}
 	for _, q := range refused {
@@ -129,4 +128,14 @@ func TestUnknownTable(t *testing.T) {
 	if govlake.ErrorCode(err) != govlake.ENOTFOUND {
 		t.Fatalf("got %v, want not found", err)
 	}
+}
+
+type mapResolver map[string][]string
+
+func (m mapResolver) Table(ctx context.Context, name string) (govlake.Table, error) {
+	files, ok := m[name]
+	if !ok {
+		return govlake.Table{}, govlake.Errorf(govlake.ENOTFOUND, "no dataset or table named %s; GET /api/v1/datasets lists them", name)
+	}
+	return govlake.Table{Name: name, Files: files}, nil
 }

@@ -18,7 +18,7 @@ type result struct {
 	summary      govlake.ValidationSummary
 	first        []govlake.Rejection
 	dataPath     string
-	rejectedPath string // "" when no row was rejected
+	rejectedPath string // always written, empty when no row was rejected, so every version has the table
 	rejections   int64  // rows of the rejected file
 }
 
@@ -51,7 +51,12 @@ func (r *Runner) process(ctx context.Context, p *govlake.Pipeline, schema Schema
 		return nil, err
 	}
 	defer data.abort()
-	var rejected *fileWriter // started on the first rejection
+	res.rejectedPath = filepath.Join(tmp, "rejected.parquet")
+	rejected, err := newFileWriter(res.rejectedPath, govlake.RejectedColumns, r.NewWriter)
+	if err != nil {
+		return nil, err
+	}
+	defer rejected.abort()
 
 	c := newChecker(schema, layout, cols)
 	for i := 0; ; i++ {
@@ -77,13 +82,6 @@ func (r *Runner) process(ctx context.Context, p *govlake.Pipeline, schema Schema
 			continue
 		}
 		res.rows.Rejected++
-		if rejected == nil {
-			res.rejectedPath = filepath.Join(tmp, "rejected.parquet")
-			if rejected, err = newFileWriter(res.rejectedPath, govlake.RejectedColumns, r.NewWriter); err != nil {
-				return nil, err
-			}
-			defer rejected.abort()
-		}
 		raw := recordJSON(layout.Labels, rec.Cells)
 		for _, rj := range rejs {
 			tally.Add(rj)
@@ -98,11 +96,9 @@ func (r *Runner) process(ctx context.Context, p *govlake.Pipeline, schema Schema
 	if err := data.close(); err != nil {
 		return nil, err
 	}
-	if rejected != nil {
-		res.rejections = rejected.w.Rows()
-		if err := rejected.close(); err != nil {
-			return nil, err
-		}
+	res.rejections = rejected.w.Rows()
+	if err := rejected.close(); err != nil {
+		return nil, err
 	}
 	res.summary = tally.Summary()
 	return res, nil

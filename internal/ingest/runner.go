@@ -139,7 +139,7 @@ func (r *Runner) run(ctx context.Context, p *govlake.Pipeline, run *govlake.Run)
 
 	if reason := gate(p, res.rows); reason != "" {
 		run.Status = govlake.RunRejected
-		if res.rejectedPath != "" {
+		if res.rejections > 0 {
 			key := strings.TrimSuffix(govlake.RunKey(run.Pipeline, run.StartedAt, run.ID), ".json") + ".rejected.parquet"
 			if err := r.putFile(ctx, key, res.rejectedPath); err != nil {
 				return err
@@ -281,14 +281,12 @@ func (r *Runner) upload(ctx context.Context, m *govlake.Manifest, n int, res *re
 		return err
 	}
 	m.Files = append(m.Files, govlake.FileInfo{Key: key, Size: size, Rows: res.rows.Valid})
-	if res.rejectedPath != "" {
-		key := govlake.RejectedKey(id, n)
-		size, err := r.putFileSize(ctx, key, res.rejectedPath)
-		if err != nil {
-			return err
-		}
-		m.Rejected = &govlake.FileInfo{Key: key, Size: size, Rows: res.rejections}
+	key = govlake.RejectedKey(id, n)
+	size, err = r.putFileSize(ctx, key, res.rejectedPath)
+	if err != nil {
+		return err
 	}
+	m.Rejected = &govlake.FileInfo{Key: key, Size: size, Rows: res.rejections}
 	m.CreatedAt = r.Now().UTC()
 	if err := r.putJSON(ctx, govlake.ManifestKey(id, n), m, true); err != nil {
 		return fmt.Errorf("commit version %d of %s: %w", n, id, err)

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 
 	js "github.com/santhosh-tekuri/jsonschema/v6"
@@ -225,7 +226,17 @@ func (s *Schema) Validate(record map[string]any, out []govlake.Violation) []govl
 	if !errors.As(err, &ve) {
 		return append(out, govlake.Violation{Keyword: "schema", Message: err.Error()})
 	}
-	return s.leaves(ve, out)
+	start := len(out)
+	out = s.leaves(ve, out)
+	// The validator visits properties in map order: sort for stable reports.
+	found := out[start:]
+	sort.SliceStable(found, func(i, j int) bool {
+		if found[i].Column != found[j].Column {
+			return found[i].Column < found[j].Column
+		}
+		return found[i].Keyword < found[j].Keyword
+	})
+	return out
 }
 
 func (s *Schema) leaves(e *js.ValidationError, out []govlake.Violation) []govlake.Violation {
