@@ -462,7 +462,9 @@ func TestDamagedVersion(t *testing.T) {
 	if res := sqlQuery(t, base, "SELECT sum(id) FROM b"); res.Rows[0][0] != float64(7) {
 		t.Errorf("b: %v", res.Rows)
 	}
-	var e struct{ Error struct{ Code, Message string } }
+	var e struct {
+		Error struct{ Code, Message string }
+	}
 	getJSON(t, "GET", base+"/api/v1/query?sql=SELECT+*+FROM+a", "", 500, &e)
 	if e.Error.Code != "internal" || !strings.Contains(e.Error.Message, "the store may be damaged") || strings.Contains(e.Error.Message, storeDir) {
 		t.Errorf("damaged table error %+v", e.Error)
