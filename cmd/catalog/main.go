@@ -15,13 +15,12 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
-	"strings"
 	"syscall"
 	"time"
 
+	"govlake/cmd/internal/wire"
 	"govlake/internal/catalog"
 	"govlake/internal/duckdb"
-	"govlake/internal/file"
 	"govlake/internal/govlake"
 	ghttp "govlake/internal/http"
 )
@@ -37,7 +36,9 @@ func main() {
 func Main(ctx context.Context, args []string, stderr io.Writer, ready chan<- string) int {
 	fs := flag.NewFlagSet("catalog", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	storeURL := fs.String("store", "./data", "store: a folder path or file:///path")
+	storeURL := fs.String("store", "./data", "store: a folder path, file:///path or s3://bucket/prefix?endpoint=URL&region=R")
+	cacheDir := fs.String("cache", "", "folder for local copies of a remote store's files (default: the user cache folder)")
+	cacheSize := fs.String("cache-size", "10GB", "bound of the cache folder")
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
 	maxRows := fs.Int("max-rows", 10000, "most rows a JSON query result returns")
 	timeout := fs.Duration("query-timeout", 30*time.Second, "longest a query may run")
@@ -47,7 +48,13 @@ func Main(ctx context.Context, args []string, stderr io.Writer, ready chan<- str
 		return 2
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
-	cfg := config{store: *storeURL, addr: *addr, maxRows: *maxRows, timeout: *timeout, memory: *memory, refresh: *refresh}
+	cacheBytes, err := wire.ParseSize(*cacheSize)
+	if err != nil {
+		fmt.Fprintln(stderr, "catalog: -cache-size:", govlake.ErrorMessage(err))
+		return 2
+	}
+	cfg := config{store: *storeURL, addr: *addr, maxRows: *maxRows, timeout: *timeout, memory: *memory, refresh: *refresh,
+		cacheDir: *cacheDir, cacheBytes: cacheBytes}
 	if err := serve(ctx, cfg, logger, ready); err != nil {
 		fmt.Fprintln(stderr, "catalog:", govlake.ErrorMessage(err))
 		if govlake.ErrorCode(err) == govlake.EINTERNAL {
@@ -60,19 +67,18 @@ func Main(ctx context.Context, args []string, stderr io.Writer, ready chan<- str
 
 type config struct {
 	store, addr, memory string
+	cacheDir            string
+	cacheBytes          int64
 	maxRows             int
 	timeout, refresh    time.Duration
 }
 
 func serve(ctx context.Context, cfg config, logger *slog.Logger, ready chan<- string) error {
-	storeURL := cfg.store
-	path := storeURL
-	if rest, ok := strings.CutPrefix(storeURL, "file://"); ok {
-		path = rest
-	} else if i := strings.Index(storeURL, "://"); i > 0 {
-		return govlake.Errorf(govlake.EINVALID, "store %s: the %s:// scheme is not supported by this build", storeURL, storeURL[:i])
+	store, err := wire.OpenStore(ctx, cfg.store, logger)
+	if err != nil {
+		return err
 	}
-	store, err := file.NewStore(path)
+	local, readable, err := wire.Localizer(store, cfg.store, cfg.cacheDir, cfg.cacheBytes, logger)
 	if err != nil {
 		return err
 	}
@@ -81,12 +87,12 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, ready chan<- st
 		return err
 	}
 	defer os.RemoveAll(tmp)
-	cat := catalog.New(store, store, logger, time.Now)
+	cat := catalog.New(store, local, logger, time.Now)
 	cat.TTL = cfg.refresh
 	if err := cat.Refresh(ctx); err != nil {
 		return err
 	}
-	engine, err := duckdb.Open(ctx, duckdb.Options{AllowedDirs: []string{store.Root}, MemoryLimit: cfg.memory, TempDir: tmp}, cat)
+	engine, err := duckdb.Open(ctx, duckdb.Options{AllowedDirs: []string{readable}, MemoryLimit: cfg.memory, TempDir: tmp}, cat)
 	if err != nil {
 		return err
 	}
@@ -99,7 +105,7 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, ready chan<- st
 		return govlake.Errorf(govlake.EUNAVAILABLE, "listen on %s: %w", cfg.addr, err)
 	}
 	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
-	logger.Info("serving the catalogue", "url", "http://"+ln.Addr().String()+"/", "store", store.Root)
+	logger.Info("serving the catalogue", "url", "http://"+ln.Addr().String()+"/", "store", cfg.store)
 	if ready != nil {
 		ready <- ln.Addr().String()
 	}

@@ -17,12 +17,9 @@ import (
 	"testing"
 	"time"
 
-	gcsv "govlake/internal/csv"
+	"govlake/cmd/internal/wire"
 	"govlake/internal/file"
 	"govlake/internal/govlake"
-	"govlake/internal/ingest"
-	"govlake/internal/jsonschema"
-	"govlake/internal/parquet"
 	"govlake/internal/yaml"
 )
 
@@ -33,13 +30,7 @@ func ingestDir(t *testing.T, store govlake.Store, dir string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := ingest.NewRunner(store, slog.New(slog.NewTextHandler(io.Discard, nil)), time.Now)
-	r.Fetch = file.Open
-	r.LoadSchema = func(path string) (ingest.Schema, error) { return jsonschema.Load(path) }
-	r.Decode = func(rd io.Reader, name string, src govlake.Source) (govlake.RecordReader, error) {
-		return gcsv.NewReader(rd, name, gcsv.OptionsFrom(src))
-	}
-	r.NewWriter = func(w io.Writer, cols []govlake.Column) (ingest.RowWriter, error) { return parquet.NewWriter(w, cols) }
+	r := wire.NewRunner(store, discard)
 	for _, p := range ps {
 		if run := r.Run(context.Background(), p); run.Failed() {
 			t.Fatalf("ingest %s: %s", p.Dataset, run.Error)
@@ -47,14 +38,21 @@ func ingestDir(t *testing.T, store govlake.Store, dir string) {
 	}
 }
 
+var discard = slog.New(slog.NewTextHandler(io.Discard, nil))
+
 // startCatalog serves the store on a free port until the test ends.
 func startCatalog(t *testing.T, storeDir string, args ...string) string {
+	t.Helper()
+	return startCatalogArgs(t, append([]string{"-store", storeDir}, args...))
+}
+
+func startCatalogArgs(t *testing.T, args []string) string {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	ready := make(chan string, 1)
 	done := make(chan int, 1)
 	go func() {
-		done <- Main(ctx, append([]string{"-store", storeDir, "-addr", "127.0.0.1:0", "-refresh", "0"}, args...), io.Discard, ready)
+		done <- Main(ctx, append([]string{"-addr", "127.0.0.1:0", "-refresh", "0"}, args...), io.Discard, ready)
 	}()
 	select {
 	case addr := <-ready:
@@ -209,7 +207,13 @@ func TestDatasetsAPI(t *testing.T) {
 }
 
 func TestQueryFigures(t *testing.T) {
-	base := bundledCatalog(t)
+	checkFigures(t, bundledCatalog(t))
+}
+
+// checkFigures asserts figures of the bundled datasets, computed here from
+// the source CSV files, through the API of a catalogue at base.
+func checkFigures(t *testing.T, base string) {
+	t.Helper()
 	// One country's population in one year, as in the source file.
 	var want int64
 	for _, r := range readCSV(t, "../../datasets/worldbank/population.csv") {

@@ -14,16 +14,12 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
-	"strings"
 	"syscall"
 	"time"
 
-	"govlake/internal/csv"
-	"govlake/internal/file"
+	"govlake/cmd/internal/wire"
 	"govlake/internal/govlake"
-	"govlake/internal/ingest"
 	"govlake/internal/jsonschema"
-	"govlake/internal/parquet"
 	"govlake/internal/yaml"
 )
 
@@ -47,7 +43,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("ingest "+args[0], flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	pipelines := fs.String("pipelines", "./pipelines", "folder of pipeline files")
-	storeURL := fs.String("store", "./data", "store: a folder path or file:///path")
+	storeURL := fs.String("store", "./data", "store: a folder path, file:///path or s3://bucket/prefix?endpoint=URL&region=R")
 	verbose := fs.Bool("v", false, "log each step")
 	if err := fs.Parse(args[1:]); err != nil {
 		return 2
@@ -62,7 +58,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case "check":
 		return check(*pipelines, stdout, stderr)
 	case "run":
-		store, err := openStore(*storeURL)
+		store, err := wire.OpenStore(ctx, *storeURL, logger)
 		if err != nil {
 			fmt.Fprintln(stderr, "ingest:", govlake.ErrorMessage(err))
 			return 1
@@ -71,30 +67,6 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stderr, "ingest: unknown command %q\n%s", args[0], usage)
 	return 2
-}
-
-func openStore(url string) (*file.Store, error) {
-	path := url
-	if rest, ok := strings.CutPrefix(url, "file://"); ok {
-		path = rest
-	} else if i := strings.Index(url, "://"); i > 0 {
-		return nil, govlake.Errorf(govlake.EINVALID, "store %s: the %s:// scheme is not supported by this build", url, url[:i])
-	}
-	return file.NewStore(path)
-}
-
-// newRunner wires the adapters into a pipeline runner.
-func newRunner(store govlake.Store, logger *slog.Logger) *ingest.Runner {
-	r := ingest.NewRunner(store, logger, time.Now)
-	r.Fetch = file.Open
-	r.LoadSchema = func(path string) (ingest.Schema, error) { return jsonschema.Load(path) }
-	r.Decode = func(rd io.Reader, name string, src govlake.Source) (govlake.RecordReader, error) {
-		return csv.NewReader(rd, name, csv.OptionsFrom(src))
-	}
-	r.NewWriter = func(w io.Writer, cols []govlake.Column) (ingest.RowWriter, error) {
-		return parquet.NewWriter(w, cols)
-	}
-	return r
 }
 
 func run(ctx context.Context, dir string, store govlake.Store, ids []string, logger *slog.Logger, stdout, stderr io.Writer) int {
@@ -121,7 +93,7 @@ func run(ctx context.Context, dir string, store govlake.Store, ids []string, log
 			selected = append(selected, p)
 		}
 	}
-	runner := newRunner(store, logger)
+	runner := wire.NewRunner(store, logger)
 	for _, p := range selected {
 		if ctx.Err() != nil {
 			break

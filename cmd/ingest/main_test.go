@@ -14,6 +14,7 @@ import (
 	"strings"
 	"testing"
 
+	"govlake/cmd/internal/wire"
 	"govlake/internal/duckdb"
 	"govlake/internal/file"
 	"govlake/internal/govlake"
@@ -446,7 +447,7 @@ func TestCommitFailureKeepsPreviousVersion(t *testing.T) {
 	s := testStore(t, storeDir)
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	pl := loadOne(t, p.dir)
-	run := newRunner(failingStore{s}, logger).Run(context.Background(), pl)
+	run := wire.NewRunner(failingStore{s}, logger).Run(context.Background(), pl)
 	if run.Status != govlake.RunFailed || !strings.Contains(run.Error, "store went away") {
 		t.Fatalf("run %+v", run)
 	}
@@ -571,7 +572,7 @@ func TestConcurrentRuns(t *testing.T) {
 	for round := 0; round < rounds; round++ {
 		done := make(chan *govlake.Run, writers)
 		for w := 0; w < writers; w++ {
-			go func(p *govlake.Pipeline) { done <- newRunner(s, logger).Run(context.Background(), p) }(pipelines[w])
+			go func(p *govlake.Pipeline) { done <- wire.NewRunner(s, logger).Run(context.Background(), p) }(pipelines[w])
 		}
 		for w := 0; w < writers; w++ {
 			r := <-done
@@ -595,3 +596,5 @@ func TestConcurrentRuns(t *testing.T) {
 		}
 	}
 }
+
+func discardLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }

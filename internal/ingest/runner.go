@@ -228,16 +228,21 @@ func (r *Runner) fetch(ctx context.Context, p *govlake.Pipeline, tmp string) (*f
 	}}, nil
 }
 
-// keepRaw stores the source bytes by digest, once.
+// keepRaw stores the source bytes by digest, once. The key names the
+// content, so a concurrent writer of the same key writes the same bytes; a
+// plain upload (streamed, any size) is safe.
 func (r *Runner) keepRaw(ctx context.Context, id string, src *fetched) error {
-	f, err := os.Open(src.path)
+	objs, err := r.Store.List(ctx, src.info.RawKey)
 	if err != nil {
-		return err
+		return fmt.Errorf("check raw source %s: %w", src.info.RawKey, err)
 	}
-	defer f.Close()
-	err = r.Store.Create(ctx, src.info.RawKey, f)
-	if err != nil && govlake.ErrorCode(err) != govlake.ECONFLICT {
-		return fmt.Errorf("keep raw source %s: %w", src.info.RawKey, err)
+	for _, o := range objs {
+		if o.Key == src.info.RawKey && o.Size == src.info.Size {
+			return nil
+		}
+	}
+	if err := r.putFile(ctx, src.info.RawKey, src.path); err != nil {
+		return fmt.Errorf("keep raw source: %w", err)
 	}
 	return nil
 }

@@ -14,6 +14,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -66,10 +67,24 @@ func ParseURL(raw string) (Config, error) {
 	q := u.Query()
 	for k := range q {
 		switch k {
-		case "endpoint", "region":
+		case "endpoint", "region", "attempts", "timeout":
 		default:
-			return c, govlake.Errorf(govlake.EINVALID, "store URL %q: unknown parameter %q (known: endpoint, region)", raw, k)
+			return c, govlake.Errorf(govlake.EINVALID, "store URL %q: unknown parameter %q (known: endpoint, region, attempts, timeout)", raw, k)
 		}
+	}
+	if a := q.Get("attempts"); a != "" {
+		n, err := strconv.Atoi(a)
+		if err != nil || n < 1 || n > 20 {
+			return c, govlake.Errorf(govlake.EINVALID, "store URL %q: attempts %q must be a whole number from 1 to 20", raw, a)
+		}
+		c.MaxAttempts = n
+	}
+	if t := q.Get("timeout"); t != "" {
+		d, err := time.ParseDuration(t)
+		if err != nil || d <= 0 {
+			return c, govlake.Errorf(govlake.EINVALID, "store URL %q: timeout %q must be a duration such as 30s", raw, t)
+		}
+		c.Timeout = d
 	}
 	if e := q.Get("endpoint"); e != "" {
 		eu, err := url.Parse(e)

@@ -59,14 +59,14 @@ func TestContract(t *testing.T) {
 }
 
 func TestParseURL(t *testing.T) {
-	c, err := ParseURL("s3://data/gov/lake?endpoint=http://127.0.0.1:7070&region=ap-southeast-1")
+	c, err := ParseURL("s3://data/gov/lake?endpoint=http://127.0.0.1:7070&region=ap-southeast-1&attempts=3&timeout=5s")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Bucket != "data" || c.Prefix != "gov/lake/" || c.Endpoint != "http://127.0.0.1:7070" || c.Region != "ap-southeast-1" {
+	if c.Bucket != "data" || c.Prefix != "gov/lake/" || c.Endpoint != "http://127.0.0.1:7070" || c.Region != "ap-southeast-1" || c.MaxAttempts != 3 || c.Timeout != 5*time.Second {
 		t.Errorf("%+v", c)
 	}
-	for _, bad := range []string{"s3://", "http://x/y", "s3://b?endpoint=ftp://x", "s3://b?endpont=http://x"} {
+	for _, bad := range []string{"s3://", "http://x/y", "s3://b?endpoint=ftp://x", "s3://b?endpont=http://x", "s3://b?attempts=0", "s3://b?timeout=soon"} {
 		if _, err := ParseURL(bad); govlake.ErrorCode(err) != govlake.EINVALID {
 			t.Errorf("ParseURL(%q): %v", bad, err)
 		}

@@ -1,0 +1,110 @@
+// Package wire connects the adapters for the commands: it is the one place
+// that knows every concrete store, decoder, validator and writer.
+package wire
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"govlake/internal/cache"
+	"govlake/internal/csv"
+	"govlake/internal/file"
+	"govlake/internal/govlake"
+	"govlake/internal/ingest"
+	"govlake/internal/jsonschema"
+	"govlake/internal/parquet"
+	"govlake/internal/s3"
+)
+
+// OpenStore opens the store a URL names: a folder path, file:///path, or
+// s3://bucket/prefix?endpoint=...&region=... An S3 store is reached once,
+// and its handling of conditional creates checked, before anything runs.
+func OpenStore(ctx context.Context, url string, logger *slog.Logger) (govlake.Store, error) {
+	switch {
+	case strings.HasPrefix(url, "s3://"):
+		cfg, err := s3.ParseURL(url)
+		if err != nil {
+			return nil, err
+		}
+		st, err := s3.New(ctx, cfg, logger)
+		if err != nil {
+			return nil, err
+		}
+		if err := st.Check(ctx); err != nil {
+			return nil, err
+		}
+		if _, err := st.ProbeConditional(ctx); err != nil {
+			return nil, err
+		}
+		return st, nil
+	case strings.HasPrefix(url, "file://"):
+		return file.NewStore(strings.TrimPrefix(url, "file://"))
+	case strings.Contains(url, "://"):
+		return nil, govlake.Errorf(govlake.EINVALID, "store %s: use a folder path, file:///path or s3://bucket/prefix?endpoint=...", url)
+	}
+	return file.NewStore(url)
+}
+
+// Localizer gives the query engine local files for a store: a folder store's
+// own files, or a bounded cache for a remote one. It returns the folder the
+// engine may read.
+func Localizer(store govlake.Store, url, cacheDir string, cacheBytes int64, logger *slog.Logger) (govlake.Localizer, string, error) {
+	if fs, ok := store.(*file.Store); ok {
+		return fs, fs.Root, nil
+	}
+	if cacheDir == "" {
+		base, err := os.UserCacheDir()
+		if err != nil {
+			base = os.TempDir()
+		}
+		// One folder per store, so two stores never share copies.
+		sum := sha256.Sum256([]byte(url))
+		cacheDir = filepath.Join(base, "govlake", hex.EncodeToString(sum[:8]))
+	}
+	c, err := cache.New(store, cacheDir, cacheBytes, logger, time.Now)
+	if err != nil {
+		return nil, "", err
+	}
+	return c, c.Dir(), nil
+}
+
+// NewRunner wires a pipeline runner.
+func NewRunner(store govlake.Store, logger *slog.Logger) *ingest.Runner {
+	r := ingest.NewRunner(store, logger, time.Now)
+	r.Fetch = file.Open
+	r.LoadSchema = func(path string) (ingest.Schema, error) { return jsonschema.Load(path) }
+	r.Decode = func(rd io.Reader, name string, src govlake.Source) (govlake.RecordReader, error) {
+		return csv.NewReader(rd, name, csv.OptionsFrom(src))
+	}
+	r.NewWriter = func(w io.Writer, cols []govlake.Column) (ingest.RowWriter, error) {
+		return parquet.NewWriter(w, cols)
+	}
+	return r
+}
+
+// ParseSize reads sizes such as 512MB or 10GB.
+func ParseSize(s string) (int64, error) {
+	units := []struct {
+		suffix string
+		mult   int64
+	}{{"TB", 1 << 40}, {"GB", 1 << 30}, {"MB", 1 << 20}, {"KB", 1 << 10}, {"B", 1}}
+	u := strings.ToUpper(strings.TrimSpace(s))
+	for _, unit := range units {
+		if n, ok := strings.CutSuffix(u, unit.suffix); ok {
+			var v float64
+			if _, err := fmt.Sscanf(n, "%g", &v); err != nil || v < 0 {
+				break
+			}
+			return int64(v * float64(unit.mult)), nil
+		}
+	}
+	return 0, govlake.Errorf(govlake.EINVALID, "size %q: use a number with B, KB, MB, GB or TB, such as 10GB", s)
+}
