@@ -24,7 +24,7 @@ import (
 )
 
 // ingestDir runs every pipeline of dir into the store, as cmd/ingest does.
-func ingestDir(t *testing.T, store govlake.Store, dir string) {
+func ingestDir(t testing.TB, store govlake.Store, dir string) {
 	t.Helper()
 	ps, err := yaml.LoadDir(dir)
 	if err != nil {
