@@ -81,4 +81,3 @@ func startCatalogURL(t *testing.T, storeURL string, args ...string) string {
 	t.Helper()
 	return startCatalogArgs(t, append([]string{"-store", storeURL}, args...))
 }
-

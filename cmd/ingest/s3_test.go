@@ -192,4 +192,3 @@ func TestS3WrongCredentials(t *testing.T) {
 		t.Errorf("message does not say what is wrong: %s", all)
 	}
 }
-
