@@ -196,12 +196,7 @@ func (c *Catalog) Datasets(ctx context.Context) ([]govlake.Summary, error) {
 	return out, nil
 }
 
-// RunsShown is how many recent runs a dataset's detail lists.
-const RunsShown = 20
-
-// Dataset returns one dataset's metadata, schema, versions (newest first)
-// and recent runs (newest first).
-func (c *Catalog) Dataset(ctx context.Context, id string) (*govlake.Detail, error) {
+func (c *Catalog) entry(ctx context.Context, id string) (*entry, error) {
 	snap, err := c.current(ctx)
 	if err != nil {
 		return nil, err
@@ -209,6 +204,19 @@ func (c *Catalog) Dataset(ctx context.Context, id string) (*govlake.Detail, erro
 	e, ok := snap.datasets[id]
 	if !ok {
 		return nil, govlake.Errorf(govlake.ENOTFOUND, "no dataset %q", id)
+	}
+	return e, nil
+}
+
+// RunsShown is how many recent runs a dataset's detail lists.
+const RunsShown = 20
+
+// Dataset returns one dataset's metadata, schema, versions (newest first)
+// and recent runs (newest first).
+func (c *Catalog) Dataset(ctx context.Context, id string) (*govlake.Detail, error) {
+	e, err := c.entry(ctx, id)
+	if err != nil {
+		return nil, err
 	}
 	m := e.versions[len(e.versions)-1]
 	d := &govlake.Detail{
@@ -229,13 +237,9 @@ func (c *Catalog) Dataset(ctx context.Context, id string) (*govlake.Detail, erro
 
 // Version returns one version's manifest.
 func (c *Catalog) Version(ctx context.Context, id string, n int) (*govlake.Manifest, error) {
-	snap, err := c.current(ctx)
+	e, err := c.entry(ctx, id)
 	if err != nil {
 		return nil, err
-	}
-	e, ok := snap.datasets[id]
-	if !ok {
-		return nil, govlake.Errorf(govlake.ENOTFOUND, "no dataset %q", id)
 	}
 	if m := e.find(n); m != nil {
 		return m, nil

@@ -247,26 +247,11 @@ func (r *Reader) next() ([]string, error) {
 				break
 			}
 			// Text after the closing quote belongs to the cell (lenient, as spreadsheets are).
-			i := bytes.IndexByte(line, r.delim)
-			if i < 0 {
-				r.field = append(r.field, line...)
-				r.ends = append(r.ends, len(r.field))
-				break
-			}
-			r.field = append(r.field, line[:i]...)
-			r.ends = append(r.ends, len(r.field))
-			line = line[i+1:]
-			continue
 		}
-		i := bytes.IndexByte(line, r.delim)
-		if i < 0 {
-			r.field = append(r.field, line...)
-			r.ends = append(r.ends, len(r.field))
+		var more bool
+		if line, more = r.endCell(line); !more {
 			break
 		}
-		r.field = append(r.field, line[:i]...)
-		r.ends = append(r.ends, len(r.field))
-		line = line[i+1:]
 	}
 	// One string per record; cells are substrings of it.
 	s := string(r.field)
@@ -284,6 +269,20 @@ func (r *Reader) next() ([]string, error) {
 		}
 	}
 	return cells, nil
+}
+
+// endCell adds the text up to the next delimiter to the current cell and
+// ends it; more says whether another cell follows on the line.
+func (r *Reader) endCell(line []byte) (rest []byte, more bool) {
+	i := bytes.IndexByte(line, r.delim)
+	if i < 0 {
+		r.field = append(r.field, line...)
+		r.ends = append(r.ends, len(r.field))
+		return nil, false
+	}
+	r.field = append(r.field, line[:i]...)
+	r.ends = append(r.ends, len(r.field))
+	return line[i+1:], true
 }
 
 // readLine returns the next physical line without its line ending (LF or
