@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -477,5 +478,49 @@ func TestDamagedVersion(t *testing.T) {
 	getJSON(t, "GET", base+"/api/v1/datasets", "", 200, &list)
 	if len(list.Datasets) != 2 {
 		t.Errorf("datasets %v", list.Datasets)
+	}
+}
+
+// Run history through the API and the dataset page.
+func TestRunHistory(t *testing.T) {
+	storeDir := t.TempDir()
+	store, _ := file.NewStore(storeDir)
+	pdir := t.TempDir()
+	write := func(name, body string) { os.WriteFile(filepath.Join(pdir, name), []byte(body), 0o644) }
+	write("s.json", `{"type":"object","required":["id"],"properties":{"id":{"type":"integer"}}}`)
+	write("h.yaml", "dataset: hist\ntitle: History\nsource: {url: d.csv}\nschema: s.json\non_invalid: reject\n")
+	write("d.csv", "id\n1\n2\n")
+	ingestDir(t, store, pdir)
+	write("d.csv", "id\n1\nx\n")
+	ps, _ := yaml.LoadDir(pdir)
+	if run := wire.NewRunner(store, discard).Run(context.Background(), ps[0]); run.Status != "rejected" {
+		t.Fatalf("second run %+v", run)
+	}
+	base := startCatalog(t, storeDir)
+	var runs struct{ Runs []govlake.Run }
+	getJSON(t, "GET", base+"/api/v1/runs?dataset=hist", "", 200, &runs)
+	if len(runs.Runs) != 2 || runs.Runs[0].Status != "rejected" || runs.Runs[1].Status != "succeeded" || runs.Runs[0].Rows.Rejected != 1 ||
+		!strings.Contains(runs.Runs[0].Error, "on_invalid") || runs.Runs[1].Duration() <= 0 {
+		t.Fatalf("runs %+v", runs.Runs)
+	}
+	getJSON(t, "GET", base+"/api/v1/runs?limit=1", "", 200, &runs)
+	if len(runs.Runs) != 1 || runs.Runs[0].Status != "rejected" {
+		t.Errorf("all runs, limit 1: %+v", runs.Runs)
+	}
+	var e struct{ Error struct{ Code string } }
+	getJSON(t, "GET", base+"/api/v1/runs?limit=0", "", 400, &e)
+	var detail struct {
+		LastSuccess *govlake.Run `json:"last_success"`
+		LastFailure *govlake.Run `json:"last_failure"`
+	}
+	getJSON(t, "GET", base+"/api/v1/datasets/hist", "", 200, &detail)
+	if detail.LastSuccess == nil || detail.LastSuccess.Version != 1 || detail.LastFailure == nil || detail.LastFailure.Status != "rejected" {
+		t.Fatalf("detail %+v", detail)
+	}
+	resp, _ := http.Get(base + "/datasets/hist")
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !regexp.MustCompile(`id="last-success">[^<]+, version 1, 2 rows`).Match(page) || !regexp.MustCompile(`id="last-failure"><span class="bad">[^<]+, rejected</span>: 1 of 2 rows are invalid`).Match(page) {
+		t.Errorf("page lacks last success/failure:\n%s", page)
 	}
 }

@@ -15,17 +15,20 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"text/tabwriter"
 	"time"
 
 	"govlake/cmd/internal/wire"
+	"govlake/internal/catalog"
 	"govlake/internal/govlake"
 	"govlake/internal/jsonschema"
 	"govlake/internal/yaml"
 )
 
 const usage = `usage:
-  ingest run   [-pipelines DIR] [-store URL] [ID ...]   run now (all, or the named ones); exit 1 if any failed
-  ingest check [-pipelines DIR]                         check pipeline files and schemas, run nothing
+  ingest run    [-pipelines DIR] [-store URL] [ID ...]   run now (all, or the named ones); exit 1 if any failed
+  ingest check  [-pipelines DIR]                         check pipeline files and schemas, run nothing
+  ingest status [-store URL] [-n N] [ID ...]            list recent runs, newest first
 `
 
 func main() {
@@ -45,6 +48,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	pipelines := fs.String("pipelines", "./pipelines", "folder of pipeline files")
 	storeURL := fs.String("store", "./data", "store: a folder path, file:///path or s3://bucket/prefix?endpoint=URL&region=R")
 	verbose := fs.Bool("v", false, "log each step")
+	count := fs.Int("n", 20, "status: how many runs to list per dataset")
 	if err := fs.Parse(args[1:]); err != nil {
 		return 2
 	}
@@ -57,6 +61,13 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "check":
 		return check(*pipelines, stdout, stderr)
+	case "status":
+		store, err := wire.OpenStore(ctx, *storeURL, logger)
+		if err != nil {
+			fmt.Fprintln(stderr, "ingest:", govlake.ErrorMessage(err))
+			return 1
+		}
+		return status(ctx, store, fs.Args(), *count, logger, stdout, stderr)
 	case "run":
 		store, err := wire.OpenStore(ctx, *storeURL, logger)
 		if err != nil {
@@ -128,6 +139,40 @@ func summary(r *govlake.Run) string {
 		}
 	}
 	return line
+}
+
+// status prints recent runs: of the named datasets, or of all.
+func status(ctx context.Context, store govlake.Store, ids []string, n int, logger *slog.Logger, stdout, stderr io.Writer) int {
+	cat := catalog.New(store, nil, logger, time.Now)
+	if len(ids) == 0 {
+		ids = []string{""}
+	}
+	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "DATASET\tSTATUS\tSTARTED\tDURATION\tVERSION\tREAD\tVALID\tREJECTED\tERROR")
+	for _, id := range ids {
+		runs, err := cat.Runs(ctx, id, n)
+		if err != nil {
+			fmt.Fprintln(stderr, "ingest:", govlake.ErrorMessage(err))
+			return 1
+		}
+		if len(runs) == 0 && id != "" {
+			fmt.Fprintf(stderr, "ingest: no runs recorded for %q\n", id)
+		}
+		for _, r := range runs {
+			version := "-"
+			if r.Version > 0 {
+				version = fmt.Sprint(r.Version)
+			}
+			msg := r.Error
+			if len(msg) > 120 {
+				msg = msg[:117] + "..."
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%d\t%d\t%s\n", r.Dataset, r.Status, r.StartedAt.Format(time.RFC3339),
+				r.Duration().Round(time.Millisecond), version, r.Rows.Read, r.Rows.Valid, r.Rows.Rejected, msg)
+		}
+	}
+	tw.Flush()
+	return 0
 }
 
 func check(dir string, stdout, stderr io.Writer) int {

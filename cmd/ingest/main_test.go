@@ -598,3 +598,27 @@ func TestConcurrentRuns(t *testing.T) {
 }
 
 func discardLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+
+func TestStatus(t *testing.T) {
+	store := t.TempDir()
+	p := newPipeline(t, "people", "id,name\n1,Aung\n", peopleSchema, "")
+	runIngest(t, "run", "-pipelines", p.dir, "-store", store)
+	p.write("data.csv", "name\nAung\n")
+	runIngest(t, "run", "-pipelines", p.dir, "-store", store)
+	code, out, errs := runIngest(t, "status", "-store", store, "people")
+	if code != 0 {
+		t.Fatalf("exit %d %s", code, errs)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 3 || !strings.HasPrefix(lines[0], "DATASET") {
+		t.Fatalf("status:\n%s", out)
+	}
+	// Newest first: the failure, then the success.
+	if !regexp.MustCompile(`^people\s+failed\s+\S+\s+\S+\s+-\s+0\s+0\s+0\s+data.csv: the header \(row 1\) lacks`).MatchString(lines[1]) ||
+		!regexp.MustCompile(`^people\s+succeeded\s+\S+\s+\S+\s+1\s+1\s+1\s+0\s*$`).MatchString(lines[2]) {
+		t.Errorf("status:\n%s", out)
+	}
+	if code, _, errs := runIngest(t, "status", "-store", store, "nosuch"); code != 0 || !strings.Contains(errs, `no runs recorded for "nosuch"`) {
+		t.Errorf("unknown dataset: %d %s", code, errs)
+	}
+}

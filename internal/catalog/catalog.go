@@ -25,6 +25,9 @@ type Catalog struct {
 	// TTL is how long a snapshot of the store serves before it is read again.
 	TTL time.Duration
 
+	runMu sync.Mutex
+	runs  map[string]*govlake.Run // by key; a run record is written once
+
 	mu        sync.Mutex
 	snap      *snapshot
 	loadedAt  time.Time
@@ -45,7 +48,7 @@ type entry struct {
 // paths for stored files.
 func New(store govlake.Store, local govlake.Localizer, logger *slog.Logger, now func() time.Time) *Catalog {
 	return &Catalog{store: store, local: local, logger: logger, now: now,
-		TTL: 2 * time.Second, manifests: map[string]*govlake.Manifest{}}
+		TTL: 2 * time.Second, manifests: map[string]*govlake.Manifest{}, runs: map[string]*govlake.Run{}}
 }
 
 // Refresh reads the store again if the snapshot is older than TTL.
@@ -229,8 +232,30 @@ func (c *Catalog) Dataset(ctx context.Context, id string) (*govlake.Detail, erro
 		d.Versions = append(d.Versions, govlake.VersionSummary{Version: v.Version, Created: v.CreatedAt, Rows: v.Rows,
 			SHA256: v.Source.SHA256, Table: govlake.VersionTable(id, v.Version), RunID: v.RunID})
 	}
-	if d.Runs, err = c.Runs(ctx, id, RunsShown); err != nil {
+	recent, err := c.runKeys(ctx, govlake.RunsPrefix(id))
+	if err != nil {
 		return nil, err
+	}
+	for i, key := range recent {
+		if i >= RunsSearched || (i >= RunsShown && d.LastSuccess != nil && d.LastFailure != nil) {
+			break
+		}
+		r, err := c.run(ctx, key)
+		if err != nil {
+			return nil, err
+		}
+		if i < RunsShown {
+			d.Runs = append(d.Runs, r)
+		}
+		if r.Status == govlake.RunSucceeded && d.LastSuccess == nil {
+			d.LastSuccess = r
+		}
+		if r.Failed() && d.LastFailure == nil {
+			d.LastFailure = r
+		}
+	}
+	if d.Runs == nil {
+		d.Runs = []*govlake.Run{}
 	}
 	return d, nil
 }
@@ -247,22 +272,69 @@ func (c *Catalog) Version(ctx context.Context, id string, n int) (*govlake.Manif
 	return nil, govlake.Errorf(govlake.ENOTFOUND, "dataset %q has no version %d", id, n)
 }
 
-// Runs returns a pipeline's most recent runs, newest first.
+// RunsSearched bounds how far back a dataset's detail looks for its last
+// success and last failure.
+const RunsSearched = 500
+
+// Runs returns the most recent runs, newest first: of one pipeline, or of
+// all when pipeline is "".
 func (c *Catalog) Runs(ctx context.Context, pipeline string, limit int) ([]*govlake.Run, error) {
-	objs, err := c.store.List(ctx, govlake.RunsPrefix(pipeline))
+	prefix := "runs/"
+	if pipeline != "" {
+		prefix = govlake.RunsPrefix(pipeline)
+	}
+	keys, err := c.runKeys(ctx, prefix)
 	if err != nil {
 		return nil, err
 	}
 	runs := []*govlake.Run{}
-	for i := len(objs) - 1; i >= 0 && len(runs) < limit; i-- {
-		if !strings.HasSuffix(objs[i].Key, ".json") {
-			continue
+	for _, k := range keys {
+		if len(runs) >= limit {
+			break
 		}
-		var r govlake.Run
-		if err := govlake.ReadJSON(ctx, c.store, objs[i].Key, &r); err != nil {
+		r, err := c.run(ctx, k)
+		if err != nil {
 			return nil, err
 		}
-		runs = append(runs, &r)
+		runs = append(runs, r)
 	}
 	return runs, nil
+}
+
+// runKeys lists run records under prefix, newest first. Their names start
+// with the start time, so across pipelines they sort by the name alone.
+func (c *Catalog) runKeys(ctx context.Context, prefix string) ([]string, error) {
+	objs, err := c.store.List(ctx, prefix)
+	if err != nil {
+		return nil, err
+	}
+	var keys []string
+	for _, o := range objs {
+		if strings.HasSuffix(o.Key, ".json") {
+			keys = append(keys, o.Key)
+		}
+	}
+	base := func(k string) string { return k[strings.LastIndexByte(k, '/')+1:] }
+	sort.Slice(keys, func(i, j int) bool { return base(keys[i]) > base(keys[j]) })
+	return keys, nil
+}
+
+func (c *Catalog) run(ctx context.Context, key string) (*govlake.Run, error) {
+	c.runMu.Lock()
+	r, ok := c.runs[key]
+	c.runMu.Unlock()
+	if ok {
+		return r, nil
+	}
+	r = &govlake.Run{}
+	if err := govlake.ReadJSON(ctx, c.store, key, r); err != nil {
+		return nil, err
+	}
+	c.runMu.Lock()
+	if len(c.runs) > 100000 {
+		clear(c.runs) // a crude bound; records are cheap to read again
+	}
+	c.runs[key] = r
+	c.runMu.Unlock()
+	return r, nil
 }

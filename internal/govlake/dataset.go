@@ -122,7 +122,11 @@ type Detail struct {
 	Tables   Tables           `json:"tables"`
 	Versions []VersionSummary `json:"versions"`
 	Runs     []*Run           `json:"runs"`
-	Latest   *Manifest        `json:"-"`
+	// The most recent run that made a version, and the most recent that
+	// failed or was rejected, looked for among the last RunsSearched runs.
+	LastSuccess *Run      `json:"last_success,omitempty"`
+	LastFailure *Run      `json:"last_failure,omitempty"`
+	Latest      *Manifest `json:"-"`
 }
 
 // Tables names the SQL tables of a dataset.

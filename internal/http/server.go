@@ -22,6 +22,7 @@ import (
 // Catalog is what the server reads about datasets.
 type Catalog interface {
 	Refresh(ctx context.Context) error
+	Runs(ctx context.Context, dataset string, limit int) ([]*govlake.Run, error)
 	Datasets(ctx context.Context) ([]govlake.Summary, error)
 	Dataset(ctx context.Context, id string) (*govlake.Detail, error)
 	Version(ctx context.Context, id string, n int) (*govlake.Manifest, error)
@@ -61,6 +62,7 @@ func NewServer(catalog Catalog, query Querier, logger *slog.Logger) *Server {
 	m.HandleFunc("GET /api/v1/datasets", s.apiDatasets)
 	m.HandleFunc("GET /api/v1/datasets/{id}", s.apiDataset)
 	m.HandleFunc("GET /api/v1/datasets/{id}/versions/{n}", s.apiVersion)
+	m.HandleFunc("GET /api/v1/runs", s.apiRuns)
 	m.HandleFunc("GET /api/v1/query", s.apiQuery)
 	m.HandleFunc("POST /api/v1/query", s.apiQuery)
 	m.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok\n") })
@@ -146,6 +148,30 @@ func (s *Server) apiDataset(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, d)
+}
+
+// apiRuns lists runs, newest first: ?dataset=ID for one dataset, ?limit=N.
+func (s *Server) apiRuns(w http.ResponseWriter, r *http.Request) {
+	limit := 50
+	if v := r.URL.Query().Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 1000 {
+			s.fail(w, r, govlake.Errorf(govlake.EINVALID, "limit %q must be a whole number from 1 to 1000", v))
+			return
+		}
+		limit = n
+	}
+	id := r.URL.Query().Get("dataset")
+	if id != "" && !govlake.DatasetIDPattern.MatchString(id) {
+		s.fail(w, r, govlake.Errorf(govlake.EINVALID, "dataset %q is not a dataset id", id))
+		return
+	}
+	runs, err := s.catalog.Runs(r.Context(), id, limit)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"runs": runs})
 }
 
 // versionReport is a version's manifest with its validation report.
