@@ -14,13 +14,17 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"path/filepath"
+	"strings"
 	"syscall"
 	"text/tabwriter"
 	"time"
 
 	"govlake/cmd/internal/wire"
 	"govlake/internal/catalog"
+	"govlake/internal/cron"
 	"govlake/internal/govlake"
+	"govlake/internal/ingest"
 	"govlake/internal/jsonschema"
 	"govlake/internal/yaml"
 )
@@ -28,6 +32,7 @@ import (
 const usage = `usage:
   ingest run    [-pipelines DIR] [-store URL] [ID ...]   run now (all, or the named ones); exit 1 if any failed
   ingest check  [-pipelines DIR]                         check pipeline files and schemas, run nothing
+  ingest serve  [-pipelines DIR] [-store URL]           run on each pipeline's schedule until stopped
   ingest status [-store URL] [-n N] [ID ...]            list recent runs, newest first
 `
 
@@ -49,11 +54,12 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	storeURL := fs.String("store", "./data", "store: a folder path, file:///path or s3://bucket/prefix?endpoint=URL&region=R")
 	verbose := fs.Bool("v", false, "log each step")
 	count := fs.Int("n", 20, "status: how many runs to list per dataset")
+	reload := fs.Duration("reload", 2*time.Second, "serve: how often to look for changed pipeline files")
 	if err := fs.Parse(args[1:]); err != nil {
 		return 2
 	}
 	level := slog.LevelWarn
-	if *verbose {
+	if *verbose || args[0] == "serve" {
 		level = slog.LevelInfo
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
@@ -61,6 +67,13 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "check":
 		return check(*pipelines, stdout, stderr)
+	case "serve":
+		store, err := wire.OpenStore(ctx, *storeURL, logger)
+		if err != nil {
+			fmt.Fprintln(stderr, "ingest:", govlake.ErrorMessage(err))
+			return 1
+		}
+		return serve(ctx, *pipelines, store, *reload, logger, stderr)
 	case "status":
 		store, err := wire.OpenStore(ctx, *storeURL, logger)
 		if err != nil {
@@ -185,6 +198,11 @@ func check(dir string, stdout, stderr io.Writer) int {
 		if _, err := jsonschema.Load(p.Schema); err != nil {
 			problems += printProblems(stderr, fmt.Errorf("%s: %w", p.File, err))
 		}
+		if p.Schedule != "" {
+			if _, err := cron.Parse(p.Schedule); err != nil {
+				problems += printProblems(stderr, fmt.Errorf("%s: %w", p.File, err))
+			}
+		}
 	}
 	if problems > 0 {
 		fmt.Fprintf(stderr, "%d problem(s) found\n", problems)
@@ -192,6 +210,82 @@ func check(dir string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stdout, "%d pipeline(s) OK\n", len(pipelines))
 	return 0
+}
+
+// realClock is the daemon's clock outside tests.
+type realClock struct{}
+
+func (realClock) Now() time.Time                         { return time.Now() }
+func (realClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
+
+// serve runs the daemon until SIGTERM or SIGINT (ctx), reloading pipeline
+// files when they change or on SIGHUP.
+func serve(ctx context.Context, dir string, store govlake.Store, every time.Duration, logger *slog.Logger, stderr io.Writer) int {
+	host, _ := os.Hostname()
+	d := ingest.NewDaemon(wire.NewRunner(store, logger), realClock{},
+		func(spec string) (ingest.Schedule, error) { return cron.Parse(spec) },
+		fmt.Sprintf("%s-%d", host, os.Getpid()))
+	load := func() {
+		ps, err := yaml.LoadDir(dir)
+		if err != nil {
+			// Broken files are reported; the others keep their schedules.
+			printProblems(stderr, err)
+		}
+		for _, e := range d.Set(ps) {
+			printProblems(stderr, e)
+		}
+		for id, next := range d.Next() {
+			logger.Info("scheduled", "dataset", id, "next", next.Format(time.RFC3339))
+		}
+	}
+	load()
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	go func() {
+		last := fingerprint(dir)
+		tick := time.NewTicker(every)
+		defer tick.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-hup:
+				logger.Info("reloading pipeline files (SIGHUP)")
+				last = fingerprint(dir)
+				load()
+			case <-tick.C:
+				if f := fingerprint(dir); f != last {
+					logger.Info("reloading pipeline files (changed)")
+					last = f
+					load()
+				}
+			}
+		}
+	}()
+	logger.Info("serving schedules", "pipelines", dir)
+	if err := d.Serve(ctx); err != nil {
+		fmt.Fprintln(stderr, "ingest:", govlake.ErrorMessage(err))
+		return 1
+	}
+	logger.Info("stopped")
+	return 0
+}
+
+// fingerprint changes when a pipeline file or a schema it names changes.
+func fingerprint(dir string) string {
+	var b strings.Builder
+	files, _ := filepath.Glob(filepath.Join(dir, "*.y*ml"))
+	ps, _ := yaml.LoadDir(dir)
+	for _, p := range ps {
+		files = append(files, p.Schema)
+	}
+	for _, f := range files {
+		if st, err := os.Stat(f); err == nil {
+			fmt.Fprintf(&b, "%s %d %d\n", f, st.Size(), st.ModTime().UnixNano())
+		}
+	}
+	return b.String()
 }
 
 func printProblems(w io.Writer, err error) int {

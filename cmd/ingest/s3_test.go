@@ -26,7 +26,8 @@ import (
 // start real, separate ingest processes.
 func TestMain(m *testing.M) {
 	if os.Getenv("GOVLAKE_AS_INGEST") == "1" {
-		os.Exit(Main(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
+		main()
+		return
 	}
 	os.Exit(m.Run())
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"time"
 )
 
 // DatasetIDPattern is the contract for dataset ids: they are also SQL table names.
@@ -29,6 +30,9 @@ type Pipeline struct {
 	Schema          string   `json:"schema"`
 	OnInvalid       string   `json:"on_invalid"`
 	MaxInvalidRatio float64  `json:"max_invalid_ratio"`
+	// Timeout is the hard limit of one run; a run still going is stopped
+	// and recorded as failed, and no half version is left.
+	Timeout time.Duration `json:"timeout"`
 
 	// File is the pipeline file the definition came from; Source.URL and
 	// Schema are already resolved against its folder.
@@ -48,12 +52,16 @@ type Source struct {
 	Transform  string   `json:"transform,omitempty"`
 }
 
+// DefaultRunTimeout bounds a run when the pipeline does not say.
+const DefaultRunTimeout = time.Hour
+
 // NewPipeline returns a pipeline with the defaults that apply before a file
 // is decoded over it.
 func NewPipeline() Pipeline {
 	return Pipeline{
 		OnInvalid:       OnInvalidQuarantine,
 		MaxInvalidRatio: 1,
+		Timeout:         DefaultRunTimeout,
 		Source:          Source{Format: "csv"},
 	}
 }
@@ -120,6 +128,9 @@ func (p *Pipeline) Validate() error {
 	}
 	if p.MaxInvalidRatio < 0 || p.MaxInvalidRatio > 1 {
 		add("max_invalid_ratio: %g must be between 0 and 1", p.MaxInvalidRatio)
+	}
+	if p.Timeout <= 0 {
+		add("timeout: %s must be positive, such as 30m or 2h", p.Timeout)
 	}
 	if p.Source.Sheet != "" {
 		add("source.sheet: applies to xlsx sources only")

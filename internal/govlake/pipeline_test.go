@@ -19,7 +19,7 @@ func TestPipelineValidate(t *testing.T) {
 		{"good", func(p *Pipeline) {}, nil},
 		{"bad id", func(p *Pipeline) { p.Dataset = "Population-2" }, []string{"dataset: \"Population-2\" must match"}},
 		{"reserved separator", func(p *Pipeline) { p.Dataset = "pop__v1" }, []string{`must not contain "__"`}},
-		{"everything missing", func(p *Pipeline) { *p = Pipeline{} }, []string{"dataset: required", "title: required", "source.url: required", "source.format: required", "schema: required", "on_invalid"}},
+		{"everything missing", func(p *Pipeline) { *p = Pipeline{} }, []string{"dataset: required", "title: required", "source.url: required", "source.format: required", "schema: required", "on_invalid", "timeout: 0s must be positive"}},
 		{"format", func(p *Pipeline) { p.Source.Format = "xml" }, []string{`source.format: "xml" is not supported`}},
 		{"ratio", func(p *Pipeline) { p.MaxInvalidRatio = 1.5 }, []string{"max_invalid_ratio: 1.5"}},
 		{"on_invalid", func(p *Pipeline) { p.OnInvalid = "drop" }, []string{`on_invalid: "drop"`}},

@@ -8,6 +8,7 @@ const (
 	RunUnchanged = "unchanged" // same source bytes and same processing: nothing to publish
 	RunRejected  = "rejected"  // the data failed the pipeline's quality gate; no version
 	RunFailed    = "failed"    // the run could not complete; no version
+	RunSkipped   = "skipped"   // a scheduled time came while the previous run was still going
 )
 
 // Run records one execution of a pipeline, whatever its outcome.
@@ -27,6 +28,8 @@ type Run struct {
 	Rejections  []Rejection `json:"rejections,omitempty"`
 	RejectedKey string      `json:"rejected_key,omitempty"`
 	Error       string      `json:"error,omitempty"`
+	// Scheduled is the schedule time a daemon ran this for; zero when run by hand.
+	Scheduled time.Time `json:"scheduled,omitzero"`
 }
 
 // Duration is how long the run took.

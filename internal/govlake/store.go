@@ -48,6 +48,12 @@ func RejectedKey(id string, n int) string { return VersionPrefix(id, n) + "rejec
 func RawKey(id, sha256 string) string     { return DatasetPrefix(id) + "raw/" + sha256 }
 func RunsPrefix(pipeline string) string   { return "runs/" + pipeline + "/" }
 
+// LeaseKey names the lease on one scheduled time of a pipeline: whichever
+// daemon creates it runs that time.
+func LeaseKey(pipeline string, at time.Time) string {
+	return "leases/" + pipeline + "/" + at.UTC().Format("20060102T150405Z") + ".json"
+}
+
 // RunKey names a run record; the time first makes keys sort by start.
 func RunKey(pipeline string, start time.Time, runID string) string {
 	return RunsPrefix(pipeline) + start.UTC().Format("20060102T150405.000Z") + "-" + runID + ".json"

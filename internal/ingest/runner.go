@@ -71,10 +71,30 @@ func newRunID() string {
 }
 
 // Run runs one pipeline and records the run in the store. The returned run
-// is never nil; its Status says what happened and Error why.
+// is never nil; its Status says what happened and Error why. The run stops
+// at the pipeline's timeout.
 func (r *Runner) Run(ctx context.Context, p *govlake.Pipeline) *govlake.Run {
-	run := &govlake.Run{ID: newRunID(), Pipeline: p.Dataset, Dataset: p.Dataset, StartedAt: r.Now().UTC()}
+	return r.RunScheduled(ctx, p, time.Time{})
+}
+
+// RunScheduled is Run for a scheduled time, which the record keeps.
+func (r *Runner) RunScheduled(ctx context.Context, p *govlake.Pipeline, at time.Time) *govlake.Run {
+	run := &govlake.Run{ID: newRunID(), Pipeline: p.Dataset, Dataset: p.Dataset, StartedAt: r.Now().UTC(), Scheduled: at}
+	timeout := p.Timeout
+	if timeout <= 0 {
+		timeout = govlake.DefaultRunTimeout
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
 	err := r.run(ctx, p, run)
+	if err != nil && ctx.Err() != nil {
+		// Whatever failed, the cause was the deadline or a stop.
+		if ctx.Err() == context.DeadlineExceeded {
+			err = govlake.Errorf(govlake.ETIMEOUT, "the run was stopped at its timeout of %s (set timeout: in the pipeline file): %s", timeout, govlake.ErrorMessage(err))
+		} else {
+			err = govlake.Errorf(govlake.ETIMEOUT, "the run was stopped (the service is shutting down); no version was made")
+		}
+	}
 	if err != nil {
 		if run.Status == "" {
 			run.Status = govlake.RunFailed

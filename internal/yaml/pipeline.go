@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	goyaml "github.com/goccy/go-yaml"
 
@@ -31,6 +32,7 @@ type file struct {
 	Schema          string   `yaml:"schema"`
 	OnInvalid       string   `yaml:"on_invalid"`
 	MaxInvalidRatio *float64 `yaml:"max_invalid_ratio"`
+	Timeout         string   `yaml:"timeout"`
 }
 
 type source struct {
@@ -65,6 +67,13 @@ func LoadPipeline(path string) (*govlake.Pipeline, error) {
 		p.MaxInvalidRatio = *f.MaxInvalidRatio
 	}
 	p.Source = govlake.Source(f.Source)
+	if f.Timeout != "" {
+		d, err := time.ParseDuration(f.Timeout)
+		if err != nil {
+			return nil, govlake.Errorf(govlake.EINVALID, "%s: timeout %q must be a duration such as 30m or 2h", path, f.Timeout)
+		}
+		p.Timeout = d
+	}
 	p.File = path
 	dir := filepath.Dir(path)
 	p.Source.URL = resolve(dir, p.Source.URL)

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"govlake/internal/govlake"
 )
@@ -38,7 +39,7 @@ func TestGoodFiles(t *testing.T) {
 	p, _ := LoadPipeline("testdata/full.good.yaml")
 	abs, _ := filepath.Abs("data/population.csv")
 	if p.Source.URL != abs || p.Schema != "/abs/population.schema.json" || p.MaxInvalidRatio != 0.05 ||
-		p.OnInvalid != "reject" || strings.Join(p.Tags, ",") != "population,demography" || strings.Join(p.Source.NAValues, ",") != "..,-" {
+		p.OnInvalid != "reject" || p.Timeout != 20*time.Minute || strings.Join(p.Tags, ",") != "population,demography" || strings.Join(p.Source.NAValues, ",") != "..,-" {
 		t.Errorf("full: %+v", p)
 	}
 }
