@@ -84,6 +84,9 @@ type SourceInfo struct {
 	SHA256 string `json:"sha256"`
 	Size   int64  `json:"size"`
 	RawKey string `json:"raw_key"`
+	// Validators of an http(s) source, for a conditional GET next time.
+	ETag         string `json:"etag,omitempty"`
+	LastModified string `json:"last_modified,omitempty"`
 }
 
 // RowCounts counts the records of a run.

@@ -3,6 +3,7 @@ package govlake
 import (
 	"errors"
 	"fmt"
+	"io"
 	"regexp"
 	"strings"
 	"time"
@@ -50,6 +51,27 @@ type Source struct {
 	NAValues   []string `json:"na_values,omitempty"`
 	Sheet      string   `json:"sheet,omitempty"`
 	Transform  string   `json:"transform,omitempty"`
+	// Headers are sent with an http(s) request. A value may name environment
+	// variables as ${NAME}; secrets must come that way, never written here.
+	Headers map[string]string `json:"headers,omitempty"`
+	// MaxBytes bounds the size of the fetched source (0: DefaultMaxBytes).
+	MaxBytes int64 `json:"max_bytes,omitempty"`
+}
+
+// DefaultMaxBytes bounds a fetched source when the pipeline does not say.
+const DefaultMaxBytes = 4 << 30
+
+// secretHeaders must take their values from the environment.
+var secretHeaders = map[string]bool{"authorization": true, "proxy-authorization": true, "cookie": true,
+	"x-api-key": true, "x-ckan-api-key": true, "api-key": true, "x-auth-token": true}
+
+// Fetched is a source as fetched: its bytes, or word that it has not changed.
+type Fetched struct {
+	Body         io.ReadCloser // nil when NotModified
+	NotModified  bool
+	ETag         string
+	LastModified string
+	URL          string // after redirects
 }
 
 // DefaultRunTimeout bounds a run when the pipeline does not say.
@@ -128,6 +150,14 @@ func (p *Pipeline) Validate() error {
 	}
 	if p.MaxInvalidRatio < 0 || p.MaxInvalidRatio > 1 {
 		add("max_invalid_ratio: %g must be between 0 and 1", p.MaxInvalidRatio)
+	}
+	for name, v := range p.Source.Headers {
+		if secretHeaders[strings.ToLower(name)] && !strings.Contains(v, "${") {
+			add("source.headers.%s: a secret must not be written in the pipeline file; name an environment variable, such as %s: \"Bearer ${MY_TOKEN}\"", name, name)
+		}
+	}
+	if p.Source.MaxBytes < 0 {
+		add("source.max_bytes: %d must not be negative", p.Source.MaxBytes)
 	}
 	if p.Timeout <= 0 {
 		add("timeout: %s must be positive, such as 30m or 2h", p.Timeout)

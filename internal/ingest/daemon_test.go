@@ -97,9 +97,15 @@ func (e *env) pipeline(schedule string) *govlake.Pipeline {
 
 func (e *env) runner(clock Clock, fetch func(ctx context.Context, url string) (io.ReadCloser, error)) *Runner {
 	r := NewRunner(e.store, slog.New(slog.NewTextHandler(io.Discard, nil)), clock.Now)
-	r.Fetch = fetch
 	if fetch == nil {
-		r.Fetch = file.Open
+		fetch = file.Open
+	}
+	r.Fetch = func(ctx context.Context, src govlake.Source, prev *govlake.SourceInfo) (*govlake.Fetched, error) {
+		rc, err := fetch(ctx, src.URL)
+		if err != nil {
+			return nil, err
+		}
+		return &govlake.Fetched{Body: rc}, nil
 	}
 	r.LoadSchema = func(path string) (Schema, error) { return jsonschema.Load(path) }
 	r.Decode = func(rd io.Reader, name string, src govlake.Source) (govlake.RecordReader, error) {

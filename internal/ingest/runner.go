@@ -43,8 +43,9 @@ type Runner struct {
 	Logger *slog.Logger
 	Now    func() time.Time
 
-	// Fetch opens a source URL.
-	Fetch func(ctx context.Context, url string) (io.ReadCloser, error)
+	// Fetch gets a source. prev, when not nil, holds the validators of the
+	// bytes the latest version was made from, for a conditional request.
+	Fetch func(ctx context.Context, src govlake.Source, prev *govlake.SourceInfo) (*govlake.Fetched, error)
 	// LoadSchema compiles the schema file at path.
 	LoadSchema func(path string) (Schema, error)
 	// Decode reads a fetched source. name is used in messages.
@@ -131,17 +132,30 @@ func (r *Runner) run(ctx context.Context, p *govlake.Pipeline, run *govlake.Run)
 	}
 	defer os.RemoveAll(tmp)
 
-	src, err := r.fetch(ctx, p, tmp)
-	if err != nil {
-		return err
-	}
-	run.Source = src.info
 	process := processDigest(p, schema)
-
 	latest, err := govlake.LatestManifest(ctx, r.Store, p.Dataset)
 	if err != nil {
 		return err
 	}
+	// Ask only for changes when the processing is the same: otherwise the
+	// bytes are needed again even if the server has nothing new.
+	var prev *govlake.SourceInfo
+	if latest != nil && latest.ProcessSHA == process && latest.Source.URL == p.Source.URL {
+		prev = &latest.Source
+	}
+	src, err := r.fetch(ctx, p, prev, tmp)
+	if err != nil {
+		return err
+	}
+	if src == nil { // not modified
+		if latest == nil {
+			return govlake.Errorf(govlake.EINTERNAL, "source %s answered not modified to an unconditional request", p.Source.URL)
+		}
+		run.Source = latest.Source
+		run.Status, run.Version, run.Rows = govlake.RunUnchanged, latest.Version, latest.Rows
+		return r.updateMetadata(ctx, p)
+	}
+	run.Source = src.info
 	if latest != nil && latest.Source.SHA256 == src.info.SHA256 && latest.ProcessSHA == process {
 		run.Status, run.Version, run.Rows = govlake.RunUnchanged, latest.Version, latest.Rows
 		return r.updateMetadata(ctx, p)
@@ -209,7 +223,8 @@ func gate(p *govlake.Pipeline, rows govlake.RowCounts) string {
 func processDigest(p *govlake.Pipeline, schema Schema) string {
 	h := sha256.New()
 	opts := p.Source
-	opts.URL = "" // moving a file does not change its data
+	// Moving a file, rotating a token or raising a limit does not change the data.
+	opts.URL, opts.Headers, opts.MaxBytes = "", nil, 0
 	b, _ := json.Marshal(opts)
 	fmt.Fprintf(h, "schema %s\nsource %s\n", schema.SHA256(), b)
 	return hex.EncodeToString(h.Sum(nil))
@@ -221,23 +236,37 @@ type fetched struct {
 }
 
 // fetch copies the source to a work file, hashing it on the way, so that it
-// is read from the network once and can be decoded and kept.
-func (r *Runner) fetch(ctx context.Context, p *govlake.Pipeline, tmp string) (*fetched, error) {
-	rc, err := r.Fetch(ctx, p.Source.URL)
+// is read from the network once and can be decoded and kept. It returns nil
+// when a conditional request says nothing changed.
+func (r *Runner) fetch(ctx context.Context, p *govlake.Pipeline, prev *govlake.SourceInfo, tmp string) (*fetched, error) {
+	got, err := r.Fetch(ctx, p.Source, prev)
 	if err != nil {
 		return nil, err
 	}
-	defer rc.Close()
+	if got.NotModified {
+		return nil, nil
+	}
+	defer got.Body.Close()
 	path := filepath.Join(tmp, "source")
 	f, err := os.Create(path)
 	if err != nil {
 		return nil, fmt.Errorf("make work file: %w", err)
 	}
 	defer f.Close()
+	limit := p.Source.MaxBytes
+	if limit <= 0 {
+		limit = govlake.DefaultMaxBytes
+	}
 	h := sha256.New()
-	n, err := io.Copy(io.MultiWriter(f, h), rc)
+	n, err := io.Copy(io.MultiWriter(f, h), io.LimitReader(got.Body, limit+1))
 	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
 		return nil, govlake.Errorf(govlake.EUNAVAILABLE, "read source %s: %w", p.Source.URL, err)
+	}
+	if n > limit {
+		return nil, govlake.Errorf(govlake.ETOOLARGE, "source %s is larger than %d bytes; raise source.max_bytes if that is expected", p.Source.URL, limit)
 	}
 	if err := f.Close(); err != nil {
 		return nil, fmt.Errorf("write work file: %w", err)
@@ -245,6 +274,7 @@ func (r *Runner) fetch(ctx context.Context, p *govlake.Pipeline, tmp string) (*f
 	sum := hex.EncodeToString(h.Sum(nil))
 	return &fetched{path: path, info: govlake.SourceInfo{
 		URL: p.Source.URL, Format: p.Source.Format, SHA256: sum, Size: n, RawKey: govlake.RawKey(p.Dataset, sum),
+		ETag: got.ETag, LastModified: got.LastModified,
 	}}, nil
 }
 

@@ -36,15 +36,17 @@ type file struct {
 }
 
 type source struct {
-	URL        string   `yaml:"url"`
-	Format     string   `yaml:"format"`
-	Delimiter  string   `yaml:"delimiter"`
-	Encoding   string   `yaml:"encoding"`
-	SkipRows   int      `yaml:"skip_rows"`
-	FooterRows int      `yaml:"footer_rows"`
-	NAValues   []string `yaml:"na_values"`
-	Sheet      string   `yaml:"sheet"`
-	Transform  string   `yaml:"transform"`
+	URL        string            `yaml:"url"`
+	Format     string            `yaml:"format"`
+	Delimiter  string            `yaml:"delimiter"`
+	Encoding   string            `yaml:"encoding"`
+	SkipRows   int               `yaml:"skip_rows"`
+	FooterRows int               `yaml:"footer_rows"`
+	NAValues   []string          `yaml:"na_values"`
+	Sheet      string            `yaml:"sheet"`
+	Transform  string            `yaml:"transform"`
+	Headers    map[string]string `yaml:"headers"`
+	MaxBytes   int64             `yaml:"max_bytes"`
 }
 
 // LoadPipeline reads one pipeline file. Relative paths in it are resolved
@@ -76,7 +78,9 @@ func LoadPipeline(path string) (*govlake.Pipeline, error) {
 	}
 	p.File = path
 	dir := filepath.Dir(path)
-	p.Source.URL = resolve(dir, p.Source.URL)
+	if !strings.Contains(p.Source.URL, "://") || strings.HasPrefix(p.Source.URL, "file://") {
+		p.Source.URL = resolve(dir, p.Source.URL)
+	}
 	p.Schema = resolve(dir, p.Schema)
 	if err := p.Validate(); err != nil {
 		return &p, prefix(path, err)

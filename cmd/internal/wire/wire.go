@@ -18,6 +18,7 @@ import (
 	"govlake/internal/csv"
 	"govlake/internal/file"
 	"govlake/internal/govlake"
+	ghttp "govlake/internal/http"
 	"govlake/internal/ingest"
 	"govlake/internal/jsonschema"
 	"govlake/internal/parquet"
@@ -79,7 +80,13 @@ func Localizer(store govlake.Store, url, cacheDir string, cacheBytes int64, logg
 // NewRunner wires a pipeline runner.
 func NewRunner(store govlake.Store, logger *slog.Logger) *ingest.Runner {
 	r := ingest.NewRunner(store, logger, time.Now)
-	r.Fetch = file.Open
+	web := ghttp.NewFetcher(logger)
+	r.Fetch = func(ctx context.Context, src govlake.Source, prev *govlake.SourceInfo) (*govlake.Fetched, error) {
+		if strings.HasPrefix(src.URL, "http://") || strings.HasPrefix(src.URL, "https://") {
+			return web.Fetch(ctx, src, prev)
+		}
+		return file.Fetch(ctx, src, prev)
+	}
 	r.LoadSchema = func(path string) (ingest.Schema, error) { return jsonschema.Load(path) }
 	r.Decode = func(rd io.Reader, name string, src govlake.Source) (govlake.RecordReader, error) {
 		return csv.NewReader(rd, name, csv.OptionsFrom(src))

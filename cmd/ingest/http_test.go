@@ -1,0 +1,122 @@
+package main
+
+import (
+	"crypto/sha256"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"govlake/internal/govlake"
+)
+
+// A ministry's web server: it serves one CSV with an ETag, can fail, hang,
+// or demand a token.
+type webSource struct {
+	body     atomic.Value // string
+	requests atomic.Int32
+	failures atomic.Int32 // answer 503 this many more times
+	hang     atomic.Bool
+	token    string
+}
+
+func (s *webSource) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.requests.Add(1)
+	if s.hang.Load() {
+		<-r.Context().Done()
+		return
+	}
+	if s.failures.Add(-1) >= 0 {
+		http.Error(w, "maintenance", http.StatusServiceUnavailable)
+		return
+	}
+	if s.token != "" && r.Header.Get("Authorization") != "Bearer "+s.token {
+		http.Error(w, "who are you", http.StatusUnauthorized)
+		return
+	}
+	b := s.body.Load().(string)
+	etag := fmt.Sprintf(`"%x"`, sha256.Sum256([]byte(b)))
+	if r.Header.Get("If-None-Match") == etag {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	w.Header().Set("ETag", etag)
+	io.WriteString(w, b)
+}
+
+func TestHTTPSource(t *testing.T) {
+	web := &webSource{token: "t0ken"}
+	web.body.Store("id,name\n1,Aung\n")
+	srv := httptest.NewServer(web)
+	defer srv.Close()
+	t.Setenv("MOH_TOKEN", "t0ken")
+	store := t.TempDir()
+	p := newPipeline(t, "people", "", peopleSchema, "")
+	p.write("people.yaml", strings.Replace(p.yaml, "url: data.csv", "url: "+srv.URL+"/people.csv\n  headers:\n    Authorization: \"Bearer ${MOH_TOKEN}\"", 1))
+	run := func() (int, string) {
+		code, out, _ := runIngest(t, "run", "-pipelines", p.dir, "-store", store)
+		return code, out
+	}
+
+	// Fails twice, then answers: retried, and the run succeeds.
+	web.failures.Store(2)
+	if code, out := run(); code != 0 || !strings.Contains(out, "succeeded  v1") || web.requests.Load() != 3 {
+		t.Fatalf("exit %d after %d requests: %s", code, web.requests.Load(), out)
+	}
+	// Unchanged on the server: one conditional request, a 304, no version.
+	web.requests.Store(0)
+	if code, out := run(); code != 0 || !strings.Contains(out, "unchanged  v1") || web.requests.Load() != 1 {
+		t.Fatalf("exit %d after %d requests: %s", code, web.requests.Load(), out)
+	}
+	s := testStore(t, store)
+	if vs := versions(t, s, "people"); len(vs) != 1 {
+		t.Fatalf("versions %v", vs)
+	}
+	// Changed on the server: version 2, with the ETag kept for next time.
+	web.body.Store("id,name\n1,Aung\n2,Mya\n")
+	if code, out := run(); code != 0 || !strings.Contains(out, "succeeded  v2     valid=2") {
+		t.Fatalf("exit %d: %s", code, out)
+	}
+	if m := manifest(t, s, "people", 2); m.Source.ETag == "" || m.Source.URL != srv.URL+"/people.csv" {
+		t.Errorf("source %+v", m.Source)
+	}
+	// A wrong token is a 4xx: not retried, a clear failure.
+	t.Setenv("MOH_TOKEN", "wrong")
+	web.requests.Store(0)
+	if code, out := run(); code != 1 || web.requests.Load() != 1 || !strings.Contains(out, "401 Unauthorized") {
+		t.Fatalf("exit %d after %d requests: %s", code, web.requests.Load(), out)
+	}
+	t.Setenv("MOH_TOKEN", "t0ken")
+}
+
+func TestHTTPSourceThatHangs(t *testing.T) {
+	web := &webSource{}
+	web.body.Store("id,name\n1,Aung\n")
+	web.hang.Store(true)
+	srv := httptest.NewServer(web)
+	defer srv.Close()
+	store := t.TempDir()
+	p := newPipeline(t, "people", "", peopleSchema, "timeout: 500ms\n")
+	p.write("people.yaml", strings.Replace(p.yaml, "url: data.csv", "url: "+srv.URL+"/people.csv", 1))
+	start := time.Now()
+	code, out, _ := runIngest(t, "run", "-pipelines", p.dir, "-store", store)
+	if code != 1 || !strings.Contains(out, "stopped at its timeout of 500ms") {
+		t.Fatalf("exit %d: %s", code, out)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("took %v", d)
+	}
+	// The next run, with the server answering, proceeds.
+	web.hang.Store(false)
+	if code, out, _ := runIngest(t, "run", "-pipelines", p.dir, "-store", store); code != 0 || !strings.Contains(out, "succeeded  v1") {
+		t.Fatalf("exit %d: %s", code, out)
+	}
+	rs := runs(t, testStore(t, store), "people")
+	if len(rs) != 2 || rs[0].Status != govlake.RunFailed || rs[1].Status != govlake.RunSucceeded {
+		t.Errorf("runs %+v", rs)
+	}
+}
