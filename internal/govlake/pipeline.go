@@ -125,11 +125,21 @@ func (p *Pipeline) Validate() error {
 		add("source.url: required")
 	}
 	switch p.Source.Format {
-	case "csv":
+	case "csv", "json", "ndjson", "xlsx":
 	case "":
-		add("source.format: required (csv)")
+		add("source.format: required (csv, json, ndjson or xlsx)")
 	default:
-		add("source.format: %q is not supported (supported: csv)", p.Source.Format)
+		add("source.format: %q is not supported (supported: csv, json, ndjson, xlsx; gzip and zip files of these are opened too)", p.Source.Format)
+	}
+	if f := p.Source.Format; f != "csv" && f != "" {
+		for key, set := range map[string]bool{"delimiter": p.Source.Delimiter != "", "encoding": p.Source.Encoding != "", "footer_rows": p.Source.FooterRows != 0} {
+			if set {
+				add("source.%s: applies to csv sources only", key)
+			}
+		}
+		if f != "xlsx" && (p.Source.SkipRows != 0 || len(p.Source.NAValues) > 0) {
+			add("source.skip_rows and source.na_values apply to csv and xlsx sources only")
+		}
 	}
 	if d := p.Source.Delimiter; d != "" && (len([]rune(d)) != 1 || d == "\"" || d == "\n" || d == "\r") {
 		add("source.delimiter: %q must be one character other than a quote or a line break", d)
@@ -162,7 +172,7 @@ func (p *Pipeline) Validate() error {
 	if p.Timeout <= 0 {
 		add("timeout: %s must be positive, such as 30m or 2h", p.Timeout)
 	}
-	if p.Source.Sheet != "" {
+	if p.Source.Sheet != "" && p.Source.Format != "xlsx" {
 		add("source.sheet: applies to xlsx sources only")
 	}
 	if p.Source.Transform != "" {

@@ -25,12 +25,16 @@ type result struct {
 // process decodes the source, checks every record and writes the valid rows
 // and the rejections to work files. Memory holds one batch of rows, not the file.
 func (r *Runner) process(ctx context.Context, p *govlake.Pipeline, schema Schema, srcPath, tmp string, run *govlake.Run) (*result, error) {
+	name := filepath.Base(p.Source.URL)
+	srcPath, name, err := unpack(srcPath, name, p.Source.Format, tmp)
+	if err != nil {
+		return nil, err
+	}
 	f, err := os.Open(srcPath)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	name := filepath.Base(p.Source.URL)
 	dec, err := r.Decode(f, name, p.Source)
 	if err != nil {
 		return nil, err

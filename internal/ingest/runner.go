@@ -48,8 +48,8 @@ type Runner struct {
 	Fetch func(ctx context.Context, src govlake.Source, prev *govlake.SourceInfo) (*govlake.Fetched, error)
 	// LoadSchema compiles the schema file at path.
 	LoadSchema func(path string) (Schema, error)
-	// Decode reads a fetched source. name is used in messages.
-	Decode func(r io.Reader, name string, src govlake.Source) (govlake.RecordReader, error)
+	// Decode reads a fetched (and decompressed) source. name is used in messages.
+	Decode func(r io.ReadSeeker, name string, src govlake.Source) (govlake.RecordReader, error)
 	// NewWriter starts a table file with the given columns.
 	NewWriter func(w io.Writer, cols []govlake.Column) (RowWriter, error)
 

@@ -20,9 +20,11 @@ import (
 	"govlake/internal/govlake"
 	ghttp "govlake/internal/http"
 	"govlake/internal/ingest"
+	"govlake/internal/json"
 	"govlake/internal/jsonschema"
 	"govlake/internal/parquet"
 	"govlake/internal/s3"
+	"govlake/internal/xlsx"
 )
 
 // OpenStore opens the store a URL names: a folder path, file:///path, or
@@ -88,7 +90,13 @@ func NewRunner(store govlake.Store, logger *slog.Logger) *ingest.Runner {
 		return file.Fetch(ctx, src, prev)
 	}
 	r.LoadSchema = func(path string) (ingest.Schema, error) { return jsonschema.Load(path) }
-	r.Decode = func(rd io.Reader, name string, src govlake.Source) (govlake.RecordReader, error) {
+	r.Decode = func(rd io.ReadSeeker, name string, src govlake.Source) (govlake.RecordReader, error) {
+		switch src.Format {
+		case "json", "ndjson":
+			return json.NewReader(rd, name, src.Format == "ndjson")
+		case "xlsx":
+			return xlsx.NewReader(rd, name, xlsx.Options{Sheet: src.Sheet, SkipRows: src.SkipRows, NAValues: src.NAValues})
+		}
 		return csv.NewReader(rd, name, csv.OptionsFrom(src))
 	}
 	r.NewWriter = func(w io.Writer, cols []govlake.Column) (ingest.RowWriter, error) {
