@@ -58,7 +58,7 @@ func TestBrowserPages(t *testing.T) {
 	for _, r := range rows {
 		ids = append(ids, r[1])
 	}
-	if strings.Join(ids, ",") != "country_codes,country_groups,egdi,gdp,population" {
+	if strings.Join(ids, ",") != "country_codes,country_groups,egdi,gdp,internet_users,population,retail_prices" {
 		t.Errorf("catalogue rows in the browser: %v", ids)
 	}
 

@@ -175,7 +175,8 @@ func TestDatasetsAPI(t *testing.T) {
 			t.Errorf("dataset %+v", d)
 		}
 	}
-	want := map[string]int64{"population": 17195, "gdp": 13979, "country_codes": 249, "country_groups": 265, "egdi": 965}
+	want := map[string]int64{"population": 17195, "gdp": 13979, "country_codes": 249, "country_groups": 265, "egdi": 965,
+		"internet_users": 8320, "retail_prices": 829}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("datasets %v, want %v", got, want)
 	}

@@ -129,6 +129,8 @@ func TestBundled(t *testing.T) {
 		"country_codes":  `country_codes\s+succeeded\s+v1\s+valid=249 rejected=0 \d`,
 		"country_groups": `country_groups\s+succeeded\s+v1\s+valid=265 rejected=0 \d`,
 		"egdi":           `egdi\s+succeeded\s+v1\s+valid=965 rejected=0 \d`,
+		"internet_users": `internet_users\s+succeeded\s+v1\s+valid=8320 rejected=0 \d`,
+		"retail_prices":  `retail_prices\s+succeeded\s+v1\s+valid=829 rejected=0 \d`,
 	}
 	for id, re := range want {
 		if !regexp.MustCompile(re).MatchString(out) {
@@ -148,8 +150,20 @@ func TestBundled(t *testing.T) {
 		t.Errorf("Myanmar 2014: %v, want 50681634 (from population.csv)", rows)
 	}
 
+	// The reshaped datasets, against the wide source files.
+	m = manifest(t, store, "internet_users", 1)
+	rows = query(t, store, `SELECT value FROM d WHERE country_code = 'MMR' AND year = 2020`, map[string]string{"d": m.Files[0].Key})
+	if len(rows) != 1 || rows[0][0] != 41.95429049 {
+		t.Errorf("internet users, Myanmar 2020: %v, want 41.95429049", rows)
+	}
+	m = manifest(t, store, "retail_prices", 1)
+	rows = query(t, store, `SELECT item, unit, price_sgd FROM d WHERE year = 2022 ORDER BY item LIMIT 1`, map[string]string{"d": m.Files[0].Key})
+	if fmt.Sprint(rows) != "[[Aerated Soft Drinks Per 4 Cans 3.11]]" {
+		t.Errorf("retail prices 2022: %v", rows)
+	}
+
 	code, out, _ = runIngest(t, "run", "-pipelines", "../../pipelines", "-store", dir)
-	if code != 0 || strings.Count(out, " unchanged ") != 5 {
+	if code != 0 || strings.Count(out, " unchanged ") != 7 {
 		t.Fatalf("second run: exit %d\n%s", code, out)
 	}
 	if vs := versions(t, store, "population"); len(vs) != 1 {
@@ -512,7 +526,7 @@ func TestFailures(t *testing.T) {
 
 func TestCheck(t *testing.T) {
 	code, out, errs := runIngest(t, "check", "-pipelines", "../../pipelines")
-	if code != 0 || !strings.Contains(out, "5 pipeline(s) OK") {
+	if code != 0 || !strings.Contains(out, "7 pipeline(s) OK") {
 		t.Fatalf("bundled: exit %d %s %s", code, out, errs)
 	}
 	dir := t.TempDir()

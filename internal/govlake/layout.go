@@ -21,27 +21,11 @@ type Layout struct {
 // requires but the header lacks is an error: every row would fail, and the
 // fix is in the file or the schema, not in the rows.
 func NewLayout(name string, header []string, headerRow int64, cols []Column, required map[string]bool) (Layout, []Warning, error) {
-	var warns []Warning
-	l := Layout{Labels: make([]string, len(header)), JSONTypes: make([]string, len(header))}
-	seen := make(map[string]int, len(header))
-	for i, h := range header {
-		label := strings.TrimSpace(h)
-		pos := fmt.Sprintf("column %d", i+1)
-		switch {
-		case label == "":
-			label = fmt.Sprintf("field%d", i+1)
-			warns = append(warns, Warning{Row: headerRow, Column: pos, Keyword: KeywordBlankLabel,
-				Message: fmt.Sprintf("%s has a blank header label; its cells are read as %q", pos, label)})
-		case seen[label] > 0:
-			first := seen[label]
-			label = fmt.Sprintf("%s%d", label, i+1)
-			warns = append(warns, Warning{Row: headerRow, Column: pos, Keyword: KeywordDupLabel,
-				Message: fmt.Sprintf("%s repeats the label of column %d; its cells are read as %q", pos, first, label)})
-		}
-		if _, dup := seen[label]; !dup {
-			seen[label] = i + 1
-		}
-		l.Labels[i] = label
+	labels, warns := Labels(header, headerRow)
+	l := Layout{Labels: labels, JSONTypes: make([]string, len(header))}
+	seen := make(map[string]int, len(labels))
+	for i, label := range labels {
+		seen[label] = i + 1
 		l.JSONTypes[i] = JSONString
 	}
 	var missing []string
@@ -65,6 +49,35 @@ func NewLayout(name string, header []string, headerRow int64, cols []Column, req
 			name, headerRow, quoteList(missing), quoteList(l.Labels))
 	}
 	return l, warns, nil
+}
+
+// Labels names the columns of a header: trimmed, a blank label named
+// field<N> and a repeated one given its position, as Frictionless does, with
+// a warning for each renamed label.
+func Labels(header []string, headerRow int64) ([]string, []Warning) {
+	var warns []Warning
+	labels := make([]string, len(header))
+	seen := make(map[string]int, len(header))
+	for i, h := range header {
+		label := strings.TrimSpace(h)
+		pos := fmt.Sprintf("column %d", i+1)
+		switch {
+		case label == "":
+			label = fmt.Sprintf("field%d", i+1)
+			warns = append(warns, Warning{Row: headerRow, Column: pos, Keyword: KeywordBlankLabel,
+				Message: fmt.Sprintf("%s has a blank header label; its cells are read as %q", pos, label)})
+		case seen[label] > 0:
+			first := seen[label]
+			label = fmt.Sprintf("%s%d", label, i+1)
+			warns = append(warns, Warning{Row: headerRow, Column: pos, Keyword: KeywordDupLabel,
+				Message: fmt.Sprintf("%s repeats the label of column %d; its cells are read as %q", pos, first, label)})
+		}
+		if _, dup := seen[label]; !dup {
+			seen[label] = i + 1
+		}
+		labels[i] = label
+	}
+	return labels, warns
 }
 
 func quoteList(s []string) string {

@@ -175,8 +175,5 @@ func (p *Pipeline) Validate() error {
 	if p.Source.Sheet != "" && p.Source.Format != "xlsx" {
 		add("source.sheet: applies to xlsx sources only")
 	}
-	if p.Source.Transform != "" {
-		add("source.transform: not supported by this version of govlake")
-	}
 	return errors.Join(errs...)
 }

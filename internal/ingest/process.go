@@ -39,6 +39,15 @@ func (r *Runner) process(ctx context.Context, p *govlake.Pipeline, schema Schema
 	if err != nil {
 		return nil, err
 	}
+	if p.Source.Transform != "" {
+		if r.Transform == nil {
+			return nil, govlake.Errorf(govlake.EINVALID, "source.transform is not available in this build")
+		}
+		if dec, err = r.Transform(ctx, dec, p.Source.Transform, name, tmp); err != nil {
+			return nil, err
+		}
+		name += " (after source.transform)"
+	}
 	cols := schema.Columns()
 	layout, warns, err := govlake.NewLayout(name, dec.Header(), dec.HeaderRow(), cols, schema.Required())
 	if err != nil {

@@ -50,6 +50,9 @@ type Runner struct {
 	LoadSchema func(path string) (Schema, error)
 	// Decode reads a fetched (and decompressed) source. name is used in messages.
 	Decode func(r io.ReadSeeker, name string, src govlake.Source) (govlake.RecordReader, error)
+	// Transform runs a pipeline's transform over the decoded source; tmp is
+	// a work folder it may spill to.
+	Transform func(ctx context.Context, in govlake.RecordReader, sql, name, tmp string) (govlake.RecordReader, error)
 	// NewWriter starts a table file with the given columns.
 	NewWriter func(w io.Writer, cols []govlake.Column) (RowWriter, error)
 

@@ -16,6 +16,7 @@ import (
 
 	"govlake/internal/cache"
 	"govlake/internal/csv"
+	"govlake/internal/duckdb"
 	"govlake/internal/file"
 	"govlake/internal/govlake"
 	ghttp "govlake/internal/http"
@@ -99,6 +100,7 @@ func NewRunner(store govlake.Store, logger *slog.Logger) *ingest.Runner {
 		}
 		return csv.NewReader(rd, name, csv.OptionsFrom(src))
 	}
+	r.Transform = duckdb.Transform
 	r.NewWriter = func(w io.Writer, cols []govlake.Column) (ingest.RowWriter, error) {
 		return parquet.NewWriter(w, cols)
 	}
