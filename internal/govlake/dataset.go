@@ -84,6 +84,8 @@ type SourceInfo struct {
 	SHA256 string `json:"sha256"`
 	Size   int64  `json:"size"`
 	RawKey string `json:"raw_key"`
+	// Origin says where a portal resource was found (portal, dataset, resource).
+	Origin string `json:"origin,omitempty"`
 	// Validators of an http(s) source, for a conditional GET next time.
 	ETag         string `json:"etag,omitempty"`
 	LastModified string `json:"last_modified,omitempty"`

@@ -42,7 +42,13 @@ type Pipeline struct {
 
 // Source says where a dataset's bytes come from and how to decode them.
 type Source struct {
-	URL        string   `json:"url"`
+	URL string `json:"url"`
+	// CKAN, Package and Resource name a CKAN portal's dataset instead of a
+	// URL: the resource is found through package_show, and the portal's
+	// metadata is kept with each version.
+	CKAN       string   `json:"ckan,omitempty"`
+	Package    string   `json:"package,omitempty"`
+	Resource   string   `json:"resource,omitempty"`
 	Format     string   `json:"format"`
 	Delimiter  string   `json:"delimiter,omitempty"`
 	Encoding   string   `json:"encoding,omitempty"`
@@ -72,6 +78,10 @@ type Fetched struct {
 	ETag         string
 	LastModified string
 	URL          string // after redirects
+	// Metadata is what a portal says of the dataset, when it says anything.
+	Metadata *Metadata
+	// Origin describes where a portal resource was found, for the manifest.
+	Origin string
 }
 
 // DefaultRunTimeout bounds a run when the pipeline does not say.
@@ -86,6 +96,31 @@ func NewPipeline() Pipeline {
 		Timeout:         DefaultRunTimeout,
 		Source:          Source{Format: "csv"},
 	}
+}
+
+// MetadataWith returns the pipeline's metadata, with fields it leaves empty
+// taken from a portal's.
+func (p *Pipeline) MetadataWith(portal *Metadata) Metadata {
+	m := p.Metadata()
+	if portal == nil {
+		return m
+	}
+	if m.Title == "" {
+		m.Title = portal.Title
+	}
+	if m.Description == "" {
+		m.Description = portal.Description
+	}
+	if m.Organization == "" {
+		m.Organization = portal.Organization
+	}
+	if m.License == "" {
+		m.License = portal.License
+	}
+	if len(m.Tags) == 0 {
+		m.Tags = portal.Tags
+	}
+	return m
 }
 
 // Metadata returns the dataset metadata that the pipeline declares.
@@ -118,11 +153,21 @@ func (p *Pipeline) Validate() error {
 		// "__" separates a table from its version in SQL names (population__v2).
 		add("dataset: %q must not contain \"__\" (reserved for version names such as %s__v1)", p.Dataset, strings.ReplaceAll(p.Dataset, "__", "_"))
 	}
-	if strings.TrimSpace(p.Title) == "" {
-		add("title: required")
+	if strings.TrimSpace(p.Title) == "" && p.Source.CKAN == "" {
+		add("title: required (a CKAN source may leave it to the portal)")
 	}
-	if p.Source.URL == "" {
-		add("source.url: required")
+	switch {
+	case p.Source.CKAN != "" && p.Source.URL != "":
+		add("source: give either url or ckan (with package), not both")
+	case p.Source.CKAN != "":
+		if !strings.HasPrefix(p.Source.CKAN, "http://") && !strings.HasPrefix(p.Source.CKAN, "https://") {
+			add("source.ckan: %q must be the portal's http(s) address", p.Source.CKAN)
+		}
+		if p.Source.Package == "" {
+			add("source.package: required with source.ckan (the CKAN dataset's name or id)")
+		}
+	case p.Source.URL == "":
+		add("source.url: required (or source.ckan and source.package)")
 	}
 	switch p.Source.Format {
 	case "csv", "json", "ndjson", "xlsx":

@@ -2,12 +2,15 @@ package http
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"math/rand/v2"
 	"net"
 	"net/http"
+	neturl "net/url"
 	"os"
 	"regexp"
 	"strings"
@@ -91,13 +94,22 @@ func (f *Fetcher) headers(src govlake.Source) (http.Header, error) {
 	return h, nil
 }
 
-// Fetch gets src.URL. With prev's validators it asks only for a change, and
-// a 304 answer comes back as NotModified.
+// Fetch gets src.URL, or for a CKAN source the resource that package_show
+// names. With prev's validators it asks only for a change, and a 304 answer
+// comes back as NotModified.
 func (f *Fetcher) Fetch(ctx context.Context, src govlake.Source, prev *govlake.SourceInfo) (*govlake.Fetched, error) {
 	h, err := f.headers(src)
 	if err != nil {
 		return nil, err
 	}
+	if src.CKAN != "" {
+		return f.fetchCKAN(ctx, src, h, prev)
+	}
+	return f.get(ctx, src.URL, src.MaxBytes, h, prev)
+}
+
+func (f *Fetcher) get(ctx context.Context, url string, maxBytes int64, h http.Header, prev *govlake.SourceInfo) (*govlake.Fetched, error) {
+	h = h.Clone()
 	if prev != nil {
 		if prev.ETag != "" {
 			h.Set("If-None-Match", prev.ETag)
@@ -108,9 +120,9 @@ func (f *Fetcher) Fetch(ctx context.Context, src govlake.Source, prev *govlake.S
 	}
 	wait := f.Backoff
 	for attempt := 1; ; attempt++ {
-		req, err := http.NewRequestWithContext(ctx, http.MethodGet, src.URL, nil)
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 		if err != nil {
-			return nil, govlake.Errorf(govlake.EINVALID, "source url %s: %v", src.URL, err)
+			return nil, govlake.Errorf(govlake.EINVALID, "source url %s: %v", url, err)
 		}
 		req.Header = h.Clone()
 		resp, err := f.Client.Do(req)
@@ -120,32 +132,32 @@ func (f *Fetcher) Fetch(ctx context.Context, src govlake.Source, prev *govlake.S
 			if ctx.Err() != nil {
 				return nil, ctx.Err()
 			}
-			retry, failure = true, govlake.Errorf(govlake.EUNAVAILABLE, "get %s: %s", src.URL, rootCause(err))
+			retry, failure = true, govlake.Errorf(govlake.EUNAVAILABLE, "get %s: %s", url, rootCause(err))
 		case resp.StatusCode == http.StatusNotModified:
 			resp.Body.Close()
 			return &govlake.Fetched{NotModified: true, URL: resp.Request.URL.String()}, nil
 		case resp.StatusCode >= 200 && resp.StatusCode < 300:
-			if limit := src.MaxBytes; limit > 0 && resp.ContentLength > limit {
+			if limit := maxBytes; limit > 0 && resp.ContentLength > limit {
 				resp.Body.Close()
-				return nil, govlake.Errorf(govlake.ETOOLARGE, "source %s is %d bytes, more than source.max_bytes (%d)", src.URL, resp.ContentLength, limit)
+				return nil, govlake.Errorf(govlake.ETOOLARGE, "source %s is %d bytes, more than source.max_bytes (%d)", url, resp.ContentLength, limit)
 			}
 			return &govlake.Fetched{Body: resp.Body, ETag: resp.Header.Get("ETag"),
 				LastModified: resp.Header.Get("Last-Modified"), URL: resp.Request.URL.String()}, nil
 		case resp.StatusCode >= 500 || resp.StatusCode == http.StatusTooManyRequests:
 			body, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
 			resp.Body.Close()
-			retry, failure = true, govlake.Errorf(govlake.EUNAVAILABLE, "get %s: the server answered %s: %s", src.URL, resp.Status, oneLine(body))
+			retry, failure = true, govlake.Errorf(govlake.EUNAVAILABLE, "get %s: the server answered %s: %s", url, resp.Status, oneLine(body))
 		default:
 			body, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
 			resp.Body.Close()
-			return nil, govlake.Errorf(govlake.EINVALID, "get %s: the server answered %s: %s (not retried: check the URL and headers)", src.URL, resp.Status, oneLine(body))
+			return nil, &clientError{status: resp.StatusCode, body: body, err: govlake.Errorf(govlake.EINVALID, "get %s: the server answered %s: %s (not retried: check the URL and headers)", url, resp.Status, oneLine(body))}
 		}
 		if !retry || attempt >= f.Attempts {
 			return nil, govlake.Errorf(govlake.EUNAVAILABLE, "%s (gave up after %d tries)", govlake.ErrorMessage(failure), attempt)
 		}
 		// Full jitter: spread retries of many runs over the wait.
 		d := wait/2 + rand.N(wait/2+1)
-		f.Logger.Warn("source fetch failed; retrying", "url", src.URL, "try", attempt, "wait", d, "err", govlake.ErrorMessage(failure))
+		f.Logger.Warn("source fetch failed; retrying", "url", url, "try", attempt, "wait", d, "err", govlake.ErrorMessage(failure))
 		if err := f.Sleep(ctx, d); err != nil {
 			return nil, err
 		}
@@ -171,4 +183,116 @@ func rootCause(err error) string {
 		}
 		err = u
 	}
+}
+
+// clientError is a 4xx answer; a CKAN portal puts its reason in the body.
+type clientError struct {
+	status int
+	body   []byte
+	err    error
+}
+
+func (e *clientError) Error() string { return e.err.Error() }
+func (e *clientError) Unwrap() error { return e.err }
+
+// ckanPackage is the part of CKAN's package_show result govlake uses.
+type ckanPackage struct {
+	Name         string `json:"name"`
+	Title        string `json:"title"`
+	Notes        string `json:"notes"`
+	LicenseID    string `json:"license_id"`
+	LicenseTitle string `json:"license_title"`
+	Organization *struct {
+		Name  string `json:"name"`
+		Title string `json:"title"`
+	} `json:"organization"`
+	Tags []struct {
+		Name string `json:"name"`
+	} `json:"tags"`
+	Resources []struct {
+		ID     string `json:"id"`
+		Name   string `json:"name"`
+		URL    string `json:"url"`
+		Format string `json:"format"`
+	} `json:"resources"`
+}
+
+// fetchCKAN reads package_show, picks the resource (by id or name, or the
+// first in the source's format), downloads it, and returns the portal's
+// metadata with it.
+func (f *Fetcher) fetchCKAN(ctx context.Context, src govlake.Source, h http.Header, prev *govlake.SourceInfo) (*govlake.Fetched, error) {
+	portal := strings.TrimSuffix(src.CKAN, "/")
+	api := portal + "/api/3/action/package_show?id=" + neturl.QueryEscape(src.Package)
+	var reply struct {
+		Success bool        `json:"success"`
+		Result  ckanPackage `json:"result"`
+		Error   struct {
+			Message string `json:"message"`
+			Type    string `json:"__type"`
+		} `json:"error"`
+	}
+	got, err := f.get(ctx, api, 64<<20, h, nil)
+	var body []byte
+	var ce *clientError
+	switch {
+	case errors.As(err, &ce):
+		body = ce.body // CKAN answers 404 and 403 with its error in JSON
+	case err != nil:
+		return nil, err
+	default:
+		body, err = io.ReadAll(io.LimitReader(got.Body, 64<<20))
+		got.Body.Close()
+		if err != nil {
+			return nil, govlake.Errorf(govlake.EUNAVAILABLE, "read %s: %v", api, err)
+		}
+	}
+	if jerr := json.Unmarshal(body, &reply); jerr != nil {
+		if err != nil {
+			return nil, err
+		}
+		return nil, govlake.Errorf(govlake.EINVALID, "CKAN portal %s: package_show did not answer CKAN's JSON (%v); check source.ckan", portal, jerr)
+	}
+	if !reply.Success {
+		return nil, govlake.Errorf(govlake.EINVALID, "CKAN portal %s: dataset %q: %s %s", portal, src.Package, reply.Error.Type, reply.Error.Message)
+	}
+	pkg := reply.Result
+	pick := -1
+	var seen []string
+	for i, r := range pkg.Resources {
+		seen = append(seen, fmt.Sprintf("%s (%s, %s)", r.ID, r.Name, r.Format))
+		switch {
+		case src.Resource != "" && (r.ID == src.Resource || r.Name == src.Resource):
+			pick = i
+		case src.Resource == "" && pick < 0 && strings.EqualFold(r.Format, src.Format):
+			pick = i
+		}
+	}
+	if pick < 0 {
+		want := fmt.Sprintf("a %s resource", src.Format)
+		if src.Resource != "" {
+			want = fmt.Sprintf("resource %q", src.Resource)
+		}
+		return nil, govlake.Errorf(govlake.EINVALID, "CKAN portal %s: dataset %q has no %s; it has %s", portal, src.Package, want, strings.Join(seen, "; "))
+	}
+	res := pkg.Resources[pick]
+	out, err := f.get(ctx, res.URL, src.MaxBytes, h, prev)
+	if err != nil {
+		return nil, err
+	}
+	meta := &govlake.Metadata{Title: pkg.Title, Description: pkg.Notes, License: pkg.LicenseID}
+	if pkg.LicenseTitle != "" {
+		meta.License = pkg.LicenseTitle
+	}
+	if pkg.Organization != nil {
+		meta.Organization = pkg.Organization.Title
+		if meta.Organization == "" {
+			meta.Organization = pkg.Organization.Name
+		}
+	}
+	for _, t := range pkg.Tags {
+		meta.Tags = append(meta.Tags, t.Name)
+	}
+	out.Metadata = meta
+	out.Origin = fmt.Sprintf("CKAN %s, dataset %s, resource %s", portal, pkg.Name, res.ID)
+	return out, nil
 }

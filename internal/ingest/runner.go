@@ -143,25 +143,26 @@ func (r *Runner) run(ctx context.Context, p *govlake.Pipeline, run *govlake.Run)
 	// Ask only for changes when the processing is the same: otherwise the
 	// bytes are needed again even if the server has nothing new.
 	var prev *govlake.SourceInfo
-	if latest != nil && latest.ProcessSHA == process && latest.Source.URL == p.Source.URL {
+	if latest != nil && latest.ProcessSHA == process && (latest.Source.URL == p.Source.URL || p.Source.CKAN != "") {
 		prev = &latest.Source
 	}
 	src, err := r.fetch(ctx, p, prev, tmp)
 	if err != nil {
 		return err
 	}
+	meta := p.MetadataWith(src.portal())
 	if src == nil { // not modified
 		if latest == nil {
 			return govlake.Errorf(govlake.EINTERNAL, "source %s answered not modified to an unconditional request", p.Source.URL)
 		}
 		run.Source = latest.Source
 		run.Status, run.Version, run.Rows = govlake.RunUnchanged, latest.Version, latest.Rows
-		return r.updateMetadata(ctx, p)
+		return r.updateMetadata(ctx, p.Dataset, meta)
 	}
 	run.Source = src.info
 	if latest != nil && latest.Source.SHA256 == src.info.SHA256 && latest.ProcessSHA == process {
 		run.Status, run.Version, run.Rows = govlake.RunUnchanged, latest.Version, latest.Rows
-		return r.updateMetadata(ctx, p)
+		return r.updateMetadata(ctx, p.Dataset, meta)
 	}
 	if err := r.keepRaw(ctx, p.Dataset, src); err != nil {
 		return err
@@ -189,7 +190,7 @@ func (r *Runner) run(ctx context.Context, p *govlake.Pipeline, run *govlake.Run)
 	m := &govlake.Manifest{
 		Dataset:    p.Dataset,
 		RunID:      run.ID,
-		Metadata:   p.Metadata(),
+		Metadata:   meta,
 		Schema:     json.RawMessage(compactJSON(schema.Raw())),
 		SchemaSHA:  schema.SHA256(),
 		ProcessSHA: process,
@@ -204,7 +205,7 @@ func (r *Runner) run(ctx context.Context, p *govlake.Pipeline, run *govlake.Run)
 		return err
 	}
 	run.Status, run.Version = govlake.RunSucceeded, n
-	return r.updateMetadata(ctx, p)
+	return r.updateMetadata(ctx, p.Dataset, meta)
 }
 
 // gate applies on_invalid and max_invalid_ratio; it returns why no version
@@ -234,8 +235,17 @@ func processDigest(p *govlake.Pipeline, schema Schema) string {
 }
 
 type fetched struct {
-	path string
-	info govlake.SourceInfo
+	path     string
+	info     govlake.SourceInfo
+	metadata *govlake.Metadata // from a portal
+}
+
+// portal returns what a portal said of the dataset, if anything.
+func (f *fetched) portal() *govlake.Metadata {
+	if f == nil {
+		return nil
+	}
+	return f.metadata
 }
 
 // fetch copies the source to a work file, hashing it on the way, so that it
@@ -248,6 +258,10 @@ func (r *Runner) fetch(ctx context.Context, p *govlake.Pipeline, prev *govlake.S
 	}
 	if got.NotModified {
 		return nil, nil
+	}
+	url := p.Source.URL
+	if url == "" {
+		url = got.URL
 	}
 	defer got.Body.Close()
 	path := filepath.Join(tmp, "source")
@@ -266,18 +280,18 @@ func (r *Runner) fetch(ctx context.Context, p *govlake.Pipeline, prev *govlake.S
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		return nil, govlake.Errorf(govlake.EUNAVAILABLE, "read source %s: %w", p.Source.URL, err)
+		return nil, govlake.Errorf(govlake.EUNAVAILABLE, "read source %s: %w", url, err)
 	}
 	if n > limit {
-		return nil, govlake.Errorf(govlake.ETOOLARGE, "source %s is larger than %d bytes; raise source.max_bytes if that is expected", p.Source.URL, limit)
+		return nil, govlake.Errorf(govlake.ETOOLARGE, "source %s is larger than %d bytes; raise source.max_bytes if that is expected", url, limit)
 	}
 	if err := f.Close(); err != nil {
 		return nil, fmt.Errorf("write work file: %w", err)
 	}
 	sum := hex.EncodeToString(h.Sum(nil))
-	return &fetched{path: path, info: govlake.SourceInfo{
-		URL: p.Source.URL, Format: p.Source.Format, SHA256: sum, Size: n, RawKey: govlake.RawKey(p.Dataset, sum),
-		ETag: got.ETag, LastModified: got.LastModified,
+	return &fetched{path: path, metadata: got.Metadata, info: govlake.SourceInfo{
+		URL: url, Format: p.Source.Format, SHA256: sum, Size: n, RawKey: govlake.RawKey(p.Dataset, sum),
+		ETag: got.ETag, LastModified: got.LastModified, Origin: got.Origin,
 	}}, nil
 }
 
@@ -398,11 +412,10 @@ func nextVersion(ctx context.Context, s govlake.Store, id string) (int, error) {
 	return max + 1, nil
 }
 
-// updateMetadata rewrites dataset.json when the pipeline's metadata changed.
-func (r *Runner) updateMetadata(ctx context.Context, p *govlake.Pipeline) error {
-	meta := p.Metadata()
+// updateMetadata rewrites dataset.json when the metadata changed.
+func (r *Runner) updateMetadata(ctx context.Context, id string, meta govlake.Metadata) error {
 	var cur govlake.Metadata
-	err := govlake.ReadJSON(ctx, r.Store, govlake.DatasetKey(p.Dataset), &cur)
+	err := govlake.ReadJSON(ctx, r.Store, govlake.DatasetKey(id), &cur)
 	if err == nil && cur.SameAs(meta) {
 		return nil
 	}
@@ -410,7 +423,7 @@ func (r *Runner) updateMetadata(ctx context.Context, p *govlake.Pipeline) error 
 		return err
 	}
 	meta.UpdatedAt = r.Now().UTC()
-	return r.putJSON(ctx, govlake.DatasetKey(p.Dataset), meta, false)
+	return r.putJSON(ctx, govlake.DatasetKey(id), meta, false)
 }
 
 func (r *Runner) putJSON(ctx context.Context, key string, v any, create bool) error {

@@ -37,6 +37,9 @@ type file struct {
 
 type source struct {
 	URL        string            `yaml:"url"`
+	CKAN       string            `yaml:"ckan"`
+	Package    string            `yaml:"package"`
+	Resource   string            `yaml:"resource"`
 	Format     string            `yaml:"format"`
 	Delimiter  string            `yaml:"delimiter"`
 	Encoding   string            `yaml:"encoding"`
@@ -78,7 +81,7 @@ func LoadPipeline(path string) (*govlake.Pipeline, error) {
 	}
 	p.File = path
 	dir := filepath.Dir(path)
-	if !strings.Contains(p.Source.URL, "://") || strings.HasPrefix(p.Source.URL, "file://") {
+	if p.Source.URL != "" && (!strings.Contains(p.Source.URL, "://") || strings.HasPrefix(p.Source.URL, "file://")) {
 		p.Source.URL = resolve(dir, p.Source.URL)
 	}
 	p.Schema = resolve(dir, p.Schema)

@@ -85,7 +85,7 @@ func NewRunner(store govlake.Store, logger *slog.Logger) *ingest.Runner {
 	r := ingest.NewRunner(store, logger, time.Now)
 	web := ghttp.NewFetcher(logger)
 	r.Fetch = func(ctx context.Context, src govlake.Source, prev *govlake.SourceInfo) (*govlake.Fetched, error) {
-		if strings.HasPrefix(src.URL, "http://") || strings.HasPrefix(src.URL, "https://") {
+		if src.CKAN != "" || strings.HasPrefix(src.URL, "http://") || strings.HasPrefix(src.URL, "https://") {
 			return web.Fetch(ctx, src, prev)
 		}
 		return file.Fetch(ctx, src, prev)
