@@ -29,7 +29,7 @@ func ckanPortal(t *testing.T) (*httptest.Server, *atomic.Int32) {
 		}
 		json.NewEncoder(w).Encode(map[string]any{"help": help, "success": true, "result": map[string]any{
 			"id": "0b7c", "name": "mm-population-2014", "title": "Population by township, 2014 census",
-			"notes": "Counts of the 2014 Population and Housing Census by township.",
+			"notes":      "Counts of the 2014 Population and Housing Census by township.",
 			"license_id": "cc-by", "license_title": "Creative Commons Attribution",
 			"organization": map[string]any{"name": "dop", "title": "Department of Population"},
 			"tags":         []map[string]any{{"name": "census"}, {"name": "population"}},
