@@ -118,6 +118,7 @@ func run(ctx context.Context, dir string, store govlake.Store, ids []string, log
 		}
 	}
 	runner := wire.NewRunner(store, logger)
+	runner.Progress = newProgress(stderr, time.Now).report
 	for _, p := range selected {
 		if ctx.Err() != nil {
 			break

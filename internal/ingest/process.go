@@ -35,7 +35,12 @@ func (r *Runner) process(ctx context.Context, p *govlake.Pipeline, schema Schema
 		return nil, err
 	}
 	defer f.Close()
-	dec, err := r.Decode(f, name, p.Source)
+	var size int64
+	if st, err := f.Stat(); err == nil {
+		size = st.Size()
+	}
+	counted := &countingReader{f: f}
+	dec, err := r.Decode(counted, name, p.Source)
 	if err != nil {
 		return nil, err
 	}
@@ -86,6 +91,9 @@ func (r *Runner) process(ctx context.Context, p *govlake.Pipeline, schema Schema
 			return nil, err
 		}
 		res.rows.Read++
+		if r.Progress != nil && res.rows.Read%progressEvery == 0 {
+			r.Progress(Progress{Dataset: p.Dataset, Bytes: min(counted.n, size), Size: size, Rows: res.rows.Read, Rejected: res.rows.Rejected})
+		}
 		rejs := c.check(rec)
 		if len(rejs) == 0 {
 			if err := data.w.Write(c.values); err != nil {
@@ -105,6 +113,9 @@ func (r *Runner) process(ctx context.Context, p *govlake.Pipeline, schema Schema
 				return nil, err
 			}
 		}
+	}
+	if r.Progress != nil {
+		r.Progress(Progress{Dataset: p.Dataset, Bytes: size, Size: size, Rows: res.rows.Read, Rejected: res.rows.Rejected, Done: true})
 	}
 	if err := data.close(); err != nil {
 		return nil, err
@@ -181,3 +192,28 @@ func (fw *fileWriter) abort() {
 		fw.f.Close()
 	}
 }
+
+// progressEvery is how many rows pass between progress reports.
+const progressEvery = 16384
+
+// Progress reports how far a run has read.
+type Progress struct {
+	Dataset        string
+	Bytes, Size    int64 // source bytes read, of Size
+	Rows, Rejected int64
+	Done           bool
+}
+
+// countingReader counts the bytes the decoder has read.
+type countingReader struct {
+	f *os.File
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.f.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
+func (c *countingReader) Seek(off int64, whence int) (int64, error) { return c.f.Seek(off, whence) }

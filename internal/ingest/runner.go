@@ -56,6 +56,9 @@ type Runner struct {
 	// NewWriter starts a table file with the given columns.
 	NewWriter func(w io.Writer, cols []govlake.Column) (RowWriter, error)
 
+	// Progress, when set, hears how far a run has read, now and then.
+	Progress func(Progress)
+
 	// TempDir holds a run's work files; empty means the system default.
 	TempDir string
 	// MaxRunRejections is how many rejections a run record lists inline.
