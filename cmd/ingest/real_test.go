@@ -130,3 +130,50 @@ func TestFormats(t *testing.T) {
 		t.Errorf("exit %d: %s", code, out)
 	}
 }
+
+// Burmese text mixing Zawgyi and Unicode: reported by column, converted on
+// request.
+func TestZawgyi(t *testing.T) {
+	csv := "id,name\n1,\u1019\u103C\u1014\u103A\u1019\u102C\n2,\u103B\u1019\u1014\u1039\u1019\u102C\n3,\u1031\u1000\u103A\u102C\u1004\u1039\u1038\n4,Yangon\n"
+	for _, mode := range []string{"detect", "convert"} {
+		t.Run(mode, func(t *testing.T) {
+			store := t.TempDir()
+			p := newPipeline(t, "places", csv, peopleSchema, "")
+			p.write("places.yaml", strings.Replace(p.yaml, "url: data.csv", "url: data.csv\n  zawgyi: "+mode, 1))
+			if code, out, errs := runIngest(t, "run", "-pipelines", p.dir, "-store", store); code != 0 {
+				t.Fatalf("%s%s", out, errs)
+			}
+			s := testStore(t, store)
+			m := manifest(t, s, "places", 1)
+			var zw []govlake.Warning
+			for _, w := range m.Validation.Warnings {
+				if w.Keyword == "zawgyi" {
+					zw = append(zw, w)
+				}
+			}
+			if len(zw) != 1 || zw[0].Column != "name" || zw[0].Row != 3 {
+				t.Fatalf("warnings %+v", m.Validation.Warnings)
+			}
+			w := zw[0]
+			rows := query(t, s, "SELECT string_agg(name, '|' ORDER BY id) FROM d", map[string]string{"d": m.Files[0].Key})
+			got := str(rows[0][0])
+			switch mode {
+			case "detect":
+				if w.Message != `column "name": 2 cells look Zawgyi-encoded (the first at row 3); set source.zawgyi: convert to store them as Unicode` {
+					t.Errorf("warning %q", w.Message)
+				}
+				if !strings.Contains(got, "\u103B\u1019\u1014\u1039\u1019\u102C") {
+					t.Errorf("detect changed the text: %q", got)
+				}
+			case "convert":
+				if w.Message != `column "name": converted 2 Zawgyi-encoded cells to Unicode (the first at row 3)` {
+					t.Errorf("warning %q", w.Message)
+				}
+				want := "\u1019\u103C\u1014\u103A\u1019\u102C|\u1019\u103C\u1014\u103A\u1019\u102C|\u1000\u103B\u1031\u102C\u1004\u103A\u1038|Yangon"
+				if got != want {
+					t.Errorf("stored %q, want %q", got, want)
+				}
+			}
+		})
+	}
+}

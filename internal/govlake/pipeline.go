@@ -62,7 +62,17 @@ type Source struct {
 	Headers map[string]string `json:"headers,omitempty"`
 	// MaxBytes bounds the size of the fetched source (0: DefaultMaxBytes).
 	MaxBytes int64 `json:"max_bytes,omitempty"`
+	// Zawgyi says what to do with Burmese text in the Zawgyi encoding:
+	// detect (report it, the default), convert (to Unicode) or off.
+	Zawgyi string `json:"zawgyi,omitempty"`
 }
+
+// Zawgyi handling.
+const (
+	ZawgyiDetect  = "detect"
+	ZawgyiConvert = "convert"
+	ZawgyiOff     = "off"
+)
 
 // DefaultMaxBytes bounds a fetched source when the pipeline does not say.
 const DefaultMaxBytes = 4 << 30
@@ -210,6 +220,11 @@ func (p *Pipeline) Validate() error {
 		if secretHeaders[strings.ToLower(name)] && !strings.Contains(v, "${") {
 			add("source.headers.%s: a secret must not be written in the pipeline file; name an environment variable, such as %s: \"Bearer ${MY_TOKEN}\"", name, name)
 		}
+	}
+	switch p.Source.Zawgyi {
+	case "", ZawgyiDetect, ZawgyiConvert, ZawgyiOff:
+	default:
+		add("source.zawgyi: %q must be detect, convert or off", p.Source.Zawgyi)
 	}
 	if p.Source.MaxBytes < 0 {
 		add("source.max_bytes: %d must not be negative", p.Source.MaxBytes)

@@ -20,6 +20,15 @@ type checker struct {
 	viol     []govlake.Violation
 	rejs     []govlake.Rejection
 	position map[string]int // label -> header position
+
+	burmese Burmese // nil: no Zawgyi handling
+	convert bool
+	zawgyi  []zawgyiCount // per header position
+}
+
+type zawgyiCount struct {
+	cells    int64
+	firstRow int64
 }
 
 func newChecker(schema Schema, layout govlake.Layout, cols []govlake.Column) *checker {
@@ -62,6 +71,16 @@ func (c *checker) check(rec govlake.Record) []govlake.Rejection {
 			break // missing trailing cells are empty
 		}
 		cell := rec.Cells[i]
+		if c.burmese != nil && c.burmese.HasBurmese(cell) && c.burmese.IsZawgyi(cell) {
+			z := &c.zawgyi[i]
+			if z.cells == 0 {
+				z.firstRow = rec.Row
+			}
+			z.cells++
+			if c.convert {
+				cell = c.burmese.ToUnicode(cell)
+			}
+		}
 		v, present, ok := govlake.ConvertCell(cell, c.layout.JSONTypes[i])
 		if !present {
 			continue
@@ -78,7 +97,7 @@ func (c *checker) check(rec govlake.Record) []govlake.Rejection {
 	for _, v := range c.viol {
 		r := govlake.Rejection{Row: rec.Row, Column: v.Column, Keyword: v.Keyword, Message: v.Message}
 		if i, ok := c.position[v.Column]; ok && i < len(rec.Cells) {
-			r.Value = rec.Cells[i]
+			r.Value = rec.Cells[i] // as in the source
 		}
 		if cell, ok := c.badType[v.Column]; ok && v.Keyword == "type" {
 			r.Message = govlake.TypeMessage(cell, c.layout.JSONTypes[c.position[v.Column]])
@@ -95,4 +114,22 @@ func (c *checker) check(rec govlake.Record) []govlake.Rejection {
 		}
 	}
 	return nil
+}
+
+// zawgyiWarnings reports the columns where Zawgyi text was found.
+func (c *checker) zawgyiWarnings() []govlake.Warning {
+	var out []govlake.Warning
+	for i, z := range c.zawgyi {
+		if z.cells == 0 {
+			continue
+		}
+		w := govlake.Warning{Row: z.firstRow, Column: c.layout.Labels[i], Keyword: "zawgyi"}
+		if c.convert {
+			w.Message = fmt.Sprintf("column %q: converted %d Zawgyi-encoded cells to Unicode (the first at row %d)", w.Column, z.cells, z.firstRow)
+		} else {
+			w.Message = fmt.Sprintf("column %q: %d cells look Zawgyi-encoded (the first at row %d); set source.zawgyi: convert to store them as Unicode", w.Column, z.cells, z.firstRow)
+		}
+		out = append(out, w)
+	}
+	return out
 }

@@ -77,6 +77,10 @@ func (r *Runner) process(ctx context.Context, p *govlake.Pipeline, schema Schema
 	defer rejected.abort()
 
 	c := newChecker(schema, layout, cols)
+	if r.Burmese != nil && p.Source.Zawgyi != govlake.ZawgyiOff {
+		c.burmese, c.convert = r.Burmese, p.Source.Zawgyi == govlake.ZawgyiConvert
+		c.zawgyi = make([]zawgyiCount, len(layout.Labels))
+	}
 	for i := 0; ; i++ {
 		if i%8192 == 0 {
 			if err := ctx.Err(); err != nil {
@@ -123,6 +127,9 @@ func (r *Runner) process(ctx context.Context, p *govlake.Pipeline, schema Schema
 	res.rejections = rejected.w.Rows()
 	if err := rejected.close(); err != nil {
 		return nil, err
+	}
+	for _, w := range c.zawgyiWarnings() {
+		tally.Warn(w)
 	}
 	res.summary = tally.Summary()
 	return res, nil

@@ -30,6 +30,13 @@ type Schema interface {
 	Validate(record map[string]any, out []govlake.Violation) []govlake.Violation
 }
 
+// Burmese tells Zawgyi-encoded Burmese text from Unicode and converts it.
+type Burmese interface {
+	HasBurmese(s string) bool
+	IsZawgyi(s string) bool
+	ToUnicode(s string) string
+}
+
 // RowWriter writes rows of typed values to a table file.
 type RowWriter interface {
 	Write(row []any) error
@@ -55,6 +62,9 @@ type Runner struct {
 	Transform func(ctx context.Context, in govlake.RecordReader, sql, name, tmp string) (govlake.RecordReader, error)
 	// NewWriter starts a table file with the given columns.
 	NewWriter func(w io.Writer, cols []govlake.Column) (RowWriter, error)
+
+	// Burmese, when set, finds (and on request converts) Zawgyi-encoded text.
+	Burmese Burmese
 
 	// Progress, when set, hears how far a run has read, now and then.
 	Progress func(Progress)

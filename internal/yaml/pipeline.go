@@ -50,6 +50,7 @@ type source struct {
 	Transform  string            `yaml:"transform"`
 	Headers    map[string]string `yaml:"headers"`
 	MaxBytes   int64             `yaml:"max_bytes"`
+	Zawgyi     string            `yaml:"zawgyi"`
 }
 
 // LoadPipeline reads one pipeline file. Relative paths in it are resolved

@@ -23,6 +23,7 @@ import (
 	"govlake/internal/ingest"
 	"govlake/internal/json"
 	"govlake/internal/jsonschema"
+	"govlake/internal/myanmar"
 	"govlake/internal/parquet"
 	"govlake/internal/s3"
 	"govlake/internal/xlsx"
@@ -101,6 +102,7 @@ func NewRunner(store govlake.Store, logger *slog.Logger) *ingest.Runner {
 		return csv.NewReader(rd, name, csv.OptionsFrom(src))
 	}
 	r.Transform = duckdb.Transform
+	r.Burmese = burmese{}
 	r.NewWriter = func(w io.Writer, cols []govlake.Column) (ingest.RowWriter, error) {
 		return parquet.NewWriter(w, cols)
 	}
@@ -125,3 +127,10 @@ func ParseSize(s string) (int64, error) {
 	}
 	return 0, govlake.Errorf(govlake.EINVALID, "size %q: use a number with B, KB, MB, GB or TB, such as 10GB", s)
 }
+
+// burmese gives the runner the myanmar package's functions.
+type burmese struct{}
+
+func (burmese) HasBurmese(s string) bool  { return myanmar.HasBurmese(s) }
+func (burmese) IsZawgyi(s string) bool    { return myanmar.IsZawgyi(s) }
+func (burmese) ToUnicode(s string) string { return myanmar.ToUnicode(s) }
