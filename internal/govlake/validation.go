@@ -111,3 +111,12 @@ var RejectedColumns = []Column{
 	{Name: "message", Type: TypeString, JSONType: JSONString},
 	{Name: "record", Type: TypeString, JSONType: JSONString, Nullable: true},
 }
+
+// Batch is rows of converted values laid out by column, for checks that
+// work a column at a time: Values[col][row], with Present telling an empty
+// cell from a value.
+type Batch struct {
+	N       int
+	Values  [][]any
+	Present [][]bool
+}

@@ -49,20 +49,9 @@ func newChecker(schema Schema, layout govlake.Layout, cols []govlake.Column) *ch
 // c.values holds the row to store.
 func (c *checker) check(rec govlake.Record) []govlake.Rejection {
 	c.rejs = c.rejs[:0]
-	if len(rec.Cells) == 0 {
-		return append(c.rejs, govlake.Rejection{Row: rec.Row, Keyword: govlake.KeywordBlankRow,
-			Message: "the row is blank; delete the empty line"})
-	}
 	labels := c.layout.Labels
-	if len(rec.Cells) > len(labels) {
-		extra := rec.Cells[len(labels):]
-		for i, cell := range extra {
-			if cell != "" {
-				return append(c.rejs, govlake.Rejection{Row: rec.Row, Column: fmt.Sprintf("column %d", len(labels)+i+1),
-					Keyword: govlake.KeywordExtraCell, Value: strings.Join(extra, ","),
-					Message: fmt.Sprintf("the row has %d cells but the header has %d; remove the extra cells or quote cells that contain the delimiter", len(rec.Cells), len(labels))})
-			}
-		}
+	if rj, bad := structural(rec, len(labels)); bad {
+		return append(c.rejs, rj)
 	}
 	clear(c.record)
 	clear(c.badType)
@@ -132,4 +121,24 @@ func (c *checker) zawgyiWarnings() []govlake.Warning {
 		out = append(out, w)
 	}
 	return out
+}
+
+// structural finds what is wrong with a record before any cell is read:
+// a blank row, or cells beyond the header.
+func structural(rec govlake.Record, width int) (govlake.Rejection, bool) {
+	if len(rec.Cells) == 0 {
+		return govlake.Rejection{Row: rec.Row, Keyword: govlake.KeywordBlankRow,
+			Message: "the row is blank; delete the empty line"}, true
+	}
+	if len(rec.Cells) > width {
+		extra := rec.Cells[width:]
+		for i, cell := range extra {
+			if cell != "" {
+				return govlake.Rejection{Row: rec.Row, Column: fmt.Sprintf("column %d", width+i+1),
+					Keyword: govlake.KeywordExtraCell, Value: strings.Join(extra, ","),
+					Message: fmt.Sprintf("the row has %d cells but the header has %d; remove the extra cells or quote cells that contain the delimiter", len(rec.Cells), width)}, true
+			}
+		}
+	}
+	return govlake.Rejection{}, false
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 
 	"govlake/internal/govlake"
@@ -81,30 +82,18 @@ func (r *Runner) process(ctx context.Context, p *govlake.Pipeline, schema Schema
 		c.burmese, c.convert = r.Burmese, p.Source.Zawgyi == govlake.ZawgyiConvert
 		c.zawgyi = make([]zawgyiCount, len(layout.Labels))
 	}
-	for i := 0; ; i++ {
-		if i%8192 == 0 {
-			if err := ctx.Err(); err != nil {
-				return nil, govlake.Errorf(govlake.ETIMEOUT, "run stopped after %d rows: %w", res.rows.Read, err)
-			}
-		}
-		rec, err := dec.Read()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, err
-		}
+	// emit stores one checked record: its typed row, or its rejections.
+	emit := func(rec govlake.Record, rejs []govlake.Rejection, row []any) error {
 		res.rows.Read++
 		if r.Progress != nil && res.rows.Read%progressEvery == 0 {
 			r.Progress(Progress{Dataset: p.Dataset, Bytes: min(counted.n, size), Size: size, Rows: res.rows.Read, Rejected: res.rows.Rejected})
 		}
-		rejs := c.check(rec)
 		if len(rejs) == 0 {
-			if err := data.w.Write(c.values); err != nil {
-				return nil, fmt.Errorf("%s: row %d: %w", name, rec.Row, err)
+			if err := data.w.Write(row); err != nil {
+				return fmt.Errorf("%s: row %d: %w", name, rec.Row, err)
 			}
 			res.rows.Valid++
-			continue
+			return nil
 		}
 		res.rows.Rejected++
 		raw := recordJSON(layout.Labels, rec.Cells)
@@ -114,6 +103,69 @@ func (r *Runner) process(ctx context.Context, p *govlake.Pipeline, schema Schema
 				res.first = append(res.first, rj)
 			}
 			if err := rejected.w.Write([]any{rj.Row, nullIfEmpty(rj.Column), rj.Keyword, rj.Value, rj.Message, raw}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	stopped := func() error {
+		return govlake.Errorf(govlake.ETIMEOUT, "run stopped after %d rows: %w", res.rows.Read, ctx.Err())
+	}
+
+	var cc ColumnChecker
+	if fs, ok := schema.(FastSchema); ok && !r.Reference {
+		cc = fs.FastColumns(layout.Labels)
+	}
+	if cc != nil {
+		// Column batches, checked on every core, stored in source order.
+		fc := &fastChecker{cc: cc, layout: layout, cols: cols, burmese: c.burmese, convert: c.convert}
+		read := func() ([]govlake.Record, error) {
+			if ctx.Err() != nil {
+				return nil, stopped()
+			}
+			recs := make([]govlake.Record, 0, batchRows)
+			for len(recs) < batchRows {
+				rec, err := dec.Read()
+				if err != nil {
+					return recs, err
+				}
+				recs = append(recs, rec)
+			}
+			return recs, nil
+		}
+		err := fc.pipeline(ctx, runtime.GOMAXPROCS(0), read, func(b *batch) error {
+			for i, rec := range b.recs {
+				if err := emit(rec, b.rejs[i], b.rows[i]); err != nil {
+					return err
+				}
+			}
+			for i, z := range b.zawgyi {
+				if z.cells > 0 {
+					if c.zawgyi[i].cells == 0 {
+						c.zawgyi[i].firstRow = z.firstRow
+					}
+					c.zawgyi[i].cells += z.cells
+				}
+			}
+			return nil
+		})
+		if err != nil && err != io.EOF {
+			return nil, err
+		}
+	} else {
+		// The per-row reference path.
+		for i := 0; ; i++ {
+			if i%8192 == 0 && ctx.Err() != nil {
+				return nil, stopped()
+			}
+			rec, err := dec.Read()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				return nil, err
+			}
+			if err := emit(rec, c.check(rec), c.values); err != nil {
 				return nil, err
 			}
 		}

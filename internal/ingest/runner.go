@@ -66,6 +66,10 @@ type Runner struct {
 	// Burmese, when set, finds (and on request converts) Zawgyi-encoded text.
 	Burmese Burmese
 
+	// Reference forces the per-row reference validator even where the
+	// schema offers column-batch checks (for comparisons and benchmarks).
+	Reference bool
+
 	// Progress, when set, hears how far a run has read, now and then.
 	Progress func(Progress)
 

@@ -91,7 +91,13 @@ func NewRunner(store govlake.Store, logger *slog.Logger) *ingest.Runner {
 		}
 		return file.Fetch(ctx, src, prev)
 	}
-	r.LoadSchema = func(path string) (ingest.Schema, error) { return jsonschema.Load(path) }
+	r.LoadSchema = func(path string) (ingest.Schema, error) {
+		s, err := jsonschema.Load(path)
+		if err != nil {
+			return nil, err
+		}
+		return fastSchema{s}, nil
+	}
 	r.Decode = func(rd io.ReadSeeker, name string, src govlake.Source) (govlake.RecordReader, error) {
 		switch src.Format {
 		case "json", "ndjson":
@@ -134,3 +140,14 @@ type burmese struct{}
 func (burmese) HasBurmese(s string) bool  { return myanmar.HasBurmese(s) }
 func (burmese) IsZawgyi(s string) bool    { return myanmar.IsZawgyi(s) }
 func (burmese) ToUnicode(s string) string { return myanmar.ToUnicode(s) }
+
+// fastSchema offers the runner the schema's column-batch checks.
+type fastSchema struct{ *jsonschema.Schema }
+
+func (s fastSchema) FastColumns(labels []string) ingest.ColumnChecker {
+	f := s.Schema.Fast()
+	if f == nil {
+		return nil
+	}
+	return f.Columns(labels)
+}
