@@ -18,6 +18,7 @@ var districts = []string{"Yangon", "Mandalay", "Naypyitaw", "Bago", "Magway", "S
 
 func main() {
 	size := flag.String("size", "100MB", "approximate output size (KB, MB, GB)")
+	rows := flag.Int64("rows", 0, "exact number of rows (instead of -size)")
 	invalid := flag.Float64("invalid", 0.01, "share of rows with one invalid cell")
 	seed := flag.Uint64("seed", 1, "random seed")
 	flag.Parse()
@@ -27,12 +28,18 @@ func main() {
 		os.Exit(2)
 	}
 	r := rand.New(rand.NewPCG(*seed, 2))
+	// Corruption draws from its own source, so the same seed gives the same
+	// rows whatever the share of invalid ones.
+	bad := rand.New(rand.NewPCG(*seed, 3))
 	w := bufio.NewWriterSize(os.Stdout, 1<<20)
 	defer w.Flush()
 	n, _ := w.WriteString("id,district_code,district,sex,age,household_size,income,surveyed,email\n")
 	written := int64(n)
 	var b []byte
-	for id := int64(1); written < limit; id++ {
+	if *rows > 0 {
+		limit = 1 << 62
+	}
+	for id := int64(1); written < limit && (*rows == 0 || id <= *rows); id++ {
 		b = b[:0]
 		d := r.IntN(len(districts))
 		age := r.IntN(95)
@@ -43,8 +50,8 @@ func main() {
 		b = strconv.AppendInt(b, id, 10)
 		b = fmt.Appendf(b, ",MM-%04d,%s,%s,%d,%d,%.2f,2024-%02d-%02d,person%d@example.org\n",
 			1000+d*37, districts[d], sex, age, 1+r.IntN(9), r.Float64()*5e6, 1+r.IntN(12), 1+r.IntN(28), id)
-		if r.Float64() < *invalid {
-			b = corrupt(r, b)
+		if bad.Float64() < *invalid {
+			b = corrupt(bad, b)
 		}
 		n, err := w.Write(b)
 		if err != nil {

@@ -9,13 +9,13 @@ import (
 	"testing"
 	"time"
 
-	"govlake/cmd/internal/wire"
 	"govlake/internal/cache"
 	"govlake/internal/catalog"
 	"govlake/internal/duckdb"
 	"govlake/internal/file"
 	"govlake/internal/govlake"
 	"govlake/internal/vgwtest"
+	"govlake/internal/wire"
 )
 
 // benchData ingests a generated survey of about 40 MB into a store.

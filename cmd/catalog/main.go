@@ -18,11 +18,11 @@ import (
 	"syscall"
 	"time"
 
-	"govlake/cmd/internal/wire"
 	"govlake/internal/catalog"
 	"govlake/internal/duckdb"
 	"govlake/internal/govlake"
 	ghttp "govlake/internal/http"
+	"govlake/internal/wire"
 )
 
 func main() {

@@ -18,9 +18,9 @@ import (
 	"testing"
 	"time"
 
-	"govlake/cmd/internal/wire"
 	"govlake/internal/file"
 	"govlake/internal/govlake"
+	"govlake/internal/wire"
 	"govlake/internal/yaml"
 )
 

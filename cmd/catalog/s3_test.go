@@ -8,9 +8,9 @@ import (
 	"syscall"
 	"testing"
 
-	"govlake/cmd/internal/wire"
 	"govlake/internal/s3"
 	"govlake/internal/vgwtest"
+	"govlake/internal/wire"
 )
 
 func s3Store(t testing.TB, srv *vgwtest.Server) string {

@@ -20,12 +20,12 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"govlake/cmd/internal/wire"
 	"govlake/internal/catalog"
 	"govlake/internal/cron"
 	"govlake/internal/govlake"
 	"govlake/internal/ingest"
 	"govlake/internal/jsonschema"
+	"govlake/internal/wire"
 	"govlake/internal/yaml"
 )
 

@@ -14,10 +14,10 @@ import (
 	"strings"
 	"testing"
 
-	"govlake/cmd/internal/wire"
 	"govlake/internal/duckdb"
 	"govlake/internal/file"
 	"govlake/internal/govlake"
+	"govlake/internal/wire"
 	"govlake/internal/yaml"
 )
 

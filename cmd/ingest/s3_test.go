@@ -16,10 +16,10 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"govlake/cmd/internal/wire"
 	"govlake/internal/govlake"
 	"govlake/internal/s3"
 	"govlake/internal/vgwtest"
+	"govlake/internal/wire"
 )
 
 // TestMain lets the test binary act as the ingest command, so tests can

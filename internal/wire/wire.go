@@ -1,4 +1,5 @@
-// Package wire connects the adapters for the commands: it is the one place
+// Package wire connects the adapters for the commands (cmd/* and bench/*):
+// it is the one place
 // that knows every concrete store, decoder, validator and writer.
 package wire
 

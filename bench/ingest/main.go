@@ -1,0 +1,278 @@
+// Command ingest benchmarks govlake's ingest against its baselines, in one
+// run on one generated file:
+//
+//	(a) DuckDB's own COPY (FROM read_csv(...)) TO parquet, no validation
+//	(b) govlake with the per-row reference validator
+//	(c) govlake's ingest with full validation (column batches, all cores)
+//	(d) PostgreSQL 15 COPY into a typed table (the path of CKAN's XLoader)
+//
+// Each runs in its own process, so peak RSS is its own.
+//
+//	go run ./bench/ingest [-rows 10000000] [-invalid 0.01] [-dir DIR]
+package main
+
+import (
+	"bufio"
+	"context"
+	"database/sql"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/exec"
+	"os/user"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	duckdb "github.com/duckdb/duckdb-go/v2"
+
+	"govlake/internal/file"
+	"govlake/internal/govlake"
+	"govlake/internal/wire"
+	"govlake/internal/yaml"
+)
+
+func main() {
+	rows := flag.Int64("rows", 10_000_000, "rows to generate")
+	invalid := flag.Float64("invalid", 0.01, "share of invalid rows")
+	dir := flag.String("dir", filepath.Join(os.TempDir(), "govlake-bench"), "work folder")
+	stage := flag.String("stage", "", "internal: run one stage")
+	csvPath := flag.String("csv", "", "internal: the file")
+	flag.Parse()
+	if *stage != "" {
+		if err := runStage(*stage, *csvPath, *dir); err != nil {
+			fmt.Fprintln(os.Stderr, *stage+":", err)
+			os.Exit(1)
+		}
+		return
+	}
+	if err := bench(*rows, *invalid, *dir); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+type result struct {
+	name    string
+	seconds float64
+	rssKB   int64
+	note    string
+}
+
+func bench(rows int64, invalid float64, dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	src := filepath.Join(dir, "survey.csv")
+	clean := filepath.Join(dir, "survey-clean.csv")
+	for _, f := range []struct {
+		path    string
+		invalid float64
+	}{{src, invalid}, {clean, 0}} {
+		fmt.Fprintf(os.Stderr, "generating %s (%d rows)...\n", f.path, rows)
+		if err := generate(f.path, rows, f.invalid); err != nil {
+			return err
+		}
+	}
+	st, err := os.Stat(src)
+	if err != nil {
+		return err
+	}
+	mb := float64(st.Size()) / 1e6
+	var results []result
+	for _, s := range []struct{ stage, name, file string }{
+		{"duckdb", "(a) DuckDB COPY csv -> parquet, no checks", src},
+		{"reference", "(b) govlake, per-row reference validator", src},
+		{"govlake", "(c) govlake ingest, full validation", src},
+		{"postgres", "(d) PostgreSQL 15 COPY into a typed table", clean},
+	} {
+		fmt.Fprintf(os.Stderr, "running %s...\n", s.name)
+		r, err := measure(s.stage, s.file, dir)
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "  %s: %v\n", s.stage, err)
+			r.note = "failed: " + err.Error()
+		}
+		r.name = s.name
+		results = append(results, r)
+	}
+	host, _ := os.Hostname()
+	fmt.Printf("\ngovlake ingest benchmark: %d rows, %.0f MB, %.1f%% invalid rows; %s, %d cores\n\n", rows, mb, 100*invalid, host, numCPU())
+	fmt.Printf("%-46s %9s %12s %9s %11s\n", "", "seconds", "rows/s", "MB/s", "peak RSS")
+	for _, r := range results {
+		if r.seconds == 0 {
+			fmt.Printf("%-46s %s\n", r.name, r.note)
+			continue
+		}
+		fmt.Printf("%-46s %9.2f %12.0f %9.1f %8.0f MB  %s\n", r.name, r.seconds, float64(rows)/r.seconds, mb/r.seconds, float64(r.rssKB)/1024, r.note)
+	}
+	a, b, c := results[0].seconds, results[1].seconds, results[2].seconds
+	if a > 0 && b > 0 && c > 0 {
+		fmt.Printf("\n(c)/(a) throughput: %.2f (target at least 0.5)\n(c)/(b) throughput: %.1fx\n", a/c, b/c)
+	}
+	return nil
+}
+
+func numCPU() int {
+	b, _ := os.ReadFile("/proc/cpuinfo")
+	return strings.Count(string(b), "processor\t:")
+}
+
+func generate(path string, rows int64, invalid float64) error {
+	out, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	defer out.Close()
+	cmd := exec.Command("go", "run", "./bench/gencsv", "-rows", strconv.FormatInt(rows, 10), "-invalid", strconv.FormatFloat(invalid, 'g', -1, 64))
+	cmd.Stdout, cmd.Stderr = out, os.Stderr
+	return cmd.Run()
+}
+
+// measure runs one stage in a child process and reads its peak RSS.
+func measure(stage, csvPath, dir string) (result, error) {
+	self, err := os.Executable()
+	if err != nil {
+		return result{}, err
+	}
+	cmd := exec.Command(self, "-stage", stage, "-csv", csvPath, "-dir", dir)
+	cmd.Stderr = os.Stderr
+	var out strings.Builder
+	cmd.Stdout = &out
+	start := time.Now()
+	err = cmd.Run()
+	elapsed := time.Since(start).Seconds()
+	r := result{seconds: elapsed}
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		r.rssKB = ru.Maxrss
+	}
+	// A stage may report its own figures (PostgreSQL's work is in its server).
+	for _, line := range strings.Split(out.String(), "\n") {
+		if v, ok := strings.CutPrefix(line, "seconds="); ok {
+			r.seconds, _ = strconv.ParseFloat(v, 64)
+		}
+		if v, ok := strings.CutPrefix(line, "rsskb="); ok {
+			r.rssKB, _ = strconv.ParseInt(v, 10, 64)
+		}
+		if v, ok := strings.CutPrefix(line, "note="); ok {
+			r.note = v
+		}
+	}
+	if err != nil {
+		return result{}, err
+	}
+	return r, nil
+}
+
+func runStage(stage, csvPath, dir string) error {
+	switch stage {
+	case "duckdb":
+		c, err := duckdb.NewConnector("", nil)
+		if err != nil {
+			return err
+		}
+		db := sql.OpenDB(c)
+		defer db.Close()
+		out := filepath.Join(dir, "duckdb.parquet")
+		_, err = db.Exec(fmt.Sprintf("COPY (FROM read_csv('%s')) TO '%s' (FORMAT parquet, COMPRESSION zstd)", csvPath, out))
+		return err
+	case "reference", "govlake":
+		store := filepath.Join(dir, "store-"+stage)
+		os.RemoveAll(store)
+		pdir := filepath.Join(dir, "pipelines-"+stage)
+		os.MkdirAll(pdir, 0o755)
+		schema, _ := filepath.Abs("bench/testdata/survey.schema.json")
+		yml := fmt.Sprintf("dataset: survey\ntitle: Survey\nsource: {url: %s}\nschema: %s\non_invalid: quarantine\nmax_invalid_ratio: 0.05\ntimeout: 2h\n", csvPath, schema)
+		if err := os.WriteFile(filepath.Join(pdir, "survey.yaml"), []byte(yml), 0o644); err != nil {
+			return err
+		}
+		ps, err := yaml.LoadDir(pdir)
+		if err != nil {
+			return err
+		}
+		fs, err := file.NewStore(store)
+		if err != nil {
+			return err
+		}
+		r := wire.NewRunner(fs, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		r.Reference = stage == "reference"
+		run := r.Run(context.Background(), ps[0])
+		if run.Status != govlake.RunSucceeded {
+			return fmt.Errorf("run %s: %s", run.Status, run.Error)
+		}
+		fmt.Printf("note=%d valid, %d rejected\n", run.Rows.Valid, run.Rows.Rejected)
+		return nil
+	case "postgres":
+		return postgres(csvPath, dir)
+	}
+	return fmt.Errorf("unknown stage %q", stage)
+}
+
+// postgres starts a throw-away PostgreSQL 15 cluster, COPYs the file into
+// a typed table and reports the COPY's time and the server backend's peak
+// memory.
+func postgres(csvPath, dir string) error {
+	bin := "/usr/lib/postgresql/15/bin"
+	if _, err := os.Stat(filepath.Join(bin, "initdb")); err != nil {
+		return fmt.Errorf("PostgreSQL 15 is not installed (apt-get install postgresql-15)")
+	}
+	data := filepath.Join(dir, "pgdata")
+	os.RemoveAll(data)
+	os.MkdirAll(data, 0o700)
+	sock := filepath.Join(dir, "pgsock")
+	os.MkdirAll(sock, 0o777)
+	run := func(args ...string) *exec.Cmd {
+		if os.Geteuid() == 0 { // initdb refuses root
+			if _, err := user.Lookup("postgres"); err == nil {
+				exec.Command("chown", "-R", "postgres", data, sock).Run()
+				return exec.Command("runuser", append([]string{"-u", "postgres", "--"}, args...)...)
+			}
+		}
+		return exec.Command(args[0], args[1:]...)
+	}
+	os.Chmod(dir, 0o755)
+	os.Chmod(csvPath, 0o644)
+	if out, err := run(filepath.Join(bin, "initdb"), "-D", data, "-A", "trust", "-U", "bench").CombinedOutput(); err != nil {
+		return fmt.Errorf("initdb: %v: %s", err, out)
+	}
+	if out, err := run(filepath.Join(bin, "pg_ctl"), "-D", data, "-w", "-l", filepath.Join(data, "log"), "-o", "-k "+sock+" -p 5499 -c listen_addresses=''", "start").CombinedOutput(); err != nil {
+		return fmt.Errorf("start: %v: %s", err, out)
+	}
+	defer run(filepath.Join(bin, "pg_ctl"), "-D", data, "-m", "fast", "stop").Run()
+	psql := func(sql string) (string, error) {
+		out, err := run("psql", "-h", sock, "-p", "5499", "-U", "bench", "-d", "postgres", "-At", "-c", sql).CombinedOutput()
+		return strings.TrimSpace(string(out)), err
+	}
+	if out, err := psql(`CREATE TABLE survey (id bigint, district_code text, district text, sex text, age integer,
+		household_size integer, income double precision, surveyed date, email text)`); err != nil {
+		return fmt.Errorf("create: %v: %s", err, out)
+	}
+	// One session: COPY, then the backend's own peak memory.
+	script := fmt.Sprintf(`\timing on
+COPY survey FROM '%s' WITH (FORMAT csv, HEADER true);
+SELECT pg_backend_pid();`, csvPath)
+	cmd := run("psql", "-h", sock, "-p", "5499", "-U", "bench", "-d", "postgres", "-At")
+	cmd.Stdin = strings.NewReader(script + "\n")
+	stdout, _ := cmd.StdoutPipe()
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	var ms float64
+	sc := bufio.NewScanner(stdout)
+	for sc.Scan() {
+		line := sc.Text()
+		if v, ok := strings.CutPrefix(line, "Time: "); ok && ms == 0 {
+			ms, _ = strconv.ParseFloat(strings.Fields(v)[0], 64)
+		}
+	}
+	if err := cmd.Wait(); err != nil {
+		return fmt.Errorf("copy: %v", err)
+	}
+	count, _ := psql("SELECT count(*) FROM survey")
+	fmt.Printf("seconds=%f\n", ms/1000)
+	fmt.Printf("note=%s rows loaded; clean copy of the file (COPY stops at the first bad row); server RSS not in the figure\n", count)
+	return nil
+}
