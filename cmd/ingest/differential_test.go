@@ -1,0 +1,84 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+
+	"govlake/internal/file"
+	"govlake/internal/wire"
+	"govlake/internal/yaml"
+)
+
+// The column-batch path and the per-row reference must agree on every row:
+// the same counts, the same rejections (row, column, keyword, value,
+// message, record) and the same stored rows in the same order. Run over the
+// bundled datasets, every real file of ../shared/data with a pipeline, a
+// crafted file and generated rows.
+func TestFastPathAgreesWithReference(t *testing.T) {
+	if _, err := os.Stat("../../../shared/data/SOURCES.md"); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal(err)
+		}
+		t.Skip(err)
+	}
+	gen := t.TempDir()
+	out, err := exec.Command("go", "run", "../../bench/gencsv", "-rows", "30000", "-invalid", "0.05", "-seed", "7").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(gen, "survey.csv"), out, 0o644)
+	schema, _ := filepath.Abs("../../bench/testdata/survey.schema.json")
+	os.WriteFile(filepath.Join(gen, "survey.yaml"), []byte("dataset: survey\ntitle: S\nsource: {url: survey.csv}\nschema: "+schema+"\n"), 0o644)
+	os.WriteFile(filepath.Join(gen, "people.csv"), []byte(craftedCSV), 0o644)
+	os.WriteFile(filepath.Join(gen, "people.schema.json"), []byte(peopleSchema), 0o644)
+	os.WriteFile(filepath.Join(gen, "people.yaml"), []byte("dataset: people\ntitle: P\nsource: {url: people.csv}\nschema: people.schema.json\n"), 0o644)
+
+	compared := 0
+	for _, dir := range []string{"../../pipelines", "testdata/real", gen} {
+		ps, err := yaml.LoadDir(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		stores := map[bool]string{true: t.TempDir(), false: t.TempDir()}
+		for reference, storeDir := range stores {
+			r := wire.NewRunner(testStore(t, storeDir), discardLogger())
+			r.Reference = reference
+			for _, p := range ps {
+				if run := r.Run(context.Background(), p); run.Failed() {
+					t.Fatalf("%s (reference=%v): %s", p.Dataset, reference, run.Error)
+				}
+			}
+		}
+		ref, fast := testStore(t, stores[true]), testStore(t, stores[false])
+		for _, p := range ps {
+			mr, mf := manifest(t, ref, p.Dataset, 1), manifest(t, fast, p.Dataset, 1)
+			if mr.Rows != mf.Rows || fmt.Sprint(mr.Validation) != fmt.Sprint(mf.Validation) {
+				t.Errorf("%s: reference %+v %+v, fast %+v %+v", p.Dataset, mr.Rows, mr.Validation, mf.Rows, mf.Validation)
+			}
+			for _, q := range []struct{ name, ref, fast string }{
+				{"rows", mr.Files[0].Key, mf.Files[0].Key},
+				{"rejections", mr.Rejected.Key, mf.Rejected.Key},
+			} {
+				a := fmt.Sprint(query2(t, ref, q.ref))
+				b := fmt.Sprint(query2(t, fast, q.fast))
+				if a != b {
+					t.Errorf("%s: %s differ between the reference and the fast path", p.Dataset, q.name)
+				}
+			}
+			compared++
+			t.Logf("%s: %d rows read, %d rejected: same in both paths", p.Dataset, mr.Rows.Read, mr.Rows.Rejected)
+		}
+	}
+	if compared < 15 {
+		t.Errorf("compared %d datasets", compared)
+	}
+}
+
+// query2 returns every stored row of one file, in file order.
+func query2(t *testing.T, s *file.Store, key string) [][]any {
+	return query(t, s, "SELECT * FROM d", map[string]string{"d": key})
+}

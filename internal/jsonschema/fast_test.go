@@ -1,0 +1,217 @@
+package jsonschema
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"govlake/internal/govlake"
+)
+
+// both runs one record through the reference validator and the fast path
+// and returns their violations, sorted, as text.
+func both(t testing.TB, s *Schema, f *Fast, record map[string]any) (ref, fast string) {
+	t.Helper()
+	var labels []string
+	for k := range record {
+		labels = append(labels, k)
+	}
+	sort.Strings(labels)
+	fc := f.Columns(labels)
+	b := &govlake.Batch{N: 1, Values: make([][]any, len(labels)), Present: make([][]bool, len(labels))}
+	for i, l := range labels {
+		b.Values[i] = []any{record[l]}
+		b.Present[i] = []bool{true}
+	}
+	var fv []govlake.Violation
+	fc.Check(b, func(row int, v govlake.Violation) { fv = append(fv, v) })
+	rv := s.Validate(record, nil)
+	return text(rv), text(fv)
+}
+
+func text(vs []govlake.Violation) string {
+	var out []string
+	for _, v := range vs {
+		out = append(out, v.Column+"|"+v.Keyword+"|"+v.Message)
+	}
+	sort.Strings(out)
+	return strings.Join(out, "\n")
+}
+
+const fuzzSchema = `{
+  "type": "object",
+  "required": ["code", "n"],
+  "properties": {
+    "code": {"type": "string", "pattern": "^[A-Z]{3}$", "minLength": 3, "maxLength": 3},
+    "name": {"type": "string", "minLength": 1, "maxLength": 20},
+    "n": {"type": "integer", "minimum": -5, "maximum": 1000, "multipleOf": 5},
+    "x": {"type": ["number", "null"], "exclusiveMinimum": 0, "exclusiveMaximum": 1.5, "multipleOf": 0.25},
+    "kind": {"enum": ["a", "b", 3, 2.5]},
+    "fixed": {"const": "yes"},
+    "day": {"type": "string", "format": "date"},
+    "at": {"type": "string", "format": "date-time"},
+    "mail": {"type": "string", "format": "email"},
+    "id": {"type": "string", "format": "uuid"},
+    "ok": {"type": "boolean"}
+  }
+}`
+
+// cellRecord converts cells as the ingest does: by the property's type.
+func cellRecord(s *Schema, cells map[string]string) map[string]any {
+	types := map[string]string{}
+	for _, c := range s.Columns() {
+		types[c.Name] = c.JSONType
+	}
+	rec := map[string]any{}
+	for k, cell := range cells {
+		jt := types[k]
+		if jt == "" {
+			jt = govlake.JSONString
+		}
+		v, present, ok := govlake.ConvertCell(cell, jt)
+		if !present {
+			continue
+		}
+		if !ok {
+			v = cell
+		}
+		rec[k] = v
+	}
+	return rec
+}
+
+func FuzzFastAgreesWithReference(f *testing.F) {
+	s, err := Compile("fuzz.schema.json", []byte(fuzzSchema))
+	if err != nil {
+		f.Fatal(err)
+	}
+	fast := s.Fast()
+	if fast == nil {
+		f.Fatal("no fast path for the fuzz schema")
+	}
+	seeds := [][]string{
+		{"MMR", "Yangon", "10", "0.5", "a", "yes", "2024-02-29", "2024-01-01T10:00:00Z", "a@b.org", "123e4567-e89b-12d3-a456-426614174000", "true"},
+		{"mm", "", "7", "1.5", "c", "no", "2023-02-29", "yesterday", "not-mail", "nope", "maybe"},
+		{"ABCD", strings.Repeat("x", 30), "-10", "0", "3", "", "2024-13-01", "2024-01-01", "@", "", "1"},
+		{"", "", "1e3", "1.25e0", "2.5", "yes", "", "", "", "", "0"},
+		{"ÀBC", "ဗမာ", "1000.0", "-0", "3.0", "YES", "0000-00-00", "2024-01-01T25:00:00Z", "a@b", "123E4567-E89B-12D3-A456-426614174000", ""},
+	}
+	for _, sd := range seeds {
+		f.Add(sd[0], sd[1], sd[2], sd[3], sd[4], sd[5], sd[6], sd[7], sd[8], sd[9], sd[10])
+	}
+	f.Fuzz(func(t *testing.T, code, name, n, x, kind, fixed, day, at, mail, id, ok string) {
+		cells := map[string]string{"code": code, "name": name, "n": n, "x": x, "kind": kind, "fixed": fixed,
+			"day": day, "at": at, "mail": mail, "id": id, "ok": ok}
+		rec := cellRecord(s, cells)
+		ref, got := both(t, s, fast, rec)
+		if ref != got {
+			t.Fatalf("record %#v\nreference:\n%s\nfast:\n%s", rec, ref, got)
+		}
+	})
+}
+
+// The JSON-Schema-Test-Suite cases that fit a flat record: a keyword's
+// schema becomes one property's, a scalar test value that property's value.
+func TestConformanceThroughFastPath(t *testing.T) {
+	dir := "../../../shared/conformance/json-schema-test-suite/tests/draft2020-12"
+	if _, err := os.Stat(dir); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal(err)
+		}
+		t.Skip(err)
+	}
+	files := []string{"type", "enum", "const", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
+		"multipleOf", "minLength", "maxLength", "pattern", "required", "format"}
+	ran, skipped := 0, 0
+	for _, name := range files {
+		b, err := os.ReadFile(filepath.Join(dir, name+".json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var groups []struct {
+			Description string          `json:"description"`
+			Schema      json.RawMessage `json:"schema"`
+			Tests       []struct {
+				Description string `json:"description"`
+				Data        any    `json:"data"`
+				Valid       bool   `json:"valid"`
+			} `json:"tests"`
+		}
+		if err := json.Unmarshal(b, &groups); err != nil {
+			t.Fatal(err)
+		}
+		for _, g := range groups {
+			var schema string
+			if name == "required" {
+				schema = string(g.Schema)
+			} else {
+				schema = `{"type": "object", "properties": {"v": ` + string(g.Schema) + `}}`
+			}
+			s, err := Compile("case.json", []byte(schema))
+			var f *Fast
+			if err == nil {
+				f = s.Fast()
+			}
+			for _, tc := range g.Tests {
+				rec, fits := flatRecord(name, tc.Data)
+				if f == nil || !fits {
+					skipped++
+					continue
+				}
+				ran++
+				ref, got := both(t, s, f, rec)
+				if ref != got {
+					t.Errorf("%s / %s / %s: reference %q, fast %q", name, g.Description, tc.Description, ref, got)
+				}
+				if (got == "") != tc.Valid && name != "format" {
+					t.Errorf("%s / %s / %s: fast says valid=%v, the suite %v", name, g.Description, tc.Description, got == "", tc.Valid)
+				}
+			}
+		}
+	}
+	t.Logf("%d cases ran through the fast path, %d do not fit flat records", ran, skipped)
+	if ran < 150 {
+		t.Errorf("only %d cases ran", ran)
+	}
+}
+
+// flatRecord makes a test value a record: scalars (not null) for a
+// keyword's property, or a flat object for required.
+func flatRecord(name string, data any) (map[string]any, bool) {
+	scalar := func(v any) (any, bool) {
+		switch x := v.(type) {
+		case string, bool:
+			return x, true
+		case float64:
+			if x == float64(int64(x)) && x < 1<<53 && x > -(1<<53) {
+				return int64(x), true
+			}
+			return x, true
+		}
+		return nil, false
+	}
+	if name == "required" {
+		obj, ok := data.(map[string]any)
+		if !ok {
+			return nil, false
+		}
+		rec := map[string]any{}
+		for k, v := range obj {
+			s, ok := scalar(v)
+			if !ok {
+				return nil, false
+			}
+			rec[k] = s
+		}
+		return rec, true
+	}
+	s, ok := scalar(data)
+	if !ok {
+		return nil, false
+	}
+	return map[string]any{"v": s}, true
+}
+
