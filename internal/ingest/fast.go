@@ -22,18 +22,28 @@ type FastSchema interface {
 // batchRows is how many records a batch holds.
 const batchRows = 4096
 
+// Preparer is a RowWriter that can build a batch's columns on any
+// goroutine, leaving only the encoding to the writer's.
+type Preparer interface {
+	Prepare(rows [][]any) (any, error)
+	WritePrepared(prepared any) error
+}
+
 // batch is one unit of work: records in, results out.
 type batch struct {
-	recs   []govlake.Record
-	rows   [][]any               // per record: the typed row, or nil when rejected
-	rejs   [][]govlake.Rejection // per record: its rejections
-	zawgyi []zawgyiCount
-	done   chan struct{}
+	recs     []govlake.Record
+	rows     [][]any               // per record: the typed row, or nil when rejected
+	rejs     [][]govlake.Rejection // per record: its rejections
+	zawgyi   []zawgyiCount
+	prepared any // the valid rows, built by a Preparer
+	err      error
+	done     chan struct{}
 }
 
 // fastChecker converts and checks batches; several run at once.
 type fastChecker struct {
 	cc      ColumnChecker
+	prep    Preparer // nil: rows are written one by one
 	layout  govlake.Layout
 	cols    []govlake.Column
 	burmese Burmese
@@ -125,6 +135,15 @@ func (f *fastChecker) run(b *batch) {
 			}
 		}
 		b.rows[r] = row
+	}
+	if f.prep != nil {
+		valid := make([][]any, 0, n)
+		for _, row := range b.rows {
+			if row != nil {
+				valid = append(valid, row)
+			}
+		}
+		b.prepared, b.err = f.prep.Prepare(valid)
 	}
 }
 

@@ -82,15 +82,18 @@ func (r *Runner) process(ctx context.Context, p *govlake.Pipeline, schema Schema
 		c.burmese, c.convert = r.Burmese, p.Source.Zawgyi == govlake.ZawgyiConvert
 		c.zawgyi = make([]zawgyiCount, len(layout.Labels))
 	}
-	// emit stores one checked record: its typed row, or its rejections.
-	emit := func(rec govlake.Record, rejs []govlake.Rejection, row []any) error {
+	// emit stores one checked record: its typed row (unless written with
+	// its batch), or its rejections.
+	emit := func(rec govlake.Record, rejs []govlake.Rejection, row []any, batched bool) error {
 		res.rows.Read++
 		if r.Progress != nil && res.rows.Read%progressEvery == 0 {
 			r.Progress(Progress{Dataset: p.Dataset, Bytes: min(counted.n, size), Size: size, Rows: res.rows.Read, Rejected: res.rows.Rejected})
 		}
 		if len(rejs) == 0 {
-			if err := data.w.Write(row); err != nil {
-				return fmt.Errorf("%s: row %d: %w", name, rec.Row, err)
+			if !batched {
+				if err := data.w.Write(row); err != nil {
+					return fmt.Errorf("%s: row %d: %w", name, rec.Row, err)
+				}
 			}
 			res.rows.Valid++
 			return nil
@@ -119,6 +122,7 @@ func (r *Runner) process(ctx context.Context, p *govlake.Pipeline, schema Schema
 	if cc != nil {
 		// Column batches, checked on every core, stored in source order.
 		fc := &fastChecker{cc: cc, layout: layout, cols: cols, burmese: c.burmese, convert: c.convert}
+		fc.prep, _ = data.w.(Preparer)
 		read := func() ([]govlake.Record, error) {
 			if ctx.Err() != nil {
 				return nil, stopped()
@@ -134,8 +138,16 @@ func (r *Runner) process(ctx context.Context, p *govlake.Pipeline, schema Schema
 			return recs, nil
 		}
 		err := fc.pipeline(ctx, runtime.GOMAXPROCS(0), read, func(b *batch) error {
+			if b.err != nil {
+				return fmt.Errorf("%s: %w", name, b.err)
+			}
 			for i, rec := range b.recs {
-				if err := emit(rec, b.rejs[i], b.rows[i]); err != nil {
+				if err := emit(rec, b.rejs[i], b.rows[i], fc.prep != nil); err != nil {
+					return err
+				}
+			}
+			if fc.prep != nil {
+				if err := fc.prep.WritePrepared(b.prepared); err != nil {
 					return err
 				}
 			}
@@ -165,7 +177,7 @@ func (r *Runner) process(ctx context.Context, p *govlake.Pipeline, schema Schema
 			if err != nil {
 				return nil, err
 			}
-			if err := emit(rec, c.check(rec), c.values); err != nil {
+			if err := emit(rec, c.check(rec), c.values, false); err != nil {
 				return nil, err
 			}
 		}

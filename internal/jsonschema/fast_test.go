@@ -214,4 +214,3 @@ func flatRecord(name string, data any) (map[string]any, bool) {
 	}
 	return map[string]any{"v": s}, true
 }
-

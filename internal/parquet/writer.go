@@ -24,13 +24,14 @@ const BatchRows = 122880
 
 // Writer writes rows to one Parquet file.
 type Writer struct {
-	cols    []govlake.Column
-	schema  *arrow.Schema
-	b       *array.RecordBuilder
-	fw      *pqarrow.FileWriter
-	pending int
-	rows    int64
-	batch   int
+	cols     []govlake.Column
+	schema   *arrow.Schema
+	b        *array.RecordBuilder
+	fw       *pqarrow.FileWriter
+	pending  int
+	rows     int64
+	batch    int
+	buffered int64 // rows of prepared batches in the current row group
 }
 
 // NewWriter starts a Parquet file with the given columns on w.
@@ -46,6 +47,8 @@ func NewWriter(w io.Writer, cols []govlake.Column) (*Writer, error) {
 	schema := arrow.NewSchema(fields, nil)
 	props := pq.NewWriterProperties(
 		pq.WithCompression(compress.Codecs.Zstd),
+		pq.WithCompressionLevel(1),
+		pq.WithDictionaryPageSizeLimit(256<<10),
 		pq.WithMaxRowGroupLength(BatchRows),
 		pq.WithCreatedBy("govlake"),
 	)
@@ -81,8 +84,25 @@ func arrowType(t string) (arrow.DataType, error) {
 // Write appends one row: one value per column, nil for null, else int64,
 // float64, bool or string (dates and date-times as validated text).
 func (w *Writer) Write(row []any) error {
+	if w.buffered > 0 {
+		// After prepared batches: this row starts a row group of its own.
+		w.fw.NewBufferedRowGroup()
+		w.buffered = 0
+	}
+	if err := appendRow(w.b, w.cols, row); err != nil {
+		return err
+	}
+	w.pending++
+	w.rows++
+	if w.pending >= w.batch {
+		return w.flush()
+	}
+	return nil
+}
+
+func appendRow(rb *array.RecordBuilder, cols []govlake.Column, row []any) error {
 	for i, v := range row {
-		fb := w.b.Field(i)
+		fb := rb.Field(i)
 		if v == nil {
 			fb.AppendNull()
 			continue
@@ -119,7 +139,7 @@ func (w *Writer) Write(row []any) error {
 			if s, isStr := v.(string); isStr {
 				d, err := time.Parse(time.DateOnly, s)
 				if err != nil {
-					return fmt.Errorf("column %q: %q is not a date (YYYY-MM-DD)", w.cols[i].Name, s)
+					return fmt.Errorf("column %q: %q is not a date (YYYY-MM-DD)", cols[i].Name, s)
 				}
 				b.Append(arrow.Date32FromTime(d))
 				ok = true
@@ -128,20 +148,15 @@ func (w *Writer) Write(row []any) error {
 			if s, isStr := v.(string); isStr {
 				t, err := time.Parse(time.RFC3339Nano, s)
 				if err != nil {
-					return fmt.Errorf("column %q: %q is not a date-time (RFC 3339)", w.cols[i].Name, s)
+					return fmt.Errorf("column %q: %q is not a date-time (RFC 3339)", cols[i].Name, s)
 				}
 				b.Append(arrow.Timestamp(t.UnixMicro()))
 				ok = true
 			}
 		}
 		if !ok {
-			return fmt.Errorf("column %q: value %v (%T) does not fit type %s", w.cols[i].Name, v, v, w.cols[i].Type)
+			return fmt.Errorf("column %q: value %v (%T) does not fit type %s", cols[i].Name, v, v, cols[i].Type)
 		}
-	}
-	w.pending++
-	w.rows++
-	if w.pending >= w.batch {
-		return w.flush()
 	}
 	return nil
 }
@@ -155,6 +170,42 @@ func (w *Writer) flush() error {
 	w.pending = 0
 	if err := w.fw.Write(rec); err != nil {
 		return fmt.Errorf("write parquet row group: %w", err)
+	}
+	return nil
+}
+
+// Prepare builds the Arrow columns of a batch of rows, so that the costly
+// part of writing can run on several goroutines at once; WritePrepared then
+// adds the batch to the file. Prepare may be called concurrently.
+func (w *Writer) Prepare(rows [][]any) (any, error) {
+	b := array.NewRecordBuilder(memory.DefaultAllocator, w.schema)
+	defer b.Release()
+	for _, row := range rows {
+		if err := appendRow(b, w.cols, row); err != nil {
+			return nil, err
+		}
+	}
+	return b.NewRecordBatch(), nil
+}
+
+// WritePrepared adds a prepared batch to the current row group, starting a
+// new one when it holds BatchRows rows.
+func (w *Writer) WritePrepared(p any) error {
+	rec := p.(arrow.RecordBatch)
+	defer rec.Release()
+	if w.pending > 0 {
+		if err := w.flush(); err != nil {
+			return err
+		}
+	}
+	if err := w.fw.WriteBuffered(rec); err != nil {
+		return fmt.Errorf("write parquet rows: %w", err)
+	}
+	w.rows += rec.NumRows()
+	w.buffered += rec.NumRows()
+	if w.buffered >= int64(w.batch) {
+		w.fw.NewBufferedRowGroup()
+		w.buffered = 0
 	}
 	return nil
 }
