@@ -43,6 +43,8 @@ func Main(ctx context.Context, args []string, stderr io.Writer, ready chan<- str
 	maxRows := fs.Int("max-rows", 10000, "most rows a JSON query result returns")
 	timeout := fs.Duration("query-timeout", 30*time.Second, "longest a query may run")
 	memory := fs.String("memory-limit", "2GB", "DuckDB memory limit")
+	running := fs.Int("max-concurrent", 4, "queries that may run at once")
+	queued := fs.Int("max-queue", 16, "queries that may wait for a slot; more are answered 429")
 	refresh := fs.Duration("refresh", 2*time.Second, "how long a read of the store's listing serves before it is read again")
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -54,7 +56,7 @@ func Main(ctx context.Context, args []string, stderr io.Writer, ready chan<- str
 		return 2
 	}
 	cfg := config{store: *storeURL, addr: *addr, maxRows: *maxRows, timeout: *timeout, memory: *memory, refresh: *refresh,
-		cacheDir: *cacheDir, cacheBytes: cacheBytes}
+		cacheDir: *cacheDir, cacheBytes: cacheBytes, running: *running, queued: *queued}
 	if err := serve(ctx, cfg, logger, ready); err != nil {
 		fmt.Fprintln(stderr, "catalog:", govlake.ErrorMessage(err))
 		if govlake.ErrorCode(err) == govlake.EINTERNAL {
@@ -70,6 +72,7 @@ type config struct {
 	cacheDir            string
 	cacheBytes          int64
 	maxRows             int
+	running, queued     int
 	timeout, refresh    time.Duration
 }
 
@@ -99,6 +102,7 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, ready chan<- st
 	defer engine.Close()
 	srv := ghttp.NewServer(cat, engine, logger)
 	srv.MaxRows, srv.QueryTimeout = cfg.maxRows, cfg.timeout
+	srv.SetConcurrency(cfg.running, cfg.queued)
 
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {

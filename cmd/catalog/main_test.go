@@ -67,9 +67,7 @@ func startCatalogArgs(t *testing.T, args []string) string {
 	return ""
 }
 
-var bundled struct {
-	store, url string
-}
+var bundled bundledStore
 
 // bundledCatalog ingests the shipped pipelines once and serves them.
 func bundledCatalog(t *testing.T) string {
@@ -90,6 +88,16 @@ func bundledCatalog(t *testing.T) string {
 	go Main(ctx, []string{"-store", dir, "-addr", "127.0.0.1:0"}, io.Discard, ready)
 	bundled.store, bundled.url = dir, "http://"+<-ready
 	return bundled.url
+}
+
+// storeOr returns the bundled store, ingesting it first if needed.
+func (b *bundledStore) storeOr(t *testing.T) string {
+	bundledCatalog(t)
+	return b.store
+}
+
+type bundledStore struct {
+	store, url string
 }
 
 func TestMain(m *testing.M) {

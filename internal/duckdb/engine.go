@@ -9,6 +9,7 @@ import (
 	"context"
 	"database/sql"
 	"database/sql/driver"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -54,6 +55,10 @@ func Open(ctx context.Context, opts Options, tables Resolver) (*Engine, error) {
 		return nil, fmt.Errorf("start duckdb: %w", err)
 	}
 	duckdb.RegisterReplacementScan(connector, func(name string) (string, []any, error) {
+		if !tableName.MatchString(name) {
+			// A path or URL in place of a table: DuckDB would read the file.
+			return "", nil, fmt.Errorf("%q is not a table: queries read the published datasets only, not files", name)
+		}
 		rctx, cancel := context.WithTimeout(context.Background(), ResolveTimeout)
 		defer cancel()
 		t, err := tables.Table(rctx, strings.ToLower(name))
@@ -184,7 +189,7 @@ func (e *Engine) checkStatement(conn *sql.Conn, query string) error {
 	if m := leadingWord.FindStringSubmatch(query); m != nil && writeKeywords[strings.ToUpper(m[1])] {
 		return govlake.Errorf(govlake.EINVALID, "only SELECT queries are allowed (got %s): the catalogue is read-only", strings.ToUpper(m[1]))
 	}
-	return conn.Raw(func(dc any) error {
+	if err := conn.Raw(func(dc any) error {
 		c, ok := dc.(*duckdb.Conn)
 		if !ok {
 			return errors.New("unexpected driver connection")
@@ -205,7 +210,75 @@ func (e *Engine) checkStatement(conn *sql.Conn, query string) error {
 			return govlake.Errorf(govlake.EINVALID, "only SELECT queries are allowed: the catalogue is read-only")
 		}
 		return nil
-	})
+	}); err != nil {
+		return err
+	}
+	return e.checkFunctions(conn, query)
+}
+
+// Functions and tables that tell about the server rather than the data:
+// settings, paths, files, secrets, other SQL. The sandbox already stops
+// file access; these would still leak configuration or run SQL by string.
+var (
+	deniedNames    = map[string]bool{"current_setting": true, "query": true, "query_table": true, "getenv": true, "which_secret": true, "glob": true, "sniff_csv": true, "load_aws_credentials": true, "setseed": true, "version": false, "current_schemas": false}
+	deniedPrefixes = []string{"duckdb_", "pragma_", "read_", "parquet_", "iceberg_", "delta_", "sqlite_", "postgres_", "mysql_", "json_serialize", "json_deserialize", "enable_", "disable_", "checkpoint", "force_checkpoint"}
+)
+
+func denied(name string) bool {
+	name = strings.ToLower(name)
+	if deniedNames[name] {
+		return true
+	}
+	for _, p := range deniedPrefixes {
+		if strings.HasPrefix(name, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// checkFunctions reads DuckDB's own parse of the query and refuses one that
+// names a denied function or system table anywhere.
+func (e *Engine) checkFunctions(conn *sql.Conn, query string) error {
+	var parsed any
+	if err := conn.QueryRowContext(context.Background(), "SELECT json_serialize_sql(?::VARCHAR)", query).Scan(&parsed); err != nil {
+		return e.classify(context.Background(), err)
+	}
+	if s, ok := parsed.(string); ok { // the driver may hand JSON over as text
+		if err := json.Unmarshal([]byte(s), &parsed); err != nil {
+			return fmt.Errorf("read the parse of a query: %w", err)
+		}
+	}
+	if m, ok := parsed.(map[string]any); ok && m["error"] == true {
+		// Statements DuckDB cannot serialize: only those that describe a
+		// query without running it may pass.
+		if w := leadingWord.FindStringSubmatch(query); w != nil && (strings.EqualFold(w[1], "DESCRIBE") || strings.EqualFold(w[1], "SHOW")) {
+			return nil
+		}
+		return govlake.Errorf(govlake.EINVALID, "this query cannot be checked; write it as a plain SELECT")
+	}
+	var bad string
+	var walk func(v any)
+	walk = func(v any) {
+		switch x := v.(type) {
+		case map[string]any:
+			for k, val := range x {
+				if s, ok := val.(string); ok && (k == "function_name" || k == "table_name") && denied(s) {
+					bad = s
+				}
+				walk(val)
+			}
+		case []any:
+			for _, val := range x {
+				walk(val)
+			}
+		}
+	}
+	walk(parsed)
+	if bad != "" {
+		return govlake.Errorf(govlake.EINVALID, "%s is not available: queries may read the published datasets only", bad)
+	}
+	return nil
 }
 
 var (
@@ -216,6 +289,8 @@ var (
 		"VACUUM": true, "BEGIN": true, "COMMIT": true, "ROLLBACK": true, "TRUNCATE": true, "USE": true,
 		"MERGE": true, "UPSERT": true, "COMMENT": true, "ANALYZE": true, "PREPARE": true, "EXECUTE": true}
 )
+
+var tableName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
 var missingTable = regexp.MustCompile(`no dataset or table named [^;]*; GET /api/v1/datasets lists them|Table with name ([^ ]+) does not exist`)
 

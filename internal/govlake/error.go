@@ -14,6 +14,7 @@ const (
 	ETIMEOUT     = "timeout"     // the work took longer than allowed
 	ETOOLARGE    = "too_large"   // input or result over a configured limit
 	EUNAVAILABLE = "unavailable" // a dependency (store, server) cannot be reached
+	EBUSY        = "busy"        // too much work at once; try again shortly
 	EINTERNAL    = "internal"    // a bug or an unexpected failure
 )
 

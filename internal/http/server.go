@@ -48,6 +48,39 @@ type Server struct {
 	QueryTimeout time.Duration
 	// MaxBody bounds a request body.
 	MaxBody int64
+
+	slots chan struct{} // one per query allowed to run
+	queue chan struct{} // one per query allowed to wait
+	// QueueWait bounds how long a query waits for a slot.
+	QueueWait time.Duration
+}
+
+// SetConcurrency allows running queries at once and queued more to wait;
+// beyond that a query is turned away with 429.
+func (s *Server) SetConcurrency(running, queued int) {
+	s.slots = make(chan struct{}, max(running, 1))
+	s.queue = make(chan struct{}, max(queued, 0)+max(running, 1))
+}
+
+// acquire waits for a query slot; release gives it back.
+func (s *Server) acquire(ctx context.Context) (release func(), err error) {
+	select {
+	case s.queue <- struct{}{}:
+	default:
+		return nil, govlake.Errorf(govlake.EBUSY, "too many queries at once; try again in a moment")
+	}
+	t := time.NewTimer(s.QueueWait)
+	defer t.Stop()
+	select {
+	case s.slots <- struct{}{}:
+		return func() { <-s.slots; <-s.queue }, nil
+	case <-t.C:
+		<-s.queue
+		return nil, govlake.Errorf(govlake.EUNAVAILABLE, "the server is busy: no query slot came free within %s", s.QueueWait)
+	case <-ctx.Done():
+		<-s.queue
+		return nil, govlake.Errorf(govlake.ETIMEOUT, "the request ended while waiting for a query slot")
+	}
 }
 
 //go:embed templates/*.html
@@ -56,7 +89,8 @@ var templateFS embed.FS
 // NewServer returns the handler with its routes.
 func NewServer(catalog Catalog, query Querier, logger *slog.Logger) *Server {
 	s := &Server{catalog: catalog, query: query, logger: logger,
-		MaxRows: 10000, QueryTimeout: 30 * time.Second, MaxBody: 1 << 20}
+		MaxRows: 10000, QueryTimeout: 30 * time.Second, MaxBody: 1 << 20, QueueWait: 10 * time.Second}
+	s.SetConcurrency(4, 16)
 	s.pages = template.Must(template.New("").Funcs(funcs).ParseFS(templateFS, "templates/*.html"))
 	m := http.NewServeMux()
 	m.HandleFunc("GET /api/v1/datasets", s.apiDatasets)
@@ -94,6 +128,8 @@ func status(code string) int {
 		return http.StatusRequestEntityTooLarge
 	case govlake.EUNAVAILABLE:
 		return http.StatusServiceUnavailable
+	case govlake.EBUSY:
+		return http.StatusTooManyRequests
 	}
 	return http.StatusInternalServerError
 }
@@ -113,6 +149,9 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		s.logger.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
 	msg := govlake.ErrorMessage(err)
+	if st == http.StatusTooManyRequests || st == http.StatusServiceUnavailable {
+		w.Header().Set("Retry-After", "1")
+	}
 	if strings.HasPrefix(r.URL.Path, "/api/") {
 		var b errorBody
 		b.Error.Code, b.Error.Message = code, msg
@@ -280,6 +319,12 @@ func (s *Server) apiQuery(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	release, err := s.acquire(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	defer release()
 	ctx, cancel := context.WithTimeout(r.Context(), s.QueryTimeout)
 	defer cancel()
 	if format == "csv" {
@@ -416,7 +461,11 @@ func (s *Server) pageQuery(w http.ResponseWriter, r *http.Request) {
 	if strings.TrimSpace(sql) != "" {
 		ctx, cancel := context.WithTimeout(r.Context(), s.QueryTimeout)
 		defer cancel()
-		err := s.catalog.Refresh(ctx)
+		release, err := s.acquire(ctx)
+		if err == nil {
+			defer release()
+			err = s.catalog.Refresh(ctx)
+		}
 		var res *govlake.Result
 		if err == nil {
 			res, err = s.query.Query(ctx, sql, 1000)
