@@ -103,6 +103,7 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, ready chan<- st
 	srv := ghttp.NewServer(cat, engine, logger)
 	srv.MaxRows, srv.QueryTimeout = cfg.maxRows, cfg.timeout
 	srv.SetConcurrency(cfg.running, cfg.queued)
+	srv.NewTableWriter = wire.TableWriter
 
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {

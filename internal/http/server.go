@@ -12,6 +12,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -34,6 +35,12 @@ type Querier interface {
 	Stream(ctx context.Context, sql string, header func([]govlake.ResultColumn) error, row func([]any) error) error
 }
 
+// TableWriter writes result rows in a binary format (Parquet, Arrow).
+type TableWriter interface {
+	Write(row []any) error
+	Close() error
+}
+
 // Server is the catalogue's HTTP handler.
 type Server struct {
 	catalog Catalog
@@ -48,6 +55,10 @@ type Server struct {
 	QueryTimeout time.Duration
 	// MaxBody bounds a request body.
 	MaxBody int64
+
+	// NewTableWriter makes writers for the parquet and arrow formats; without
+	// it those formats are refused.
+	NewTableWriter func(w io.Writer, format string, cols []govlake.Column) (TableWriter, error)
 
 	slots chan struct{} // one per query allowed to run
 	queue chan struct{} // one per query allowed to wait
@@ -272,39 +283,60 @@ func (s *Server) apiVersion(w http.ResponseWriter, r *http.Request) {
 
 // queryRequest is the body of POST /api/v1/query.
 type queryRequest struct {
-	SQL   string `json:"sql"`
-	Limit int    `json:"limit"`
+	SQL    string `json:"sql"`
+	Limit  int    `json:"limit"`
+	Offset int    `json:"offset"`
+	Format string `json:"format"`
+}
+
+// formats are the result formats, with their content types and file names.
+var formats = map[string]struct{ contentType, ext string }{
+	"json":    {"application/json", ""},
+	"ndjson":  {"application/x-ndjson", "ndjson"},
+	"csv":     {"text/csv; charset=utf-8", "csv"},
+	"parquet": {"application/vnd.apache.parquet", "parquet"},
+	"arrow":   {"application/vnd.apache.arrow.stream", "arrows"},
 }
 
 func (s *Server) readQuery(r *http.Request) (queryRequest, string, error) {
-	q := queryRequest{SQL: r.URL.Query().Get("sql")}
-	format := r.URL.Query().Get("format")
+	q := queryRequest{SQL: r.URL.Query().Get("sql"), Format: r.URL.Query().Get("format")}
 	if r.Method == http.MethodPost {
 		dec := json.NewDecoder(io.LimitReader(r.Body, s.MaxBody))
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(&q); err != nil {
 			return q, "", govlake.Errorf(govlake.EINVALID, "the body must be JSON like {\"sql\": \"SELECT ...\"}: %v", err)
 		}
-	}
-	if v := r.URL.Query().Get("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 {
-			return q, "", govlake.Errorf(govlake.EINVALID, "limit %q must be a positive whole number", v)
+		if f := r.URL.Query().Get("format"); f != "" {
+			q.Format = f
 		}
-		q.Limit = n
+	}
+	for name, dst := range map[string]*int{"limit": &q.Limit, "offset": &q.Offset} {
+		if v := r.URL.Query().Get(name); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 0 {
+				return q, "", govlake.Errorf(govlake.EINVALID, "%s %q must be a whole number, 0 or more", name, v)
+			}
+			*dst = n
+		}
 	}
 	if q.Limit <= 0 || q.Limit > s.MaxRows {
 		q.Limit = s.MaxRows
 	}
+	if q.Offset < 0 {
+		return q, "", govlake.Errorf(govlake.EINVALID, "offset must not be negative")
+	}
 	if strings.TrimSpace(q.SQL) == "" {
 		return q, "", govlake.Errorf(govlake.EINVALID, "no SQL given: send {\"sql\": \"SELECT ...\"} or ?sql=")
 	}
-	switch format {
-	case "", "json":
+	format := q.Format
+	if format == "" {
 		format = "json"
-	case "csv":
-	default:
-		return q, "", govlake.Errorf(govlake.EINVALID, "format %q is not supported: use json or csv", format)
+	}
+	if _, ok := formats[format]; !ok {
+		return q, "", govlake.Errorf(govlake.EINVALID, "format %q is not supported: use json, ndjson, csv, parquet or arrow", format)
+	}
+	if (format == "parquet" || format == "arrow") && s.NewTableWriter == nil {
+		return q, "", govlake.Errorf(govlake.EINVALID, "format %q is not available on this server", format)
 	}
 	return q, format, nil
 }
@@ -327,44 +359,115 @@ func (s *Server) apiQuery(w http.ResponseWriter, r *http.Request) {
 	defer release()
 	ctx, cancel := context.WithTimeout(r.Context(), s.QueryTimeout)
 	defer cancel()
-	if format == "csv" {
-		s.streamCSV(ctx, w, r, q.SQL)
+	if format != "json" {
+		s.stream(ctx, w, r, q.SQL, format)
 		return
 	}
-	res, err := s.query.Query(ctx, q.SQL, q.Limit)
+	sql := q.SQL
+	if q.Offset > 0 {
+		// A page of the result: the query stays one SELECT, inside another.
+		sql = fmt.Sprintf("SELECT * FROM (%s\n) AS page OFFSET %d", strings.TrimRight(strings.TrimSpace(q.SQL), ";"), q.Offset)
+	}
+	res, err := s.query.Query(ctx, sql, q.Limit)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, res)
+	out := struct {
+		*govlake.Result
+		Offset int    `json:"offset"`
+		Next   string `json:"next,omitempty"`
+	}{Result: res, Offset: q.Offset}
+	if res.Truncated {
+		v := url.Values{"sql": {q.SQL}, "limit": {strconv.Itoa(q.Limit)}, "offset": {strconv.Itoa(q.Offset + len(res.Rows))}}
+		out.Next = "/api/v1/query?" + v.Encode()
+	}
+	writeJSON(w, http.StatusOK, out)
 }
 
-// streamCSV writes rows as they come, so a whole dataset can be downloaded
+// columnType maps a DuckDB result type to a stored column type.
+func columnType(db string) string {
+	switch {
+	case db == "BIGINT" || db == "INTEGER" || db == "SMALLINT" || db == "TINYINT" || db == "UINTEGER" || db == "USMALLINT" || db == "UTINYINT":
+		return govlake.TypeInt64
+	case db == "DOUBLE" || db == "FLOAT" || db == "HUGEINT" || db == "UBIGINT" || strings.HasPrefix(db, "DECIMAL"):
+		return govlake.TypeFloat64
+	case db == "BOOLEAN":
+		return govlake.TypeBool
+	case db == "DATE":
+		return govlake.TypeDate
+	case strings.HasPrefix(db, "TIMESTAMP"):
+		return govlake.TypeTimestamp
+	}
+	return govlake.TypeString
+}
+
+// stream writes rows as they come, so a whole dataset can be downloaded
 // without being held in memory.
-func (s *Server) streamCSV(ctx context.Context, w http.ResponseWriter, r *http.Request, sql string) {
-	cw := csv.NewWriter(w)
+func (s *Server) stream(ctx context.Context, w http.ResponseWriter, r *http.Request, sql, format string) {
 	started := false
-	var rec []string
+	var write func(row []any) error
+	var finish func() error
 	err := s.query.Stream(ctx, sql, func(cols []govlake.ResultColumn) error {
-		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-		w.Header().Set("Content-Disposition", `attachment; filename="result.csv"`)
+		f := formats[format]
+		w.Header().Set("Content-Type", f.contentType)
+		w.Header().Set("Content-Disposition", `attachment; filename="result.`+f.ext+`"`)
 		started = true
-		rec = make([]string, len(cols))
+		switch format {
+		case "csv":
+			cw := csv.NewWriter(w)
+			rec := make([]string, len(cols))
+			for i, c := range cols {
+				rec[i] = c.Name
+			}
+			write = func(row []any) error {
+				for i, v := range row {
+					rec[i] = csvCell(v)
+				}
+				return cw.Write(rec)
+			}
+			finish = func() error { cw.Flush(); return cw.Error() }
+			return cw.Write(rec)
+		case "ndjson":
+			enc := json.NewEncoder(w)
+			obj := make(map[string]any, len(cols))
+			write = func(row []any) error {
+				for i, c := range cols {
+					obj[c.Name] = row[i]
+				}
+				return enc.Encode(obj)
+			}
+			finish = func() error { return nil }
+			return nil
+		}
+		tcols := make([]govlake.Column, len(cols))
 		for i, c := range cols {
-			rec[i] = c.Name
+			tcols[i] = govlake.Column{Name: c.Name, Type: columnType(c.Type), Nullable: true}
 		}
-		return cw.Write(rec)
-	}, func(row []any) error {
-		for i, v := range row {
-			rec[i] = csvCell(v)
+		tw, err := s.NewTableWriter(w, format, tcols)
+		if err != nil {
+			return err
 		}
-		return cw.Write(rec)
-	})
+		write = func(row []any) error {
+			for i, v := range row {
+				if v != nil && tcols[i].Type == govlake.TypeString {
+					if _, ok := v.(string); !ok {
+						row[i] = csvCell(v)
+					}
+				}
+			}
+			return tw.Write(row)
+		}
+		finish = tw.Close
+		return nil
+	}, func(row []any) error { return write(row) })
 	if err != nil && !started {
 		s.fail(w, r, err)
 		return
 	}
-	cw.Flush()
+	if err == nil {
+		err = finish()
+	}
 	if err != nil {
 		// Too late for a status: cut the response so the client cannot take
 		// a partial file for a whole one.

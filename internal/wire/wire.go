@@ -152,3 +152,11 @@ func (s fastSchema) FastColumns(labels []string) ingest.ColumnChecker {
 	}
 	return f.Columns(labels)
 }
+
+// TableWriter makes the catalogue's writers for binary result formats.
+func TableWriter(w io.Writer, format string, cols []govlake.Column) (ghttp.TableWriter, error) {
+	if format == "arrow" {
+		return parquet.NewArrowStream(w, cols)
+	}
+	return parquet.NewWriter(w, cols)
+}
