@@ -533,3 +533,34 @@ func TestRunHistory(t *testing.T) {
 		t.Errorf("page lacks last success/failure:\n%s", page)
 	}
 }
+
+// A dataset as it stood at a date: the version current at the end of that day.
+func TestAsOfDate(t *testing.T) {
+	storeDir := t.TempDir()
+	store, _ := file.NewStore(storeDir)
+	pdir := t.TempDir()
+	write := func(name, body string) { os.WriteFile(filepath.Join(pdir, name), []byte(body), 0o644) }
+	write("s.json", `{"type":"object","properties":{"id":{"type":"integer"}}}`)
+	write("d.yaml", "dataset: daily\ntitle: D\nsource: {url: d.csv}\nschema: s.json\n")
+	ps := func() *govlake.Pipeline { p, _ := yaml.LoadDir(pdir); return p[0] }
+	for i, day := range []string{"2024-01-10", "2024-02-20", "2024-03-30"} {
+		write("d.csv", "id\n"+strings.Repeat("1\n", i+1))
+		r := wire.NewRunner(store, discard)
+		at, _ := time.Parse(time.DateOnly, day)
+		r.Now = func() time.Time { return at.Add(9 * time.Hour) }
+		if run := r.Run(context.Background(), ps()); run.Status != "succeeded" {
+			t.Fatal(run.Error)
+		}
+	}
+	base := startCatalog(t, storeDir)
+	res := sqlQuery(t, base, `SELECT (SELECT count(*) FROM daily__asof_20240110), (SELECT count(*) FROM daily__asof_20240219),
+		(SELECT count(*) FROM daily__asof_20240220), (SELECT count(*) FROM daily__asof_20991231), (SELECT count(*) FROM daily)`)
+	if fmt.Sprint(res.Rows[0]) != "[1 1 2 3 3]" {
+		t.Errorf("as of: %v", res.Rows[0])
+	}
+	var e struct{ Error struct{ Code, Message string } }
+	getJSON(t, "GET", base+"/api/v1/query?sql="+url.QueryEscape("SELECT * FROM daily__asof_20231231"), "", 404, &e)
+	if !strings.Contains(e.Error.Message, "dataset daily had no version yet on 2023-12-31 (its first is of 2024-01-10)") {
+		t.Errorf("before the first version: %+v", e.Error)
+	}
+}

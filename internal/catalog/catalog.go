@@ -137,12 +137,33 @@ func (c *Catalog) Table(ctx context.Context, name string) (govlake.Table, error)
 	}
 	notFound := govlake.Errorf(govlake.ENOTFOUND, "no dataset or table named %s; GET /api/v1/datasets lists them", name)
 	base, rejected := strings.CutSuffix(name, "__rejected")
-	id, ver, versioned := strings.Cut(base, "__v")
+	id, asof, dated := strings.Cut(base, "__asof_")
+	ver, versioned := "", false
+	if !dated {
+		id, ver, versioned = strings.Cut(base, "__v")
+	}
 	e, ok := snap.datasets[id]
 	if !ok {
 		return govlake.Table{}, notFound
 	}
 	m := e.versions[len(e.versions)-1]
+	if dated {
+		day, err := time.Parse("20060102", asof)
+		if err != nil {
+			return govlake.Table{}, govlake.Errorf(govlake.EINVALID, "%s: write the date as YYYYMMDD, as in %s__asof_20240131", name, id)
+		}
+		// The version current at the end of that day (UTC).
+		end := day.Add(24 * time.Hour)
+		m = nil
+		for _, v := range e.versions {
+			if v.CreatedAt.Before(end) {
+				m = v
+			}
+		}
+		if m == nil {
+			return govlake.Table{}, govlake.Errorf(govlake.ENOTFOUND, "dataset %s had no version yet on %s (its first is of %s)", id, day.Format(time.DateOnly), e.versions[0].CreatedAt.Format(time.DateOnly))
+		}
+	}
 	if versioned {
 		n, err := strconv.Atoi(ver)
 		if err != nil || strconv.Itoa(n) != ver {

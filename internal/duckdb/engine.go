@@ -57,13 +57,14 @@ func Open(ctx context.Context, opts Options, tables Resolver) (*Engine, error) {
 	duckdb.RegisterReplacementScan(connector, func(name string) (string, []any, error) {
 		if !tableName.MatchString(name) {
 			// A path or URL in place of a table: DuckDB would read the file.
-			return "", nil, fmt.Errorf("%q is not a table: queries read the published datasets only, not files", name)
+			return "", nil, fmt.Errorf("[%s] %q is not a table: queries read the published datasets only, not files", govlake.EINVALID, name)
 		}
 		rctx, cancel := context.WithTimeout(context.Background(), ResolveTimeout)
 		defer cancel()
 		t, err := tables.Table(rctx, strings.ToLower(name))
 		if err != nil {
-			return "", nil, errors.New(govlake.ErrorMessage(err))
+			// The code travels in the message through DuckDB; classify reads it back.
+			return "", nil, fmt.Errorf("[%s] %s", govlake.ErrorCode(err), govlake.ErrorMessage(err))
 		}
 		if len(t.Files) == 0 {
 			return "", nil, fmt.Errorf("table %s has no files", name)
@@ -290,7 +291,10 @@ var (
 		"MERGE": true, "UPSERT": true, "COMMENT": true, "ANALYZE": true, "PREPARE": true, "EXECUTE": true}
 )
 
-var tableName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+var (
+	tableName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+	scanError = regexp.MustCompile(`Error in replacement scan: \[(\w+)\] ((?s:.*))`)
+)
 
 var missingTable = regexp.MustCompile(`no dataset or table named [^;]*; GET /api/v1/datasets lists them|Table with name ([^ ]+) does not exist`)
 
@@ -313,6 +317,9 @@ func (e *Engine) classify(ctx context.Context, err error) error {
 	var de *duckdb.Error
 	if errors.As(err, &de) {
 		msg := de.Msg
+		if m := scanError.FindStringSubmatch(msg); m != nil {
+			return govlake.Errorf(m[1], "%s", strings.TrimSpace(m[2]))
+		}
 		for _, d := range e.dirs {
 			if strings.Contains(msg, d) {
 				// A stored file is damaged or missing: the server's problem,

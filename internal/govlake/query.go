@@ -1,6 +1,9 @@
 package govlake
 
-import "strconv"
+import (
+	"strconv"
+	"time"
+)
 
 // Table is one SQL table (a view over Parquet files) that the query engine
 // offers: a dataset's latest version, an older version, or rejected rows.
@@ -28,3 +31,4 @@ type Result struct {
 func VersionTable(id string, n int) string         { return id + "__v" + strconv.Itoa(n) }
 func RejectedTable(id string) string               { return id + "__rejected" }
 func VersionRejectedTable(id string, n int) string { return VersionTable(id, n) + "__rejected" }
+func AsOfTable(id string, day time.Time) string    { return id + "__asof_" + day.Format("20060102") }
