@@ -558,7 +558,9 @@ func TestAsOfDate(t *testing.T) {
 	if fmt.Sprint(res.Rows[0]) != "[1 1 2 3 3]" {
 		t.Errorf("as of: %v", res.Rows[0])
 	}
-	var e struct{ Error struct{ Code, Message string } }
+	var e struct {
+		Error struct{ Code, Message string }
+	}
 	getJSON(t, "GET", base+"/api/v1/query?sql="+url.QueryEscape("SELECT * FROM daily__asof_20231231"), "", 404, &e)
 	if !strings.Contains(e.Error.Message, "dataset daily had no version yet on 2023-12-31 (its first is of 2024-01-10)") {
 		t.Errorf("before the first version: %+v", e.Error)
