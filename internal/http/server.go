@@ -110,6 +110,7 @@ func NewServer(catalog Catalog, query Querier, logger *slog.Logger) *Server {
 	m.HandleFunc("GET /api/v1/runs", s.apiRuns)
 	m.HandleFunc("GET /api/v1/query", s.apiQuery)
 	m.HandleFunc("POST /api/v1/query", s.apiQuery)
+	s.ckanRoutes(m)
 	m.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok\n") })
 	m.HandleFunc("GET /{$}", s.pageIndex)
 	m.HandleFunc("GET /datasets/{id}", s.pageDataset)
@@ -585,4 +586,8 @@ func (s *Server) pageQuery(w http.ResponseWriter, r *http.Request) {
 	}
 	data["Datasets"] = ds
 	s.render(w, r, "query.html", data)
+}
+
+func contextWithTimeout(r *http.Request, d time.Duration) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(r.Context(), d)
 }
