@@ -104,12 +104,11 @@ func NewServer(catalog Catalog, query Querier, logger *slog.Logger) *Server {
 	s.SetConcurrency(4, 16)
 	s.pages = template.Must(template.New("").Funcs(funcs).ParseFS(templateFS, "templates/*.html"))
 	m := http.NewServeMux()
-	m.HandleFunc("GET /api/v1/datasets", s.apiDatasets)
-	m.HandleFunc("GET /api/v1/datasets/{id}", s.apiDataset)
-	m.HandleFunc("GET /api/v1/datasets/{id}/versions/{n}", s.apiVersion)
-	m.HandleFunc("GET /api/v1/runs", s.apiRuns)
-	m.HandleFunc("GET /api/v1/query", s.apiQuery)
-	m.HandleFunc("POST /api/v1/query", s.apiQuery)
+	for _, rt := range apiRoutes() {
+		if rt.handler != nil {
+			m.HandleFunc(rt.method+" "+rt.path, rt.handler(s))
+		}
+	}
 	s.ckanRoutes(m)
 	m.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok\n") })
 	m.HandleFunc("GET /{$}", s.pageIndex)
