@@ -23,6 +23,7 @@ import (
 	"govlake/internal/govlake"
 	ghttp "govlake/internal/http"
 	"govlake/internal/wire"
+	"govlake/internal/yaml"
 )
 
 func main() {
@@ -43,6 +44,7 @@ func Main(ctx context.Context, args []string, stderr io.Writer, ready chan<- str
 	maxRows := fs.Int("max-rows", 10000, "most rows a JSON query result returns")
 	timeout := fs.Duration("query-timeout", 30*time.Second, "longest a query may run")
 	memory := fs.String("memory-limit", "2GB", "DuckDB memory limit")
+	queries := fs.String("queries", "./queries", "folder of saved queries (*.yaml)")
 	running := fs.Int("max-concurrent", 4, "queries that may run at once")
 	queued := fs.Int("max-queue", 16, "queries that may wait for a slot; more are answered 429")
 	refresh := fs.Duration("refresh", 2*time.Second, "how long a read of the store's listing serves before it is read again")
@@ -56,7 +58,7 @@ func Main(ctx context.Context, args []string, stderr io.Writer, ready chan<- str
 		return 2
 	}
 	cfg := config{store: *storeURL, addr: *addr, maxRows: *maxRows, timeout: *timeout, memory: *memory, refresh: *refresh,
-		cacheDir: *cacheDir, cacheBytes: cacheBytes, running: *running, queued: *queued}
+		cacheDir: *cacheDir, cacheBytes: cacheBytes, running: *running, queued: *queued, queries: *queries}
 	if err := serve(ctx, cfg, logger, ready); err != nil {
 		fmt.Fprintln(stderr, "catalog:", govlake.ErrorMessage(err))
 		if govlake.ErrorCode(err) == govlake.EINTERNAL {
@@ -69,7 +71,7 @@ func Main(ctx context.Context, args []string, stderr io.Writer, ready chan<- str
 
 type config struct {
 	store, addr, memory string
-	cacheDir            string
+	cacheDir, queries   string
 	cacheBytes          int64
 	maxRows             int
 	running, queued     int
@@ -104,6 +106,9 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, ready chan<- st
 	srv.MaxRows, srv.QueryTimeout = cfg.maxRows, cfg.timeout
 	srv.SetConcurrency(cfg.running, cfg.queued)
 	srv.NewTableWriter = wire.TableWriter
+	if srv.Queries, err = yaml.LoadQueries(cfg.queries); err != nil {
+		return err
+	}
 
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {

@@ -30,7 +30,7 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 		t.Fatalf("document %s %+v", doc.OpenAPI, doc.Info)
 	}
 	var listed []string
-	example := map[string]string{"id": "population", "n": "1", "sql": "SELECT 1", "resource_id": "population"}
+	example := map[string]string{"id": "population", "n": "1", "sql": "SELECT 1", "resource_id": "population", "name": "gdp_per_capita"}
 	for path, ops := range doc.Paths {
 		for method, op := range ops {
 			listed = append(listed, strings.ToUpper(method)+" "+path)
@@ -53,6 +53,9 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 			if strings.HasSuffix(path, "/organization_show") {
 				q.Set("id", "worldbank")
 			}
+			if strings.HasPrefix(path, "/api/v1/queries/") {
+				q.Set("year", "2020")
+			}
 			resp, err := http.Get(base + u + "?" + q.Encode())
 			if err != nil {
 				t.Fatal(err)
@@ -67,6 +70,7 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 	documented := strings.Join(listed, "\n")
 	for _, r := range []string{"GET /api/v1/datasets", "GET /api/v1/datasets/{id}", "GET /api/v1/datasets/{id}/versions/{n}",
 		"GET /api/v1/runs", "GET /api/v1/query", "POST /api/v1/query", "GET /api/v1/openapi.json",
+		"GET /api/v1/queries", "GET /api/v1/queries/{name}",
 		"GET /api/3/action/package_list", "GET /api/3/action/package_show", "GET /api/3/action/package_search",
 		"GET /api/3/action/organization_list", "GET /api/3/action/organization_show",
 		"GET /api/3/action/datastore_search", "GET /api/3/action/datastore_search_sql"} {

@@ -110,7 +110,7 @@ func quote(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'
 
 // Query runs one read-only statement and returns at most limit rows; the
 // result says whether more were left.
-func (e *Engine) Query(ctx context.Context, query string, limit int) (*govlake.Result, error) {
+func (e *Engine) Query(ctx context.Context, query string, limit int, args ...any) (*govlake.Result, error) {
 	res := &govlake.Result{Rows: [][]any{}}
 	err := e.Stream(ctx, query, func(cols []govlake.ResultColumn) error {
 		res.Columns = cols
@@ -122,7 +122,7 @@ func (e *Engine) Query(ctx context.Context, query string, limit int) (*govlake.R
 		}
 		res.Rows = append(res.Rows, append([]any(nil), row...))
 		return nil
-	})
+	}, args...)
 	if err != nil && !errors.Is(err, errEnough) {
 		return nil, err
 	}
@@ -134,7 +134,8 @@ var errEnough = errors.New("enough rows")
 // Stream runs one read-only statement and hands each row to fn as it
 // arrives, so a result need not fit in memory. Values are JSON-ready: ints,
 // floats, strings, booleans, nil, and dates as text.
-func (e *Engine) Stream(ctx context.Context, query string, header func([]govlake.ResultColumn) error, fn func([]any) error) error {
+// args bind the query's named parameters ($name), given as sql.Named.
+func (e *Engine) Stream(ctx context.Context, query string, header func([]govlake.ResultColumn) error, fn func([]any) error, args ...any) error {
 	conn, err := e.db.Conn(ctx)
 	if err != nil {
 		return e.classify(ctx, err)
@@ -143,7 +144,7 @@ func (e *Engine) Stream(ctx context.Context, query string, header func([]govlake
 	if err := e.checkStatement(conn, query); err != nil {
 		return err
 	}
-	rows, err := conn.QueryContext(ctx, query)
+	rows, err := conn.QueryContext(ctx, query, args...)
 	if err != nil {
 		return e.classify(ctx, err)
 	}

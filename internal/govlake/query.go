@@ -1,7 +1,11 @@
 package govlake
 
 import (
+	"errors"
+	"fmt"
+	"math"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -32,3 +36,80 @@ func VersionTable(id string, n int) string         { return id + "__v" + strconv
 func RejectedTable(id string) string               { return id + "__rejected" }
 func VersionRejectedTable(id string, n int) string { return VersionTable(id, n) + "__rejected" }
 func AsOfTable(id string, day time.Time) string    { return id + "__asof_" + day.Format("20060102") }
+
+// SavedQuery is SQL published under a name, with named parameters that
+// callers fill in; values are bound, never pasted into the SQL.
+type SavedQuery struct {
+	Name        string       `json:"name"`
+	Title       string       `json:"title"`
+	Description string       `json:"description,omitempty"`
+	SQL         string       `json:"sql"`
+	Params      []QueryParam `json:"params,omitempty"`
+	File        string       `json:"-"`
+}
+
+// QueryParam is one named parameter, written $name in the SQL.
+type QueryParam struct {
+	Name        string `json:"name"`
+	Type        string `json:"type"` // string, integer, number, boolean, date
+	Required    bool   `json:"required,omitempty"`
+	Default     string `json:"default,omitempty"`
+	Description string `json:"description,omitempty"`
+}
+
+var queryNamePattern = DatasetIDPattern
+
+// Validate names every problem of a saved query.
+func (q *SavedQuery) Validate() error {
+	var errs []error
+	add := func(format string, args ...any) {
+		errs = append(errs, &Error{Code: EINVALID, Message: fmt.Sprintf(format, args...)})
+	}
+	if !queryNamePattern.MatchString(q.Name) {
+		add("name: %q must match %s", q.Name, queryNamePattern)
+	}
+	if strings.TrimSpace(q.SQL) == "" {
+		add("sql: required")
+	}
+	for _, p := range q.Params {
+		switch p.Type {
+		case "string", "integer", "number", "boolean", "date":
+		default:
+			add("params.%s.type: %q must be string, integer, number, boolean or date", p.Name, p.Type)
+		}
+		if !strings.Contains(q.SQL, "$"+p.Name) {
+			add("params.%s: the sql does not use $%s", p.Name, p.Name)
+		}
+		if p.Default != "" {
+			if _, err := p.Value(p.Default); err != nil {
+				add("params.%s.default: %s", p.Name, ErrorMessage(err))
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// Value converts a parameter's text to its type.
+func (p QueryParam) Value(s string) (any, error) {
+	switch p.Type {
+	case "integer":
+		if n, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64); err == nil {
+			return n, nil
+		}
+	case "number":
+		if f, err := strconv.ParseFloat(strings.TrimSpace(s), 64); err == nil && !math.IsInf(f, 0) && !math.IsNaN(f) {
+			return f, nil
+		}
+	case "boolean":
+		if b, err := strconv.ParseBool(s); err == nil {
+			return b, nil
+		}
+	case "date":
+		if d, err := time.Parse(time.DateOnly, s); err == nil {
+			return d, nil
+		}
+	default:
+		return s, nil
+	}
+	return nil, Errorf(EINVALID, "%s: %q is not a valid %s", p.Name, s, p.Type)
+}

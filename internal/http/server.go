@@ -31,8 +31,8 @@ type Catalog interface {
 
 // Querier runs SQL.
 type Querier interface {
-	Query(ctx context.Context, sql string, limit int) (*govlake.Result, error)
-	Stream(ctx context.Context, sql string, header func([]govlake.ResultColumn) error, row func([]any) error) error
+	Query(ctx context.Context, sql string, limit int, args ...any) (*govlake.Result, error)
+	Stream(ctx context.Context, sql string, header func([]govlake.ResultColumn) error, row func([]any) error, args ...any) error
 }
 
 // TableWriter writes result rows in a binary format (Parquet, Arrow).
@@ -55,6 +55,9 @@ type Server struct {
 	QueryTimeout time.Duration
 	// MaxBody bounds a request body.
 	MaxBody int64
+
+	// Queries are the saved queries served at /api/v1/queries/{name}.
+	Queries []*govlake.SavedQuery
 
 	// NewTableWriter makes writers for the parquet and arrow formats; without
 	// it those formats are refused.
@@ -404,7 +407,7 @@ func columnType(db string) string {
 
 // stream writes rows as they come, so a whole dataset can be downloaded
 // without being held in memory.
-func (s *Server) stream(ctx context.Context, w http.ResponseWriter, r *http.Request, sql, format string) {
+func (s *Server) stream(ctx context.Context, w http.ResponseWriter, r *http.Request, sql, format string, args ...any) {
 	started := false
 	var write func(row []any) error
 	var finish func() error
@@ -460,7 +463,7 @@ func (s *Server) stream(ctx context.Context, w http.ResponseWriter, r *http.Requ
 		}
 		finish = tw.Close
 		return nil
-	}, func(row []any) error { return write(row) })
+	}, func(row []any) error { return write(row) }, args...)
 	if err != nil && !started {
 		s.fail(w, r, err)
 		return

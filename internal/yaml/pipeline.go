@@ -204,3 +204,59 @@ func LoadDir(dir string) ([]*govlake.Pipeline, error) {
 	}
 	return out, errors.Join(errs...)
 }
+
+// queryFile mirrors a saved query file.
+type queryFile struct {
+	Name        string `yaml:"name"`
+	Title       string `yaml:"title"`
+	Description string `yaml:"description"`
+	SQL         string `yaml:"sql"`
+	Params      []struct {
+		Name        string `yaml:"name"`
+		Type        string `yaml:"type"`
+		Required    bool   `yaml:"required"`
+		Default     string `yaml:"default"`
+		Description string `yaml:"description"`
+	} `yaml:"params"`
+}
+
+// LoadQueries reads every *.yaml file of dir as a saved query. A missing
+// folder means no saved queries.
+func LoadQueries(dir string) ([]*govlake.SavedQuery, error) {
+	names, _ := filepath.Glob(filepath.Join(dir, "*.yaml"))
+	sort.Strings(names)
+	var out []*govlake.SavedQuery
+	var errs []error
+	seen := map[string]string{}
+	for _, name := range names {
+		data, err := os.ReadFile(name)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		var f queryFile
+		if err := goyaml.UnmarshalWithOptions(data, &f, goyaml.Strict()); err != nil {
+			errs = append(errs, govlake.Errorf(govlake.EINVALID, "%s: %s", name, decodeMessage(err, data)))
+			continue
+		}
+		q := &govlake.SavedQuery{Name: f.Name, Title: f.Title, Description: f.Description, SQL: f.SQL, File: name}
+		for _, p := range f.Params {
+			typ := p.Type
+			if typ == "" {
+				typ = "string"
+			}
+			q.Params = append(q.Params, govlake.QueryParam{Name: p.Name, Type: typ, Required: p.Required, Default: p.Default, Description: p.Description})
+		}
+		if err := q.Validate(); err != nil {
+			errs = append(errs, prefix(name, err))
+			continue
+		}
+		if other, ok := seen[q.Name]; ok {
+			errs = append(errs, govlake.Errorf(govlake.EINVALID, "%s: query %q is already defined by %s", name, q.Name, other))
+			continue
+		}
+		seen[q.Name] = name
+		out = append(out, q)
+	}
+	return out, errors.Join(errs...)
+}
