@@ -12,7 +12,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"database/sql"
 	"flag"
@@ -21,7 +20,6 @@ import (
 	"log/slog"
 	"os"
 	"os/exec"
-	"os/user"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -30,6 +28,7 @@ import (
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
 
+	"govlake/bench/internal/pg"
 	"govlake/internal/file"
 	"govlake/internal/govlake"
 	"govlake/internal/wire"
@@ -212,67 +211,24 @@ func runStage(stage, csvPath, dir string) error {
 }
 
 // postgres starts a throw-away PostgreSQL 15 cluster, COPYs the file into
-// a typed table and reports the COPY's time and the server backend's peak
-// memory.
+// a typed table and reports the COPY's time.
 func postgres(csvPath, dir string) error {
-	bin := "/usr/lib/postgresql/15/bin"
-	if _, err := os.Stat(filepath.Join(bin, "initdb")); err != nil {
-		return fmt.Errorf("PostgreSQL 15 is not installed (apt-get install postgresql-15)")
-	}
-	data := filepath.Join(dir, "pgdata")
-	os.RemoveAll(data)
-	os.MkdirAll(data, 0o700)
-	sock := filepath.Join(dir, "pgsock")
-	os.MkdirAll(sock, 0o777)
-	run := func(args ...string) *exec.Cmd {
-		if os.Geteuid() == 0 { // initdb refuses root
-			if _, err := user.Lookup("postgres"); err == nil {
-				exec.Command("chown", "-R", "postgres", data, sock).Run()
-				return exec.Command("runuser", append([]string{"-u", "postgres", "--"}, args...)...)
-			}
-		}
-		return exec.Command(args[0], args[1:]...)
-	}
-	os.Chmod(dir, 0o755)
 	os.Chmod(csvPath, 0o644)
-	if out, err := run(filepath.Join(bin, "initdb"), "-D", data, "-A", "trust", "-U", "bench").CombinedOutput(); err != nil {
-		return fmt.Errorf("initdb: %v: %s", err, out)
-	}
-	if out, err := run(filepath.Join(bin, "pg_ctl"), "-D", data, "-w", "-l", filepath.Join(data, "log"), "-o", "-k "+sock+" -p 5499 -c listen_addresses=''", "start").CombinedOutput(); err != nil {
-		return fmt.Errorf("start: %v: %s", err, out)
-	}
-	defer run(filepath.Join(bin, "pg_ctl"), "-D", data, "-m", "fast", "stop").Run()
-	psql := func(sql string) (string, error) {
-		out, err := run("psql", "-h", sock, "-p", "5499", "-U", "bench", "-d", "postgres", "-At", "-c", sql).CombinedOutput()
-		return strings.TrimSpace(string(out)), err
-	}
-	if out, err := psql(`CREATE TABLE survey (id bigint, district_code text, district text, sex text, age integer,
-		household_size integer, income double precision, surveyed date, email text)`); err != nil {
-		return fmt.Errorf("create: %v: %s", err, out)
-	}
-	// One session: COPY, then the backend's own peak memory.
-	script := fmt.Sprintf(`\timing on
-COPY survey FROM '%s' WITH (FORMAT csv, HEADER true);
-SELECT pg_backend_pid();`, csvPath)
-	cmd := run("psql", "-h", sock, "-p", "5499", "-U", "bench", "-d", "postgres", "-At")
-	cmd.Stdin = strings.NewReader(script + "\n")
-	stdout, _ := cmd.StdoutPipe()
-	if err := cmd.Start(); err != nil {
+	srv, err := pg.Start(dir)
+	if err != nil {
 		return err
 	}
-	var ms float64
-	sc := bufio.NewScanner(stdout)
-	for sc.Scan() {
-		line := sc.Text()
-		if v, ok := strings.CutPrefix(line, "Time: "); ok && ms == 0 {
-			ms, _ = strconv.ParseFloat(strings.Fields(v)[0], 64)
-		}
+	defer srv.Stop()
+	if _, err := srv.Exec(`CREATE TABLE survey (id bigint, district_code text, district text, sex text, age integer,
+		household_size integer, income double precision, surveyed date, email text)`); err != nil {
+		return err
 	}
-	if err := cmd.Wait(); err != nil {
-		return fmt.Errorf("copy: %v", err)
+	ms, err := srv.Timed([]string{fmt.Sprintf("COPY survey FROM '%s' WITH (FORMAT csv, HEADER true)", csvPath)})
+	if err != nil {
+		return err
 	}
-	count, _ := psql("SELECT count(*) FROM survey")
-	fmt.Printf("seconds=%f\n", ms/1000)
+	count, _ := srv.Exec("SELECT count(*) FROM survey")
+	fmt.Printf("seconds=%f\n", ms[0]/1000)
 	fmt.Printf("note=%s rows loaded; clean copy of the file (COPY stops at the first bad row); server RSS not in the figure\n", count)
 	return nil
 }
