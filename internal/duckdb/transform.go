@@ -61,7 +61,7 @@ func Transform(ctx context.Context, in govlake.RecordReader, query, name, tmp st
 		return fail(err)
 	}
 	conn.Close()
-	e := &Engine{db: db, dirs: []string{tmp}}
+	e := &Engine{db: db, dirs: []string{tmp}, passed: map[string]bool{}}
 	sconn, err := db.Conn(ctx)
 	if err != nil {
 		return fail(err)
