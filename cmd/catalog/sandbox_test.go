@@ -171,3 +171,24 @@ func TestConcurrencyLimit(t *testing.T) {
 		t.Errorf("after: %v", res.Rows)
 	}
 }
+
+// A query that wants more memory than allowed is stopped with a clear error,
+// and the server goes on.
+func TestMemoryLimit(t *testing.T) {
+	base := startCatalog(t, bundled.storeOr(t), "-memory-limit", "300MB", "-query-timeout", "20s")
+	resp, err := http.Get(base + "/api/v1/query?sql=" + url.QueryEscape("SELECT list(range) AS l FROM range(400000000)"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var e struct {
+		Error struct{ Code, Message string }
+	}
+	json.NewDecoder(resp.Body).Decode(&e)
+	resp.Body.Close()
+	if resp.StatusCode != 413 || e.Error.Code != "too_large" || !strings.Contains(e.Error.Message, "more memory than allowed") {
+		t.Errorf("status %d, %+v", resp.StatusCode, e.Error)
+	}
+	if res := sqlQuery(t, base, "SELECT count(*) FROM egdi"); res.Rows[0][0] != float64(965) {
+		t.Errorf("after: %v", res.Rows)
+	}
+}
