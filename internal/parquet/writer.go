@@ -48,7 +48,7 @@ func NewWriter(w io.Writer, cols []govlake.Column) (*Writer, error) {
 	props := pq.NewWriterProperties(
 		pq.WithCompression(compress.Codecs.Zstd),
 		pq.WithCompressionLevel(1),
-		pq.WithDictionaryPageSizeLimit(256<<10),
+		pq.WithDictionaryPageSizeLimit(32<<10), // a column of unique values gives up its dictionary early
 		pq.WithMaxRowGroupLength(BatchRows),
 		pq.WithCreatedBy("govlake"),
 	)
