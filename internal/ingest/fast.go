@@ -25,7 +25,9 @@ const batchRows = 4096
 // Preparer is a RowWriter that can build a batch's columns on any
 // goroutine, leaving only the encoding to the writer's.
 type Preparer interface {
-	Prepare(rows [][]any) (any, error)
+	// PrepareColumns builds the kept rows of a batch; file column i takes
+	// the batch's column index[i] (none when negative).
+	PrepareColumns(b *govlake.Batch, index []int, keep []bool) (any, error)
 	WritePrepared(prepared any) error
 }
 
@@ -116,6 +118,7 @@ func (f *fastChecker) run(b *batch) {
 		}
 		b.rejs[r] = append(b.rejs[r], rj)
 	})
+	keep := make([]bool, n)
 	for r := range b.recs {
 		if len(b.rejs[r]) > 0 {
 			// The reference reports a row's errors by column, then keyword.
@@ -128,6 +131,10 @@ func (f *fastChecker) run(b *batch) {
 			})
 			continue
 		}
+		keep[r] = true
+		if f.prep != nil {
+			continue // built column by column below
+		}
 		row := make([]any, len(f.cols))
 		for ci, hi := range f.layout.Index {
 			if hi >= 0 && bt.Present[hi][r] {
@@ -137,13 +144,7 @@ func (f *fastChecker) run(b *batch) {
 		b.rows[r] = row
 	}
 	if f.prep != nil {
-		valid := make([][]any, 0, n)
-		for _, row := range b.rows {
-			if row != nil {
-				valid = append(valid, row)
-			}
-		}
-		b.prepared, b.err = f.prep.Prepare(valid)
+		b.prepared, b.err = f.prep.PrepareColumns(bt, f.layout.Index, keep)
 	}
 }
 

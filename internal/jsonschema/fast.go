@@ -220,7 +220,7 @@ func (fc *FastColumns) Check(b *govlake.Batch, bad func(row int, v govlake.Viola
 		}
 		for r := 0; r < b.N; r++ {
 			if present[r] {
-				c.check(fc.f.s, vals[r], func(v govlake.Violation) { bad(r, v) })
+				c.check(fc.f.s, vals[r], r, bad)
 			}
 		}
 	}
@@ -249,13 +249,23 @@ func typeName(v any) string {
 	return "other"
 }
 
+// failure reports one failed keyword of a value in row r.
+type failure struct {
+	c   *colCheck
+	s   *Schema
+	r   int
+	bad func(int, govlake.Violation)
+}
+
+func (f failure) fail(k js.ErrorKind) {
+	f.bad(f.r, govlake.Violation{Column: f.c.name, Keyword: k.KeywordPath()[0], Message: k.LocalizedString(f.s.printer)})
+}
+
 // check applies the reference's order: type, const, enum and format each
 // end the checks of the value; then the string or number keywords all apply.
-func (c *colCheck) check(s *Schema, v any, bad func(govlake.Violation)) {
-	fail := func(k js.ErrorKind) {
-		kw := k.KeywordPath()[0]
-		bad(govlake.Violation{Column: c.name, Keyword: kw, Message: k.LocalizedString(s.printer)})
-	}
+// Nothing is allocated unless the value fails.
+func (c *colCheck) check(s *Schema, v any, r int, bad func(int, govlake.Violation)) {
+	fail := failure{c, s, r, bad}.fail
 	p := c.s
 	t := typeName(v)
 	if c.types != nil {

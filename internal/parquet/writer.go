@@ -102,61 +102,69 @@ func (w *Writer) Write(row []any) error {
 
 func appendRow(rb *array.RecordBuilder, cols []govlake.Column, row []any) error {
 	for i, v := range row {
-		fb := rb.Field(i)
-		if v == nil {
-			fb.AppendNull()
-			continue
+		if err := appendValue(rb.Field(i), cols[i], v); err != nil {
+			return err
 		}
-		var ok bool
-		switch b := fb.(type) {
-		case *array.Int64Builder:
-			var n int64
-			if n, ok = v.(int64); ok {
-				b.Append(n)
-			}
-		case *array.Float64Builder:
-			var f float64
-			switch x := v.(type) {
-			case float64:
-				f, ok = x, true
-			case int64:
-				f, ok = float64(x), true
-			}
-			if ok {
-				b.Append(f)
-			}
-		case *array.BooleanBuilder:
-			var t bool
-			if t, ok = v.(bool); ok {
-				b.Append(t)
-			}
-		case *array.StringBuilder:
-			var s string
-			if s, ok = v.(string); ok {
-				b.Append(s)
-			}
-		case *array.Date32Builder:
-			if s, isStr := v.(string); isStr {
-				d, err := time.Parse(time.DateOnly, s)
-				if err != nil {
-					return fmt.Errorf("column %q: %q is not a date (YYYY-MM-DD)", cols[i].Name, s)
-				}
-				b.Append(arrow.Date32FromTime(d))
-				ok = true
-			}
-		case *array.TimestampBuilder:
-			if s, isStr := v.(string); isStr {
-				t, err := time.Parse(time.RFC3339Nano, s)
-				if err != nil {
-					return fmt.Errorf("column %q: %q is not a date-time (RFC 3339)", cols[i].Name, s)
-				}
-				b.Append(arrow.Timestamp(t.UnixMicro()))
-				ok = true
-			}
+	}
+	return nil
+}
+
+// appendValue appends one value to a column builder: nil for null, else
+// int64, float64, bool or string (dates and date-times as validated text).
+func appendValue(fb array.Builder, col govlake.Column, v any) error {
+	if v == nil {
+		fb.AppendNull()
+		return nil
+	}
+	var ok bool
+	switch b := fb.(type) {
+	case *array.Int64Builder:
+		var n int64
+		if n, ok = v.(int64); ok {
+			b.Append(n)
 		}
-		if !ok {
-			return fmt.Errorf("column %q: value %v (%T) does not fit type %s", cols[i].Name, v, v, cols[i].Type)
+	case *array.Float64Builder:
+		var f float64
+		switch x := v.(type) {
+		case float64:
+			f, ok = x, true
+		case int64:
+			f, ok = float64(x), true
 		}
+		if ok {
+			b.Append(f)
+		}
+	case *array.BooleanBuilder:
+		var t bool
+		if t, ok = v.(bool); ok {
+			b.Append(t)
+		}
+	case *array.StringBuilder:
+		var s string
+		if s, ok = v.(string); ok {
+			b.Append(s)
+		}
+	case *array.Date32Builder:
+		if s, isStr := v.(string); isStr {
+			d, err := time.Parse(time.DateOnly, s)
+			if err != nil {
+				return fmt.Errorf("column %q: %q is not a date (YYYY-MM-DD)", col.Name, s)
+			}
+			b.Append(arrow.Date32FromTime(d))
+			ok = true
+		}
+	case *array.TimestampBuilder:
+		if s, isStr := v.(string); isStr {
+			t, err := time.Parse(time.RFC3339Nano, s)
+			if err != nil {
+				return fmt.Errorf("column %q: %q is not a date-time (RFC 3339)", col.Name, s)
+			}
+			b.Append(arrow.Timestamp(t.UnixMicro()))
+			ok = true
+		}
+	}
+	if !ok {
+		return fmt.Errorf("column %q: value %v (%T) does not fit type %s", col.Name, v, v, col.Type)
 	}
 	return nil
 }
@@ -174,18 +182,38 @@ func (w *Writer) flush() error {
 	return nil
 }
 
-// Prepare builds the Arrow columns of a batch of rows, so that the costly
+// PrepareColumns builds the Arrow columns of a batch, so that the costly
 // part of writing can run on several goroutines at once; WritePrepared then
-// adds the batch to the file. Prepare may be called concurrently.
-func (w *Writer) Prepare(rows [][]any) (any, error) {
-	b := array.NewRecordBuilder(memory.DefaultAllocator, w.schema)
-	defer b.Release()
-	for _, row := range rows {
-		if err := appendRow(b, w.cols, row); err != nil {
-			return nil, err
+// adds the batch to the file. The rows are laid out by source column: column i
+// of the file takes b.Values[index[i]] (null where index[i] < 0), for the
+// rows marked keep. It may be called concurrently.
+func (w *Writer) PrepareColumns(b *govlake.Batch, index []int, keep []bool) (any, error) {
+	rb := array.NewRecordBuilder(memory.DefaultAllocator, w.schema)
+	defer rb.Release()
+	n := 0
+	for _, k := range keep {
+		if k {
+			n++
 		}
 	}
-	return b.NewRecordBatch(), nil
+	for i := range w.cols {
+		fb := rb.Field(i)
+		fb.Reserve(n)
+		src := index[i]
+		for r := 0; r < b.N; r++ {
+			if !keep[r] {
+				continue
+			}
+			if src < 0 || !b.Present[src][r] {
+				fb.AppendNull()
+				continue
+			}
+			if err := appendValue(fb, w.cols[i], b.Values[src][r]); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return rb.NewRecordBatch(), nil
 }
 
 // WritePrepared adds a prepared batch to the current row group, starting a
