@@ -1,7 +1,6 @@
 package http
 
 import (
-	"context"
 	"database/sql"
 	"net/http"
 	"sort"
@@ -75,18 +74,12 @@ func (s *Server) apiSavedQuery(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, govlake.Errorf(govlake.EINVALID, "format %q is not supported: use json, ndjson, csv, parquet or arrow", format))
 		return
 	}
-	if err := s.catalog.Refresh(r.Context()); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	release, err := s.acquire(r.Context())
+	ctx, done, err := s.begin(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	defer release()
-	ctx, cancel := context.WithTimeout(r.Context(), s.QueryTimeout)
-	defer cancel()
+	defer done()
 	if format != "json" {
 		s.stream(ctx, w, r, q.SQL, format, args...)
 		return

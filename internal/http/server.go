@@ -350,18 +350,12 @@ func (s *Server) apiQuery(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if err := s.catalog.Refresh(r.Context()); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	release, err := s.acquire(r.Context())
+	ctx, done, err := s.begin(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	defer release()
-	ctx, cancel := context.WithTimeout(r.Context(), s.QueryTimeout)
-	defer cancel()
+	defer done()
 	if format != "json" {
 		s.stream(ctx, w, r, q.SQL, format)
 		return
@@ -386,6 +380,20 @@ func (s *Server) apiQuery(w http.ResponseWriter, r *http.Request) {
 		out.Next = "/api/v1/query?" + v.Encode()
 	}
 	writeJSON(w, http.StatusOK, out)
+}
+
+// begin readies a query: fresh tables, a slot within the concurrency limit,
+// and the query timeout. done gives them back.
+func (s *Server) begin(r *http.Request) (ctx context.Context, done func(), err error) {
+	if err := s.catalog.Refresh(r.Context()); err != nil {
+		return nil, nil, err
+	}
+	release, err := s.acquire(r.Context())
+	if err != nil {
+		return nil, nil, err
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), s.QueryTimeout)
+	return ctx, func() { cancel(); release() }, nil
 }
 
 // columnType maps a DuckDB result type to a stored column type.

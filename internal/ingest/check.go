@@ -60,15 +60,8 @@ func (c *checker) check(rec govlake.Record) []govlake.Rejection {
 			break // missing trailing cells are empty
 		}
 		cell := rec.Cells[i]
-		if c.burmese != nil && c.burmese.HasBurmese(cell) && c.burmese.IsZawgyi(cell) {
-			z := &c.zawgyi[i]
-			if z.cells == 0 {
-				z.firstRow = rec.Row
-			}
-			z.cells++
-			if c.convert {
-				cell = c.burmese.ToUnicode(cell)
-			}
+		if c.burmese != nil {
+			cell = zawgyiCell(c.burmese, c.convert, &c.zawgyi[i], rec.Row, cell)
 		}
 		v, present, ok := govlake.ConvertCell(cell, c.layout.JSONTypes[i])
 		if !present {
@@ -141,4 +134,20 @@ func structural(rec govlake.Record, width int) (govlake.Rejection, bool) {
 		}
 	}
 	return govlake.Rejection{}, false
+}
+
+// zawgyiCell counts a Zawgyi-encoded cell in its column's count and, when
+// asked, returns it converted to Unicode.
+func zawgyiCell(b Burmese, convert bool, z *zawgyiCount, row int64, cell string) string {
+	if !b.HasBurmese(cell) || !b.IsZawgyi(cell) {
+		return cell
+	}
+	if z.cells == 0 {
+		z.firstRow = row
+	}
+	z.cells++
+	if convert {
+		return b.ToUnicode(cell)
+	}
+	return cell
 }

@@ -76,15 +76,8 @@ func (f *fastChecker) run(b *batch) {
 		}
 		for i := 0; i < width && i < len(rec.Cells); i++ {
 			cell := rec.Cells[i]
-			if f.burmese != nil && f.burmese.HasBurmese(cell) && f.burmese.IsZawgyi(cell) {
-				z := &b.zawgyi[i]
-				if z.cells == 0 {
-					z.firstRow = rec.Row
-				}
-				z.cells++
-				if f.convert {
-					cell = f.burmese.ToUnicode(cell)
-				}
+			if f.burmese != nil {
+				cell = zawgyiCell(f.burmese, f.convert, &b.zawgyi[i], rec.Row, cell)
 			}
 			v, present, ok := govlake.ConvertCell(cell, f.layout.JSONTypes[i])
 			if !present {
