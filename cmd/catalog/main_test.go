@@ -397,9 +397,16 @@ func TestVersionsAndRejectedRowsThroughSQL(t *testing.T) {
 		t.Errorf("dataset page shows the 2 rejected rows %d times, want twice (version and run)", n)
 	}
 	var v struct {
-		Report struct{ Rejections []govlake.Rejection }
+		Report struct {
+			Rejections []govlake.Rejection
+			Errors     []map[string]any
+		}
 	}
 	getJSON(t, "GET", base+"/api/v1/datasets/measures/versions/2", "", 200, &v)
+	if e := v.Report.Errors; len(e) != 2 || e[0]["type"] != "constraint-error" || e[0]["rowNumber"] != float64(4) || e[0]["fieldName"] != "v" ||
+		e[0]["cell"] != "-1" || e[1]["type"] != "type-error" || e[1]["constraint"] != "type" {
+		t.Errorf("frictionless errors %v", e)
+	}
 	rj := v.Report.Rejections
 	if len(rj) != 2 || rj[0].Row != 4 || rj[0].Column != "v" || rj[0].Value != "-1" || rj[1].Row != 5 || rj[1].Keyword != "type" {
 		t.Errorf("report %+v", rj)

@@ -237,6 +237,41 @@ type report struct {
 	Table    string              `json:"rejected_table"`
 	Sample   []govlake.Rejection `json:"rejections"`
 	Complete bool                `json:"complete"` // false when more rejections are in the table than listed
+	// Errors are the same rejections in Frictionless' report terms, for
+	// tools that read Frictionless validation reports.
+	Errors []frictionlessError `json:"errors"`
+}
+
+// frictionlessError names a rejection with Frictionless' field names.
+type frictionlessError struct {
+	Type       string `json:"type"`
+	RowNumber  int64  `json:"rowNumber"`
+	FieldName  string `json:"fieldName,omitempty"`
+	Cell       string `json:"cell,omitempty"`
+	Note       string `json:"note"`
+	Message    string `json:"message"`
+	Constraint string `json:"constraint,omitempty"` // the JSON Schema keyword
+}
+
+// frictionless maps a rejection to Frictionless' error types: cell
+// conversion failures are type-error, other keywords constraint-error, and
+// structure problems keep their own names (blank-row, extra-cell).
+func frictionless(r govlake.Rejection) frictionlessError {
+	e := frictionlessError{RowNumber: r.Row, FieldName: r.Column, Cell: r.Value, Note: r.Message, Constraint: r.Keyword}
+	switch r.Keyword {
+	case "type", "format":
+		e.Type = "type-error"
+	case govlake.KeywordBlankRow, govlake.KeywordExtraCell:
+		e.Type, e.Constraint = r.Keyword, ""
+	default:
+		e.Type = "constraint-error"
+	}
+	where := fmt.Sprintf("row %d", r.Row)
+	if r.Column != "" {
+		where += fmt.Sprintf(", field %q", r.Column)
+	}
+	e.Message = fmt.Sprintf("%s: %s", where, r.Message)
+	return e
 }
 
 const reportRows = 100
@@ -251,7 +286,7 @@ func (s *Server) version(r *http.Request) (*versionReport, error) {
 	if err != nil {
 		return nil, err
 	}
-	v := &versionReport{Manifest: m, Report: report{Table: govlake.VersionRejectedTable(id, n), Sample: []govlake.Rejection{}, Complete: true}}
+	v := &versionReport{Manifest: m, Report: report{Table: govlake.VersionRejectedTable(id, n), Sample: []govlake.Rejection{}, Errors: []frictionlessError{}, Complete: true}}
 	if m.Rejected == nil {
 		return v, nil
 	}
@@ -271,6 +306,7 @@ func (s *Server) version(r *http.Request) (*versionReport, error) {
 		rj.Value, _ = row[3].(string)
 		rj.Message, _ = row[4].(string)
 		v.Report.Sample = append(v.Report.Sample, rj)
+		v.Report.Errors = append(v.Report.Errors, frictionless(rj))
 	}
 	return v, nil
 }
