@@ -21,6 +21,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"syscall"
@@ -43,6 +44,9 @@ func main() {
 	csvPath := flag.String("csv", "", "internal: the file")
 	flag.Parse()
 	if *stage != "" {
+		if (*stage == "govlake" || *stage == "reference") && os.Getenv("GOGC") == "" {
+			debug.SetGCPercent(200) // as cmd/ingest does
+		}
 		if err := runStage(*stage, *csvPath, *dir); err != nil {
 			fmt.Fprintln(os.Stderr, *stage+":", err)
 			os.Exit(1)
