@@ -145,7 +145,7 @@ func TestQueryTimeoutStopsDuckDB(t *testing.T) {
 	}
 	start = time.Now()
 	res := sqlQuery(t, base, "SELECT count(*) FROM gdp")
-	if d := time.Since(start); d > time.Second || res.Rows[0][0] != float64(13979) {
+	if d := time.Since(start); d > 3*time.Second || res.Rows[0][0] != float64(13979) {
 		t.Errorf("after the timeouts: %v in %v", res.Rows, d)
 	}
 }
@@ -157,14 +157,23 @@ func TestConcurrencyLimit(t *testing.T) {
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() { defer wg.Done(); http.Get(slow) }()
-	time.Sleep(300 * time.Millisecond)
-	resp, err := http.Get(base + "/api/v1/query?sql=SELECT+1")
-	if err != nil {
-		t.Fatal(err)
+	// Once the slow query holds the only slot, the next is turned away.
+	got := 0
+	for deadline := time.Now().Add(2500 * time.Millisecond); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		resp, err := http.Get(base + "/api/v1/query?sql=SELECT+1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if got = resp.StatusCode; got == http.StatusTooManyRequests {
+			if resp.Header.Get("Retry-After") == "" {
+				t.Error("429 without Retry-After")
+			}
+			break
+		}
 	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusTooManyRequests || resp.Header.Get("Retry-After") == "" {
-		t.Errorf("status %d, Retry-After %q", resp.StatusCode, resp.Header.Get("Retry-After"))
+	if got != http.StatusTooManyRequests {
+		t.Errorf("last status %d, want 429 while the slot is taken", got)
 	}
 	wg.Wait()
 	if res := sqlQuery(t, base, "SELECT 1 AS one"); res.Rows[0][0] != float64(1) {
