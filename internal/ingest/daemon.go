@@ -118,10 +118,12 @@ func (d *Daemon) Serve(ctx context.Context) error {
 		d.wg.Wait()
 	}()
 	for {
-		wait := d.fireDue(runCtx)
+		next := d.fireDue(runCtx)
 		var timer <-chan time.Time
-		if wait >= 0 {
-			timer = d.Clock.After(wait)
+		if !next.IsZero() {
+			// Measured from the clock now, not from when the due times were
+			// read: time that passed in between is not waited twice.
+			timer = d.Clock.After(next.Sub(d.Clock.Now()))
 		}
 		select {
 		case <-ctx.Done():
@@ -133,13 +135,13 @@ func (d *Daemon) Serve(ctx context.Context) error {
 	}
 }
 
-// fireDue starts every due pipeline and returns how long until the next is
-// due (-1 when nothing is scheduled).
-func (d *Daemon) fireDue(ctx context.Context) time.Duration {
+// fireDue starts every due pipeline and returns when the next is due (zero
+// when nothing is scheduled).
+func (d *Daemon) fireDue(ctx context.Context) time.Time {
 	now := d.Clock.Now()
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	wait := time.Duration(-1)
+	var next time.Time
 	for _, e := range d.entries {
 		if !e.next.After(now) {
 			// Times missed while the daemon was not running collapse into
@@ -157,11 +159,11 @@ func (d *Daemon) fireDue(ctx context.Context) time.Duration {
 				go d.runAt(ctx, e, at)
 			}
 		}
-		if w := e.next.Sub(now); wait < 0 || w < wait {
-			wait = w
+		if next.IsZero() || e.next.Before(next) {
+			next = e.next
 		}
 	}
-	return wait
+	return next
 }
 
 // runAt runs one scheduled time if this daemon wins its lease.

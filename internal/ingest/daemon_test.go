@@ -194,6 +194,7 @@ func TestScheduleFiresAtItsTimes(t *testing.T) {
 func TestOverlapIsSkippedAndTimeoutStopsARun(t *testing.T) {
 	e := newEnv(t, nil)
 	release := make(chan struct{})
+	hanging := make(chan struct{})
 	var calls int
 	var mu sync.Mutex
 	fetch := func(ctx context.Context, url string) (io.ReadCloser, error) {
@@ -203,6 +204,7 @@ func TestOverlapIsSkippedAndTimeoutStopsARun(t *testing.T) {
 		mu.Unlock()
 		if first {
 			// A source that hangs: only the run's timeout ends it.
+			close(hanging)
 			select {
 			case <-ctx.Done():
 				<-release
@@ -219,6 +221,7 @@ func TestOverlapIsSkippedAndTimeoutStopsARun(t *testing.T) {
 	defer stop()
 	settle()
 	e.clock.Advance(10 * time.Minute) // 10:40: the run starts and hangs
+	<-hanging
 	settle()
 	e.clock.Advance(10 * time.Minute) // 10:50: still going, so skipped
 	rs := e.runs(1)
