@@ -20,13 +20,18 @@ func isConsonant(r rune) bool {
 // HasBurmese reports whether s holds any Myanmar-block character; it is
 // cheap, to skip the other checks for most cells.
 func HasBurmese(s string) bool {
-	// U+1000..U+109F is E1 80 80 .. E1 82 9F in UTF-8.
-	for i := 0; i+1 < len(s); i++ {
-		if s[i] == 0xE1 && s[i+1] >= 0x80 && s[i+1] <= 0x82 {
+	// U+1000..U+109F is E1 80 80 .. E1 82 9F in UTF-8; IndexByte skips the
+	// rest fast, which is most cells.
+	for {
+		i := strings.IndexByte(s, 0xE1)
+		if i < 0 || i+1 >= len(s) {
+			return false
+		}
+		if s[i+1] >= 0x80 && s[i+1] <= 0x82 {
 			return true
 		}
+		s = s[i+1:]
 	}
-	return false
 }
 
 // IsZawgyi reports whether s looks Zawgyi-encoded: code points that Zawgyi
