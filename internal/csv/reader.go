@@ -47,9 +47,7 @@ type Reader struct {
 	row       int64 // rows read so far, header and skipped lines included
 	line      int64 // physical lines read so far
 	na        map[string]bool
-	footer    int
-	pending   []govlake.Record // held back: blank rows (until data follows) and the footer window
-	blank     []int64          // blank rows not yet known to be followed by data
+	held      govlake.Held // blank rows until data follows, and the footer window
 	eof       bool
 	field     []byte
 	ends      []int
@@ -62,7 +60,7 @@ func NewReader(r io.Reader, name string, o Options) (*Reader, error) {
 	if err != nil {
 		return nil, err
 	}
-	cr := &Reader{name: name, br: bufio.NewReaderSize(r, 1<<20), footer: o.FooterRows}
+	cr := &Reader{name: name, br: bufio.NewReaderSize(r, 1<<20), held: govlake.Held{Footer: o.FooterRows}}
 	if len(o.NAValues) > 0 {
 		cr.na = make(map[string]bool, len(o.NAValues))
 		for _, v := range o.NAValues {
@@ -166,10 +164,7 @@ func (r *Reader) Delimiter() byte { return r.delim }
 // The last FooterRows records are never returned.
 func (r *Reader) Read() (govlake.Record, error) {
 	for {
-		// Release a held record when enough records follow it.
-		if len(r.pending) > r.footer {
-			rec := r.pending[0]
-			r.pending = r.pending[1:]
+		if rec, ok := r.held.Next(); ok {
 			return rec, nil
 		}
 		if r.eof {
@@ -184,14 +179,9 @@ func (r *Reader) Read() (govlake.Record, error) {
 			return govlake.Record{}, err
 		}
 		if blank(cells) {
-			r.blank = append(r.blank, r.row)
+			r.held.Blank(r.row)
 			continue
 		}
-		// Data follows: the blank rows before it are rows, not trailing line ends.
-		for _, b := range r.blank {
-			r.pending = append(r.pending, govlake.Record{Row: b})
-		}
-		r.blank = r.blank[:0]
 		if r.na != nil {
 			for i, c := range cells {
 				if r.na[c] {
@@ -199,8 +189,7 @@ func (r *Reader) Read() (govlake.Record, error) {
 				}
 			}
 		}
-		// Records are held back for the footer window, so each needs its own cells.
-		r.pending = append(r.pending, govlake.Record{Row: r.row, Cells: cells})
+		r.held.Data(govlake.Record{Row: r.row, Cells: cells})
 	}
 }
 

@@ -1,6 +1,9 @@
 package govlake
 
-import "testing"
+import (
+	"fmt"
+	"testing"
+)
 
 func TestConvertCell(t *testing.T) {
 	tests := []struct {
@@ -124,3 +127,24 @@ var errPlain = &plainError{}
 type plainError struct{}
 
 func (*plainError) Error() string { return "open /secret/path: permission denied" }
+
+func TestHeld(t *testing.T) {
+	h := Held{Footer: 1}
+	h.Blank(2) // a blank row before data is a row
+	h.Data(Record{Row: 3, Cells: []string{"a"}})
+	h.Data(Record{Row: 4, Cells: []string{"b"}})
+	h.Blank(5) // blank rows at the end are not
+	h.Data(Record{Row: 6, Cells: []string{"footer"}})
+	h.Blank(7)
+	var rows []int64
+	for {
+		rec, ok := h.Next()
+		if !ok {
+			break
+		}
+		rows = append(rows, rec.Row)
+	}
+	if fmt.Sprint(rows) != "[2 3 4 5]" {
+		t.Errorf("rows %v, want [2 3 4 5] (6 is the footer, 7 trailing)", rows)
+	}
+}

@@ -18,3 +18,34 @@ type RecordReader interface {
 	// by the next call.
 	Read() (Record, error)
 }
+
+// Held keeps records back while a reader cannot yet tell what they are:
+// blank rows until data follows them (blank rows at the end of a file are
+// only line endings), and the last Footer records, never given out.
+type Held struct {
+	Footer  int
+	pending []Record
+	blank   []int64
+}
+
+// Blank notes a blank row.
+func (h *Held) Blank(row int64) { h.blank = append(h.blank, row) }
+
+// Data adds a data record; the blank rows before it become records.
+func (h *Held) Data(rec Record) {
+	for _, b := range h.blank {
+		h.pending = append(h.pending, Record{Row: b})
+	}
+	h.blank = h.blank[:0]
+	h.pending = append(h.pending, rec)
+}
+
+// Next returns a record that may be given out, if there is one.
+func (h *Held) Next() (Record, bool) {
+	if len(h.pending) <= h.Footer {
+		return Record{}, false
+	}
+	rec := h.pending[0]
+	h.pending = h.pending[1:]
+	return rec, true
+}

@@ -31,8 +31,7 @@ type Reader struct {
 	headerRow int64
 	row       int64
 	na        map[string]bool
-	blank     []int64
-	pending   []govlake.Record
+	held      govlake.Held
 	eof       bool
 }
 
@@ -164,9 +163,7 @@ func (x *Reader) HeaderRow() int64 { return x.headerRow }
 // data are blank records; empty rows at the end are not rows.
 func (x *Reader) Read() (govlake.Record, error) {
 	for {
-		if len(x.pending) > 0 {
-			rec := x.pending[0]
-			x.pending = x.pending[1:]
+		if rec, ok := x.held.Next(); ok {
 			return rec, nil
 		}
 		if x.eof {
@@ -182,13 +179,9 @@ func (x *Reader) Read() (govlake.Record, error) {
 			return govlake.Record{}, err
 		}
 		if blank(cells) {
-			x.blank = append(x.blank, x.row)
+			x.held.Blank(x.row)
 			continue
 		}
-		for _, b := range x.blank {
-			x.pending = append(x.pending, govlake.Record{Row: b})
-		}
-		x.blank = x.blank[:0]
 		if x.na != nil {
 			for i, c := range cells {
 				if x.na[c] {
@@ -196,6 +189,6 @@ func (x *Reader) Read() (govlake.Record, error) {
 				}
 			}
 		}
-		x.pending = append(x.pending, govlake.Record{Row: x.row, Cells: cells})
+		x.held.Data(govlake.Record{Row: x.row, Cells: cells})
 	}
 }
