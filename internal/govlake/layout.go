@@ -45,6 +45,10 @@ func NewLayout(name string, header []string, headerRow int64, cols []Column, req
 		l.JSONTypes[i-1] = c.JSONType
 	}
 	if len(missing) > 0 {
+		if headerRow == 0 { // records with keys (JSON) have no header row
+			return l, warns, Errorf(EINVALID, "%s: no record has the required key(s) %s; the records have %s: rename the keys or fix the schema",
+				name, quoteList(missing), quoteList(l.Labels))
+		}
 		return l, warns, Errorf(EINVALID, "%s: the header (row %d) lacks the required column(s) %s; the header has %s: rename the header or fix the schema",
 			name, headerRow, quoteList(missing), quoteList(l.Labels))
 	}

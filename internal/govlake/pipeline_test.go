@@ -86,3 +86,10 @@ func TestNewLayout(t *testing.T) {
 		t.Errorf("missing required column: %v", err)
 	}
 }
+
+func TestLayoutForKeyedRecords(t *testing.T) {
+	_, _, err := NewLayout("people.json", []string{"name"}, 0, []Column{{Name: "id"}}, map[string]bool{"id": true})
+	if err == nil || !strings.Contains(err.Error(), `people.json: no record has the required key(s) "id"; the records have "name"`) {
+		t.Errorf("error %v", err)
+	}
+}
