@@ -362,12 +362,11 @@ func (s *Server) ckanDatastoreSearch(r *http.Request) (any, error) {
 		}
 		order = " ORDER BY " + strings.Join(parts, ", ")
 	}
-	ctx := r.Context()
-	release, err := s.acquire(ctx)
+	ctx, done, err := s.begin(r)
 	if err != nil {
 		return nil, err
 	}
-	defer release()
+	defer done()
 	res, err := s.query.Query(ctx, fmt.Sprintf("SELECT %s FROM %s%s%s LIMIT %d OFFSET %d", sel, id, cond, order, limit, offset), limit)
 	if err != nil {
 		return nil, err
@@ -392,16 +391,11 @@ func (s *Server) ckanDatastoreSearchSQL(r *http.Request) (any, error) {
 	if q == "" {
 		return nil, govlake.Errorf(govlake.EINVALID, "sql: Missing value")
 	}
-	if err := s.catalog.Refresh(r.Context()); err != nil {
-		return nil, err
-	}
-	release, err := s.acquire(r.Context())
+	ctx, done, err := s.begin(r)
 	if err != nil {
 		return nil, err
 	}
-	defer release()
-	ctx, cancel := contextWithTimeout(r, s.QueryTimeout)
-	defer cancel()
+	defer done()
 	res, err := s.query.Query(ctx, q, s.MaxRows)
 	if err != nil {
 		return nil, err

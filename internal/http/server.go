@@ -609,15 +609,10 @@ func (s *Server) pageQuery(w http.ResponseWriter, r *http.Request) {
 	sql := r.URL.Query().Get("sql")
 	data := map[string]any{"SQL": sql}
 	if strings.TrimSpace(sql) != "" {
-		ctx, cancel := context.WithTimeout(r.Context(), s.QueryTimeout)
-		defer cancel()
-		release, err := s.acquire(ctx)
-		if err == nil {
-			defer release()
-			err = s.catalog.Refresh(ctx)
-		}
 		var res *govlake.Result
+		ctx, done, err := s.begin(r)
 		if err == nil {
+			defer done()
 			res, err = s.query.Query(ctx, sql, 1000)
 		}
 		if err != nil {
@@ -632,8 +627,4 @@ func (s *Server) pageQuery(w http.ResponseWriter, r *http.Request) {
 	}
 	data["Datasets"] = ds
 	s.render(w, r, "query.html", data)
-}
-
-func contextWithTimeout(r *http.Request, d time.Duration) (context.Context, context.CancelFunc) {
-	return context.WithTimeout(r.Context(), d)
 }
