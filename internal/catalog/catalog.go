@@ -245,7 +245,7 @@ func (c *Catalog) Dataset(ctx context.Context, id string) (*govlake.Detail, erro
 	m := e.versions[len(e.versions)-1]
 	d := &govlake.Detail{
 		Metadata: e.meta, Version: m.Version, Rows: m.Rows.Valid, Updated: m.CreatedAt,
-		Schema: m.Schema, Columns: m.Columns, Latest: m,
+		Schema: m.Schema, Columns: m.Columns,
 		Tables: govlake.Tables{Latest: id, Version: id + "__vN", Rejected: govlake.RejectedTable(id)},
 	}
 	for i := len(e.versions) - 1; i >= 0; i-- {

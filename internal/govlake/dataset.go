@@ -129,9 +129,8 @@ type Detail struct {
 	Runs     []*Run           `json:"runs"`
 	// The most recent run that made a version, and the most recent that
 	// failed or was rejected, looked for among the last RunsSearched runs.
-	LastSuccess *Run      `json:"last_success,omitempty"`
-	LastFailure *Run      `json:"last_failure,omitempty"`
-	Latest      *Manifest `json:"-"`
+	LastSuccess *Run `json:"last_success,omitempty"`
+	LastFailure *Run `json:"last_failure,omitempty"`
 }
 
 // Tables names the SQL tables of a dataset.

@@ -44,12 +44,14 @@ type batch struct {
 
 // fastChecker converts and checks batches; several run at once.
 type fastChecker struct {
-	cc      ColumnChecker
-	prep    Preparer // nil: rows are written one by one
-	layout  govlake.Layout
-	cols    []govlake.Column
-	burmese Burmese
-	convert bool
+	cc   ColumnChecker
+	prep Preparer // nil: rows are written one by one
+	// position gives a label's header position, for the values of violations.
+	position map[string]int
+	layout   govlake.Layout
+	cols     []govlake.Column
+	burmese  Burmese
+	convert  bool
 }
 
 func (f *fastChecker) run(b *batch) {
@@ -91,17 +93,13 @@ func (f *fastChecker) run(b *batch) {
 			bt.Values[i][r] = v
 		}
 	}
-	position := map[string]int{}
-	for i, l := range f.layout.Labels {
-		position[l] = i
-	}
 	f.cc.Check(bt, func(r int, v govlake.Violation) {
 		if skip[r] {
 			return
 		}
 		rec := b.recs[r]
 		rj := govlake.Rejection{Row: rec.Row, Column: v.Column, Keyword: v.Keyword, Message: v.Message}
-		if i, ok := position[v.Column]; ok {
+		if i, ok := f.position[v.Column]; ok {
 			if i < len(rec.Cells) {
 				rj.Value = rec.Cells[i]
 			}

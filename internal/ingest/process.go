@@ -121,7 +121,7 @@ func (r *Runner) process(ctx context.Context, p *govlake.Pipeline, schema Schema
 	}
 	if cc != nil {
 		// Column batches, checked on every core, stored in source order.
-		fc := &fastChecker{cc: cc, layout: layout, cols: cols, burmese: c.burmese, convert: c.convert}
+		fc := &fastChecker{cc: cc, layout: layout, cols: cols, burmese: c.burmese, convert: c.convert, position: c.position}
 		fc.prep, _ = data.w.(Preparer)
 		read := func() ([]govlake.Record, error) {
 			if ctx.Err() != nil {
