@@ -22,6 +22,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime/debug"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"syscall"
@@ -42,13 +43,24 @@ func main() {
 	dir := flag.String("dir", filepath.Join(os.TempDir(), "govlake-bench"), "work folder")
 	stage := flag.String("stage", "", "internal: run one stage")
 	csvPath := flag.String("csv", "", "internal: the file")
+	cpuprofile := flag.String("cpuprofile", "", "with -stage: write a CPU profile of the stage to this file")
 	flag.Parse()
 	if *stage != "" {
+		if *cpuprofile != "" {
+			f, err := os.Create(*cpuprofile)
+			if err != nil {
+				fmt.Fprintln(os.Stderr, err)
+				os.Exit(1)
+			}
+			pprof.StartCPUProfile(f)
+			defer pprof.StopCPUProfile()
+		}
 		if (*stage == "govlake" || *stage == "reference") && os.Getenv("GOGC") == "" {
 			debug.SetGCPercent(200) // as cmd/ingest does
 		}
 		if err := runStage(*stage, *csvPath, *dir); err != nil {
 			fmt.Fprintln(os.Stderr, *stage+":", err)
+			pprof.StopCPUProfile()
 			os.Exit(1)
 		}
 		return

@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding"
@@ -51,6 +52,11 @@ type Reader struct {
 	eof       bool
 	field     []byte
 	ends      []int
+	carry     []byte // ReadChunk: bytes read past the last chunk
+	want      int    // ReadChunk: bytes to have before cutting
+	buffers   sync.Pool
+	// chunkBytes is the size ReadChunk aims at (tests make it small).
+	chunkBytes int
 }
 
 // NewReader reads the header (after SkipRows lines) and returns a reader
@@ -217,7 +223,7 @@ func (r *Reader) next() ([]string, error) {
 					r.field = append(r.field, line...)
 					more, err := r.readLine()
 					if len(more) == 0 && err == io.EOF {
-						return nil, govlake.Errorf(govlake.EINVALID, "%s: row %d: a quoted cell that starts on line %d is never closed; check for a stray double quote", r.name, r.row, startLine)
+						return nil, unclosed(r.name, r.row, startLine)
 					}
 					if err != nil && err != io.EOF {
 						return nil, fmt.Errorf("read %s: %w", r.name, err)
@@ -250,14 +256,23 @@ func (r *Reader) next() ([]string, error) {
 		cells[i] = s[prev:end]
 		prev = end
 	}
-	if !utf8.ValidString(s) {
-		for i, c := range cells {
-			if !utf8.ValidString(c) {
-				return nil, govlake.Errorf(govlake.EINVALID, "%s: row %d, column %d: the bytes are not valid UTF-8; set source.encoding to the file's character set (for example latin1, windows-1252 or utf-16)", r.name, r.row, i+1)
-			}
+	// Cell by cell: two cells' bytes can join into a valid sequence that
+	// neither is.
+	for i, c := range cells {
+		if !utf8.ValidString(c) {
+			return nil, invalidUTF8(r.name, r.row, i)
 		}
 	}
 	return cells, nil
+}
+
+func unclosed(name string, row, startLine int64) error {
+	return govlake.Errorf(govlake.EINVALID, "%s: row %d: a quoted cell that starts on line %d is never closed; check for a stray double quote", name, row, startLine)
+}
+
+// invalidUTF8 names the cell (i counts from 0) whose bytes are not UTF-8.
+func invalidUTF8(name string, row int64, i int) error {
+	return govlake.Errorf(govlake.EINVALID, "%s: row %d, column %d: the bytes are not valid UTF-8; set source.encoding to the file's character set (for example latin1, windows-1252 or utf-16)", name, row, i+1)
 }
 
 // endCell adds the text up to the next delimiter to the current cell and

@@ -86,7 +86,21 @@ func writeTemp(ctx context.Context, p string, r io.Reader) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	_, err = io.Copy(f, contextReader{ctx, r})
+	if src, ok := r.(*os.File); ok {
+		// File to file: the kernel copies (copy_file_range), a step at a
+		// time so that a stop is heard.
+		for err == nil {
+			var n int64
+			if n, err = f.ReadFrom(&io.LimitedReader{R: src, N: 64 << 20}); n == 0 {
+				break
+			}
+			if err == nil {
+				err = ctx.Err()
+			}
+		}
+	} else {
+		_, err = io.Copy(f, contextReader{ctx, r})
+	}
 	if err == nil {
 		err = f.Sync()
 	}
@@ -115,6 +129,44 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader) error {
 		return fmt.Errorf("put %s: %w", key, err)
 	}
 	return nil
+}
+
+// PutFile stores a finished local file whole as the object at key: by a hard
+// link when the file is on the store's file system, so nothing is copied,
+// else by a copy. The file must not change afterwards, as the object may be
+// the same file.
+func (s *Store) PutFile(ctx context.Context, key, path string) error {
+	p, err := s.path(key)
+	if err != nil {
+		return err
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("put %s: %w", key, err)
+	}
+	defer f.Close()
+	if err := f.Sync(); err != nil {
+		return fmt.Errorf("put %s: %w", key, err)
+	}
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		return fmt.Errorf("put %s: %w", key, err)
+	}
+	// A fresh name beside the object, for the link to be renamed into place.
+	t, err := os.CreateTemp(filepath.Dir(p), ".tmp-*")
+	if err != nil {
+		return fmt.Errorf("put %s: %w", key, err)
+	}
+	tmp := t.Name()
+	t.Close()
+	os.Remove(tmp)
+	if err := os.Link(path, tmp); err == nil {
+		if err := os.Rename(tmp, p); err != nil {
+			os.Remove(tmp)
+			return fmt.Errorf("put %s: %w", key, err)
+		}
+		return nil
+	}
+	return s.Put(ctx, key, f)
 }
 
 // Create writes the object only if none exists. The content goes to a

@@ -29,51 +29,108 @@ const (
 // ok is false when the cell does not convert; the caller reports a type error.
 // present is false when the cell is empty.
 func ConvertCell(cell, jsonType string) (v any, present, ok bool) {
-	if cell == "" {
-		return nil, false, true
-	}
 	switch jsonType {
 	case JSONInteger:
-		s := strings.TrimSpace(cell)
-		if s == "" {
-			return nil, false, true
+		n, present, ok := ConvertInteger(cell)
+		if !present || !ok {
+			return nil, present, ok
 		}
-		if !isDecimal(s) {
-			return nil, true, false
-		}
-		if n, err := strconv.ParseInt(strings.TrimPrefix(s, "+"), 10, 64); err == nil {
-			return n, true, true
-		}
-		f, err := strconv.ParseFloat(s, 64)
-		if err != nil || f != math.Trunc(f) || f < -(1<<63) || f >= 1<<63 {
-			return nil, true, false
-		}
-		return int64(f), true, true
+		return n, true, true
 	case JSONNumber:
-		s := strings.TrimSpace(cell)
-		if s == "" {
-			return nil, false, true
-		}
-		if !isDecimal(s) {
-			return nil, true, false
-		}
-		f, err := strconv.ParseFloat(s, 64)
-		if err != nil || math.IsInf(f, 0) {
-			return nil, true, false
+		f, present, ok := ConvertNumber(cell)
+		if !present || !ok {
+			return nil, present, ok
 		}
 		return f, true, true
 	case JSONBoolean:
-		switch strings.TrimSpace(cell) {
-		case "":
-			return nil, false, true
-		case "true", "True", "TRUE", "1":
-			return true, true, true
-		case "false", "False", "FALSE", "0":
-			return false, true, true
+		b, present, ok := ConvertBoolean(cell)
+		if !present || !ok {
+			return nil, present, ok
 		}
-		return nil, true, false
+		return b, true, true
+	}
+	if cell == "" {
+		return nil, false, true
 	}
 	return cell, true, true
+}
+
+// ConvertInteger is ConvertCell for integer properties, without boxing.
+func ConvertInteger(cell string) (n int64, present, ok bool) {
+	if cell == "" {
+		return 0, false, true
+	}
+	// Plain digits, the common case, parse here; all else takes the full rules.
+	if len(cell) <= 18 {
+		i := 0
+		if cell[0] == '-' && len(cell) > 1 {
+			i = 1
+		}
+		var v int64
+		for ; i < len(cell); i++ {
+			c := cell[i] - '0'
+			if c > 9 {
+				break
+			}
+			v = v*10 + int64(c)
+		}
+		if i == len(cell) {
+			if cell[0] == '-' {
+				v = -v
+			}
+			return v, true, true
+		}
+	}
+	s := strings.TrimSpace(cell)
+	if s == "" {
+		return 0, false, true
+	}
+	if !isDecimal(s) {
+		return 0, true, false
+	}
+	if n, err := strconv.ParseInt(strings.TrimPrefix(s, "+"), 10, 64); err == nil {
+		return n, true, true
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil || f != math.Trunc(f) || f < -(1<<63) || f >= 1<<63 {
+		return 0, true, false
+	}
+	return int64(f), true, true
+}
+
+// ConvertNumber is ConvertCell for number properties, without boxing.
+func ConvertNumber(cell string) (f float64, present, ok bool) {
+	if cell == "" {
+		return 0, false, true
+	}
+	s := strings.TrimSpace(cell)
+	if s == "" {
+		return 0, false, true
+	}
+	if !isDecimal(s) {
+		return 0, true, false
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil || math.IsInf(f, 0) {
+		return 0, true, false
+	}
+	return f, true, true
+}
+
+// ConvertBoolean is ConvertCell for boolean properties, without boxing.
+func ConvertBoolean(cell string) (b, present, ok bool) {
+	if cell == "" {
+		return false, false, true
+	}
+	switch strings.TrimSpace(cell) {
+	case "":
+		return false, false, true
+	case "true", "True", "TRUE", "1":
+		return true, true, true
+	case "false", "False", "FALSE", "0":
+		return false, true, true
+	}
+	return false, true, false
 }
 
 // isDecimal reports whether s is [+-] digits [. digits] [eE [+-] digits],

@@ -19,6 +19,16 @@ type RecordReader interface {
 	Read() (Record, error)
 }
 
+// Chunk is the text of whole records, cut from a source by one reader and
+// parsed on any goroutine, so that parsing uses every core.
+type Chunk interface {
+	// Records parses the chunk. Blank rows are records with no cells, even
+	// at the end: only the reader of the whole source knows what follows.
+	// The cells are cut from text, one string, so a scan of text is a scan
+	// of every cell.
+	Records() (recs []Record, text string, err error)
+}
+
 // Held keeps records back while a reader cannot yet tell what they are:
 // blank rows until data follows them (blank rows at the end of a file are
 // only line endings), and the last Footer records, never given out.

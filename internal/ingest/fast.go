@@ -8,18 +8,29 @@ import (
 	"govlake/internal/govlake"
 )
 
-// ColumnChecker checks a batch of rows a column at a time.
+// ColumnChecker checks a batch of rows a column at a time. One is used by
+// one goroutine at a time.
 type ColumnChecker interface {
 	Check(b *govlake.Batch, bad func(row int, v govlake.Violation))
 }
 
 // FastSchema is a schema that offers column-batch checks for a header; it
-// returns nil when the schema needs the per-row reference validator.
+// returns nil when the schema needs the per-row reference validator. Each
+// call returns a new checker.
 type FastSchema interface {
 	FastColumns(labels []string) ColumnChecker
 }
 
-// batchRows is how many records a batch holds.
+// ChunkReader is a RecordReader that can also cut its source into chunks
+// of whole records, parsed on the workers. Chunks says whether this source
+// can (a footer, for one, must be found in order); then ReadChunk is used
+// in place of Read, until io.EOF.
+type ChunkReader interface {
+	Chunks() bool
+	ReadChunk() (govlake.Chunk, error)
+}
+
+// batchRows is how many records a batch of a record-at-a-time reader holds.
 const batchRows = 4096
 
 // Preparer is a RowWriter that can build a batch's columns on any
@@ -31,21 +42,24 @@ type Preparer interface {
 	WritePrepared(prepared any) error
 }
 
-// batch is one unit of work: records in, results out.
+// batch is one unit of work: records (or a chunk to parse) in, results out.
 type batch struct {
+	chunk    govlake.Chunk
 	recs     []govlake.Record
-	rows     [][]any               // per record: the typed row, or nil when rejected
+	rows     [][]any               // per record: the typed row, when not prepared
 	rejs     [][]govlake.Rejection // per record: its rejections
 	zawgyi   []zawgyiCount
 	prepared any // the valid rows, built by a Preparer
+	valid    int // rows in prepared
 	err      error
 	done     chan struct{}
 }
 
-// fastChecker converts and checks batches; several run at once.
+// fastChecker converts and checks batches; several run at once, each
+// worker with its own ColumnChecker.
 type fastChecker struct {
-	cc   ColumnChecker
-	prep Preparer // nil: rows are written one by one
+	newCC func() ColumnChecker
+	prep  Preparer // nil: rows are built for the writer one by one
 	// position gives a label's header position, for the values of violations.
 	position map[string]int
 	layout   govlake.Layout
@@ -54,46 +68,61 @@ type fastChecker struct {
 	convert  bool
 }
 
-func (f *fastChecker) run(b *batch) {
+// scratch is a worker's memory for its batches' columns, used again for
+// each batch: nothing of a batch's columns outlives its run.
+type scratch struct {
+	cc   ColumnChecker
+	cols []govlake.Vector
+}
+
+func (f *fastChecker) run(w *scratch, b *batch) {
+	cc := w.cc
+	text := ""
+	if b.chunk != nil {
+		b.recs, text, b.err = b.chunk.Records()
+		b.chunk = nil
+		if b.err != nil {
+			return
+		}
+	}
 	width := len(f.layout.Labels)
 	n := len(b.recs)
-	bt := &govlake.Batch{N: n, Values: make([][]any, width), Present: make([][]bool, width)}
-	bad := make([][]bool, width) // cells that did not convert
-	for i := range width {
-		bt.Values[i] = make([]any, n)
-		bt.Present[i] = make([]bool, n)
-		bad[i] = make([]bool, n)
+	if len(w.cols) < width {
+		w.cols = make([]govlake.Vector, width)
 	}
-	b.rows = make([][]any, n)
+	bt := &govlake.Batch{N: n, Cols: w.cols[:width]}
 	b.rejs = make([][]govlake.Rejection, n)
-	if f.burmese != nil {
-		b.zawgyi = make([]zawgyiCount, width)
-	}
 	skip := make([]bool, n) // rejected for structure: no cell checks
 	for r, rec := range b.recs {
 		if rj, isBad := structural(rec, width); isBad {
 			b.rejs[r] = []govlake.Rejection{rj}
 			skip[r] = true
-			continue
-		}
-		for i := 0; i < width && i < len(rec.Cells); i++ {
-			cell := rec.Cells[i]
-			if f.burmese != nil {
-				cell = zawgyiCell(f.burmese, f.convert, &b.zawgyi[i], rec.Row, cell)
-			}
-			v, present, ok := govlake.ConvertCell(cell, f.layout.JSONTypes[i])
-			if !present {
-				continue
-			}
-			bt.Present[i][r] = true
-			if !ok {
-				bad[i][r] = true
-				v = cell
-			}
-			bt.Values[i][r] = v
 		}
 	}
-	f.cc.Check(bt, func(r int, v govlake.Violation) {
+	// A chunk's cells are cut from one text: one scan of it tells whether
+	// any cell has Burmese text to look at.
+	burmese := f.burmese
+	if burmese != nil && text != "" && !burmese.HasBurmese(text) {
+		burmese = nil
+	}
+	if burmese != nil {
+		b.zawgyi = make([]zawgyiCount, width)
+	}
+	for i := range width {
+		vec := &bt.Cols[i]
+		vec.Reset(f.layout.JSONTypes[i], n)
+		for r, rec := range b.recs {
+			if skip[r] || i >= len(rec.Cells) {
+				continue
+			}
+			cell := rec.Cells[i]
+			if burmese != nil {
+				cell = zawgyiCell(burmese, f.convert, &b.zawgyi[i], rec.Row, cell)
+			}
+			vec.Set(r, cell)
+		}
+	}
+	cc.Check(bt, func(r int, v govlake.Violation) {
 		if skip[r] {
 			return
 		}
@@ -103,13 +132,16 @@ func (f *fastChecker) run(b *batch) {
 			if i < len(rec.Cells) {
 				rj.Value = rec.Cells[i]
 			}
-			if bad[i][r] && v.Keyword == "type" {
+			if bt.Cols[i].Bad[r] && v.Keyword == "type" {
 				rj.Message = govlake.TypeMessage(rec.Cells[i], f.layout.JSONTypes[i])
 			}
 		}
 		b.rejs[r] = append(b.rejs[r], rj)
 	})
 	keep := make([]bool, n)
+	if f.prep == nil {
+		b.rows = make([][]any, n)
+	}
 	for r := range b.recs {
 		if len(b.rejs[r]) > 0 {
 			// The reference reports a row's errors by column, then keyword.
@@ -123,13 +155,14 @@ func (f *fastChecker) run(b *batch) {
 			continue
 		}
 		keep[r] = true
+		b.valid++
 		if f.prep != nil {
 			continue // built column by column below
 		}
 		row := make([]any, len(f.cols))
 		for ci, hi := range f.layout.Index {
-			if hi >= 0 && bt.Present[hi][r] {
-				row[ci] = bt.Values[hi][r]
+			if hi >= 0 {
+				row[ci] = bt.Cols[hi].Value(r)
 			}
 		}
 		b.rows[r] = row
@@ -141,7 +174,7 @@ func (f *fastChecker) run(b *batch) {
 
 // pipeline runs the fast checks on workers, keeping the records' order:
 // read hands batches to the workers and, in the same order, to emit.
-func (f *fastChecker) pipeline(ctx context.Context, workers int, read func() ([]govlake.Record, error), emit func(*batch) error) error {
+func (f *fastChecker) pipeline(ctx context.Context, workers int, read func() (*batch, error), emit func(*batch) error) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	jobs := make(chan *batch, workers)
@@ -151,8 +184,9 @@ func (f *fastChecker) pipeline(ctx context.Context, workers int, read func() ([]
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			w := &scratch{cc: f.newCC()}
 			for b := range jobs {
-				f.run(b)
+				f.run(w, b)
 				close(b.done)
 			}
 		}()
@@ -162,9 +196,9 @@ func (f *fastChecker) pipeline(ctx context.Context, workers int, read func() ([]
 		defer close(ordered)
 		defer close(jobs)
 		for {
-			recs, err := read()
-			if len(recs) > 0 {
-				b := &batch{recs: recs, done: make(chan struct{})}
+			b, err := read()
+			if b != nil {
+				b.done = make(chan struct{})
 				select {
 				case jobs <- b:
 				case <-ctx.Done():

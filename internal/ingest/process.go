@@ -18,9 +18,9 @@ type result struct {
 	rows         govlake.RowCounts
 	summary      govlake.ValidationSummary
 	first        []govlake.Rejection
-	dataPath     string
-	rejectedPath string // always written, empty when no row was rejected, so every version has the table
-	rejections   int64  // rows of the rejected file
+	parts        []partFile // the valid rows, in source order
+	rejectedPath string     // always written, empty when no row was rejected, so every version has the table
+	rejections   int64      // rows of the rejected file
 }
 
 // process decodes the source, checks every record and writes the valid rows
@@ -64,11 +64,13 @@ func (r *Runner) process(ctx context.Context, p *govlake.Pipeline, schema Schema
 		tally.Warn(w)
 	}
 
-	res := &result{dataPath: filepath.Join(tmp, "data.parquet")}
-	data, err := newFileWriter(res.dataPath, cols, r.NewWriter)
-	if err != nil {
-		return nil, err
+	res := &result{}
+	workers := runtime.GOMAXPROCS(0)
+	perPart := r.PartRows
+	if perPart <= 0 {
+		perPart = partRows
 	}
+	data := newParts(tmp, cols, r.NewWriter, workers, perPart)
 	defer data.abort()
 	res.rejectedPath = filepath.Join(tmp, "rejected.parquet")
 	rejected, err := newFileWriter(res.rejectedPath, govlake.RejectedColumns, r.NewWriter)
@@ -85,13 +87,20 @@ func (r *Runner) process(ctx context.Context, p *govlake.Pipeline, schema Schema
 	// emit stores one checked record: its typed row (unless written with
 	// its batch), or its rejections.
 	emit := func(rec govlake.Record, rejs []govlake.Rejection, row []any, batched bool) error {
+		if len(rejs) > 0 {
+			// A rejection's value and the record outlive the batch; their
+			// text may be cut from a large chunk, which must not stay.
+			for i := range rejs {
+				rejs[i].Value = strings.Clone(rejs[i].Value)
+			}
+		}
 		res.rows.Read++
 		if r.Progress != nil && res.rows.Read%progressEvery == 0 {
 			r.Progress(Progress{Dataset: p.Dataset, Bytes: min(counted.n, size), Size: size, Rows: res.rows.Read, Rejected: res.rows.Rejected})
 		}
 		if len(rejs) == 0 {
 			if !batched {
-				if err := data.w.Write(row); err != nil {
+				if err := data.writeRow(row); err != nil {
 					return fmt.Errorf("%s: row %d: %w", name, rec.Row, err)
 				}
 			}
@@ -115,39 +124,84 @@ func (r *Runner) process(ctx context.Context, p *govlake.Pipeline, schema Schema
 		return govlake.Errorf(govlake.ETIMEOUT, "run stopped after %d rows: %w", res.rows.Read, ctx.Err())
 	}
 
-	var cc ColumnChecker
-	if fs, ok := schema.(FastSchema); ok && !r.Reference {
-		cc = fs.FastColumns(layout.Labels)
+	var fast FastSchema
+	if fs, ok := schema.(FastSchema); ok && !r.Reference && fs.FastColumns(layout.Labels) != nil {
+		fast = fs
 	}
-	if cc != nil {
-		// Column batches, checked on every core, stored in source order.
-		fc := &fastChecker{cc: cc, layout: layout, cols: cols, burmese: c.burmese, convert: c.convert, position: c.position}
-		fc.prep, _ = data.w.(Preparer)
-		read := func() ([]govlake.Record, error) {
+	if fast != nil {
+		// Column batches, parsed and checked on every core, stored in
+		// source order.
+		fc := &fastChecker{
+			newCC:  func() ColumnChecker { return fast.FastColumns(layout.Labels) },
+			layout: layout, cols: cols, burmese: c.burmese, convert: c.convert, position: c.position,
+		}
+		if w, err := r.NewWriter(io.Discard, cols); err == nil {
+			// Batches are built with a writer of their own, on the workers,
+			// and encoded by the part writers.
+			fc.prep, _ = w.(Preparer)
+			defer w.Close()
+		}
+		chunks, _ := dec.(ChunkReader)
+		if chunks != nil && !chunks.Chunks() {
+			chunks = nil
+		}
+		read := func() (*batch, error) {
 			if ctx.Err() != nil {
 				return nil, stopped()
+			}
+			if chunks != nil {
+				ch, err := chunks.ReadChunk()
+				if ch == nil {
+					return nil, err
+				}
+				return &batch{chunk: ch}, err
 			}
 			recs := make([]govlake.Record, 0, batchRows)
 			for len(recs) < batchRows {
 				rec, err := dec.Read()
 				if err != nil {
-					return recs, err
+					if len(recs) == 0 {
+						return nil, err
+					}
+					return &batch{recs: recs}, err
 				}
 				recs = append(recs, rec)
 			}
-			return recs, nil
+			return &batch{recs: recs}, nil
 		}
-		err := fc.pipeline(ctx, runtime.GOMAXPROCS(0), read, func(b *batch) error {
+		// Blank rows of a chunk are held until data follows: at the end of
+		// a file they are only line endings (the serial readers do this
+		// themselves).
+		type held struct {
+			rec  govlake.Record
+			rejs []govlake.Rejection
+		}
+		var blanks []held
+		err := fc.pipeline(ctx, workers, read, func(b *batch) error {
 			if b.err != nil {
 				return fmt.Errorf("%s: %w", name, b.err)
 			}
 			for i, rec := range b.recs {
-				if err := emit(rec, b.rejs[i], b.rows[i], fc.prep != nil); err != nil {
+				if chunks != nil && len(rec.Cells) == 0 {
+					blanks = append(blanks, held{rec, b.rejs[i]})
+					continue
+				}
+				for _, h := range blanks {
+					if err := emit(h.rec, h.rejs, nil, true); err != nil {
+						return err
+					}
+				}
+				blanks = blanks[:0]
+				var row []any
+				if b.rows != nil {
+					row = b.rows[i]
+				}
+				if err := emit(rec, b.rejs[i], row, fc.prep != nil); err != nil {
 					return err
 				}
 			}
 			if fc.prep != nil {
-				if err := fc.prep.WritePrepared(b.prepared); err != nil {
+				if err := data.writePrepared(b.prepared, b.valid); err != nil {
 					return err
 				}
 			}
@@ -186,7 +240,10 @@ func (r *Runner) process(ctx context.Context, p *govlake.Pipeline, schema Schema
 		r.Progress(Progress{Dataset: p.Dataset, Bytes: size, Size: size, Rows: res.rows.Read, Rejected: res.rows.Rejected, Done: true})
 	}
 	if err := data.close(); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("write parquet: %w", err)
+	}
+	for _, p := range data.all {
+		res.parts = append(res.parts, partFile{path: p.path, rows: p.rows})
 	}
 	res.rejections = rejected.w.Rows()
 	if err := rejected.close(); err != nil {
@@ -209,24 +266,42 @@ func nullIfEmpty(s string) any {
 // recordJSON keeps a rejected source row whole, in header order, so that a
 // data officer can see and fix it.
 func recordJSON(labels, cells []string) string {
-	var b strings.Builder
-	b.WriteByte('{')
+	b := make([]byte, 0, 256)
+	b = append(b, '{')
 	for i, c := range cells {
-		label := fmt.Sprintf("column %d", i+1)
-		if i < len(labels) {
-			label = labels[i]
-		}
 		if i > 0 {
-			b.WriteByte(',')
+			b = append(b, ',')
 		}
-		k, _ := json.Marshal(label)
-		v, _ := json.Marshal(c)
-		b.Write(k)
-		b.WriteByte(':')
-		b.Write(v)
+		if i < len(labels) {
+			b = appendJSONString(b, labels[i])
+		} else {
+			b = appendJSONString(b, fmt.Sprintf("column %d", i+1))
+		}
+		b = append(b, ':')
+		b = appendJSONString(b, c)
 	}
-	b.WriteByte('}')
-	return b.String()
+	b = append(b, '}')
+	return string(b)
+}
+
+// appendJSONString appends s as encoding/json writes it: plain text as it
+// is, anything that needs escaping by json.Marshal itself.
+func appendJSONString(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			q, _ := json.Marshal(s)
+			return append(b, q...)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
+}
+
+// partFile is one part of a version's data, as a work file.
+type partFile struct {
+	path string
+	rows int64
 }
 
 // fileWriter is a RowWriter on a work file.

@@ -77,6 +77,9 @@ type Runner struct {
 	TempDir string
 	// MaxRunRejections is how many rejections a run record lists inline.
 	MaxRunRejections int
+	// PartRows is about how many rows a part file holds (the column-batch
+	// path writes parts on several cores); 0 means the default.
+	PartRows int64
 }
 
 // NewRunner returns a runner with its required parts; the decode, schema and
@@ -181,11 +184,14 @@ func (r *Runner) run(ctx context.Context, p *govlake.Pipeline, run *govlake.Run)
 		run.Status, run.Version, run.Rows = govlake.RunUnchanged, latest.Version, latest.Rows
 		return r.updateMetadata(ctx, p.Dataset, meta)
 	}
-	if err := r.keepRaw(ctx, p.Dataset, src); err != nil {
-		return err
-	}
-
+	// The source bytes are kept while they are processed: storing them is
+	// mostly waiting on the disk or the network.
+	kept := make(chan error, 1)
+	go func() { kept <- r.keepRaw(ctx, p.Dataset, src) }()
 	res, err := r.process(ctx, p, schema, src.path, tmp, run)
+	if kerr := <-kept; kerr != nil && (err == nil || govlake.ErrorCode(err) == govlake.ETIMEOUT) {
+		err = kerr
+	}
 	if err != nil {
 		return err
 	}
@@ -292,7 +298,16 @@ func (r *Runner) fetch(ctx context.Context, p *govlake.Pipeline, prev *govlake.S
 		limit = govlake.DefaultMaxBytes
 	}
 	h := sha256.New()
-	n, err := io.Copy(io.MultiWriter(f, h), io.LimitReader(got.Body, limit+1))
+	var n int64
+	if src, ok := got.Body.(*os.File); ok {
+		// A local file: the kernel copies it, then the copy is hashed, so
+		// the digest is of the bytes kept.
+		if n, err = f.ReadFrom(io.LimitReader(src, limit+1)); err == nil {
+			_, err = io.Copy(h, io.NewSectionReader(f, 0, n))
+		}
+	} else {
+		n, err = io.Copy(io.MultiWriter(f, h), io.LimitReader(got.Body, limit+1))
+	}
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
@@ -364,14 +379,16 @@ func (r *Runner) upload(ctx context.Context, m *govlake.Manifest, n int, res *re
 	id := m.Dataset
 	m.Version = n
 	m.Files = nil
-	key := govlake.PartKey(id, n, 0)
-	size, err := r.putFileSize(ctx, key, res.dataPath)
-	if err != nil {
-		return err
+	for k, p := range res.parts {
+		key := govlake.PartKey(id, n, k)
+		size, err := r.putFileSize(ctx, key, p.path)
+		if err != nil {
+			return err
+		}
+		m.Files = append(m.Files, govlake.FileInfo{Key: key, Size: size, Rows: p.rows})
 	}
-	m.Files = append(m.Files, govlake.FileInfo{Key: key, Size: size, Rows: res.rows.Valid})
-	key = govlake.RejectedKey(id, n)
-	size, err = r.putFileSize(ctx, key, res.rejectedPath)
+	key := govlake.RejectedKey(id, n)
+	size, err := r.putFileSize(ctx, key, res.rejectedPath)
 	if err != nil {
 		return err
 	}
@@ -459,7 +476,23 @@ func (r *Runner) putFile(ctx context.Context, key, path string) error {
 	return err
 }
 
+// filePutter is a store that takes a finished work file whole, by a hard
+// link where it can, instead of a copy.
+type filePutter interface {
+	PutFile(ctx context.Context, key, path string) error
+}
+
 func (r *Runner) putFileSize(ctx context.Context, key, path string) (int64, error) {
+	if fp, ok := r.Store.(filePutter); ok {
+		st, err := os.Stat(path)
+		if err != nil {
+			return 0, err
+		}
+		if err := fp.PutFile(ctx, key, path); err != nil {
+			return 0, fmt.Errorf("upload %s: %w", key, err)
+		}
+		return st.Size(), nil
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return 0, err

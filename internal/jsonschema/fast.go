@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/big"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 
 	js "github.com/santhosh-tekuri/jsonschema/v6"
@@ -82,6 +83,12 @@ type colCheck struct {
 	want  []string
 	enum  *valueSet
 	bound [4]bound // minimum, maximum, exclusiveMinimum, exclusiveMaximum
+
+	// The typed loops (prepareFast): which apply, and their caches.
+	strOK, intOK, floatOK bool
+	multiple              int64 // an integral multipleOf, else 0
+	fastFormat            func(string) bool // accepts a subset of what the format's function does, fast
+	format, pattern       *memo
 }
 
 type bound struct {
@@ -157,6 +164,7 @@ func numRat(v any) *big.Rat {
 
 // Columns prepares the checks of the header's labels. Labels the schema
 // does not name are extra: on a closed schema, a value in one is an error.
+// The result keeps caches: use one per goroutine.
 func (f *Fast) Columns(labels []string) *FastColumns {
 	fc := &FastColumns{f: f, cols: make([]*colCheck, len(labels)), labels: labels}
 	for i, l := range labels {
@@ -176,6 +184,7 @@ func (f *Fast) Columns(labels []string) *FastColumns {
 			c.enum = newValueSet(p.Enum.Values)
 		}
 		c.bound = [4]bound{newBound(p.Minimum), newBound(p.Maximum), newBound(p.ExclusiveMinimum), newBound(p.ExclusiveMaximum)}
+		c.prepareFast()
 		fc.cols[i] = c
 	}
 	for _, r := range f.required {
@@ -205,32 +214,297 @@ type req struct {
 
 // Check checks every row of the batch, column by column, and calls bad for
 // each violation with the row's index in the batch.
+//
+// Each column's typed loop only answers "certainly valid", by the same
+// keywords in the same terms as the reference; any other value goes through
+// check, the one place that reports, so messages never differ.
 func (fc *FastColumns) Check(b *govlake.Batch, bad func(row int, v govlake.Violation)) {
 	for ci, c := range fc.cols {
-		vals, present := b.Values[ci], b.Present[ci]
+		vec := &b.Cols[ci]
 		if c == nil {
 			if fc.f.closed {
 				for r := 0; r < b.N; r++ {
-					if present[r] {
+					if vec.Present[r] {
 						bad(r, govlake.Violation{Column: fc.labels[ci], Keyword: "additionalProperties", Message: fmt.Sprintf("column %q is not allowed by the schema", fc.labels[ci])})
 					}
 				}
 			}
 			continue
 		}
-		for r := 0; r < b.N; r++ {
-			if present[r] {
-				c.check(fc.f.s, vals[r], r, bad)
+		var valid func(r int) bool
+		switch vec.Type {
+		case govlake.JSONString:
+			if c.strOK {
+				valid = func(r int) bool { return c.validString(vec.Text[r]) }
 			}
+		case govlake.JSONInteger:
+			if c.intOK {
+				valid = func(r int) bool { return c.validInt(vec.Ints[r]) }
+			}
+		case govlake.JSONNumber:
+			if c.floatOK {
+				valid = func(r int) bool { return c.validFloat(vec.Floats[r]) }
+			}
+		}
+		for r := 0; r < b.N; r++ {
+			if !vec.Present[r] {
+				continue
+			}
+			if valid != nil && !vec.Bad[r] && valid(r) {
+				continue
+			}
+			c.check(fc.f.s, vec.Value(r), r, bad)
 		}
 	}
 	for _, q := range fc.required {
 		for r := 0; r < b.N; r++ {
-			if q.index < 0 || !b.Present[q.index][r] {
+			if q.index < 0 || !b.Cols[q.index].Present[r] {
 				bad(r, govlake.Violation{Column: q.name, Keyword: "required", Message: fmt.Sprintf("%q is required but the cell is empty", q.name)})
 			}
 		}
 	}
+}
+
+// prepareFast decides which typed loops may answer for this property: only
+// those whose every keyword has an exact shortcut.
+func (c *colCheck) prepareFast() {
+	p := c.s
+	typeOK := func(t string) bool { return c.types == nil || c.types[t] }
+	c.strOK = typeOK("string") && p.Const == nil && (c.enum == nil || len(c.enum.strs) > 0)
+	if p.Format != nil {
+		c.format = newMemo()
+		c.fastFormat = fastFormats[p.Format.Name]
+	}
+	if p.Pattern != nil {
+		c.pattern = newMemo()
+	}
+	plainBounds := true
+	for _, b := range c.bound {
+		if b.r != nil && !b.exact {
+			plainBounds = false
+		}
+	}
+	num := p.Const == nil && p.Enum == nil && p.Format == nil && plainBounds
+	c.floatOK = num && typeOK("number") && p.MultipleOf == nil
+	c.multiple = 0
+	if p.MultipleOf != nil && p.MultipleOf.IsInt() && p.MultipleOf.Num().IsInt64() && p.MultipleOf.Num().Int64() > 0 {
+		c.multiple = p.MultipleOf.Num().Int64()
+	}
+	c.intOK = num && (typeOK("integer") || typeOK("number")) && (p.MultipleOf == nil || c.multiple > 0)
+}
+
+// validString reports whether a string certainly passes every keyword.
+func (c *colCheck) validString(x string) bool {
+	p := c.s
+	if c.enum != nil && !c.enum.strs[x] {
+		return false
+	}
+	if p.Format != nil {
+		if c.fastFormat == nil || !c.fastFormat(x) {
+			if !c.format.pass(x, func(x string) bool { return p.Format.Validate(x) == nil }) {
+				return false
+			}
+		}
+	}
+	if p.MinLength != nil || p.MaxLength != nil {
+		n := len(x)
+		if n > 0 && !ascii(x) {
+			n = utf8.RuneCountInString(x)
+		}
+		if (p.MinLength != nil && n < *p.MinLength) || (p.MaxLength != nil && n > *p.MaxLength) {
+			return false
+		}
+	}
+	if p.Pattern != nil && !c.pattern.pass(x, p.Pattern.MatchString) {
+		return false
+	}
+	return true
+}
+
+func ascii(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// validInt reports whether an integer certainly passes every keyword.
+func (c *colCheck) validInt(x int64) bool {
+	if x <= -1<<53 || x >= 1<<53 {
+		return false // beyond exact float compares
+	}
+	if !c.inBounds(float64(x)) {
+		return false
+	}
+	return c.multiple == 0 || x%c.multiple == 0
+}
+
+// validFloat reports whether a number certainly passes every keyword.
+func (c *colCheck) validFloat(x float64) bool {
+	return c.inBounds(x)
+}
+
+// inBounds compares with bounds that are exact as float64 (prepareFast
+// sends others to check).
+func (c *colCheck) inBounds(f float64) bool {
+	if b := c.bound[0]; b.r != nil && !(f >= b.f) {
+		return false
+	}
+	if b := c.bound[1]; b.r != nil && !(f <= b.f) {
+		return false
+	}
+	if b := c.bound[2]; b.r != nil && !(f > b.f) {
+		return false
+	}
+	if b := c.bound[3]; b.r != nil && !(f < b.f) {
+		return false
+	}
+	return true
+}
+
+// fastFormats accept, for some formats, the plain text that most values
+// are, without the reference's allocations; what they do not accept goes
+// to the reference's own function. Each accepts only what that function
+// accepts (FuzzFastFormats checks).
+var fastFormats = map[string]func(string) bool{
+	"date":  isDate,
+	"email": isEmail,
+	"uuid":  isUUID,
+}
+
+// isDate is the reference's date format (time.Parse with "2006-01-02")
+// for the text it accepts fast: exactly YYYY-MM-DD, a real calendar day.
+// Anything else is left to the reference's own function.
+func isDate(s string) bool {
+	if len(s) != 10 || s[4] != '-' || s[7] != '-' {
+		return false
+	}
+	var d [8]int
+	for i, j := range [8]int{0, 1, 2, 3, 5, 6, 8, 9} {
+		c := s[j] - '0'
+		if c > 9 {
+			return false
+		}
+		d[i] = int(c)
+	}
+	y := d[0]*1000 + d[1]*100 + d[2]*10 + d[3]
+	m := d[4]*10 + d[5]
+	day := d[6]*10 + d[7]
+	if m < 1 || m > 12 || day < 1 {
+		return false
+	}
+	days := [13]int{0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31}[m]
+	if m == 2 && y%4 == 0 && (y%100 != 0 || y%400 == 0) {
+		days = 29
+	}
+	return day <= days
+}
+
+// isEmail accepts plain addresses: a local part of letters, digits and
+// . _ + - (no dot first, last or twice), and a host name of labels of
+// letters, digits and inner hyphens, within the reference's lengths.
+func isEmail(s string) bool {
+	if len(s) > 254 {
+		return false
+	}
+	at := strings.IndexByte(s, '@')
+	if at < 1 || at > 64 {
+		return false
+	}
+	local, domain := s[:at], s[at+1:]
+	prev := byte('.')
+	for i := 0; i < len(local); i++ {
+		c := local[i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9', c == '_', c == '+', c == '-':
+		case c == '.' && prev != '.':
+		default:
+			return false
+		}
+		prev = c
+	}
+	if prev == '.' || len(domain) == 0 || len(domain) > 253 {
+		return false
+	}
+	label := 0
+	prev = '.'
+	for i := 0; i < len(domain); i++ {
+		c := domain[i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
+			label++
+		case c == '-' && prev != '.':
+			label++
+		case c == '.' && prev != '.' && prev != '-':
+			label = 0
+		default:
+			return false
+		}
+		if label > 63 {
+			return false
+		}
+		prev = c
+	}
+	return prev != '.' && prev != '-'
+}
+
+// isUUID is the reference's uuid format: 8-4-4-4-12 hex digits.
+func isUUID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch i {
+		case 8, 13, 18, 23:
+			if c != '-' {
+				return false
+			}
+		default:
+			if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// memo remembers a keyword's verdicts on repeated text (codes, categories,
+// dates repeat in most columns), and stops remembering when values do not
+// repeat.
+type memo struct {
+	seen          map[string]bool
+	lookups, hits int
+	off           bool
+}
+
+const (
+	memoSize  = 4096
+	memoTrial = 8192
+)
+
+func newMemo() *memo { return &memo{seen: make(map[string]bool)} }
+
+func (m *memo) pass(x string, test func(string) bool) bool {
+	if m.off {
+		return test(x)
+	}
+	m.lookups++
+	if v, ok := m.seen[x]; ok {
+		m.hits++
+		return v
+	}
+	if m.lookups == memoTrial && m.hits < memoTrial/2 {
+		m.off, m.seen = true, nil
+		return test(x)
+	}
+	v := test(x)
+	if len(m.seen) < memoSize {
+		m.seen[strings.Clone(x)] = v // x may be cut from a large chunk
+	}
+	return v
 }
 
 func typeName(v any) string {

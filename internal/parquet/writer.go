@@ -199,21 +199,155 @@ func (w *Writer) PrepareColumns(b *govlake.Batch, index []int, keep []bool) (any
 	for i := range w.cols {
 		fb := rb.Field(i)
 		fb.Reserve(n)
-		src := index[i]
-		for r := 0; r < b.N; r++ {
-			if !keep[r] {
-				continue
-			}
-			if src < 0 || !b.Present[src][r] {
-				fb.AppendNull()
-				continue
-			}
-			if err := appendValue(fb, w.cols[i], b.Values[src][r]); err != nil {
-				return nil, err
-			}
+		if index[i] < 0 {
+			fb.AppendNulls(n)
+			continue
+		}
+		if err := appendVector(fb, w.cols[i], &b.Cols[index[i]], keep); err != nil {
+			return nil, err
 		}
 	}
 	return rb.NewRecordBatch(), nil
+}
+
+// appendVector appends the kept rows of one batch column, typed, without
+// boxing a value; a vector of an unexpected type goes value by value.
+func appendVector(fb array.Builder, col govlake.Column, v *govlake.Vector, keep []bool) error {
+	switch b := fb.(type) {
+	case *array.Int64Builder:
+		if v.Type == govlake.JSONInteger {
+			for r, k := range keep {
+				switch {
+				case !k:
+				case !v.Present[r]:
+					b.UnsafeAppendBoolToBitmap(false)
+				case v.Bad[r]:
+					return fmt.Errorf("column %q: value %q does not fit type %s", col.Name, v.Text[r], col.Type)
+				default:
+					b.UnsafeAppend(v.Ints[r])
+				}
+			}
+			return nil
+		}
+	case *array.Float64Builder:
+		if v.Type == govlake.JSONNumber {
+			for r, k := range keep {
+				switch {
+				case !k:
+				case !v.Present[r]:
+					b.UnsafeAppendBoolToBitmap(false)
+				case v.Bad[r]:
+					return fmt.Errorf("column %q: value %q does not fit type %s", col.Name, v.Text[r], col.Type)
+				default:
+					b.UnsafeAppend(v.Floats[r])
+				}
+			}
+			return nil
+		}
+	case *array.StringBuilder:
+		if v.Type == govlake.JSONString {
+			size := 0
+			for r, k := range keep {
+				if k {
+					size += len(v.Text[r])
+				}
+			}
+			b.ReserveData(size)
+			for r, k := range keep {
+				switch {
+				case !k:
+				case !v.Present[r]:
+					b.AppendNull()
+				default:
+					b.Append(v.Text[r])
+				}
+			}
+			return nil
+		}
+	case *array.Date32Builder:
+		if v.Type == govlake.JSONString {
+			for r, k := range keep {
+				switch {
+				case !k:
+				case !v.Present[r]:
+					b.UnsafeAppendBoolToBitmap(false)
+				default:
+					d, ok := parseDate(v.Text[r])
+					if !ok {
+						return fmt.Errorf("column %q: %q is not a date (YYYY-MM-DD)", col.Name, v.Text[r])
+					}
+					b.UnsafeAppend(d)
+				}
+			}
+			return nil
+		}
+	}
+	for r, k := range keep {
+		if k {
+			if err := appendValue(fb, col, v.Value(r)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// parseDate reads YYYY-MM-DD as days since 1970-01-01, fast for the plain
+// form and by time.Parse for anything else.
+func parseDate(s string) (arrow.Date32, bool) {
+	if len(s) == 10 && s[4] == '-' && s[7] == '-' {
+		y, ok1 := digits(s[0:4])
+		m, ok2 := digits(s[5:7])
+		d, ok3 := digits(s[8:10])
+		if ok1 && ok2 && ok3 && m >= 1 && m <= 12 && d >= 1 && d <= daysIn(m, y) {
+			return arrow.Date32(daysFromCivil(y, m, d)), true
+		}
+	}
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return 0, false
+	}
+	return arrow.Date32FromTime(t), true
+}
+
+func digits(s string) (int, bool) {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i] - '0'
+		if c > 9 {
+			return 0, false
+		}
+		n = n*10 + int(c)
+	}
+	return n, true
+}
+
+func daysIn(m, y int) int {
+	if m == 2 {
+		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
+			return 29
+		}
+		return 28
+	}
+	return [13]int{0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31}[m]
+}
+
+// daysFromCivil counts days from 1970-01-01 to a proleptic Gregorian date
+// (Howard Hinnant's algorithm).
+func daysFromCivil(y, m, d int) int32 {
+	if m <= 2 {
+		y--
+	}
+	era := y
+	if era < 0 {
+		era -= 399
+	}
+	era /= 400
+	yoe := y - era*400
+	mp := (m + 9) % 12
+	doy := (153*mp+2)/5 + d - 1
+	doe := yoe*365 + yoe/4 - yoe/100 + doy
+	return int32(era*146097 + doe - 719468)
 }
 
 // WritePrepared adds a prepared batch to the current row group, starting a

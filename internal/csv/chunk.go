@@ -1,0 +1,316 @@
+package csv
+
+import (
+	"bytes"
+	"io"
+	"strings"
+	"sync"
+	"unicode/utf8"
+
+	"govlake/internal/govlake"
+)
+
+// chunkSize is about how many bytes of records a chunk holds.
+const chunkSize = 1 << 20
+
+// Chunks reports whether ReadChunk may be used: not with footer_rows, whose
+// records are only known at the end.
+func (r *Reader) Chunks() bool {
+	return r.held.Footer == 0 && r.delim != '"' && r.delim != '\n' && r.delim != '\r'
+}
+
+// ReadChunk returns the text of the next whole records, to be parsed by the
+// chunk's Records on any goroutine, or io.EOF. It finds where records end
+// as the parser would (a quoted cell may hold line breaks), and counts rows
+// and lines, so that each chunk's row numbers are the file's. Do not mix it
+// with Read.
+func (r *Reader) ReadChunk() (govlake.Chunk, error) {
+	if r.chunkBytes == 0 {
+		r.chunkBytes = chunkSize
+	}
+	if r.want == 0 {
+		r.want = r.chunkBytes
+		// A new buffer costs its clearing, about as much as parsing the
+		// chunk's numbers: parsed chunks give theirs back.
+		size := r.chunkBytes + r.chunkBytes/4
+		r.buffers.New = func() any { return make([]byte, 0, size) }
+	}
+	for {
+		if r.eof && len(r.carry) == 0 {
+			return nil, io.EOF
+		}
+		if !r.eof && len(r.carry) < r.want {
+			if cap(r.carry) < r.want {
+				grown := make([]byte, len(r.carry), max(r.want+r.chunkBytes/4, r.chunkBytes+r.chunkBytes/4))
+				copy(grown, r.carry)
+				r.carry = grown
+			}
+			buf := r.carry
+			for len(buf) < r.want && !r.eof {
+				n, err := r.br.Read(buf[len(buf):cap(buf)])
+				buf = buf[:len(buf)+n]
+				if err == io.EOF {
+					r.eof = true
+				} else if err != nil {
+					return nil, err
+				}
+			}
+			r.carry = buf
+		}
+		cut, rows := r.boundary(r.carry, r.eof)
+		if cut == 0 {
+			// Not one whole record yet: read more.
+			r.want = 2 * max(r.want, len(r.carry))
+			continue
+		}
+		r.want = r.chunkBytes
+		c := &chunk{pool: &r.buffers, pooled: r.chunkBytes + r.chunkBytes/4, data: r.carry[:cut], row: r.row, line: r.line, name: r.name, delim: r.delim, na: r.na}
+		r.row += rows
+		r.line += int64(bytes.Count(c.data, []byte{'\n'}))
+		// The chunk owns its buffer (it goes back to the pool once
+		// parsed); the rest moves to a buffer of its own.
+		next := r.buffers.Get().([]byte)[:0]
+		r.carry = append(next, r.carry[cut:]...)
+		return c, nil
+	}
+}
+
+// boundary returns the length of the whole records at the start of buf and
+// their number. At the end of the input the rest is a record too, even an
+// unclosed one, whose error the chunk's parse gives.
+func (r *Reader) boundary(buf []byte, atEOF bool) (cut int, rows int64) {
+	if atEOF {
+		return len(buf), 0 // the last chunk: nothing follows to number
+	}
+	pos := 0
+	for pos < len(buf) {
+		rest := buf[pos:]
+		q := bytes.IndexByte(rest, '"')
+		if q < 0 {
+			// No quote left: every line break ends a record.
+			last := bytes.LastIndexByte(rest, '\n')
+			if last < 0 {
+				break
+			}
+			return pos + last + 1, rows + int64(bytes.Count(rest[:last+1], []byte{'\n'}))
+		}
+		// Lines before the quote's are records of their own.
+		if ls := bytes.LastIndexByte(rest[:q], '\n'); ls >= 0 {
+			rows += int64(bytes.Count(rest[:ls+1], []byte{'\n'}))
+			pos += ls + 1
+			continue
+		}
+		end, ok := recordEnd(buf, pos, r.delim)
+		if !ok {
+			break
+		}
+		pos = end
+		rows++
+	}
+	return pos, rows
+}
+
+// recordEnd finds the end of the record that starts at pos, past its line
+// break, as next parses it: a cell that starts with a quote runs to the
+// closing quote, line breaks included, and then to the delimiter; any other
+// cell runs to the delimiter or the line's end. ok is false when buf ends
+// first.
+func recordEnd(buf []byte, pos int, delim byte) (int, bool) {
+	i, lineEnd := pos, -1
+	for {
+		if i < len(buf) && buf[i] == '"' {
+			i++
+			for {
+				j := bytes.IndexByte(buf[i:], '"')
+				if j < 0 {
+					return 0, false
+				}
+				i += j + 1
+				if i == len(buf) {
+					return 0, false // a quote may follow
+				}
+				if buf[i] == '"' {
+					i++
+					continue
+				}
+				break
+			}
+		}
+		// To the delimiter or the line's end.
+		if lineEnd < i {
+			nl := bytes.IndexByte(buf[i:], '\n')
+			if nl < 0 {
+				return 0, false
+			}
+			lineEnd = i + nl
+		}
+		d := bytes.IndexByte(buf[i:lineEnd], delim)
+		if d < 0 {
+			return lineEnd + 1, true
+		}
+		i += d + 1
+	}
+}
+
+// chunk is whole records of a CSV file with where they start.
+type chunk struct {
+	pool      *sync.Pool // where data goes once parsed, if its capacity is pooled
+	pooled    int
+	data      []byte
+	row, line int64 // rows and lines before the chunk
+	name      string
+	delim     byte
+	na        map[string]bool
+}
+
+// Records parses the chunk as Read would, record by record: blank rows are
+// records with no cells, na_values are empty. Cells are cut from one string
+// where they can be (most cells), so a chunk costs a few allocations.
+func (c *chunk) Records() ([]govlake.Record, string, error) {
+	text := string(c.data)
+	if cap(c.data) == c.pooled {
+		c.pool.Put(c.data[:0])
+	}
+	c.data = nil
+	p := &chunkParser{text: text, row: c.row, line: c.line, name: c.name, delim: c.delim}
+	n := strings.Count(text, "\n") + 1
+	recs := make([]govlake.Record, 0, n)
+	var cells []string
+	for p.pos < len(p.text) {
+		start := len(cells)
+		var err error
+		if cells, err = p.record(cells); err != nil {
+			// A bad byte in an earlier record is the first error, as in Read.
+			if uerr := c.checkUTF8(recs); uerr != nil {
+				return nil, "", uerr
+			}
+			return nil, "", err
+		}
+		if start == 0 && cap(cells) < n*(len(cells)+1) {
+			// Room for every record as wide as the first.
+			grown := make([]string, len(cells), n*(len(cells)+1))
+			copy(grown, cells)
+			cells = grown
+		}
+		rec := cells[start:len(cells):len(cells)]
+		if blank(rec) {
+			cells = cells[:start]
+			recs = append(recs, govlake.Record{Row: p.row})
+			continue
+		}
+		if c.na != nil {
+			for i, v := range rec {
+				if c.na[v] {
+					rec[i] = ""
+				}
+			}
+		}
+		recs = append(recs, govlake.Record{Row: p.row, Cells: rec})
+	}
+	if !utf8.ValidString(text) {
+		if err := c.checkUTF8(recs); err != nil {
+			return nil, "", err
+		}
+	}
+	return recs, text, nil
+}
+
+// checkUTF8 finds the first cell that is not UTF-8, in file order: the same
+// error as Read's.
+func (c *chunk) checkUTF8(recs []govlake.Record) error {
+	for _, rec := range recs {
+		for i, cell := range rec.Cells {
+			if !utf8.ValidString(cell) {
+				return invalidUTF8(c.name, rec.Row, i)
+			}
+		}
+	}
+	return nil
+}
+
+// chunkParser is next over a string instead of a bufio.Reader.
+type chunkParser struct {
+	text      string
+	pos       int
+	row, line int64
+	name      string
+	delim     byte
+	field     []byte
+}
+
+// readLine returns the next line without its ending; ok is false at the end.
+func (p *chunkParser) readLine() (string, bool) {
+	if p.pos >= len(p.text) {
+		return "", false
+	}
+	rest := p.text[p.pos:]
+	i := strings.IndexByte(rest, '\n')
+	var line string
+	if i < 0 {
+		line, p.pos = rest, len(p.text)
+	} else {
+		line, p.pos = rest[:i], p.pos+i+1
+	}
+	p.line++
+	return strings.TrimSuffix(line, "\r"), true
+}
+
+// record appends one record's cells.
+func (p *chunkParser) record(cells []string) ([]string, error) {
+	startLine := p.line + 1
+	line, _ := p.readLine()
+	p.row++
+	for {
+		if len(line) > 0 && line[0] == '"' {
+			line = line[1:]
+			// The common quoted cell: closed on its line, no quote inside,
+			// the delimiter or the line's end right after.
+			if i := strings.IndexByte(line, '"'); i >= 0 && (i+1 == len(line) || line[i+1] == p.delim) {
+				cells = append(cells, line[:i])
+				if i+1 == len(line) {
+					return cells, nil
+				}
+				line = line[i+2:]
+				continue
+			}
+			p.field = p.field[:0]
+			for {
+				i := strings.IndexByte(line, '"')
+				if i < 0 {
+					p.field = append(p.field, line...)
+					more, ok := p.readLine()
+					if !ok {
+						return nil, unclosed(p.name, p.row, startLine)
+					}
+					p.field = append(p.field, '\n')
+					line = more
+					continue
+				}
+				p.field = append(p.field, line[:i]...)
+				line = line[i+1:]
+				if len(line) > 0 && line[0] == '"' {
+					p.field = append(p.field, '"')
+					line = line[1:]
+					continue
+				}
+				break
+			}
+			// Text after the closing quote belongs to the cell.
+			i := strings.IndexByte(line, p.delim)
+			if i < 0 {
+				p.field = append(p.field, line...)
+				return append(cells, string(p.field)), nil
+			}
+			p.field = append(p.field, line[:i]...)
+			cells = append(cells, string(p.field))
+			line = line[i+1:]
+			continue
+		}
+		i := strings.IndexByte(line, p.delim)
+		if i < 0 {
+			return append(cells, line), nil
+		}
+		cells = append(cells, line[:i])
+		line = line[i+1:]
+	}
+}

@@ -1,0 +1,162 @@
+package ingest
+
+import (
+	"fmt"
+	"io"
+	"path/filepath"
+	"sync/atomic"
+
+	"govlake/internal/govlake"
+)
+
+// partRows is how many rows a part file holds before the next begins: a
+// few row groups, so that a large dataset has parts to encode at once and
+// none is left to encode alone at the end for long.
+const partRows = 8 * 122880
+
+// parts writes the valid rows as part files. Prepared batches go to the
+// current part's goroutine, which encodes them while the next part fills,
+// so encoding uses every core; at most workers parts are open at once,
+// which bounds the memory of batches waiting to be encoded.
+type parts struct {
+	dir       string
+	cols      []govlake.Column
+	newWriter func(io.Writer, []govlake.Column) (RowWriter, error)
+	max       int64 // rows per part; 0: one part
+	slots     chan struct{}
+	stopped   atomic.Bool // abort: encode nothing more
+	cur       *part
+	all       []*part
+}
+
+type part struct {
+	fw   *fileWriter
+	path string
+	rows int64
+	in   chan any
+	done chan struct{}
+	err  error
+}
+
+func newParts(dir string, cols []govlake.Column, newWriter func(io.Writer, []govlake.Column) (RowWriter, error), workers int, max int64) *parts {
+	return &parts{dir: dir, cols: cols, newWriter: newWriter, max: max, slots: make(chan struct{}, max64(workers, 1))}
+}
+
+func max64(a, b int) int {
+	if a > b {
+		return a
+	}
+	return b
+}
+
+// start opens the next part file.
+func (ps *parts) start(async bool) error {
+	p := &part{path: filepath.Join(ps.dir, fmt.Sprintf("part-%05d.parquet", len(ps.all)))}
+	fw, err := newFileWriter(p.path, ps.cols, ps.newWriter)
+	if err != nil {
+		return err
+	}
+	p.fw = fw
+	ps.all = append(ps.all, p)
+	ps.cur = p
+	if !async {
+		return nil
+	}
+	ps.slots <- struct{}{}
+	p.in, p.done = make(chan any, 1024), make(chan struct{})
+	pw, _ := fw.w.(Preparer)
+	in := p.in
+	go func() {
+		defer func() { <-ps.slots }()
+		defer close(p.done)
+		for prepared := range in {
+			if p.err == nil && !ps.stopped.Load() {
+				p.err = pw.WritePrepared(prepared)
+			}
+		}
+		if ps.stopped.Load() {
+			return
+		}
+		if err := fw.close(); p.err == nil {
+			p.err = err
+		}
+	}()
+	return nil
+}
+
+// writePrepared adds a batch of n prepared rows.
+func (ps *parts) writePrepared(prepared any, n int) error {
+	if ps.cur == nil {
+		if err := ps.start(true); err != nil {
+			return err
+		}
+	}
+	p := ps.cur
+	p.in <- prepared
+	p.rows += int64(n)
+	if ps.max > 0 && p.rows >= ps.max {
+		ps.finish(p)
+	}
+	return nil
+}
+
+// writeRow adds one row, on the caller's goroutine, to a single part.
+func (ps *parts) writeRow(row []any) error {
+	if ps.cur == nil {
+		if err := ps.start(false); err != nil {
+			return err
+		}
+	}
+	ps.cur.rows++
+	return ps.cur.fw.w.Write(row)
+}
+
+// finish lets a part's goroutine end once it has encoded what it was given.
+func (ps *parts) finish(p *part) {
+	if p.in != nil {
+		close(p.in)
+		p.in = nil
+	}
+	if ps.cur == p {
+		ps.cur = nil
+	}
+}
+
+// close finishes every part and waits for them; a version always has at
+// least one part, empty if no row was valid, so that its table exists.
+func (ps *parts) close() error {
+	if len(ps.all) == 0 {
+		if err := ps.start(false); err != nil {
+			return err
+		}
+	}
+	if ps.cur != nil {
+		ps.finish(ps.cur)
+	}
+	var first error
+	for _, p := range ps.all {
+		if p.done != nil {
+			<-p.done
+		} else if !p.fw.closed {
+			p.err = p.fw.close()
+		}
+		if first == nil && p.err != nil {
+			first = p.err
+		}
+	}
+	return first
+}
+
+// abort stops every part without finishing its file.
+func (ps *parts) abort() {
+	ps.stopped.Store(true)
+	if ps.cur != nil {
+		ps.finish(ps.cur)
+	}
+	for _, p := range ps.all {
+		if p.done != nil {
+			<-p.done
+		}
+		p.fw.abort()
+	}
+}
