@@ -86,7 +86,7 @@ type colCheck struct {
 
 	// The typed loops (prepareFast): which apply, and their caches.
 	strOK, intOK, floatOK bool
-	multiple              int64 // an integral multipleOf, else 0
+	multiple              int64             // an integral multipleOf, else 0
 	fastFormat            func(string) bool // accepts a subset of what the format's function does, fast
 	format, pattern       *memo
 }
