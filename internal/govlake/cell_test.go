@@ -148,3 +148,35 @@ func TestHeld(t *testing.T) {
 		t.Errorf("rows %v, want [2 3 4 5] (6 is the footer, 7 trailing)", rows)
 	}
 }
+
+// A batch column holds what ConvertCell gives, typed: the same presence,
+// the same value, and the text where the cell did not convert.
+func TestVectorAgreesWithConvertCell(t *testing.T) {
+	cells := []string{"", "  ", "42", "+7", " 12 ", "136.0", "1e3", "9223372036854775807", "9223372036854775808",
+		"-0", "007", "-", "1.5", "1,000", "abc", "3.14", ".5", "5.", "-2E-3", "NaN", "Inf", "true", "TRUE", "0", "1", "yes", "ဗမာ"}
+	for _, typ := range []string{JSONInteger, JSONNumber, JSONBoolean, JSONString} {
+		recs := make([]Record, len(cells)+1)
+		for i, c := range cells {
+			recs[i] = Record{Cells: []string{c}}
+		}
+		recs[len(cells)] = Record{} // a short row: the cell is absent
+		v := NewVector(typ, len(recs))
+		v.Text[len(cells)] = "left over" // Reset memory is not read for absent cells
+		v.SetColumn(recs, 0, make([]bool, len(recs)), nil)
+		for i, c := range cells {
+			want, present, ok := ConvertCell(c, typ)
+			if v.Present[i] != present || v.Bad[i] != (present && !ok) {
+				t.Errorf("%s %q: present %v bad %v, ConvertCell says present %v ok %v", typ, c, v.Present[i], v.Bad[i], present, ok)
+			}
+			if present && !ok {
+				want = c
+			}
+			if got := v.Value(i); fmt.Sprintf("%T %v", got, got) != fmt.Sprintf("%T %v", want, want) {
+				t.Errorf("%s %q: value %T %v, ConvertCell %T %v", typ, c, got, got, want, want)
+			}
+		}
+		if v.Value(len(cells)) != nil {
+			t.Errorf("%s: a missing cell has value %v", typ, v.Value(len(cells)))
+		}
+	}
+}

@@ -167,22 +167,34 @@ func resize[T any](s []T, n int) []T {
 	return make([]T, n)
 }
 
-// Set converts one cell into row r, as ConvertCell does.
-func (v *Vector) Set(r int, cell string) {
-	v.Text[r] = cell
-	var present, ok bool
-	switch v.Type {
-	case JSONInteger:
-		v.Ints[r], present, ok = ConvertInteger(cell)
-	case JSONNumber:
-		v.Floats[r], present, ok = ConvertNumber(cell)
-	case JSONBoolean:
-		v.Bools[r], present, ok = ConvertBoolean(cell)
-	default:
-		present, ok = cell != "", true
+// SetColumn converts column i of every record not marked skip, as
+// ConvertCell does, typed. conv, when
+// not nil, rewrites a cell first (Zawgyi to Unicode).
+func (v *Vector) SetColumn(recs []Record, i int, skip []bool, conv func(r int, cell string) string) {
+	for r := range recs {
+		cells := recs[r].Cells
+		if i >= len(cells) || skip[r] {
+			continue
+		}
+		cell := cells[i]
+		if conv != nil {
+			cell = conv(r, cell)
+		}
+		v.Text[r] = cell
+		var present, ok bool
+		switch v.Type {
+		case JSONInteger:
+			v.Ints[r], present, ok = ConvertInteger(cell)
+		case JSONNumber:
+			v.Floats[r], present, ok = ConvertNumber(cell)
+		case JSONBoolean:
+			v.Bools[r], present, ok = ConvertBoolean(cell)
+		default:
+			present, ok = cell != "", true
+		}
+		v.Present[r] = present
+		v.Bad[r] = present && !ok
 	}
-	v.Present[r] = present
-	v.Bad[r] = present && !ok
 }
 
 // Value returns row r's value as the reference validator sees it: nil when

@@ -111,16 +111,12 @@ func (f *fastChecker) run(w *scratch, b *batch) {
 	for i := range width {
 		vec := &bt.Cols[i]
 		vec.Reset(f.layout.JSONTypes[i], n)
-		for r, rec := range b.recs {
-			if skip[r] || i >= len(rec.Cells) {
-				continue
-			}
-			cell := rec.Cells[i]
-			if burmese != nil {
-				cell = zawgyiCell(burmese, f.convert, &b.zawgyi[i], rec.Row, cell)
-			}
-			vec.Set(r, cell)
+		var conv func(r int, cell string) string
+		if burmese != nil {
+			z := &b.zawgyi[i]
+			conv = func(r int, cell string) string { return zawgyiCell(burmese, f.convert, z, b.recs[r].Row, cell) }
 		}
+		vec.SetColumn(b.recs, i, skip, conv)
 	}
 	cc.Check(bt, func(r int, v govlake.Violation) {
 		if skip[r] {

@@ -12,7 +12,7 @@ import (
 // partRows is how many rows a part file holds before the next begins: a
 // few row groups, so that a large dataset has parts to encode at once and
 // none is left to encode alone at the end for long.
-const partRows = 8 * 122880
+const partRows = 4 * 122880
 
 // parts writes the valid rows as part files. Prepared batches go to the
 // current part's goroutine, which encodes them while the next part fills,

@@ -147,8 +147,8 @@ func FuzzFastAgreesWithReference(f *testing.F) {
 				jt = govlake.JSONString
 			}
 			b.Cols[i] = govlake.NewVector(jt, 2)
-			b.Cols[i].Set(0, cells[l])
-			b.Cols[i].Set(1, cells[l])
+			rec := govlake.Record{Cells: []string{cells[l]}}
+			b.Cols[i].SetColumn([]govlake.Record{rec, rec}, 0, make([]bool, 2), nil)
 		}
 		rows := [2][]govlake.Violation{}
 		fc.Check(b, func(r int, v govlake.Violation) { rows[r] = append(rows[r], v) })

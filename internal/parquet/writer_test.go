@@ -104,3 +104,22 @@ func TestWriteRejectsWrongTypes(t *testing.T) {
 		t.Error("string in an int64 column accepted")
 	}
 }
+
+// The fast date reading gives time.Parse's day for every date of four
+// centuries and turns down what time.Parse turns down.
+func TestParseDateAgreesWithTimeParse(t *testing.T) {
+	for d := time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC); d.Year() < 2300; d = d.AddDate(0, 0, 1) {
+		s := d.Format(time.DateOnly)
+		got, ok := parseDate(s)
+		if !ok || got != arrow.Date32FromTime(d) {
+			t.Fatalf("%s: %v %v, want %v", s, got, ok, arrow.Date32FromTime(d))
+		}
+	}
+	for _, s := range []string{"2023-02-29", "2024-13-01", "2024-00-01", "2024-01-32", "2024-1-01", "20240101", "", "0001-01-01", "9999-12-31"} {
+		want, err := time.Parse(time.DateOnly, s)
+		got, ok := parseDate(s)
+		if ok != (err == nil) || (ok && got != arrow.Date32FromTime(want)) {
+			t.Errorf("%q: %v %v, time.Parse %v %v", s, got, ok, want, err)
+		}
+	}
+}
