@@ -115,7 +115,7 @@ func bench(rows int64, invalid float64, dir string) error {
 		results = append(results, r)
 	}
 	host, _ := os.Hostname()
-	fmt.Printf("\ngovlake ingest benchmark: %d rows, %.0f MB, %.1f%% invalid rows; %s, %d cores\n\n", rows, mb, 100*invalid, host, numCPU())
+	fmt.Printf("\ngovlake ingest benchmark: %d rows, %.0f MB, %.1f%% invalid rows; %s: %s, %d cores\n\n", rows, mb, 100*invalid, host, cpuModel(), numCPU())
 	fmt.Printf("%-46s %9s %12s %9s %11s\n", "", "seconds", "rows/s", "MB/s", "peak RSS")
 	for _, r := range results {
 		if r.seconds == 0 {
@@ -129,6 +129,16 @@ func bench(rows int64, invalid float64, dir string) error {
 		fmt.Printf("\n(c)/(a) throughput: %.2f (target at least 0.5)\n(c)/(b) throughput: %.1fx\n", a/c, b/c)
 	}
 	return nil
+}
+
+func cpuModel() string {
+	b, _ := os.ReadFile("/proc/cpuinfo")
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "model name"); ok {
+			return strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(v), ":"))
+		}
+	}
+	return "unknown processor"
 }
 
 func numCPU() int {

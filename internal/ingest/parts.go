@@ -14,6 +14,11 @@ import (
 // none is left to encode alone at the end for long.
 const partRows = 4 * 122880
 
+// partBatches bounds a part by batches too (a chunk is about 1 MB of
+// source), so that wide rows do not make the parts waiting to be encoded
+// large: memory holds at most this many batches per open part.
+const partBatches = 64
+
 // parts writes the valid rows as part files. Prepared batches go to the
 // current part's goroutine, which encodes them while the next part fills,
 // so encoding uses every core; at most workers parts are open at once,
@@ -30,12 +35,13 @@ type parts struct {
 }
 
 type part struct {
-	fw   *fileWriter
-	path string
-	rows int64
-	in   chan any
-	done chan struct{}
-	err  error
+	fw      *fileWriter
+	path    string
+	rows    int64
+	batches int
+	in      chan any
+	done    chan struct{}
+	err     error
 }
 
 func newParts(dir string, cols []govlake.Column, newWriter func(io.Writer, []govlake.Column) (RowWriter, error), workers int, max int64) *parts {
@@ -94,7 +100,8 @@ func (ps *parts) writePrepared(prepared any, n int) error {
 	p := ps.cur
 	p.in <- prepared
 	p.rows += int64(n)
-	if ps.max > 0 && p.rows >= ps.max {
+	p.batches++
+	if ps.max > 0 && (p.rows >= ps.max || p.batches >= partBatches) {
 		ps.finish(p)
 	}
 	return nil
