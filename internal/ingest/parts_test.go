@@ -20,9 +20,13 @@ type lineWriter struct {
 	failAt string
 }
 
-func (l *lineWriter) Write(row []any) error { l.rows++; _, err := fmt.Fprintln(l.w, row...); return err }
-func (l *lineWriter) Rows() int64          { return l.rows }
-func (l *lineWriter) Close() error         { _, err := fmt.Fprintln(l.w, "end"); return err }
+func (l *lineWriter) Write(row []any) error {
+	l.rows++
+	_, err := fmt.Fprintln(l.w, row...)
+	return err
+}
+func (l *lineWriter) Rows() int64  { return l.rows }
+func (l *lineWriter) Close() error { _, err := fmt.Fprintln(l.w, "end"); return err }
 func (l *lineWriter) PrepareColumns(*govlake.Batch, []int, []bool) (any, error) {
 	return nil, errors.New("not used")
 }
