@@ -255,7 +255,9 @@ func (p *chunkParser) readLine() (string, bool) {
 	return strings.TrimSuffix(line, "\r"), true
 }
 
-// record appends one record's cells.
+// record appends one record's cells. It is Reader.next over a string
+// (cells cut from it, not copied); the two are kept in step, and
+// FuzzChunksAgreeWithRead holds them to the same records and errors.
 func (p *chunkParser) record(cells []string) ([]string, error) {
 	startLine := p.line + 1
 	line, _ := p.readLine()

@@ -216,33 +216,11 @@ func appendVector(fb array.Builder, col govlake.Column, v *govlake.Vector, keep 
 	switch b := fb.(type) {
 	case *array.Int64Builder:
 		if v.Type == govlake.JSONInteger {
-			for r, k := range keep {
-				switch {
-				case !k:
-				case !v.Present[r]:
-					b.UnsafeAppendBoolToBitmap(false)
-				case v.Bad[r]:
-					return fmt.Errorf("column %q: value %q does not fit type %s", col.Name, v.Text[r], col.Type)
-				default:
-					b.UnsafeAppend(v.Ints[r])
-				}
-			}
-			return nil
+			return appendKept(b, col, v, v.Ints, keep)
 		}
 	case *array.Float64Builder:
 		if v.Type == govlake.JSONNumber {
-			for r, k := range keep {
-				switch {
-				case !k:
-				case !v.Present[r]:
-					b.UnsafeAppendBoolToBitmap(false)
-				case v.Bad[r]:
-					return fmt.Errorf("column %q: value %q does not fit type %s", col.Name, v.Text[r], col.Type)
-				default:
-					b.UnsafeAppend(v.Floats[r])
-				}
-			}
-			return nil
+			return appendKept(b, col, v, v.Floats, keep)
 		}
 	case *array.StringBuilder:
 		if v.Type == govlake.JSONString {
@@ -287,6 +265,28 @@ func appendVector(fb array.Builder, col govlake.Column, v *govlake.Vector, keep 
 			if err := appendValue(fb, col, v.Value(r)); err != nil {
 				return err
 			}
+		}
+	}
+	return nil
+}
+
+// fixedBuilder is an Arrow builder of fixed-width values, reserved ahead.
+type fixedBuilder[T any] interface {
+	UnsafeAppend(T)
+	UnsafeAppendBoolToBitmap(bool)
+}
+
+// appendKept appends the kept rows of a typed vector's values.
+func appendKept[T any](b fixedBuilder[T], col govlake.Column, v *govlake.Vector, vals []T, keep []bool) error {
+	for r, k := range keep {
+		switch {
+		case !k:
+		case !v.Present[r]:
+			b.UnsafeAppendBoolToBitmap(false)
+		case v.Bad[r]:
+			return fmt.Errorf("column %q: value %q does not fit type %s", col.Name, v.Text[r], col.Type)
+		default:
+			b.UnsafeAppend(vals[r])
 		}
 	}
 	return nil
