@@ -172,14 +172,18 @@ func (c *chunk) Records() ([]govlake.Record, string, error) {
 		c.pool.Put(c.data[:0])
 	}
 	c.data = nil
-	p := &chunkParser{text: text, row: c.row, line: c.line, name: c.name, delim: c.delim}
+	p := &parser{name: c.name, delim: c.delim, row: c.row, line: c.line, src: &stringLines{text: text}}
 	n := strings.Count(text, "\n") + 1
 	recs := make([]govlake.Record, 0, n)
 	var cells []string
-	for p.pos < len(p.text) {
+	for {
+		line, ok, _ := p.readLine()
+		if !ok {
+			break
+		}
 		start := len(cells)
 		var err error
-		if cells, err = p.record(cells); err != nil {
+		if cells, err = p.record(cells, line); err != nil {
 			// A bad byte in an earlier record is the first error, as in Read.
 			if uerr := c.checkUTF8(recs); uerr != nil {
 				return nil, "", uerr
@@ -228,91 +232,23 @@ func (c *chunk) checkUTF8(recs []govlake.Record) error {
 	return nil
 }
 
-// chunkParser is next over a string instead of a bufio.Reader.
-type chunkParser struct {
-	text      string
-	pos       int
-	row, line int64
-	name      string
-	delim     byte
-	field     []byte
+// stringLines gives the parser the lines of a chunk.
+type stringLines struct {
+	text string
+	pos  int
 }
 
-// readLine returns the next line without its ending; ok is false at the end.
-func (p *chunkParser) readLine() (string, bool) {
-	if p.pos >= len(p.text) {
-		return "", false
+func (s *stringLines) nextLine() (string, bool, error) {
+	if s.pos >= len(s.text) {
+		return "", false, nil
 	}
-	rest := p.text[p.pos:]
+	rest := s.text[s.pos:]
 	i := strings.IndexByte(rest, '\n')
 	var line string
 	if i < 0 {
-		line, p.pos = rest, len(p.text)
+		line, s.pos = rest, len(s.text)
 	} else {
-		line, p.pos = rest[:i], p.pos+i+1
+		line, s.pos = rest[:i], s.pos+i+1
 	}
-	p.line++
-	return strings.TrimSuffix(line, "\r"), true
-}
-
-// record appends one record's cells. It is Reader.next over a string
-// (cells cut from it, not copied); the two are kept in step, and
-// FuzzChunksAgreeWithRead holds them to the same records and errors.
-func (p *chunkParser) record(cells []string) ([]string, error) {
-	startLine := p.line + 1
-	line, _ := p.readLine()
-	p.row++
-	for {
-		if len(line) > 0 && line[0] == '"' {
-			line = line[1:]
-			// The common quoted cell: closed on its line, no quote inside,
-			// the delimiter or the line's end right after.
-			if i := strings.IndexByte(line, '"'); i >= 0 && (i+1 == len(line) || line[i+1] == p.delim) {
-				cells = append(cells, line[:i])
-				if i+1 == len(line) {
-					return cells, nil
-				}
-				line = line[i+2:]
-				continue
-			}
-			p.field = p.field[:0]
-			for {
-				i := strings.IndexByte(line, '"')
-				if i < 0 {
-					p.field = append(p.field, line...)
-					more, ok := p.readLine()
-					if !ok {
-						return nil, unclosed(p.name, p.row, startLine)
-					}
-					p.field = append(p.field, '\n')
-					line = more
-					continue
-				}
-				p.field = append(p.field, line[:i]...)
-				line = line[i+1:]
-				if len(line) > 0 && line[0] == '"' {
-					p.field = append(p.field, '"')
-					line = line[1:]
-					continue
-				}
-				break
-			}
-			// Text after the closing quote belongs to the cell.
-			i := strings.IndexByte(line, p.delim)
-			if i < 0 {
-				p.field = append(p.field, line...)
-				return append(cells, string(p.field)), nil
-			}
-			p.field = append(p.field, line[:i]...)
-			cells = append(cells, string(p.field))
-			line = line[i+1:]
-			continue
-		}
-		i := strings.IndexByte(line, p.delim)
-		if i < 0 {
-			return append(cells, line), nil
-		}
-		cells = append(cells, line[:i])
-		line = line[i+1:]
-	}
+	return strings.TrimSuffix(line, "\r"), true, nil
 }

@@ -40,18 +40,13 @@ func OptionsFrom(s govlake.Source) Options {
 
 // Reader reads records from delimited text. It implements govlake.RecordReader.
 type Reader struct {
-	name      string // for messages: the source's name
+	parser    // rows and lines so far count the header and skipped lines
 	br        *bufio.Reader
-	delim     byte
 	header    []string
 	headerRow int64
-	row       int64 // rows read so far, header and skipped lines included
-	line      int64 // physical lines read so far
 	na        map[string]bool
 	held      govlake.Held // blank rows until data follows, and the footer window
 	eof       bool
-	field     []byte
-	ends      []int
 	carry     []byte // ReadChunk: bytes read past the last chunk
 	want      int    // ReadChunk: bytes to have before cutting
 	buffers   sync.Pool
@@ -66,7 +61,8 @@ func NewReader(r io.Reader, name string, o Options) (*Reader, error) {
 	if err != nil {
 		return nil, err
 	}
-	cr := &Reader{name: name, br: bufio.NewReaderSize(r, 1<<20), held: govlake.Held{Footer: o.FooterRows}}
+	cr := &Reader{parser: parser{name: name}, br: bufio.NewReaderSize(r, 1<<20), held: govlake.Held{Footer: o.FooterRows}}
+	cr.src = &bufLines{br: cr.br}
 	if len(o.NAValues) > 0 {
 		cr.na = make(map[string]bool, len(o.NAValues))
 		for _, v := range o.NAValues {
@@ -201,60 +197,16 @@ func (r *Reader) Read() (govlake.Record, error) {
 
 // next parses one record. It returns io.EOF when no input is left.
 func (r *Reader) next() ([]string, error) {
-	r.field = r.field[:0]
-	r.ends = r.ends[:0]
-	startLine := r.line + 1
-	line, err := r.readLine()
-	if err == io.EOF && len(line) == 0 {
-		return nil, io.EOF
-	}
-	if err != nil && err != io.EOF {
+	line, ok, err := r.readLine()
+	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", r.name, err)
 	}
-	r.row++
-	for {
-		// Start of a cell.
-		if len(line) > 0 && line[0] == '"' {
-			// Quoted cell: may span lines; "" is a quote.
-			line = line[1:]
-			for {
-				i := bytes.IndexByte(line, '"')
-				if i < 0 {
-					r.field = append(r.field, line...)
-					more, err := r.readLine()
-					if len(more) == 0 && err == io.EOF {
-						return nil, unclosed(r.name, r.row, startLine)
-					}
-					if err != nil && err != io.EOF {
-						return nil, fmt.Errorf("read %s: %w", r.name, err)
-					}
-					r.field = append(r.field, '\n')
-					line = more
-					continue
-				}
-				r.field = append(r.field, line[:i]...)
-				line = line[i+1:]
-				if len(line) > 0 && line[0] == '"' {
-					r.field = append(r.field, '"')
-					line = line[1:]
-					continue
-				}
-				break
-			}
-			// Text after the closing quote belongs to the cell (lenient, as spreadsheets are).
-		}
-		var more bool
-		if line, more = r.endCell(line); !more {
-			break
-		}
+	if !ok {
+		return nil, io.EOF
 	}
-	// One string per record; cells are substrings of it.
-	s := string(r.field)
-	cells := make([]string, len(r.ends))
-	prev := 0
-	for i, end := range r.ends {
-		cells[i] = s[prev:end]
-		prev = end
+	cells, err := r.record(nil, line)
+	if err != nil {
+		return nil, err
 	}
 	// Cell by cell: two cells' bytes can join into a valid sequence that
 	// neither is.
@@ -275,42 +227,38 @@ func invalidUTF8(name string, row int64, i int) error {
 	return govlake.Errorf(govlake.EINVALID, "%s: row %d, column %d: the bytes are not valid UTF-8; set source.encoding to the file's character set (for example latin1, windows-1252 or utf-16)", name, row, i+1)
 }
 
-// endCell adds the text up to the next delimiter to the current cell and
-// ends it; more says whether another cell follows on the line.
-func (r *Reader) endCell(line []byte) (rest []byte, more bool) {
-	i := bytes.IndexByte(line, r.delim)
-	if i < 0 {
-		r.field = append(r.field, line...)
-		r.ends = append(r.ends, len(r.field))
-		return nil, false
-	}
-	r.field = append(r.field, line[:i]...)
-	r.ends = append(r.ends, len(r.field))
-	return line[i+1:], true
+// bufLines gives the parser the lines of a buffered reader.
+type bufLines struct {
+	br  *bufio.Reader
+	eof bool
 }
 
-// readLine returns the next physical line without its line ending (LF or
-// CRLF). The slice is valid until the next read.
-func (r *Reader) readLine() ([]byte, error) {
-	line, err := r.br.ReadSlice('\n')
+func (b *bufLines) nextLine() (string, bool, error) {
+	if b.eof {
+		return "", false, nil
+	}
+	line, err := b.br.ReadSlice('\n')
 	if errors.Is(err, bufio.ErrBufferFull) {
 		// A line longer than the buffer: gather it.
 		buf := append([]byte(nil), line...)
 		for errors.Is(err, bufio.ErrBufferFull) {
-			line, err = r.br.ReadSlice('\n')
+			line, err = b.br.ReadSlice('\n')
 			buf = append(buf, line...)
 		}
 		line = buf
 	}
-	if len(line) > 0 {
-		r.line++
+	switch {
+	case err == io.EOF:
+		b.eof = true
+		if len(line) == 0 {
+			return "", false, nil
+		}
+	case err != nil:
+		return "", false, err
 	}
 	line = bytes.TrimSuffix(line, []byte{'\n'})
 	line = bytes.TrimSuffix(line, []byte{'\r'})
-	if err != nil && err != io.EOF {
-		return nil, err
-	}
-	return line, err
+	return string(line), true, nil
 }
 
 // blank reports whether a record has no content: an empty line, or only

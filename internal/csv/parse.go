@@ -1,0 +1,100 @@
+package csv
+
+import (
+	"fmt"
+	"strings"
+)
+
+// lineSource gives the parser a source's physical lines, without their
+// endings (LF or CRLF).
+type lineSource interface {
+	// nextLine returns the next line; ok is false when none is left.
+	nextLine() (line string, ok bool, err error)
+}
+
+// parser reads records from lines, counting as a spreadsheet does: row
+// counts records (a cell spanning lines is one row), line counts lines.
+// Read and the chunks of ReadChunk both parse with it, so they cannot
+// differ on what a record is.
+type parser struct {
+	name      string // for messages: the source's name
+	delim     byte
+	row, line int64
+	field     []byte
+	src       lineSource
+}
+
+func (p *parser) readLine() (string, bool, error) {
+	line, ok, err := p.src.nextLine()
+	if ok {
+		p.line++
+	}
+	return line, ok, err
+}
+
+// record parses the record that starts with line (just read) and appends
+// its cells: a cell that starts with a quote runs to the closing quote,
+// line breaks included ("" is a quote), and then to the delimiter; any
+// other cell runs to the delimiter or the line's end. Cells are cut from
+// the lines where they can be, not copied.
+func (p *parser) record(cells []string, line string) ([]string, error) {
+	startLine := p.line
+	p.row++
+	for {
+		if len(line) > 0 && line[0] == '"' {
+			line = line[1:]
+			// The common quoted cell: closed on its line, no quote inside,
+			// the delimiter or the line's end right after.
+			if i := strings.IndexByte(line, '"'); i >= 0 && (i+1 == len(line) || line[i+1] == p.delim) {
+				cells = append(cells, line[:i])
+				if i+1 == len(line) {
+					return cells, nil
+				}
+				line = line[i+2:]
+				continue
+			}
+			p.field = p.field[:0]
+			for {
+				i := strings.IndexByte(line, '"')
+				if i < 0 {
+					p.field = append(p.field, line...)
+					more, ok, err := p.readLine()
+					if err != nil {
+						return nil, fmt.Errorf("read %s: %w", p.name, err)
+					}
+					if !ok {
+						return nil, unclosed(p.name, p.row, startLine)
+					}
+					p.field = append(p.field, '\n')
+					line = more
+					continue
+				}
+				p.field = append(p.field, line[:i]...)
+				line = line[i+1:]
+				if len(line) > 0 && line[0] == '"' {
+					p.field = append(p.field, '"')
+					line = line[1:]
+					continue
+				}
+				break
+			}
+			// Text after the closing quote belongs to the cell (lenient, as
+			// spreadsheets are).
+			i := strings.IndexByte(line, p.delim)
+			if i < 0 {
+				p.field = append(p.field, line...)
+				return append(cells, string(p.field)), nil
+			}
+			p.field = append(p.field, line[:i]...)
+			cells = append(cells, string(p.field))
+			line = line[i+1:]
+			continue
+		}
+		i := strings.IndexByte(line, p.delim)
+		if i < 0 {
+			return append(cells, line), nil
+		}
+		cells = append(cells, line[:i])
+		line = line[i+1:]
+	}
+}
