@@ -1,8 +1,11 @@
 package jsonschema
 
 import (
+	"fmt"
 	"testing"
 	"time"
+
+	"govlake/internal/govlake"
 )
 
 const formatSchema = `{"type": "object", "properties": {
@@ -99,4 +102,52 @@ func FuzzFastFormats(f *testing.F) {
 			}
 		}
 	})
+}
+
+// The verdict caches give the reference's verdicts, keep them for values
+// that repeat and give up on a column whose values do not.
+func TestMemo(t *testing.T) {
+	s, err := Compile("memo.json", []byte(`{"type": "object", "properties": {
+	  "code": {"type": "string", "pattern": "^MM-[0-9]{4}$"},
+	  "host": {"type": "string", "format": "hostname"}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fc := s.Fast().Columns([]string{"code", "host"})
+	const n = 3 * memoTrial
+	b := &govlake.Batch{N: n, Cols: []govlake.Vector{govlake.NewVector(govlake.JSONString, n), govlake.NewVector(govlake.JSONString, n)}}
+	for r := 0; r < n; r++ {
+		code := fmt.Sprintf("MM-%04d", r%50)
+		if r%7 == 0 {
+			code = fmt.Sprintf("MM%04d", r%50) // breaks the pattern, and repeats too
+		}
+		mail := fmt.Sprintf("h%d.example.org", r)
+		if r%11 == 0 {
+			mail = fmt.Sprintf("-h%d.example.org", r) // fails, and never repeats
+		}
+		b.Cols[0].Text[r], b.Cols[0].Present[r] = code, true
+		b.Cols[1].Text[r], b.Cols[1].Present[r] = mail, true
+	}
+	bad := map[[2]int]bool{}
+	fc.Check(b, func(r int, v govlake.Violation) {
+		col := 0
+		if v.Column == "host" {
+			col = 1
+		}
+		bad[[2]int{r, col}] = true
+	})
+	for r := 0; r < n; r++ {
+		for col, name := range []string{"code", "host"} {
+			ref := s.Validate(map[string]any{name: b.Cols[col].Text[r]}, nil)
+			if (len(ref) > 0) != bad[[2]int{r, col}] {
+				t.Fatalf("row %d %s %q: fast bad=%v, reference %v", r, name, b.Cols[col].Text[r], bad[[2]int{r, col}], ref)
+			}
+		}
+	}
+	if m := fc.cols[0].pattern; m.off || m.hits < n/2 {
+		t.Errorf("code: the cache is off=%v with %d hits of %d lookups; repeated codes should hit", m.off, m.hits, m.lookups)
+	}
+	if m := fc.cols[1].format; !m.off {
+		t.Errorf("host: unique values, yet the cache is still on (%d entries)", len(m.seen))
+	}
 }
