@@ -74,3 +74,51 @@ func TestOpenSource(t *testing.T) {
 		}
 	}
 }
+
+// PutFile takes a finished work file by a hard link where it can (the same
+// file, nothing copied) and by a copy where it cannot; either way the
+// object replaces the old one whole and no temporary name is left.
+func TestPutFile(t *testing.T) {
+	ctx := context.Background()
+	root := t.TempDir()
+	s, err := NewStore(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dirs := map[string]string{"same file system": t.TempDir()}
+	if shm, err := os.MkdirTemp("/dev/shm", "govlake-"); err == nil {
+		defer os.RemoveAll(shm)
+		dirs["another file system"] = shm
+	}
+	for name, dir := range dirs {
+		work := filepath.Join(dir, "part-00000.parquet")
+		if err := os.WriteFile(work, []byte(name+" bytes"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		key := "datasets/d/versions/00000001/part-00000.parquet"
+		if err := s.Put(ctx, key, strings.NewReader("old")); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.PutFile(ctx, key, work); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		obj := filepath.Join(root, filepath.FromSlash(key))
+		if b, _ := os.ReadFile(obj); string(b) != name+" bytes" {
+			t.Errorf("%s: object holds %q", name, b)
+		}
+		a, _ := os.Stat(work)
+		b, _ := os.Stat(obj)
+		if linked := os.SameFile(a, b); linked != (name == "same file system") {
+			t.Errorf("%s: linked=%v", name, linked)
+		}
+		entries, _ := os.ReadDir(filepath.Dir(obj))
+		for _, e := range entries {
+			if strings.HasPrefix(e.Name(), ".tmp-") {
+				t.Errorf("%s: %s left behind", name, e.Name())
+			}
+		}
+	}
+	if len(dirs) < 2 && os.Getenv("CI") == "true" {
+		t.Error("no second file system (/dev/shm) to test the copy")
+	}
+}
