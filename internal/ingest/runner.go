@@ -303,7 +303,7 @@ func (r *Runner) fetch(ctx context.Context, p *govlake.Pipeline, prev *govlake.S
 		// A local file: the kernel copies it, then the copy is hashed, so
 		// the digest is of the bytes kept.
 		if n, err = f.ReadFrom(io.LimitReader(src, limit+1)); err == nil {
-			_, err = io.Copy(h, io.NewSectionReader(f, 0, n))
+			_, err = io.CopyBuffer(h, io.NewSectionReader(f, 0, n), make([]byte, 1<<20))
 		}
 	} else {
 		n, err = io.Copy(io.MultiWriter(f, h), io.LimitReader(got.Body, limit+1))
