@@ -111,7 +111,13 @@ func NewReader(r io.Reader, name string, o Options) (*Reader, error) {
 // UTF-8 is assumed and a UTF-8 or UTF-16 BOM is honoured.
 func decoder(r io.Reader, label string) (io.Reader, error) {
 	if label == "" || strings.EqualFold(label, "utf-8") || strings.EqualFold(label, "utf8") {
-		return transform.NewReader(r, unicode.BOMOverride(transform.Nop)), nil
+		// Only a UTF-16 BOM needs a decoder; UTF-8 bytes are read as they
+		// are (NewReader drops a UTF-8 BOM), without a copy through one.
+		br := bufio.NewReaderSize(r, 1<<20)
+		if b, _ := br.Peek(2); len(b) == 2 && (b[0] == 0xFE && b[1] == 0xFF || b[0] == 0xFF && b[1] == 0xFE) {
+			return transform.NewReader(br, unicode.BOMOverride(transform.Nop)), nil
+		}
+		return br, nil
 	}
 	enc, err := htmlindex.Get(label)
 	if err != nil {

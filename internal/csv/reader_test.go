@@ -72,6 +72,8 @@ func TestReader(t *testing.T) {
 		{"stray quote inside a cell is text", "a,b\n5\" screen,2\n", Options{}, []string{"a", "b"}, []row{{2, []string{`5" screen`, "2"}}}},
 		{"latin1", "nom,ville\nJos\xe9,Qu\xe9bec\n", Options{Encoding: "latin1"}, []string{"nom", "ville"}, []row{{2, []string{"José", "Québec"}}}},
 		{"utf-16 with bom", "\xff\xfea\x00,\x00b\x00\n\x001\x00,\x002\x00\n\x00", Options{Encoding: "utf-16le"}, []string{"a", "b"}, []row{{2, []string{"1", "2"}}}},
+		{"utf-16 bom, no encoding given", "\xff\xfea\x00,\x00b\x00\n\x001\x00,\x002\x00\n\x00", Options{}, []string{"a", "b"}, []row{{2, []string{"1", "2"}}}},
+		{"utf-16be bom, no encoding given", "\xfe\xff\x00a\x00,\x00b\x00\n\x001\x00,\x002\x00\n", Options{}, []string{"a", "b"}, []row{{2, []string{"1", "2"}}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
