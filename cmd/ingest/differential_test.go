@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"govlake/internal/file"
@@ -37,6 +38,9 @@ func TestFastPathAgreesWithReference(t *testing.T) {
 	os.WriteFile(filepath.Join(gen, "people.csv"), []byte(craftedCSV), 0o644)
 	os.WriteFile(filepath.Join(gen, "people.schema.json"), []byte(peopleSchema), 0o644)
 	os.WriteFile(filepath.Join(gen, "people.yaml"), []byte("dataset: people\ntitle: P\nsource: {url: people.csv}\nschema: people.schema.json\n"), 0o644)
+	// Blank lines at the end are only line endings, however many.
+	os.WriteFile(filepath.Join(gen, "trailing.csv"), []byte(craftedCSV+"\n,,,\n\n\r\n"+strings.Repeat("\n", 5000)), 0o644)
+	os.WriteFile(filepath.Join(gen, "trailing.yaml"), []byte("dataset: trailing\ntitle: T\nsource: {url: trailing.csv}\nschema: people.schema.json\n"), 0o644)
 
 	compared := 0
 	for _, dir := range []string{"../../pipelines", "testdata/real", gen} {
@@ -80,6 +84,9 @@ func TestFastPathAgreesWithReference(t *testing.T) {
 				// 2.3 MB: two chunks or more (about 1 MB each), each over
 				// PartRows, so each a part of its own.
 				t.Errorf("%s: %d valid rows in %d parts, want 2 or more", p.Dataset, mf.Rows.Valid, len(mf.Files))
+			}
+			if p.Dataset == "trailing" && mf.Rows.Read != 13 {
+				t.Errorf("trailing: %d rows read, want the 13 of the crafted file", mf.Rows.Read)
 			}
 			compared++
 			t.Logf("%s: %d rows read, %d rejected: same in both paths", p.Dataset, mr.Rows.Read, mr.Rows.Rejected)

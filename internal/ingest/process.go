@@ -169,25 +169,23 @@ func (r *Runner) process(ctx context.Context, p *govlake.Pipeline, schema Schema
 			}
 			return &batch{recs: recs}, nil
 		}
-		// Blank rows of a chunk are held until data follows: at the end of
-		// a file they are only line endings (the serial readers do this
-		// themselves).
-		type held struct {
-			rec  govlake.Record
-			rejs []govlake.Rejection
-		}
-		var blanks []held
+		// Blank rows of a chunk are held, by number, until data follows: at
+		// the end of a file they are only line endings (the serial readers
+		// do this themselves).
+		var blanks []int64
 		err := fc.pipeline(ctx, workers, read, func(b *batch) error {
 			if b.err != nil {
 				return fmt.Errorf("%s: %w", name, b.err)
 			}
 			for i, rec := range b.recs {
 				if chunks != nil && len(rec.Cells) == 0 {
-					blanks = append(blanks, held{rec, b.rejs[i]})
+					blanks = append(blanks, rec.Row)
 					continue
 				}
-				for _, h := range blanks {
-					if err := emit(h.rec, h.rejs, nil, true); err != nil {
+				for _, row := range blanks {
+					blank := govlake.Record{Row: row}
+					rj, _ := structural(blank, len(layout.Labels))
+					if err := emit(blank, []govlake.Rejection{rj}, nil, true); err != nil {
 						return err
 					}
 				}
