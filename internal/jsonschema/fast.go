@@ -286,7 +286,6 @@ func (c *colCheck) prepareFast() {
 	}
 	num := p.Const == nil && p.Enum == nil && p.Format == nil && plainBounds
 	c.floatOK = num && typeOK("number") && p.MultipleOf == nil
-	c.multiple = 0
 	if p.MultipleOf != nil && p.MultipleOf.IsInt() && p.MultipleOf.Num().IsInt64() && p.MultipleOf.Num().Int64() > 0 {
 		c.multiple = p.MultipleOf.Num().Int64()
 	}
@@ -378,28 +377,8 @@ var fastFormats = map[string]func(string) bool{
 // for the text it accepts fast: exactly YYYY-MM-DD, a real calendar day.
 // Anything else is left to the reference's own function.
 func isDate(s string) bool {
-	if len(s) != 10 || s[4] != '-' || s[7] != '-' {
-		return false
-	}
-	var d [8]int
-	for i, j := range [8]int{0, 1, 2, 3, 5, 6, 8, 9} {
-		c := s[j] - '0'
-		if c > 9 {
-			return false
-		}
-		d[i] = int(c)
-	}
-	y := d[0]*1000 + d[1]*100 + d[2]*10 + d[3]
-	m := d[4]*10 + d[5]
-	day := d[6]*10 + d[7]
-	if m < 1 || m > 12 || day < 1 {
-		return false
-	}
-	days := [13]int{0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31}[m]
-	if m == 2 && y%4 == 0 && (y%100 != 0 || y%400 == 0) {
-		days = 29
-	}
-	return day <= days
+	_, ok := govlake.PlainDate(s)
+	return ok
 }
 
 // isEmail accepts plain addresses: a local part of letters, digits and
