@@ -44,15 +44,8 @@ type part struct {
 	err     error
 }
 
-func newParts(dir string, cols []govlake.Column, newWriter func(io.Writer, []govlake.Column) (RowWriter, error), workers int, max int64) *parts {
-	return &parts{dir: dir, cols: cols, newWriter: newWriter, max: max, slots: make(chan struct{}, max64(workers, 1))}
-}
-
-func max64(a, b int) int {
-	if a > b {
-		return a
-	}
-	return b
+func newParts(dir string, cols []govlake.Column, newWriter func(io.Writer, []govlake.Column) (RowWriter, error), workers int, perPart int64) *parts {
+	return &parts{dir: dir, cols: cols, newWriter: newWriter, max: perPart, slots: make(chan struct{}, max(workers, 1))}
 }
 
 // start opens the next part file.
