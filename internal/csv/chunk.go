@@ -185,7 +185,7 @@ func (c *chunk) Records() ([]govlake.Record, string, error) {
 		var err error
 		if cells, err = p.record(cells, line); err != nil {
 			// A bad byte in an earlier record is the first error, as in Read.
-			if uerr := c.checkUTF8(recs); uerr != nil {
+			if uerr := c.firstBadUTF8(recs); uerr != nil {
 				return nil, "", uerr
 			}
 			return nil, "", err
@@ -202,31 +202,23 @@ func (c *chunk) Records() ([]govlake.Record, string, error) {
 			recs = append(recs, govlake.Record{Row: p.row})
 			continue
 		}
-		if c.na != nil {
-			for i, v := range rec {
-				if c.na[v] {
-					rec[i] = ""
-				}
-			}
-		}
+		emptyNA(rec, c.na)
 		recs = append(recs, govlake.Record{Row: p.row, Cells: rec})
 	}
 	if !utf8.ValidString(text) {
-		if err := c.checkUTF8(recs); err != nil {
+		if err := c.firstBadUTF8(recs); err != nil {
 			return nil, "", err
 		}
 	}
 	return recs, text, nil
 }
 
-// checkUTF8 finds the first cell that is not UTF-8, in file order: the same
-// error as Read's.
-func (c *chunk) checkUTF8(recs []govlake.Record) error {
+// firstBadUTF8 finds the first cell that is not UTF-8, in file order: the
+// same error as Read's.
+func (c *chunk) firstBadUTF8(recs []govlake.Record) error {
 	for _, rec := range recs {
-		for i, cell := range rec.Cells {
-			if !utf8.ValidString(cell) {
-				return invalidUTF8(c.name, rec.Row, i)
-			}
+		if err := checkUTF8(c.name, rec.Row, rec.Cells); err != nil {
+			return err
 		}
 	}
 	return nil

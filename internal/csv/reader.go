@@ -190,13 +190,7 @@ func (r *Reader) Read() (govlake.Record, error) {
 			r.held.Blank(r.row)
 			continue
 		}
-		if r.na != nil {
-			for i, c := range cells {
-				if r.na[c] {
-					cells[i] = ""
-				}
-			}
-		}
+		emptyNA(cells, r.na)
 		r.held.Data(govlake.Record{Row: r.row, Cells: cells})
 	}
 }
@@ -214,14 +208,33 @@ func (r *Reader) next() ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	// Cell by cell: two cells' bytes can join into a valid sequence that
-	// neither is.
-	for i, c := range cells {
-		if !utf8.ValidString(c) {
-			return nil, invalidUTF8(r.name, r.row, i)
-		}
+	if err := checkUTF8(r.name, r.row, cells); err != nil {
+		return nil, err
 	}
 	return cells, nil
+}
+
+// checkUTF8 names the first cell whose bytes are not UTF-8. It goes cell by
+// cell: two cells' bytes can join into a valid sequence that neither is.
+func checkUTF8(name string, row int64, cells []string) error {
+	for i, c := range cells {
+		if !utf8.ValidString(c) {
+			return invalidUTF8(name, row, i)
+		}
+	}
+	return nil
+}
+
+// emptyNA empties the cells that are na_values.
+func emptyNA(cells []string, na map[string]bool) {
+	if na == nil {
+		return
+	}
+	for i, c := range cells {
+		if na[c] {
+			cells[i] = ""
+		}
+	}
 }
 
 func unclosed(name string, row, startLine int64) error {
