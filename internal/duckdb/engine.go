@@ -48,6 +48,8 @@ type Engine struct {
 	// the text alone, so a dashboard's repeated query is parsed once.
 	mu     sync.Mutex
 	passed map[string]bool
+
+	scans *scanErrors // the resolver's errors, on their way through DuckDB
 }
 
 // ResolveTimeout bounds the fetch of a table's files when a query names it.
@@ -60,20 +62,21 @@ func Open(ctx context.Context, opts Options, tables Resolver) (*Engine, error) {
 	if err != nil {
 		return nil, fmt.Errorf("start duckdb: %w", err)
 	}
+	scans := &scanErrors{}
 	duckdb.RegisterReplacementScan(connector, func(name string) (string, []any, error) {
 		if !tableName.MatchString(name) {
 			// A path or URL in place of a table: DuckDB would read the file.
-			return "", nil, fmt.Errorf("[%s] %q is not a table: queries read the published datasets only, not files", govlake.EINVALID, name)
+			return "", nil, errors.New(scans.hold(govlake.Errorf(govlake.EINVALID, "%q is not a table: queries read the published datasets only, not files", name)))
 		}
 		rctx, cancel := context.WithTimeout(context.Background(), ResolveTimeout)
 		defer cancel()
 		t, err := tables.Table(rctx, strings.ToLower(name))
 		if err != nil {
-			// The code travels in the message through DuckDB; classify reads it back.
-			return "", nil, fmt.Errorf("[%s] %s", govlake.ErrorCode(err), govlake.ErrorMessage(err))
+			// DuckDB keeps only text: the error crosses it as a ticket.
+			return "", nil, errors.New(scans.hold(err))
 		}
 		if len(t.Files) == 0 {
-			return "", nil, fmt.Errorf("table %s has no files", name)
+			return "", nil, errors.New(scans.hold(fmt.Errorf("table %s has no files", name)))
 		}
 		return "read_parquet", []any{t.Files}, nil
 	})
@@ -106,7 +109,7 @@ func Open(ctx context.Context, opts Options, tables Resolver) (*Engine, error) {
 			return nil, fmt.Errorf("configure duckdb (%s): %w", s, err)
 		}
 	}
-	return &Engine{db: db, dirs: opts.AllowedDirs, passed: map[string]bool{}}, nil
+	return &Engine{db: db, dirs: opts.AllowedDirs, passed: map[string]bool{}, scans: scans}, nil
 }
 
 // Close releases the database.
@@ -311,7 +314,6 @@ var (
 
 var (
 	tableName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
-	scanError = regexp.MustCompile(`Error in replacement scan: \[(\w+)\] ((?s:.*))`)
 )
 
 var missingTable = regexp.MustCompile(`no dataset or table named [^;]*; GET /api/v1/datasets lists them|Table with name ([^ ]+) does not exist`)
@@ -335,8 +337,8 @@ func (e *Engine) classify(ctx context.Context, err error) error {
 	var de *duckdb.Error
 	if errors.As(err, &de) {
 		msg := de.Msg
-		if m := scanError.FindStringSubmatch(msg); m != nil {
-			return govlake.Errorf(m[1], "%s", strings.TrimSpace(m[2]))
+		if held := e.scans.take(msg); held != nil {
+			return held
 		}
 		for _, d := range e.dirs {
 			if strings.Contains(msg, d) {

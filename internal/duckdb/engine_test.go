@@ -3,6 +3,7 @@ package duckdb
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"path/filepath"
 	"testing"
 
@@ -128,6 +129,36 @@ func TestUnknownTable(t *testing.T) {
 	if govlake.ErrorCode(err) != govlake.ENOTFOUND {
 		t.Fatalf("got %v, want not found", err)
 	}
+}
+
+// The resolver's error comes back from a query as the same value, even
+// when its message looks like the codes that once travelled as text.
+func TestResolverErrorCrossesDuckDB(t *testing.T) {
+	cause := errors.New("store down")
+	want := govlake.Errorf(govlake.EUNAVAILABLE, "[invalid] read the table list: %w", cause)
+	e, err := Open(context.Background(), Options{}, failingResolver{want})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	for i := 0; i < 3; i++ {
+		_, got := e.Query(context.Background(), "SELECT * FROM anything", 1)
+		if got != want {
+			t.Fatalf("got %#v, want the resolver's own error value", got)
+		}
+		if govlake.ErrorCode(got) != govlake.EUNAVAILABLE || !errors.Is(got, cause) {
+			t.Fatalf("code %s, cause kept %v", govlake.ErrorCode(got), errors.Is(got, cause))
+		}
+	}
+	if n := len(e.scans.errs); n != 0 {
+		t.Errorf("%d errors left held after their queries", n)
+	}
+}
+
+type failingResolver struct{ err error }
+
+func (f failingResolver) Table(ctx context.Context, name string) (govlake.Table, error) {
+	return govlake.Table{}, f.err
 }
 
 type mapResolver map[string][]string

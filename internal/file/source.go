@@ -11,9 +11,12 @@ import (
 	"govlake/internal/govlake"
 )
 
-// Fetch opens a local source for the runner. A local file has no
-// validators: whether it changed is told by its digest.
-func Fetch(ctx context.Context, src govlake.Source, prev *govlake.SourceInfo) (*govlake.Fetched, error) {
+// Fetcher opens local sources for the runner.
+type Fetcher struct{}
+
+// Fetch opens a local source. A local file has no validators: whether it
+// changed is told by its digest.
+func (Fetcher) Fetch(ctx context.Context, src govlake.Source, prev *govlake.SourceInfo) (*govlake.Fetched, error) {
 	rc, err := Open(ctx, src.URL)
 	if err != nil {
 		return nil, err

@@ -3,6 +3,7 @@ package govlake
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Error codes. They are few on purpose: each maps to one HTTP status and one
@@ -26,9 +27,11 @@ type Error struct {
 	Err     error
 }
 
+// Error prints the message and the cause, the cause once: a message made by
+// Errorf with %w already holds its cause's text.
 func (e *Error) Error() string {
 	switch {
-	case e.Message != "" && e.Err != nil:
+	case e.Message != "" && e.Err != nil && !strings.Contains(e.Message, e.Err.Error()):
 		return e.Message + ": " + e.Err.Error()
 	case e.Message != "":
 		return e.Message

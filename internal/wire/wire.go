@@ -17,6 +17,7 @@ import (
 
 	"govlake/internal/cache"
 	"govlake/internal/csv"
+	"govlake/internal/fetch"
 	"govlake/internal/duckdb"
 	"govlake/internal/file"
 	"govlake/internal/govlake"
@@ -85,13 +86,8 @@ func Localizer(store govlake.Store, url, cacheDir string, cacheBytes int64, logg
 // NewRunner wires a pipeline runner.
 func NewRunner(store govlake.Store, logger *slog.Logger) *ingest.Runner {
 	r := ingest.NewRunner(store, logger, time.Now)
-	web := ghttp.NewFetcher(logger)
-	r.Fetch = func(ctx context.Context, src govlake.Source, prev *govlake.SourceInfo) (*govlake.Fetched, error) {
-		if src.CKAN != "" || strings.HasPrefix(src.URL, "http://") || strings.HasPrefix(src.URL, "https://") {
-			return web.Fetch(ctx, src, prev)
-		}
-		return file.Fetch(ctx, src, prev)
-	}
+	router := &fetch.Router{Web: fetch.NewFetcher(logger), Local: file.Fetcher{}}
+	r.Fetch = router.Fetch
 	r.LoadSchema = func(path string) (ingest.Schema, error) {
 		s, err := jsonschema.Load(path)
 		if err != nil {

@@ -1,4 +1,7 @@
-package http
+// Package fetch gets sources from the network for the ingest runner:
+// http(s) URLs and CKAN portals' package_show resources, with bounded waits
+// and retries. Router sends each source to the fetcher for its scheme.
+package fetch
 
 import (
 	"context"
