@@ -17,8 +17,8 @@ import (
 
 	"govlake/internal/cache"
 	"govlake/internal/csv"
-	"govlake/internal/fetch"
 	"govlake/internal/duckdb"
+	"govlake/internal/fetch"
 	"govlake/internal/file"
 	"govlake/internal/govlake"
 	ghttp "govlake/internal/http"
