@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net"
 	"net/http"
 	"net/url"
@@ -22,17 +23,15 @@ import (
 	"path/filepath"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
 
 	"govlake/bench/internal/pg"
-	"govlake/internal/catalog"
-	gduckdb "govlake/internal/duckdb"
 	"govlake/internal/file"
 	"govlake/internal/govlake"
-	ghttp "govlake/internal/http"
 	"govlake/internal/wire"
 	"govlake/internal/yaml"
 )
@@ -119,22 +118,20 @@ func run(rows int64, runs int, dir string) error {
 	}
 
 	// govlake's catalogue, served on loopback.
-	cat := catalog.New(store, store, logger, time.Now)
-	cat.TTL = time.Hour
-	engine, err := gduckdb.Open(context.Background(), gduckdb.Options{AllowedDirs: []string{store.Root}, MemoryLimit: "4GB"}, cat)
+	cat, err := wire.NewCatalog(context.Background(), wire.CatalogConfig{Store: storeDir, Memory: "4GB", Refresh: time.Hour,
+		Queries: filepath.Join(dir, "no-saved-queries"), MaxRows: 10000, Timeout: 5 * time.Minute, Running: 4, Queued: 32}, logger)
 	if err != nil {
 		return err
 	}
-	srv := ghttp.NewServer(cat, engine, logger)
-	srv.SetConcurrency(4, 32)
+	defer cat.Close()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return err
 	}
-	go http.Serve(ln, srv)
+	go http.Serve(ln, cat.Handler)
 	base := "http://" + ln.Addr().String()
 
-	// Bare DuckDB over the same Parquet files.
+	// Bare DuckDB over the same Parquet files: every part of each version.
 	conn, _ := duckdb.NewConnector("", nil)
 	ddb := sql.OpenDB(conn)
 	defer ddb.Close()
@@ -143,8 +140,12 @@ func run(rows int64, runs int, dir string) error {
 		if err != nil {
 			return err
 		}
-		p, _ := store.LocalPath(context.Background(), m.Files[0].Key)
-		if _, err := ddb.Exec(fmt.Sprintf("CREATE VIEW %s AS SELECT * FROM read_parquet('%s')", id, p)); err != nil {
+		var files []string
+		for _, f := range m.Files {
+			p, _ := store.LocalPath(context.Background(), f.Key)
+			files = append(files, "'"+p+"'")
+		}
+		if _, err := ddb.Exec(fmt.Sprintf("CREATE VIEW %s AS SELECT * FROM read_parquet([%s])", id, strings.Join(files, ", "))); err != nil {
 			return err
 		}
 	}
@@ -172,6 +173,8 @@ func run(rows int64, runs int, dir string) error {
 		name                string
 		api, duck, postgres timing
 		pgErr               error
+		checked             string
+		direct              [][]any
 	}
 	var table []row
 	client := &http.Client{Timeout: 5 * time.Minute}
@@ -193,14 +196,18 @@ func run(rows int64, runs int, dir string) error {
 			}
 			api = append(api, float64(time.Since(start).Microseconds())/1000)
 			start = time.Now()
-			rs, err := ddb.Query(q.sql)
+			direct, err := duckRows(ddb, q.sql)
 			if err != nil {
 				return err
 			}
-			for rs.Next() {
-			}
-			rs.Close()
 			duck = append(duck, float64(time.Since(start).Microseconds())/1000)
+			if i == 0 {
+				// Both must have computed the same answer before times compare.
+				if a, d := answerOf(res.Rows), answerOf(direct); !a.same(d) {
+					return fmt.Errorf("%s: the API answered %v, DuckDB %v", q.name, a, d)
+				}
+				r.checked, r.direct = "API = DuckDB", direct
+			}
 		}
 		r.api, r.duck = stats(api[1:]), stats(duck[1:])
 		if pgErr == nil {
@@ -213,6 +220,22 @@ func run(rows int64, runs int, dir string) error {
 				r.pgErr = fmt.Errorf("%v (%d timings)", err, len(ms))
 			} else {
 				r.postgres = stats(ms[1:])
+			}
+			if r.pgErr == nil {
+				out, err := pgs.Exec(q.sql)
+				var pgRows [][]any
+				for _, line := range strings.Split(out, "\n") {
+					var row []any
+					for _, cell := range strings.Split(line, "|") {
+						row = append(row, cell)
+					}
+					pgRows = append(pgRows, row)
+				}
+				if a, p := answerOf(r.direct), answerOf(pgRows); err != nil || !a.same(p) {
+					r.pgErr = fmt.Errorf("PostgreSQL answered %v, DuckDB %v (%v)", p, a, err)
+				} else {
+					r.checked += ", = PostgreSQL"
+				}
 			}
 		} else {
 			r.pgErr = pgErr
@@ -265,9 +288,60 @@ func run(rows int64, runs int, dir string) error {
 		}
 		fmt.Printf("%-24s %9.1f / %9.1f %9.1f / %9.1f %21s %10.2f %10s\n", r.name, r.api.p50, r.api.p99, r.duck.p50, r.duck.p99, pgText, r.api.p50/r.duck.p50, ratio)
 	}
+	for _, r := range table {
+		fmt.Printf("%-24s answers checked: %s\n", r.name, r.checked)
+	}
 	fmt.Printf("\n16 clients x %d queries through the API: %.1f queries/s, p50 %.1f ms, p99 %.1f ms, %d errors\n", each, float64(clients*each)/elapsed, conc.p50, conc.p99, errorsSeen)
 	if pgErr != nil {
 		fmt.Printf("PostgreSQL: %v\n", pgErr)
 	}
 	return nil
+}
+
+// duckRows runs a query on the bare DuckDB and returns its rows.
+func duckRows(db *sql.DB, q string) ([][]any, error) {
+	rs, err := db.Query(q)
+	if err != nil {
+		return nil, err
+	}
+	defer rs.Close()
+	cols, _ := rs.Columns()
+	var out [][]any
+	for rs.Next() {
+		row := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range row {
+			ptrs[i] = &row[i]
+		}
+		if err := rs.Scan(ptrs...); err != nil {
+			return nil, err
+		}
+		out = append(out, row)
+	}
+	return out, rs.Err()
+}
+
+// answer sums up a result for comparison across engines: its rows, and
+// the sum of every cell that reads as a number.
+type answer struct {
+	Rows int
+	Sum  float64
+}
+
+func answerOf(rows [][]any) answer {
+	a := answer{Rows: len(rows)}
+	for _, row := range rows {
+		for _, v := range row {
+			if f, err := strconv.ParseFloat(fmt.Sprint(v), 64); err == nil {
+				a.Sum += f
+			}
+		}
+	}
+	return a
+}
+
+// same allows the last digits of a floating-point sum to differ: engines
+// add in different orders.
+func (a answer) same(b answer) bool {
+	return a.Rows == b.Rows && math.Abs(a.Sum-b.Sum) <= 1e-9*math.Max(1, math.Abs(a.Sum))
 }

@@ -18,12 +18,8 @@ import (
 	"syscall"
 	"time"
 
-	"govlake/internal/catalog"
-	"govlake/internal/duckdb"
 	"govlake/internal/govlake"
-	ghttp "govlake/internal/http"
 	"govlake/internal/wire"
-	"govlake/internal/yaml"
 )
 
 func main() {
@@ -57,9 +53,9 @@ func Main(ctx context.Context, args []string, stderr io.Writer, ready chan<- str
 		fmt.Fprintln(stderr, "catalog: -cache-size:", govlake.ErrorMessage(err))
 		return 2
 	}
-	cfg := config{store: *storeURL, addr: *addr, maxRows: *maxRows, timeout: *timeout, memory: *memory, refresh: *refresh,
-		cacheDir: *cacheDir, cacheBytes: cacheBytes, running: *running, queued: *queued, queries: *queries}
-	if err := serve(ctx, cfg, logger, ready); err != nil {
+	cfg := wire.CatalogConfig{Store: *storeURL, MaxRows: *maxRows, Timeout: *timeout, Memory: *memory, Refresh: *refresh,
+		CacheDir: *cacheDir, CacheBytes: cacheBytes, Running: *running, Queued: *queued, Queries: *queries}
+	if err := serve(ctx, cfg, *addr, logger, ready); err != nil {
 		fmt.Fprintln(stderr, "catalog:", govlake.ErrorMessage(err))
 		if govlake.ErrorCode(err) == govlake.EINTERNAL {
 			fmt.Fprintln(stderr, "catalog:", err)
@@ -69,53 +65,18 @@ func Main(ctx context.Context, args []string, stderr io.Writer, ready chan<- str
 	return 0
 }
 
-type config struct {
-	store, addr, memory string
-	cacheDir, queries   string
-	cacheBytes          int64
-	maxRows             int
-	running, queued     int
-	timeout, refresh    time.Duration
-}
-
-func serve(ctx context.Context, cfg config, logger *slog.Logger, ready chan<- string) error {
-	store, err := wire.OpenStore(ctx, cfg.store, logger)
+func serve(ctx context.Context, cfg wire.CatalogConfig, addr string, logger *slog.Logger, ready chan<- string) error {
+	cat, err := wire.NewCatalog(ctx, cfg, logger)
 	if err != nil {
 		return err
 	}
-	local, readable, err := wire.Localizer(store, cfg.store, cfg.cacheDir, cfg.cacheBytes, logger)
+	defer cat.Close()
+	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return err
+		return govlake.Errorf(govlake.EUNAVAILABLE, "listen on %s: %w", addr, err)
 	}
-	tmp, err := os.MkdirTemp("", "govlake-duckdb-")
-	if err != nil {
-		return err
-	}
-	defer os.RemoveAll(tmp)
-	cat := catalog.New(store, local, logger, time.Now)
-	cat.TTL = cfg.refresh
-	if err := cat.Refresh(ctx); err != nil {
-		return err
-	}
-	engine, err := duckdb.Open(ctx, duckdb.Options{AllowedDirs: []string{readable}, MemoryLimit: cfg.memory, TempDir: tmp}, cat)
-	if err != nil {
-		return err
-	}
-	defer engine.Close()
-	srv := ghttp.NewServer(cat, engine, logger)
-	srv.MaxRows, srv.QueryTimeout = cfg.maxRows, cfg.timeout
-	srv.SetConcurrency(cfg.running, cfg.queued)
-	srv.NewTableWriter = wire.TableWriter
-	if srv.Queries, err = yaml.LoadQueries(cfg.queries); err != nil {
-		return err
-	}
-
-	ln, err := net.Listen("tcp", cfg.addr)
-	if err != nil {
-		return govlake.Errorf(govlake.EUNAVAILABLE, "listen on %s: %w", cfg.addr, err)
-	}
-	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
-	logger.Info("serving the catalogue", "url", "http://"+ln.Addr().String()+"/", "store", cfg.store)
+	hs := &http.Server{Handler: cat.Handler, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
+	logger.Info("serving the catalogue", "url", "http://"+ln.Addr().String()+"/", "store", cfg.Store)
 	if ready != nil {
 		ready <- ln.Addr().String()
 	}

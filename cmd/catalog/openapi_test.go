@@ -1,53 +1,101 @@
 package main
 
 import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"io"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
 	"strings"
 	"testing"
 
-	ghttp "govlake/internal/http"
+	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 
-// The OpenAPI document lists every API route, and every route it lists
-// answers.
-func TestOpenAPIMatchesRoutes(t *testing.T) {
-	base := bundledCatalog(t)
-	var doc struct {
-		OpenAPI string `json:"openapi"`
-		Info    struct{ Title, Version string }
-		Paths   map[string]map[string]struct {
-			Summary    string
-			Parameters []struct {
-				Name, In string
-				Required bool
+var update = flag.Bool("update", false, "rewrite golden files")
+
+// served is every route the server answers, written out by hand: the
+// document must list exactly these.
+var served = []string{
+	"GET /", "GET /datasets/{id}", "GET /datasets/{id}/versions/{n}", "GET /query", "GET /healthz",
+	"GET /api/v1/datasets", "GET /api/v1/datasets/{id}", "GET /api/v1/datasets/{id}/versions/{n}",
+	"GET /api/v1/runs", "GET /api/v1/query", "POST /api/v1/query", "GET /api/v1/openapi.json",
+	"GET /api/v1/queries", "GET /api/v1/queries/{name}",
+}
+
+func init() {
+	for _, a := range []string{"package_list", "package_show", "package_search", "organization_list", "organization_show", "datastore_search", "datastore_search_sql"} {
+		served = append(served, "GET /api/3/action/"+a, "POST /api/3/action/"+a)
+	}
+}
+
+type openAPIDoc struct {
+	OpenAPI string `json:"openapi"`
+	Info    struct{ Title, Version string }
+	Paths   map[string]map[string]struct {
+		Summary    string
+		Parameters []struct {
+			Name, In string
+			Required bool
+			Schema   struct{ Enum []string }
+		}
+		Responses map[string]struct {
+			Content map[string]struct {
+				Schema any
 			}
-			Responses map[string]any
 		}
 	}
-	getJSON(t, "GET", base+"/api/v1/openapi.json", "", 200, &doc)
+}
+
+// The OpenAPI document lists exactly the routes the server answers; each
+// GET answers 200 with JSON that its documented schema accepts; the format
+// parameter names every format with its media type; the document is pinned.
+func TestOpenAPIMatchesRoutes(t *testing.T) {
+	base := bundledCatalog(t)
+	raw := getBody(t, base+"/api/v1/openapi.json")
+	var doc openAPIDoc
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		t.Fatal(err)
+	}
 	if doc.OpenAPI != "3.1.0" || doc.Info.Title == "" {
 		t.Fatalf("document %s %+v", doc.OpenAPI, doc.Info)
 	}
 	var listed []string
+	for path, ops := range doc.Paths {
+		for method := range ops {
+			listed = append(listed, strings.ToUpper(method)+" "+path)
+		}
+	}
+	sort.Strings(listed)
+	want := slices.Clone(served)
+	sort.Strings(want)
+	if !slices.Equal(listed, want) {
+		t.Errorf("the document lists\n%s\nthe server answers\n%s", strings.Join(listed, "\n"), strings.Join(want, "\n"))
+	}
 	example := map[string]string{"id": "population", "n": "1", "sql": "SELECT 1", "resource_id": "population", "name": "gdp_per_capita"}
 	for path, ops := range doc.Paths {
 		for method, op := range ops {
-			listed = append(listed, strings.ToUpper(method)+" "+path)
-			if op.Summary == "" || op.Responses["200"] == nil || op.Responses["default"] == nil {
-				t.Errorf("%s %s: summary or responses missing", method, path)
+			if op.Summary == "" || op.Responses["200"].Content == nil {
+				t.Errorf("%s %s: no summary or no 200 answer", method, path)
 			}
 			if method != "get" {
 				continue
 			}
-			u := path
-			q := url.Values{}
+			u, q := path, url.Values{}
 			for _, p := range op.Parameters {
 				switch {
 				case p.In == "path":
 					u = strings.Replace(u, "{"+p.Name+"}", example[p.Name], 1)
 				case p.Required:
 					q.Set(p.Name, example[p.Name])
+				}
+				if p.Name == "format" && !slices.Equal(p.Schema.Enum, []string{"json", "ndjson", "csv", "parquet", "arrow"}) {
+					t.Errorf("%s: format enum %v", path, p.Schema.Enum)
 				}
 			}
 			if strings.HasSuffix(path, "/organization_show") {
@@ -60,25 +108,88 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			body, _ := io.ReadAll(resp.Body)
 			resp.Body.Close()
 			if resp.StatusCode != 200 {
-				t.Errorf("GET %s?%s: %d", u, q.Encode(), resp.StatusCode)
+				t.Errorf("GET %s?%s: %d %s", u, q.Encode(), resp.StatusCode, body)
+				continue
+			}
+			ct := resp.Header.Get("Content-Type")
+			media, ok := op.Responses["200"].Content[strings.Split(ct, ";")[0]]
+			if !ok {
+				media, ok = op.Responses["200"].Content[ct]
+			}
+			if !ok {
+				t.Errorf("GET %s: answered %s, which the document does not list", path, ct)
+				continue
+			}
+			if strings.HasPrefix(ct, "application/json") {
+				checkSchema(t, "GET "+path, media.Schema, body)
 			}
 		}
 	}
-	// Every route the server answers is documented.
-	documented := strings.Join(listed, "\n")
-	for _, r := range []string{"GET /api/v1/datasets", "GET /api/v1/datasets/{id}", "GET /api/v1/datasets/{id}/versions/{n}",
-		"GET /api/v1/runs", "GET /api/v1/query", "POST /api/v1/query", "GET /api/v1/openapi.json",
-		"GET /api/v1/queries", "GET /api/v1/queries/{name}",
-		"GET /api/3/action/package_list", "GET /api/3/action/package_show", "GET /api/3/action/package_search",
-		"GET /api/3/action/organization_list", "GET /api/3/action/organization_show",
-		"GET /api/3/action/datastore_search", "GET /api/3/action/datastore_search_sql"} {
-		if !strings.Contains(documented, r) {
-			t.Errorf("%s is not in the document", r)
-		}
+	query := doc.Paths["/api/v1/query"]["get"]
+	var media []string
+	for m := range query.Responses["200"].Content {
+		media = append(media, m)
 	}
-	if want := ghttp.RoutePatterns(); len(listed) != len(want) {
-		t.Errorf("document lists %d operations, the server has %d: %v vs %v", len(listed), len(want), listed, want)
+	sort.Strings(media)
+	if want := []string{"application/json", "application/vnd.apache.arrow.stream", "application/vnd.apache.parquet", "application/x-ndjson", "text/csv; charset=utf-8"}; !slices.Equal(media, want) {
+		t.Errorf("query media types %v, want %v", media, want)
+	}
+	golden(t, "openapi.golden.json", raw)
+}
+
+// checkSchema validates an answer against its documented schema.
+func checkSchema(t *testing.T, what string, schema any, body []byte) {
+	t.Helper()
+	c := jsonschema.NewCompiler()
+	if err := c.AddResource("answer.json", schema); err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+	sch, err := c.Compile("answer.json")
+	if err != nil {
+		t.Fatalf("%s: the schema does not compile: %v", what, err)
+	}
+	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(body))
+	if err != nil {
+		t.Fatalf("%s: not JSON: %v", what, err)
+	}
+	if err := sch.Validate(inst); err != nil {
+		t.Errorf("%s: the answer does not fit its schema: %v", what, err)
+	}
+}
+
+func getBody(t *testing.T, u string) []byte {
+	t.Helper()
+	resp, err := http.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 200 {
+		t.Fatalf("GET %s: %d %s", u, resp.StatusCode, b)
+	}
+	return b
+}
+
+// golden compares got with testdata/name, or rewrites it with -update.
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		os.MkdirAll("testdata", 0o755)
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to write it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs from the answer (go test -run %s -update rewrites it after a deliberate change)", path, t.Name())
 	}
 }

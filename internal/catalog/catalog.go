@@ -1,14 +1,17 @@
-// Package catalog is the read side: it builds, from the store alone, the
-// list of datasets, their versions and runs, and the SQL tables the query
-// engine offers. Manifests are immutable, so each is read once and kept.
+// Package catalog is the read side, and it owns queries. The read model
+// builds, from the store alone, the list of datasets, their versions and
+// runs, and the SQL tables the query engine offers (manifests are immutable,
+// so each is read once and kept). The query layer (Queries) is every SQL
+// that a page, the API or the CKAN layer runs: previews, rejections, CKAN's
+// datastore filters, saved queries and users' own SQL, each with values
+// bound as arguments, through one concurrency limiter and one timeout.
+// Besides the DuckDB adapter, no other package holds SQL text.
 package catalog
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -127,83 +130,6 @@ func (c *Catalog) load(ctx context.Context) (*snapshot, error) {
 	return snap, nil
 }
 
-// Table resolves an SQL table name: a dataset's id is its latest version,
-// id__vN version N, id__rejected and id__vN__rejected their rejected rows.
-// The files are fetched into local paths only now, when a query needs them.
-func (c *Catalog) Table(ctx context.Context, name string) (govlake.Table, error) {
-	snap, err := c.current(ctx)
-	if err != nil {
-		return govlake.Table{}, err
-	}
-	notFound := govlake.Errorf(govlake.ENOTFOUND, "no dataset or table named %s; GET /api/v1/datasets lists them", name)
-	base, rejected := strings.CutSuffix(name, "__rejected")
-	id, asof, dated := strings.Cut(base, "__asof_")
-	ver, versioned := "", false
-	if !dated {
-		id, ver, versioned = strings.Cut(base, "__v")
-	}
-	e, ok := snap.datasets[id]
-	if !ok {
-		return govlake.Table{}, notFound
-	}
-	m := e.versions[len(e.versions)-1]
-	if dated {
-		day, err := time.Parse("20060102", asof)
-		if err != nil {
-			return govlake.Table{}, govlake.Errorf(govlake.EINVALID, "%s: write the date as YYYYMMDD, as in %s__asof_20240131", name, id)
-		}
-		// The version current at the end of that day (UTC).
-		end := day.Add(24 * time.Hour)
-		m = nil
-		for _, v := range e.versions {
-			if v.CreatedAt.Before(end) {
-				m = v
-			}
-		}
-		if m == nil {
-			return govlake.Table{}, govlake.Errorf(govlake.ENOTFOUND, "dataset %s had no version yet on %s (its first is of %s)", id, day.Format(time.DateOnly), e.versions[0].CreatedAt.Format(time.DateOnly))
-		}
-	}
-	if versioned {
-		n, err := strconv.Atoi(ver)
-		if err != nil || strconv.Itoa(n) != ver {
-			return govlake.Table{}, notFound
-		}
-		if m = e.find(n); m == nil {
-			return govlake.Table{}, govlake.Errorf(govlake.ENOTFOUND, "dataset %s has no version %d", id, n)
-		}
-	}
-	keys := make([]string, 0, len(m.Files))
-	for _, f := range m.Files {
-		keys = append(keys, f.Key)
-	}
-	cols := m.Columns
-	if rejected {
-		if m.Rejected == nil {
-			return govlake.Table{}, govlake.Errorf(govlake.ENOTFOUND, "version %d of %s keeps no rejected rows file", m.Version, id)
-		}
-		keys, cols = []string{m.Rejected.Key}, govlake.RejectedColumns
-	}
-	t := govlake.Table{Name: name, Columns: cols}
-	for _, k := range keys {
-		p, err := c.local.LocalPath(ctx, k)
-		if err != nil {
-			return govlake.Table{}, fmt.Errorf("fetch %s for table %s: %w", k, name, err)
-		}
-		t.Files = append(t.Files, p)
-	}
-	return t, nil
-}
-
-func (e *entry) find(n int) *govlake.Manifest {
-	for _, m := range e.versions {
-		if m.Version == n {
-			return m
-		}
-	}
-	return nil
-}
-
 // Datasets lists every dataset that has at least one version.
 func (c *Catalog) Datasets(ctx context.Context) ([]govlake.Summary, error) {
 	snap, err := c.current(ctx)
@@ -291,71 +217,4 @@ func (c *Catalog) Version(ctx context.Context, id string, n int) (*govlake.Manif
 		return m, nil
 	}
 	return nil, govlake.Errorf(govlake.ENOTFOUND, "dataset %q has no version %d", id, n)
-}
-
-// RunsSearched bounds how far back a dataset's detail looks for its last
-// success and last failure.
-const RunsSearched = 500
-
-// Runs returns the most recent runs, newest first: of one pipeline, or of
-// all when pipeline is "".
-func (c *Catalog) Runs(ctx context.Context, pipeline string, limit int) ([]*govlake.Run, error) {
-	prefix := "runs/"
-	if pipeline != "" {
-		prefix = govlake.RunsPrefix(pipeline)
-	}
-	keys, err := c.runKeys(ctx, prefix)
-	if err != nil {
-		return nil, err
-	}
-	runs := []*govlake.Run{}
-	for _, k := range keys {
-		if len(runs) >= limit {
-			break
-		}
-		r, err := c.run(ctx, k)
-		if err != nil {
-			return nil, err
-		}
-		runs = append(runs, r)
-	}
-	return runs, nil
-}
-
-// runKeys lists run records under prefix, newest first. Their names start
-// with the start time, so across pipelines they sort by the name alone.
-func (c *Catalog) runKeys(ctx context.Context, prefix string) ([]string, error) {
-	objs, err := c.store.List(ctx, prefix)
-	if err != nil {
-		return nil, err
-	}
-	var keys []string
-	for _, o := range objs {
-		if strings.HasSuffix(o.Key, ".json") {
-			keys = append(keys, o.Key)
-		}
-	}
-	base := func(k string) string { return k[strings.LastIndexByte(k, '/')+1:] }
-	sort.Slice(keys, func(i, j int) bool { return base(keys[i]) > base(keys[j]) })
-	return keys, nil
-}
-
-func (c *Catalog) run(ctx context.Context, key string) (*govlake.Run, error) {
-	c.runMu.Lock()
-	r, ok := c.runs[key]
-	c.runMu.Unlock()
-	if ok {
-		return r, nil
-	}
-	r = &govlake.Run{}
-	if err := govlake.ReadJSON(ctx, c.store, key, r); err != nil {
-		return nil, err
-	}
-	c.runMu.Lock()
-	if len(c.runs) > 100000 {
-		clear(c.runs) // a crude bound; records are cheap to read again
-	}
-	c.runs[key] = r
-	c.runMu.Unlock()
-	return r, nil
 }

@@ -35,6 +35,14 @@ const (
 	TypeDate      = "date"      // date32, from string with format date
 	TypeTimestamp = "timestamp" // microseconds, UTC, from string with format date-time
 	TypeString    = "string"
+
+	// Types that only query results have.
+	TypeUint64         = "uint64"
+	TypeDecimal        = "decimal"         // exact, with Precision and Scale
+	TypeTime           = "time"            // time of day, microseconds
+	TypeTimestampLocal = "timestamp_local" // microseconds, no time zone (DuckDB's naive TIMESTAMP)
+	TypeTimestampNS    = "timestamp_ns"    // nanoseconds, no time zone
+	TypeBinary         = "binary"
 )
 
 // Column is one stored column.
@@ -45,6 +53,12 @@ type Column struct {
 	// JSONType is the JSON Schema type a text cell is converted to before
 	// validation: integer, number, boolean or string.
 	JSONType string `json:"json_type"`
+	// Precision and Scale of a TypeDecimal column.
+	Precision int `json:"precision,omitempty"`
+	Scale     int `json:"scale,omitempty"`
+	// Source names the type the column had in the query engine, where the
+	// stored type alone does not say it (a HUGEINT kept as text).
+	Source string `json:"source_type,omitempty"`
 }
 
 // Manifest describes one immutable version. Its presence in the store is what

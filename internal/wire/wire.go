@@ -21,13 +21,13 @@ import (
 	"govlake/internal/fetch"
 	"govlake/internal/file"
 	"govlake/internal/govlake"
-	ghttp "govlake/internal/http"
 	"govlake/internal/ingest"
 	"govlake/internal/json"
 	"govlake/internal/jsonschema"
 	"govlake/internal/myanmar"
 	"govlake/internal/parquet"
 	"govlake/internal/s3"
+	"govlake/internal/web"
 	"govlake/internal/xlsx"
 )
 
@@ -150,7 +150,7 @@ func (s fastSchema) FastColumns(labels []string) ingest.ColumnChecker {
 }
 
 // TableWriter makes the catalogue's writers for binary result formats.
-func TableWriter(w io.Writer, format string, cols []govlake.Column) (ghttp.TableWriter, error) {
+func TableWriter(w io.Writer, format string, cols []govlake.Column) (web.TableWriter, error) {
 	if format == "arrow" {
 		return parquet.NewArrowStream(w, cols)
 	}

@@ -1,0 +1,205 @@
+package catalog
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	"govlake/internal/govlake"
+)
+
+// Engine runs SQL over the catalogue's tables; the DuckDB adapter is one.
+// Values in args are bound to the statement's parameters, never pasted
+// into its text.
+type Engine interface {
+	Stream(ctx context.Context, sql string, header func([]govlake.ResultColumn) error, row func([]any) error, args ...any) error
+}
+
+// Limits bound the queries that run at once and how long each may take.
+type Limits struct {
+	Running   int           // queries that may run at once
+	Queued    int           // queries that may wait for a slot; more are turned away
+	QueueWait time.Duration // longest wait for a slot
+	Timeout   time.Duration // longest a query may run
+	MaxRows   int           // most rows a result held in memory returns
+}
+
+// DefaultLimits are the limits of a catalogue nobody configured.
+var DefaultLimits = Limits{Running: 4, Queued: 16, QueueWait: 10 * time.Second, Timeout: 30 * time.Second, MaxRows: 10000}
+
+// Queries is the query layer: every SQL the server runs goes through it,
+// and so through the limiter and the timeout.
+type Queries struct {
+	cat    *Catalog
+	engine Engine
+	limits Limits
+	slots  chan struct{} // one per query allowed to run
+	queue  chan struct{} // one per query allowed to run or wait
+}
+
+// NewQueries returns the query layer over cat's tables.
+func NewQueries(cat *Catalog, engine Engine, limits Limits) *Queries {
+	if limits.Running < 1 {
+		limits.Running = 1
+	}
+	if limits.MaxRows < 1 {
+		limits.MaxRows = DefaultLimits.MaxRows
+	}
+	return &Queries{cat: cat, engine: engine, limits: limits,
+		slots: make(chan struct{}, limits.Running),
+		queue: make(chan struct{}, limits.Running+max(limits.Queued, 0))}
+}
+
+// Limits returns the limits in force.
+func (q *Queries) Limits() Limits { return q.limits }
+
+// acquire waits for a query slot; release gives it back.
+func (q *Queries) acquire(ctx context.Context) (release func(), err error) {
+	select {
+	case q.queue <- struct{}{}:
+	default:
+		return nil, govlake.Errorf(govlake.EBUSY, "too many queries at once; try again in a moment")
+	}
+	t := time.NewTimer(q.limits.QueueWait)
+	defer t.Stop()
+	select {
+	case q.slots <- struct{}{}:
+		return func() { <-q.slots; <-q.queue }, nil
+	case <-t.C:
+		<-q.queue
+		return nil, govlake.Errorf(govlake.EUNAVAILABLE, "the server is busy: no query slot came free within %s", q.limits.QueueWait)
+	case <-ctx.Done():
+		<-q.queue
+		return nil, govlake.Errorf(govlake.ETIMEOUT, "the request ended while waiting for a query slot")
+	}
+}
+
+// begin readies a query: fresh tables, a slot within the concurrency
+// limit, and the timeout. done gives them back.
+func (q *Queries) begin(ctx context.Context) (context.Context, func(), error) {
+	if err := q.cat.Refresh(ctx); err != nil {
+		return nil, nil, err
+	}
+	release, err := q.acquire(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	if q.limits.Timeout <= 0 {
+		return ctx, release, nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, q.limits.Timeout)
+	return ctx, func() { cancel(); release() }, nil
+}
+
+// Stream runs sql and hands each row to row as it arrives, holding a slot
+// until the last row; a result of any size flows through.
+func (q *Queries) Stream(ctx context.Context, sql string, header func([]govlake.ResultColumn) error, row func([]any) error, args ...any) error {
+	ctx, done, err := q.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer done()
+	return q.engine.Stream(ctx, sql, header, row, args...)
+}
+
+// Page asks for part of a result: at most Limit rows after Offset.
+type Page struct {
+	Limit, Offset int
+}
+
+// Run runs sql and returns one page of its result, held in memory: at most
+// the page's limit and never more than MaxRows. Truncated says more rows
+// follow.
+func (q *Queries) Run(ctx context.Context, sql string, page Page, args ...any) (*govlake.Result, error) {
+	if page.Offset < 0 {
+		return nil, govlake.Errorf(govlake.EINVALID, "offset must not be negative")
+	}
+	if page.Limit <= 0 || page.Limit > q.limits.MaxRows {
+		page.Limit = q.limits.MaxRows
+	}
+	if page.Offset > 0 {
+		// The user's statement stays one SELECT, inside another; the line
+		// break ends a trailing comment in it.
+		sql = "SELECT * FROM (" + strings.TrimRight(strings.TrimSpace(sql), ";") + "\n) AS page OFFSET ?"
+		args = append(args, page.Offset)
+	}
+	ctx, done, err := q.begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer done()
+	return q.collect(ctx, sql, page.Limit, args...)
+}
+
+// collect holds at most limit rows of a result in memory.
+func (q *Queries) collect(ctx context.Context, sql string, limit int, args ...any) (*govlake.Result, error) {
+	res := &govlake.Result{Rows: [][]any{}}
+	err := q.engine.Stream(ctx, sql, func(cols []govlake.ResultColumn) error {
+		res.Columns = cols
+		return nil
+	}, func(row []any) error {
+		if len(res.Rows) >= limit {
+			res.Truncated = true
+			return errEnough
+		}
+		res.Rows = append(res.Rows, append([]any(nil), row...))
+		return nil
+	}, args...)
+	if err != nil && !errors.Is(err, errEnough) {
+		return nil, err
+	}
+	return res, nil
+}
+
+var errEnough = errors.New("enough rows")
+
+// quoteIdent quotes a name for SQL text. Only names the catalogue checked
+// (dataset ids, column names of a schema) are quoted into a statement;
+// values are always bound.
+func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
+
+// PreviewRows is how many rows a dataset page shows.
+const PreviewRows = 20
+
+// Preview returns the first rows of a dataset's latest version.
+func (q *Queries) Preview(ctx context.Context, id string) (*govlake.Result, error) {
+	if !govlake.DatasetIDPattern.MatchString(id) {
+		return nil, govlake.Errorf(govlake.ENOTFOUND, "no dataset %q", id)
+	}
+	ctx, done, err := q.begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer done()
+	return q.collect(ctx, "SELECT * FROM "+quoteIdent(id)+" LIMIT ?", PreviewRows, PreviewRows)
+}
+
+// Rejections returns the first limit rejections of version n of dataset id,
+// in row order, and whether they are all of them.
+func (q *Queries) Rejections(ctx context.Context, id string, n, limit int) ([]govlake.Rejection, bool, error) {
+	if !govlake.DatasetIDPattern.MatchString(id) {
+		return nil, false, govlake.Errorf(govlake.ENOTFOUND, "no dataset %q", id)
+	}
+	ctx, done, err := q.begin(ctx)
+	if err != nil {
+		return nil, false, err
+	}
+	defer done()
+	table := quoteIdent(govlake.VersionRejectedTable(id, n))
+	res, err := q.collect(ctx, `SELECT "row", "column", keyword, value, message FROM `+table+` ORDER BY "row" LIMIT ?`, limit, limit+1)
+	if err != nil {
+		return nil, false, err
+	}
+	out := make([]govlake.Rejection, 0, len(res.Rows))
+	for _, row := range res.Rows {
+		var rj govlake.Rejection
+		rj.Row, _ = row[0].(int64)
+		rj.Column, _ = row[1].(string)
+		rj.Keyword, _ = row[2].(string)
+		rj.Value, _ = row[3].(string)
+		rj.Message, _ = row[4].(string)
+		out = append(out, rj)
+	}
+	return out, !res.Truncated, nil
+}

@@ -1,0 +1,142 @@
+package catalog
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"govlake/internal/govlake"
+)
+
+// DatastoreRequest is CKAN's datastore_search: rows of one dataset, with
+// field filters, a text search, chosen fields, an order and a page.
+type DatastoreRequest struct {
+	Dataset string
+	Filters map[string][]string // field: any of these values, compared as text
+	Q       string              // text to find in any field
+	Fields  []string            // empty: every field
+	Sort    []SortKey
+	Limit   int
+	Offset  int
+}
+
+// SortKey orders rows by one field.
+type SortKey struct {
+	Field string
+	Desc  bool
+}
+
+// DatastoreResult is one page of rows and how many rows match in all.
+type DatastoreResult struct {
+	*govlake.Result
+	Total int64
+}
+
+// Datastore answers a datastore_search. Names are checked against the
+// dataset's columns before they are quoted into the statement; every value
+// is a bound argument.
+func (q *Queries) Datastore(ctx context.Context, req DatastoreRequest) (*DatastoreResult, error) {
+	d, err := q.cat.Dataset(ctx, req.Dataset)
+	if err != nil {
+		if govlake.ErrorCode(err) == govlake.ENOTFOUND {
+			return nil, govlake.Errorf(govlake.ENOTFOUND, "Not found: Resource %q was not found.", req.Dataset)
+		}
+		return nil, err
+	}
+	known := map[string]bool{}
+	for _, c := range d.Columns {
+		known[c.Name] = true
+	}
+	field := func(what, name string) (string, error) {
+		if !known[name] {
+			return "", govlake.Errorf(govlake.EINVALID, "%s: field %q not in the table", what, name)
+		}
+		return quoteIdent(name), nil
+	}
+	sel := "*"
+	if len(req.Fields) > 0 {
+		var cols []string
+		for _, f := range req.Fields {
+			c, err := field("fields", f)
+			if err != nil {
+				return nil, err
+			}
+			cols = append(cols, c)
+		}
+		sel = strings.Join(cols, ", ")
+	}
+	var where []string
+	var args []any
+	for _, name := range sortedKeys(req.Filters) {
+		c, err := field("filters", name)
+		if err != nil {
+			return nil, err
+		}
+		marks := make([]string, len(req.Filters[name]))
+		for i, v := range req.Filters[name] {
+			marks[i] = "?"
+			args = append(args, v)
+		}
+		where = append(where, fmt.Sprintf("%s::VARCHAR IN (%s)", c, strings.Join(marks, ", ")))
+	}
+	if req.Q != "" {
+		text := make([]string, len(d.Columns))
+		for i, c := range d.Columns {
+			text[i] = "coalesce(" + quoteIdent(c.Name) + "::VARCHAR, '')"
+		}
+		where = append(where, "concat_ws(' ', "+strings.Join(text, ", ")+`) ILIKE ? ESCAPE '\'`)
+		args = append(args, "%"+likeEscape(req.Q)+"%")
+	}
+	cond := ""
+	if len(where) > 0 {
+		cond = " WHERE " + strings.Join(where, " AND ")
+	}
+	order := ""
+	for i, k := range req.Sort {
+		c, err := field("sort", k.Field)
+		if err != nil {
+			return nil, err
+		}
+		if i == 0 {
+			order = " ORDER BY "
+		} else {
+			order += ", "
+		}
+		order += c
+		if k.Desc {
+			order += " DESC"
+		}
+	}
+	table := quoteIdent(d.ID)
+	ctx, done, err := q.begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer done()
+	res, err := q.collect(ctx, "SELECT "+sel+" FROM "+table+cond+order+" LIMIT ? OFFSET ?", req.Limit, append(args, req.Limit, req.Offset)...)
+	if err != nil {
+		return nil, err
+	}
+	total, err := q.collect(ctx, "SELECT count(*) FROM "+table+cond, 1, args...)
+	if err != nil {
+		return nil, err
+	}
+	n, _ := total.Rows[0][0].(int64)
+	return &DatastoreResult{Result: res, Total: n}, nil
+}
+
+// likeEscape makes % and _ in a search text match themselves, as CKAN's
+// plain-text q does (DuckDB's ILIKE escapes with a backslash).
+func likeEscape(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

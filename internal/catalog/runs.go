@@ -1,0 +1,76 @@
+package catalog
+
+import (
+	"context"
+	"sort"
+	"strings"
+
+	"govlake/internal/govlake"
+)
+
+// RunsSearched bounds how far back a dataset's detail looks for its last
+// success and last failure.
+const RunsSearched = 500
+
+// Runs returns the most recent runs, newest first: of one pipeline, or of
+// all when pipeline is "".
+func (c *Catalog) Runs(ctx context.Context, pipeline string, limit int) ([]*govlake.Run, error) {
+	prefix := "runs/"
+	if pipeline != "" {
+		prefix = govlake.RunsPrefix(pipeline)
+	}
+	keys, err := c.runKeys(ctx, prefix)
+	if err != nil {
+		return nil, err
+	}
+	runs := []*govlake.Run{}
+	for _, k := range keys {
+		if len(runs) >= limit {
+			break
+		}
+		r, err := c.run(ctx, k)
+		if err != nil {
+			return nil, err
+		}
+		runs = append(runs, r)
+	}
+	return runs, nil
+}
+
+// runKeys lists run records under prefix, newest first. Their names start
+// with the start time, so across pipelines they sort by the name alone.
+func (c *Catalog) runKeys(ctx context.Context, prefix string) ([]string, error) {
+	objs, err := c.store.List(ctx, prefix)
+	if err != nil {
+		return nil, err
+	}
+	var keys []string
+	for _, o := range objs {
+		if strings.HasSuffix(o.Key, ".json") {
+			keys = append(keys, o.Key)
+		}
+	}
+	base := func(k string) string { return k[strings.LastIndexByte(k, '/')+1:] }
+	sort.Slice(keys, func(i, j int) bool { return base(keys[i]) > base(keys[j]) })
+	return keys, nil
+}
+
+func (c *Catalog) run(ctx context.Context, key string) (*govlake.Run, error) {
+	c.runMu.Lock()
+	r, ok := c.runs[key]
+	c.runMu.Unlock()
+	if ok {
+		return r, nil
+	}
+	r = &govlake.Run{}
+	if err := govlake.ReadJSON(ctx, c.store, key, r); err != nil {
+		return nil, err
+	}
+	c.runMu.Lock()
+	if len(c.runs) > 100000 {
+		clear(c.runs) // a crude bound; records are cheap to read again
+	}
+	c.runs[key] = r
+	c.runMu.Unlock()
+	return r, nil
+}

@@ -1,0 +1,118 @@
+package catalog
+
+import (
+	"context"
+	"slices"
+	"sort"
+	"strings"
+
+	"govlake/internal/govlake"
+)
+
+// SearchRequest finds datasets: every word in the id, title, description,
+// organization or tags, every filter matched, in an order, one page.
+type SearchRequest struct {
+	Words   []string
+	Filters map[string][]string // organization, tags or license: all must match
+	Sort    string              // id, title or modified
+	Desc    bool
+	Start   int
+	Rows    int
+}
+
+// SearchFields are the fields a search can filter on.
+var SearchFields = []string{"organization", "tags", "license"}
+
+// SearchResult is one page of matching datasets and how many match.
+type SearchResult struct {
+	Count    int
+	Datasets []*govlake.Detail
+}
+
+// Search finds datasets by words and filters.
+func (c *Catalog) Search(ctx context.Context, req SearchRequest) (*SearchResult, error) {
+	for k := range req.Filters {
+		if !slices.Contains(SearchFields, k) {
+			return nil, govlake.Errorf(govlake.EINVALID, "filter %q is not supported (%s)", k, strings.Join(SearchFields, ", "))
+		}
+	}
+	less, ok := searchOrders[req.Sort]
+	if !ok {
+		return nil, govlake.Errorf(govlake.EINVALID, "sort %q is not supported (id, title, modified)", req.Sort)
+	}
+	sums, err := c.Datasets(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var found []*govlake.Detail
+	for _, s := range sums {
+		d, err := c.Dataset(ctx, s.ID)
+		if err != nil {
+			return nil, err
+		}
+		if matches(d, req) {
+			found = append(found, d)
+		}
+	}
+	sort.SliceStable(found, func(i, j int) bool {
+		if req.Desc {
+			return less(found[j], found[i])
+		}
+		return less(found[i], found[j])
+	})
+	res := &SearchResult{Count: len(found), Datasets: []*govlake.Detail{}}
+	if req.Start < len(found) {
+		res.Datasets = found[req.Start:min(req.Start+max(req.Rows, 0), len(found))]
+	}
+	return res, nil
+}
+
+var searchOrders = map[string]func(a, b *govlake.Detail) bool{
+	"":         func(a, b *govlake.Detail) bool { return a.ID < b.ID },
+	"id":       func(a, b *govlake.Detail) bool { return a.ID < b.ID },
+	"title":    func(a, b *govlake.Detail) bool { return a.Title < b.Title },
+	"modified": func(a, b *govlake.Detail) bool { return a.Updated.Before(b.Updated) },
+}
+
+func matches(d *govlake.Detail, req SearchRequest) bool {
+	text := strings.ToLower(strings.Join(append([]string{d.ID, d.Title, d.Description, d.Organization}, d.Tags...), " "))
+	for _, w := range req.Words {
+		if !strings.Contains(text, strings.ToLower(w)) {
+			return false
+		}
+	}
+	for k, vs := range req.Filters {
+		for _, v := range vs {
+			switch k {
+			case "organization":
+				if d.Organization != v {
+					return false
+				}
+			case "tags":
+				if !slices.Contains(d.Tags, v) {
+					return false
+				}
+			case "license":
+				if d.License != v {
+					return false
+				}
+			}
+		}
+	}
+	return true
+}
+
+// Organizations lists each organization's datasets, by organization id.
+func (c *Catalog) Organizations(ctx context.Context) (map[string][]string, error) {
+	ds, err := c.Datasets(ctx)
+	if err != nil {
+		return nil, err
+	}
+	orgs := map[string][]string{}
+	for _, d := range ds {
+		if d.Organization != "" {
+			orgs[d.Organization] = append(orgs[d.Organization], d.ID)
+		}
+	}
+	return orgs, nil
+}

@@ -1,0 +1,88 @@
+package catalog
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"govlake/internal/govlake"
+)
+
+// Table resolves an SQL table name: a dataset's id is its latest version,
+// id__vN version N, id__rejected and id__vN__rejected their rejected rows.
+// The files are fetched into local paths only now, when a query needs them.
+func (c *Catalog) Table(ctx context.Context, name string) (govlake.Table, error) {
+	snap, err := c.current(ctx)
+	if err != nil {
+		return govlake.Table{}, err
+	}
+	notFound := govlake.Errorf(govlake.ENOTFOUND, "no dataset or table named %s; GET /api/v1/datasets lists them", name)
+	base, rejected := strings.CutSuffix(name, "__rejected")
+	id, asof, dated := strings.Cut(base, "__asof_")
+	ver, versioned := "", false
+	if !dated {
+		id, ver, versioned = strings.Cut(base, "__v")
+	}
+	e, ok := snap.datasets[id]
+	if !ok {
+		return govlake.Table{}, notFound
+	}
+	m := e.versions[len(e.versions)-1]
+	if dated {
+		day, err := time.Parse("20060102", asof)
+		if err != nil {
+			return govlake.Table{}, govlake.Errorf(govlake.EINVALID, "%s: write the date as YYYYMMDD, as in %s__asof_20240131", name, id)
+		}
+		// The version current at the end of that day (UTC).
+		end := day.Add(24 * time.Hour)
+		m = nil
+		for _, v := range e.versions {
+			if v.CreatedAt.Before(end) {
+				m = v
+			}
+		}
+		if m == nil {
+			return govlake.Table{}, govlake.Errorf(govlake.ENOTFOUND, "dataset %s had no version yet on %s (its first is of %s)", id, day.Format(time.DateOnly), e.versions[0].CreatedAt.Format(time.DateOnly))
+		}
+	}
+	if versioned {
+		n, err := strconv.Atoi(ver)
+		if err != nil || strconv.Itoa(n) != ver {
+			return govlake.Table{}, notFound
+		}
+		if m = e.find(n); m == nil {
+			return govlake.Table{}, govlake.Errorf(govlake.ENOTFOUND, "dataset %s has no version %d", id, n)
+		}
+	}
+	keys := make([]string, 0, len(m.Files))
+	for _, f := range m.Files {
+		keys = append(keys, f.Key)
+	}
+	cols := m.Columns
+	if rejected {
+		if m.Rejected == nil {
+			return govlake.Table{}, govlake.Errorf(govlake.ENOTFOUND, "version %d of %s keeps no rejected rows file", m.Version, id)
+		}
+		keys, cols = []string{m.Rejected.Key}, govlake.RejectedColumns
+	}
+	t := govlake.Table{Name: name, Columns: cols}
+	for _, k := range keys {
+		p, err := c.local.LocalPath(ctx, k)
+		if err != nil {
+			return govlake.Table{}, fmt.Errorf("fetch %s for table %s: %w", k, name, err)
+		}
+		t.Files = append(t.Files, p)
+	}
+	return t, nil
+}
+
+func (e *entry) find(n int) *govlake.Manifest {
+	for _, m := range e.versions {
+		if m.Version == n {
+			return m
+		}
+	}
+	return nil
+}

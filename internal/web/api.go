@@ -1,0 +1,215 @@
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+
+	"govlake/internal/catalog"
+	"govlake/internal/govlake"
+)
+
+// DatasetList is GET /api/v1/datasets.
+type DatasetList struct {
+	Datasets []govlake.Summary `json:"datasets"`
+}
+
+func (s *Server) apiDatasets(w http.ResponseWriter, r *http.Request) {
+	ds, err := s.catalog.Datasets(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, DatasetList{ds})
+}
+
+func (s *Server) apiDataset(w http.ResponseWriter, r *http.Request) {
+	d, err := s.catalog.Dataset(r.Context(), r.PathValue("id"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, d)
+}
+
+// RunList is GET /api/v1/runs.
+type RunList struct {
+	Runs []*govlake.Run `json:"runs"`
+}
+
+// apiRuns lists runs, newest first: ?dataset=ID for one dataset, ?limit=N.
+func (s *Server) apiRuns(w http.ResponseWriter, r *http.Request) {
+	limit := 50
+	if v := r.URL.Query().Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 1000 {
+			s.fail(w, r, govlake.Errorf(govlake.EINVALID, "limit %q must be a whole number from 1 to 1000", v))
+			return
+		}
+		limit = n
+	}
+	id := r.URL.Query().Get("dataset")
+	if id != "" && !govlake.DatasetIDPattern.MatchString(id) {
+		s.fail(w, r, govlake.Errorf(govlake.EINVALID, "dataset %q is not a dataset id", id))
+		return
+	}
+	runs, err := s.catalog.Runs(r.Context(), id, limit)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, RunList{runs})
+}
+
+func (s *Server) apiVersion(w http.ResponseWriter, r *http.Request) {
+	v, err := s.version(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, v)
+}
+
+// QueryRequest is the body of POST /api/v1/query.
+type QueryRequest struct {
+	SQL    string `json:"sql"`
+	Limit  int    `json:"limit,omitempty"`
+	Offset int    `json:"offset,omitempty"`
+	Format string `json:"format,omitempty" enum:"json,ndjson,csv,parquet,arrow"`
+}
+
+// QueryResult is a JSON query result: one page of rows, with a link to the
+// next page when there is one.
+type QueryResult struct {
+	*govlake.Result
+	Offset int    `json:"offset"`
+	Next   string `json:"next,omitempty"`
+}
+
+func (s *Server) readQuery(r *http.Request) (QueryRequest, error) {
+	q := QueryRequest{SQL: r.URL.Query().Get("sql"), Format: r.URL.Query().Get("format")}
+	if r.Method == http.MethodPost {
+		dec := json.NewDecoder(io.LimitReader(r.Body, s.MaxBody))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&q); err != nil {
+			return q, govlake.Errorf(govlake.EINVALID, "the body must be JSON like {\"sql\": \"SELECT ...\"}: %s", jsonProblem(err))
+		}
+		if f := r.URL.Query().Get("format"); f != "" {
+			q.Format = f
+		}
+	}
+	for name, dst := range map[string]*int{"limit": &q.Limit, "offset": &q.Offset} {
+		if v := r.URL.Query().Get(name); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 0 {
+				return q, govlake.Errorf(govlake.EINVALID, "%s %q must be a whole number, 0 or more", name, v)
+			}
+			*dst = n
+		}
+	}
+	if q.Offset < 0 {
+		return q, govlake.Errorf(govlake.EINVALID, "offset must not be negative")
+	}
+	if strings.TrimSpace(q.SQL) == "" {
+		return q, govlake.Errorf(govlake.EINVALID, "no SQL given: send {\"sql\": \"SELECT ...\"} or ?sql=")
+	}
+	var err error
+	q.Format, err = s.format(q.Format)
+	return q, err
+}
+
+// jsonProblem says what is wrong with a JSON body in words, not Go's.
+func jsonProblem(err error) string {
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case err == io.EOF:
+		return "the body is empty"
+	case errors.As(err, &syn):
+		return fmt.Sprintf("it is not valid JSON (at byte %d)", syn.Offset)
+	case errors.As(err, &typ):
+		return fmt.Sprintf("%s must be a %s", typ.Field, typ.Type.Kind())
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		return "unknown field " + strings.TrimPrefix(err.Error(), "json: unknown field ") + " (sql, limit, offset and format are known)"
+	}
+	return "it could not be read"
+}
+
+func (s *Server) apiQuery(w http.ResponseWriter, r *http.Request) {
+	q, err := s.readQuery(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if q.Format != "json" {
+		s.stream(w, r, q.SQL, q.Format)
+		return
+	}
+	limit := q.Limit
+	if max := s.queries.Limits().MaxRows; limit <= 0 || limit > max {
+		limit = max
+	}
+	res, err := s.queries.Run(r.Context(), q.SQL, catalog.Page{Limit: limit, Offset: q.Offset})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	out := QueryResult{Result: res, Offset: q.Offset}
+	if res.Truncated {
+		v := url.Values{"sql": {q.SQL}, "limit": {strconv.Itoa(limit)}, "offset": {strconv.Itoa(q.Offset + len(res.Rows))}}
+		out.Next = "/api/v1/query?" + v.Encode()
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// SavedList is GET /api/v1/queries.
+type SavedList struct {
+	Queries []*govlake.SavedQuery `json:"queries"`
+}
+
+func (s *Server) apiQueries(w http.ResponseWriter, r *http.Request) {
+	qs := append([]*govlake.SavedQuery{}, s.Saved...)
+	sort.Slice(qs, func(i, j int) bool { return qs[i].Name < qs[j].Name })
+	writeJSON(w, http.StatusOK, SavedList{qs})
+}
+
+// apiSavedQuery runs a saved query with its parameters from the query
+// string, bound as values; format and limit work as for /api/v1/query.
+func (s *Server) apiSavedQuery(w http.ResponseWriter, r *http.Request) {
+	var q *govlake.SavedQuery
+	for _, sq := range s.Saved {
+		if sq.Name == r.PathValue("name") {
+			q = sq
+		}
+	}
+	if q == nil {
+		s.fail(w, r, govlake.Errorf(govlake.ENOTFOUND, "no saved query %q; GET /api/v1/queries lists them", r.PathValue("name")))
+		return
+	}
+	args, err := catalog.BindSaved(q, r.URL.Query(), "format", "limit")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	format, err := s.format(r.URL.Query().Get("format"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if format != "json" {
+		s.stream(w, r, q.SQL, format, args...)
+		return
+	}
+	res, err := s.queries.Run(r.Context(), q.SQL, catalog.Page{}, args...)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, res)
+}

@@ -1,0 +1,156 @@
+package web
+
+import (
+	"encoding/base64"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+
+	"govlake/internal/catalog"
+	"govlake/internal/govlake"
+)
+
+// resultFormat is one way to write a query result.
+type resultFormat struct {
+	Name, MediaType, Ext string
+}
+
+// formats are the result formats, in the order the API documents them.
+var formats = []resultFormat{
+	{"json", "application/json", "json"},
+	{"ndjson", "application/x-ndjson", "ndjson"},
+	{"csv", "text/csv; charset=utf-8", "csv"},
+	{"parquet", "application/vnd.apache.parquet", "parquet"},
+	{"arrow", "application/vnd.apache.arrow.stream", "arrows"},
+}
+
+func formatNamed(name string) (resultFormat, bool) {
+	for _, f := range formats {
+		if f.Name == name {
+			return f, true
+		}
+	}
+	return resultFormat{}, false
+}
+
+// format checks a requested format; "" is JSON.
+func (s *Server) format(name string) (string, error) {
+	if name == "" {
+		return "json", nil
+	}
+	if _, ok := formatNamed(name); !ok {
+		return "", govlake.Errorf(govlake.EINVALID, "format %q is not supported: use json, ndjson, csv, parquet or arrow", name)
+	}
+	if (name == "parquet" || name == "arrow") && s.NewTableWriter == nil {
+		return "", govlake.Errorf(govlake.EINVALID, "format %q is not available on this server", name)
+	}
+	return name, nil
+}
+
+// rowEncoder writes the rows of one result in one format.
+type rowEncoder struct {
+	write  func(row []any) error
+	finish func() error
+}
+
+// newEncoder starts a result in format on w, given its columns.
+func (s *Server) newEncoder(w io.Writer, format string, cols []govlake.ResultColumn) (*rowEncoder, error) {
+	switch format {
+	case "csv":
+		cw := csv.NewWriter(w)
+		rec := make([]string, len(cols))
+		for i, c := range cols {
+			rec[i] = c.Name
+		}
+		if err := cw.Write(rec); err != nil {
+			return nil, err
+		}
+		return &rowEncoder{write: func(row []any) error {
+			for i, v := range row {
+				rec[i] = textCell(v)
+			}
+			if len(rec) == 1 && rec[0] == "" && row[0] == nil {
+				// encoding/csv writes a lone empty field as an empty line,
+				// which readers skip: quote it so the NULL row stays a row.
+				cw.Flush()
+				_, err := io.WriteString(w, "\"\"\n")
+				return err
+			}
+			return cw.Write(rec)
+		}, finish: func() error { cw.Flush(); return cw.Error() }}, nil
+	case "ndjson":
+		enc := json.NewEncoder(w)
+		obj := make(map[string]any, len(cols))
+		return &rowEncoder{write: func(row []any) error {
+			for i, c := range cols {
+				obj[c.Name] = row[i]
+			}
+			return enc.Encode(obj)
+		}, finish: func() error { return nil }}, nil
+	}
+	tcols := catalog.ResultColumns(cols)
+	tw, err := s.NewTableWriter(w, format, tcols)
+	if err != nil {
+		return nil, err
+	}
+	return &rowEncoder{write: func(row []any) error {
+		for i, v := range row {
+			if v != nil && tcols[i].Type == govlake.TypeString {
+				row[i] = textCell(v)
+			}
+		}
+		return tw.Write(row)
+	}, finish: tw.Close}, nil
+}
+
+// stream writes a result as its rows come, so a whole dataset can be
+// downloaded without being held in memory.
+func (s *Server) stream(w http.ResponseWriter, r *http.Request, sql, format string, args ...any) {
+	var enc *rowEncoder
+	err := s.queries.Stream(r.Context(), sql, func(cols []govlake.ResultColumn) error {
+		f, _ := formatNamed(format)
+		w.Header().Set("Content-Type", f.MediaType)
+		w.Header().Set("Content-Disposition", `attachment; filename="result.`+f.Ext+`"`)
+		var err error
+		enc, err = s.newEncoder(w, format, cols)
+		return err
+	}, func(row []any) error { return enc.write(row) }, args...)
+	if err != nil && enc == nil {
+		w.Header().Del("Content-Disposition")
+		s.fail(w, r, err)
+		return
+	}
+	if err == nil {
+		err = enc.finish()
+	}
+	if err != nil {
+		// Too late for a status: cut the response so the client cannot take
+		// a partial file for a whole one.
+		s.logger.Warn("query stream failed", "err", err)
+		panic(http.ErrAbortHandler)
+	}
+}
+
+// textCell writes a value as text: numbers with every digit, BLOBs in
+// base64, nested values as JSON.
+func textCell(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return ""
+	case string:
+		return x
+	case json.Number:
+		return string(x)
+	case float64:
+		return strconv.FormatFloat(x, 'g', -1, 64)
+	case []byte:
+		return base64.StdEncoding.EncodeToString(x)
+	case []any, map[string]any:
+		b, _ := json.Marshal(x)
+		return string(b)
+	}
+	return fmt.Sprint(v)
+}

@@ -1,0 +1,153 @@
+package web
+
+import (
+	"encoding/json"
+	"net/http"
+	"reflect"
+	"strings"
+	"time"
+)
+
+// OpenAPI builds the OpenAPI 3.1 document from the route table, with each
+// answer's schema derived from the Go type its handler encodes.
+func OpenAPI() map[string]any {
+	paths := map[string]any{}
+	for _, rt := range routes() {
+		item, _ := paths[rt.path].(map[string]any)
+		if item == nil {
+			item = map[string]any{}
+			paths[rt.path] = item
+		}
+		item[strings.ToLower(rt.method)] = operation(rt)
+	}
+	return map[string]any{
+		"openapi": "3.1.0",
+		"info": map[string]any{"title": "govlake catalogue API", "version": "1",
+			"description": "Open datasets, validated and versioned, with SQL through DuckDB."},
+		"paths": paths,
+		"components": map[string]any{"schemas": map[string]any{
+			"Error":     schemaOf(reflect.TypeFor[ErrorBody]()),
+			"CKANError": schemaOf(reflect.TypeFor[CKANReply[*struct{}]]()),
+		}},
+	}
+}
+
+func operation(rt route) map[string]any {
+	ok := map[string]any{"description": "OK"}
+	content := map[string]any{}
+	if rt.reply != nil {
+		content["application/json"] = map[string]any{"schema": schemaOf(rt.reply)}
+	}
+	for _, m := range rt.media {
+		if _, done := content[m]; !done {
+			content[m] = map[string]any{}
+		}
+	}
+	ok["content"] = content
+	errSchema := "#/components/schemas/Error"
+	if strings.HasPrefix(rt.path, "/api/3/") {
+		errSchema = "#/components/schemas/CKANError"
+	}
+	op := map[string]any{
+		"summary":     rt.summary,
+		"operationId": strings.ToLower(rt.method) + strings.NewReplacer("/", "_", "{", "", "}", "", ".", "_", "$", "").Replace(rt.path),
+		"responses": map[string]any{
+			"200": ok,
+			"default": map[string]any{"description": "An error: 400 bad request or SQL (409 in CKAN's API), 404 unknown, 413 too large, 429 too many queries, 503 busy or store unavailable, 504 timeout",
+				"content": map[string]any{"application/json": map[string]any{"schema": map[string]any{"$ref": errSchema}}}},
+		},
+	}
+	var params []any
+	for _, p := range rt.params {
+		schema := map[string]any{"type": p.typ}
+		if p.enum != nil {
+			schema["enum"] = p.enum
+		}
+		params = append(params, map[string]any{"name": p.name, "in": p.in, "required": p.required, "description": p.desc, "schema": schema})
+	}
+	if params != nil {
+		op["parameters"] = params
+	}
+	if rt.body != nil {
+		op["requestBody"] = map[string]any{"required": true, "content": map[string]any{"application/json": map[string]any{"schema": schemaOf(rt.body)}}}
+	}
+	return op
+}
+
+var (
+	timeType = reflect.TypeFor[time.Time]()
+	rawType  = reflect.TypeFor[json.RawMessage]()
+)
+
+// schemaOf describes as JSON Schema what encoding/json writes for t.
+func schemaOf(t reflect.Type) map[string]any {
+	switch {
+	case t == timeType:
+		return map[string]any{"type": "string", "format": "date-time"}
+	case t == rawType, t.Kind() == reflect.Interface:
+		return map[string]any{}
+	}
+	switch t.Kind() {
+	case reflect.Pointer:
+		return map[string]any{"anyOf": []any{schemaOf(t.Elem()), map[string]any{"type": "null"}}}
+	case reflect.String:
+		return map[string]any{"type": "string"}
+	case reflect.Bool:
+		return map[string]any{"type": "boolean"}
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64, reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return map[string]any{"type": "integer"}
+	case reflect.Float32, reflect.Float64:
+		return map[string]any{"type": "number"}
+	case reflect.Slice, reflect.Array:
+		// A nil slice is written as null.
+		return map[string]any{"type": []string{"array", "null"}, "items": schemaOf(t.Elem())}
+	case reflect.Map:
+		return map[string]any{"type": []string{"object", "null"}, "additionalProperties": schemaOf(t.Elem())}
+	case reflect.Struct:
+		props, req := map[string]any{}, []string{}
+		structFields(t, props, &req)
+		s := map[string]any{"type": "object", "properties": props}
+		if len(req) > 0 {
+			s["required"] = req
+		}
+		return s
+	}
+	return map[string]any{}
+}
+
+// structFields adds t's JSON fields, with those of embedded structs.
+func structFields(t reflect.Type, props map[string]any, req *[]string) {
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		tag := f.Tag.Get("json")
+		if tag == "-" || (!f.IsExported() && !f.Anonymous) {
+			continue
+		}
+		name, opts, _ := strings.Cut(tag, ",")
+		if f.Anonymous && name == "" {
+			ft := f.Type
+			if ft.Kind() == reflect.Pointer {
+				ft = ft.Elem()
+			}
+			if ft.Kind() == reflect.Struct {
+				structFields(ft, props, req)
+				continue
+			}
+		}
+		if name == "" {
+			name = f.Name
+		}
+		s := schemaOf(f.Type)
+		if e := f.Tag.Get("enum"); e != "" {
+			s["enum"] = strings.Split(e, ",")
+		}
+		props[name] = s
+		if !strings.Contains(opts, "omitempty") && !strings.Contains(opts, "omitzero") {
+			*req = append(*req, name)
+		}
+	}
+}
+
+func (s *Server) apiOpenAPI(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, OpenAPI())
+}

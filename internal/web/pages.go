@@ -1,0 +1,123 @@
+package web
+
+import (
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"govlake/internal/catalog"
+	"govlake/internal/govlake"
+)
+
+var funcs = template.FuncMap{
+	"date": func(t time.Time) string {
+		if t.IsZero() {
+			return ""
+		}
+		return t.UTC().Format("2006-01-02 15:04 UTC")
+	},
+	"num": func(n int64) string {
+		s := strconv.FormatInt(n, 10)
+		for i := len(s) - 3; i > 0 && s[i-1] != '-'; i -= 3 {
+			s = s[:i] + "," + s[i:]
+		}
+		return s
+	},
+	"cell": textCell,
+	"dur":  func(r *govlake.Run) string { return r.Duration().Round(time.Millisecond).String() },
+	"pct":  func(c govlake.RowCounts) string { return fmt.Sprintf("%.2f%%", 100*c.InvalidRatio()) },
+}
+
+func (s *Server) render(w http.ResponseWriter, r *http.Request, name string, view any) {
+	var b strings.Builder
+	if err := s.pages.ExecuteTemplate(&b, name, view); err != nil {
+		s.fail(w, r, fmt.Errorf("render %s: %w", name, err))
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	io.WriteString(w, b.String())
+}
+
+// indexView is the home page: every dataset.
+type indexView struct {
+	Datasets []govlake.Summary
+}
+
+func (s *Server) pageIndex(w http.ResponseWriter, r *http.Request) {
+	ds, err := s.catalog.Datasets(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, "index.html", indexView{ds})
+}
+
+// datasetView is a dataset's page.
+type datasetView struct {
+	D       *govlake.Detail
+	Preview *govlake.Result
+	Schema  string
+}
+
+func (s *Server) pageDataset(w http.ResponseWriter, r *http.Request) {
+	d, err := s.catalog.Dataset(r.Context(), r.PathValue("id"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	preview, err := s.queries.Preview(r.Context(), d.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	schema, _ := json.MarshalIndent(d.Schema, "", "  ")
+	s.render(w, r, "dataset.html", datasetView{d, preview, string(schema)})
+}
+
+// versionView is a version's page.
+type versionView struct {
+	V *VersionReport
+}
+
+func (s *Server) pageVersion(w http.ResponseWriter, r *http.Request) {
+	v, err := s.version(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, "version.html", versionView{v})
+}
+
+// queryView is the SQL console.
+type queryView struct {
+	SQL      string
+	Error    string
+	Result   *govlake.Result
+	Datasets []govlake.Summary
+}
+
+// consoleRows is how many rows the SQL console shows.
+const consoleRows = 1000
+
+func (s *Server) pageQuery(w http.ResponseWriter, r *http.Request) {
+	v := queryView{SQL: r.URL.Query().Get("sql")}
+	if strings.TrimSpace(v.SQL) != "" {
+		res, err := s.queries.Run(r.Context(), v.SQL, catalog.Page{Limit: consoleRows})
+		if err != nil {
+			v.Error = govlake.ErrorMessage(err)
+		}
+		v.Result = res
+	}
+	ds, err := s.catalog.Datasets(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	v.Datasets = ds
+	s.render(w, r, "query.html", v)
+}

@@ -1,0 +1,122 @@
+package web
+
+import (
+	"net/http"
+	"reflect"
+
+	"govlake/internal/govlake"
+)
+
+// route is one route of the server: registered from this table and
+// described from it in the OpenAPI document, so the two cannot drift apart.
+type route struct {
+	method, path, summary string
+	params                []param
+	body                  reflect.Type // a POST's JSON body
+	reply                 reflect.Type // the JSON answer; nil when media says otherwise
+	media                 []string     // the answer's media types, when not JSON
+	handle                func(s *Server) http.HandlerFunc
+}
+
+// param is one parameter of a route.
+type param struct {
+	name, in, desc, typ string
+	required            bool
+	enum                []string
+}
+
+// pattern is the route's pattern for http.ServeMux.
+func (rt route) pattern() string {
+	if rt.path == "/" {
+		return rt.method + " /{$}"
+	}
+	return rt.method + " " + rt.path
+}
+
+func typeOf[T any]() reflect.Type { return reflect.TypeFor[T]() }
+
+func formatNames() []string {
+	names := make([]string, len(formats))
+	for i, f := range formats {
+		names[i] = f.Name
+	}
+	return names
+}
+
+func mediaTypes() []string {
+	out := make([]string, len(formats))
+	for i, f := range formats {
+		out[i] = f.MediaType
+	}
+	return out
+}
+
+var (
+	pID      = param{name: "id", in: "path", desc: "dataset id", typ: "string", required: true}
+	pVersion = param{name: "n", in: "path", desc: "version number", typ: "integer", required: true}
+	pSQL     = param{name: "sql", in: "query", desc: "one SELECT statement; datasets are tables named by id (id__vN, id__asof_YYYYMMDD, id__rejected)", typ: "string", required: true}
+	pFormat  = param{name: "format", in: "query", desc: "result format: json (default, paged), ndjson, csv, parquet or arrow (Arrow IPC stream)", typ: "string", enum: formatNames()}
+	pLimit   = param{name: "limit", in: "query", desc: "most rows (JSON results)", typ: "integer"}
+	pOffset  = param{name: "offset", in: "query", desc: "rows to skip (JSON results)", typ: "integer"}
+	htmlPage = []string{"text/html; charset=utf-8"}
+)
+
+// ckanRoutes lists a CKAN action at GET and POST, as CKAN serves them.
+func ckanRoutes[T any](action, summary string, h func(s *Server, r *http.Request) (T, error), params ...param) []route {
+	rt := route{path: "/api/3/action/" + action, summary: "CKAN action API: " + summary, params: params,
+		reply: typeOf[CKANReply[T]](), handle: ckanAction(action, h)}
+	get, post := rt, rt
+	get.method, post.method = "GET", "POST"
+	post.body = typeOf[map[string]any]()
+	return []route{get, post}
+}
+
+// routes is every route the server answers.
+func routes() []route {
+	rs := []route{
+		{method: "GET", path: "/api/v1/datasets", summary: "List datasets with their latest version, rows and update time",
+			reply: typeOf[DatasetList](), handle: func(s *Server) http.HandlerFunc { return s.apiDatasets }},
+		{method: "GET", path: "/api/v1/datasets/{id}", summary: "A dataset's metadata, JSON Schema, columns, SQL names, versions and recent runs", params: []param{pID},
+			reply: typeOf[govlake.Detail](), handle: func(s *Server) http.HandlerFunc { return s.apiDataset }},
+		{method: "GET", path: "/api/v1/datasets/{id}/versions/{n}", summary: "One version's manifest with its validation report", params: []param{pID, pVersion},
+			reply: typeOf[VersionReport](), handle: func(s *Server) http.HandlerFunc { return s.apiVersion }},
+		{method: "GET", path: "/api/v1/runs", summary: "Runs, newest first",
+			params: []param{{name: "dataset", in: "query", desc: "one dataset's runs", typ: "string"}, pLimit},
+			reply:  typeOf[RunList](), handle: func(s *Server) http.HandlerFunc { return s.apiRuns }},
+		{method: "GET", path: "/api/v1/query", summary: "Run SQL; results as JSON (paged), NDJSON, CSV, Parquet or Arrow IPC", params: []param{pSQL, pFormat, pLimit, pOffset},
+			reply: typeOf[QueryResult](), media: mediaTypes(), handle: func(s *Server) http.HandlerFunc { return s.apiQuery }},
+		{method: "POST", path: "/api/v1/query", summary: "Run SQL given as {\"sql\", \"limit\", \"offset\", \"format\"}", params: []param{pFormat},
+			body: typeOf[QueryRequest](), reply: typeOf[QueryResult](), media: mediaTypes(), handle: func(s *Server) http.HandlerFunc { return s.apiQuery }},
+		{method: "GET", path: "/api/v1/openapi.json", summary: "This document",
+			reply: typeOf[map[string]any](), handle: func(s *Server) http.HandlerFunc { return s.apiOpenAPI }},
+		{method: "GET", path: "/api/v1/queries", summary: "Saved queries with their parameters",
+			reply: typeOf[SavedList](), handle: func(s *Server) http.HandlerFunc { return s.apiQueries }},
+		{method: "GET", path: "/api/v1/queries/{name}", summary: "Run a saved query; its parameters come as query-string values, bound, never pasted into the SQL",
+			params: []param{{name: "name", in: "path", desc: "saved query name", typ: "string", required: true}, pFormat},
+			reply:  typeOf[govlake.Result](), media: mediaTypes(), handle: func(s *Server) http.HandlerFunc { return s.apiSavedQuery }},
+		{method: "GET", path: "/healthz", summary: "Whether the server answers", media: []string{"text/plain"},
+			handle: func(s *Server) http.HandlerFunc { return s.health }},
+		{method: "GET", path: "/", summary: "Page: the datasets", media: htmlPage, handle: func(s *Server) http.HandlerFunc { return s.pageIndex }},
+		{method: "GET", path: "/datasets/{id}", summary: "Page: one dataset", params: []param{pID}, media: htmlPage,
+			handle: func(s *Server) http.HandlerFunc { return s.pageDataset }},
+		{method: "GET", path: "/datasets/{id}/versions/{n}", summary: "Page: one version and its validation report", params: []param{pID, pVersion}, media: htmlPage,
+			handle: func(s *Server) http.HandlerFunc { return s.pageVersion }},
+		{method: "GET", path: "/query", summary: "Page: the SQL console", params: []param{{name: "sql", in: "query", desc: "SQL to run", typ: "string"}}, media: htmlPage,
+			handle: func(s *Server) http.HandlerFunc { return s.pageQuery }},
+	}
+	str := func(name, desc string, req bool) param {
+		return param{name: name, in: "query", desc: desc, typ: "string", required: req}
+	}
+	integer := func(name, desc string) param { return param{name: name, in: "query", desc: desc, typ: "integer"} }
+	rs = append(rs, ckanRoutes("package_list", "dataset names", ckanPackageList)...)
+	rs = append(rs, ckanRoutes("package_show", "one dataset as a CKAN package", ckanPackageShow, str("id", "dataset id", true))...)
+	rs = append(rs, ckanRoutes("package_search", "search datasets", ckanPackageSearch, str("q", "words", false), str("fq", "organization:NAME tags:TAG license_id:ID", false),
+		integer("rows", "page size"), integer("start", "offset"), str("sort", "name|title_string|metadata_modified asc|desc", false))...)
+	rs = append(rs, ckanRoutes("organization_list", "organization names", ckanOrganizationList)...)
+	rs = append(rs, ckanRoutes("organization_show", "one organization", ckanOrganizationShow, str("id", "organization name", true))...)
+	rs = append(rs, ckanRoutes("datastore_search", "rows of a dataset", ckanDatastoreSearch, str("resource_id", "dataset id", true), str("filters", "JSON object of field: value(s)", false),
+		str("q", "text to find in any field", false), str("fields", "comma-separated fields", false), str("sort", "field [asc|desc], ...", false),
+		integer("limit", "page size"), integer("offset", "offset"))...)
+	rs = append(rs, ckanRoutes("datastore_search_sql", "run SQL", ckanDatastoreSearchSQL, str("sql", "one SELECT statement", true))...)
+	return rs
+}

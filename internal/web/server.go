@@ -1,0 +1,123 @@
+// Package web serves the catalogue over HTTP: the JSON API, CKAN's action
+// API, SQL results in every format, and pages for people. It renders what
+// the catalogue computes: every route is in one table (routes.go), which
+// also makes the OpenAPI document; handlers encode typed values; one
+// function maps error codes to HTTP statuses (errors.go). It holds no SQL.
+package web
+
+import (
+	"context"
+	"embed"
+	"html/template"
+	"io"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"govlake/internal/catalog"
+	"govlake/internal/govlake"
+)
+
+// Catalog is what the server reads about datasets.
+type Catalog interface {
+	Datasets(ctx context.Context) ([]govlake.Summary, error)
+	Dataset(ctx context.Context, id string) (*govlake.Detail, error)
+	Version(ctx context.Context, id string, n int) (*govlake.Manifest, error)
+	Runs(ctx context.Context, dataset string, limit int) ([]*govlake.Run, error)
+	Search(ctx context.Context, req catalog.SearchRequest) (*catalog.SearchResult, error)
+	Organizations(ctx context.Context) (map[string][]string, error)
+}
+
+// Queries runs every SQL the server needs, within the query limits.
+type Queries interface {
+	Run(ctx context.Context, sql string, page catalog.Page, args ...any) (*govlake.Result, error)
+	Stream(ctx context.Context, sql string, header func([]govlake.ResultColumn) error, row func([]any) error, args ...any) error
+	Preview(ctx context.Context, id string) (*govlake.Result, error)
+	Rejections(ctx context.Context, id string, n, limit int) ([]govlake.Rejection, bool, error)
+	Datastore(ctx context.Context, req catalog.DatastoreRequest) (*catalog.DatastoreResult, error)
+	Limits() catalog.Limits
+}
+
+// TableWriter writes result rows in a binary format (Parquet, Arrow).
+type TableWriter interface {
+	Write(row []any) error
+	Close() error
+}
+
+// Server is the catalogue's HTTP handler.
+type Server struct {
+	catalog Catalog
+	queries Queries
+	logger  *slog.Logger
+	now     func() time.Time
+	pages   *template.Template
+	mux     *http.ServeMux
+
+	// MaxBody bounds a request body.
+	MaxBody int64
+	// Saved are the saved queries served at /api/v1/queries/{name}.
+	Saved []*govlake.SavedQuery
+	// NewTableWriter makes writers for the parquet and arrow formats;
+	// without it those formats are refused.
+	NewTableWriter func(w io.Writer, format string, cols []govlake.Column) (TableWriter, error)
+	// Authorize, when set, is asked before every route; an error is the
+	// answer (with its code's status) instead of the route's.
+	Authorize func(r *http.Request) error
+}
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+// NewServer returns the handler with every route of the route table.
+func NewServer(cat Catalog, queries Queries, logger *slog.Logger, now func() time.Time) *Server {
+	s := &Server{catalog: cat, queries: queries, logger: logger, now: now, MaxBody: 1 << 20}
+	s.pages = template.Must(template.New("").Funcs(funcs).ParseFS(templateFS, "templates/*.html"))
+	m := http.NewServeMux()
+	for _, rt := range routes() {
+		m.HandleFunc(rt.pattern(), rt.handle(s))
+	}
+	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		s.fail(w, r, govlake.Errorf(govlake.ENOTFOUND, "no page at %s", r.URL.Path))
+	})
+	s.mux = m
+	return s
+}
+
+// ServeHTTP logs each request and asks Authorize before routing it.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := s.now()
+	rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+	defer func() {
+		s.logger.Debug("request", "method", r.Method, "path", r.URL.Path, "status", rec.status, "bytes", rec.bytes, "took", s.now().Sub(start))
+	}()
+	if s.Authorize != nil {
+		if err := s.Authorize(r); err != nil {
+			s.fail(rec, r, err)
+			return
+		}
+	}
+	s.mux.ServeHTTP(rec, r)
+}
+
+// statusRecorder notes the status and size of an answer, for the log.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+	bytes  int64
+}
+
+func (r *statusRecorder) WriteHeader(code int) {
+	r.status = code
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (r *statusRecorder) Write(b []byte) (int, error) {
+	n, err := r.ResponseWriter.Write(b)
+	r.bytes += int64(n)
+	return n, err
+}
+
+// Unwrap lets http.ResponseController reach the connection.
+func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
+
+func (s *Server) health(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok\n") }

@@ -1,0 +1,81 @@
+package wire
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"os"
+	"time"
+
+	"govlake/internal/catalog"
+	"govlake/internal/duckdb"
+	"govlake/internal/govlake"
+	"govlake/internal/web"
+	"govlake/internal/yaml"
+)
+
+// CatalogConfig is what the catalogue server is made from.
+type CatalogConfig struct {
+	Store      string // store URL
+	CacheDir   string // local copies of a remote store's files ("" = the user cache folder)
+	CacheBytes int64
+	Memory     string        // DuckDB memory limit
+	Refresh    time.Duration // how long a read of the store's listing serves
+	Queries    string        // folder of saved queries
+	MaxRows    int
+	Timeout    time.Duration
+	Running    int
+	Queued     int
+}
+
+// Catalog is a ready catalogue server.
+type Catalog struct {
+	Handler http.Handler
+	engine  *duckdb.Engine
+	tmp     string
+}
+
+// Close releases the query engine and its spill folder.
+func (c *Catalog) Close() error {
+	err := c.engine.Close()
+	os.RemoveAll(c.tmp)
+	return err
+}
+
+// NewCatalog opens the store, reads it once, starts DuckDB over it and
+// returns the HTTP handler that serves it.
+func NewCatalog(ctx context.Context, cfg CatalogConfig, logger *slog.Logger) (*Catalog, error) {
+	store, err := OpenStore(ctx, cfg.Store, logger)
+	if err != nil {
+		return nil, err
+	}
+	local, readable, err := Localizer(store, cfg.Store, cfg.CacheDir, cfg.CacheBytes, logger)
+	if err != nil {
+		return nil, err
+	}
+	saved, err := yaml.LoadQueries(cfg.Queries)
+	if err != nil {
+		return nil, err
+	}
+	tmp, err := os.MkdirTemp("", "govlake-duckdb-")
+	if err != nil {
+		return nil, govlake.Errorf(govlake.EUNAVAILABLE, "make a spill folder for DuckDB: %w", err)
+	}
+	cat := catalog.New(store, local, logger, time.Now)
+	cat.TTL = cfg.Refresh
+	if err := cat.Refresh(ctx); err != nil {
+		os.RemoveAll(tmp)
+		return nil, err
+	}
+	engine, err := duckdb.Open(ctx, duckdb.Options{AllowedDirs: []string{readable}, MemoryLimit: cfg.Memory, TempDir: tmp}, cat)
+	if err != nil {
+		os.RemoveAll(tmp)
+		return nil, err
+	}
+	limits := catalog.DefaultLimits
+	limits.MaxRows, limits.Timeout, limits.Running, limits.Queued = cfg.MaxRows, cfg.Timeout, cfg.Running, cfg.Queued
+	srv := web.NewServer(cat, catalog.NewQueries(cat, engine, limits), logger, time.Now)
+	srv.NewTableWriter = TableWriter
+	srv.Saved = saved
+	return &Catalog{Handler: srv, engine: engine, tmp: tmp}, nil
+}
