@@ -21,13 +21,8 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"govlake/internal/catalog"
-	"govlake/internal/cron"
 	"govlake/internal/govlake"
-	"govlake/internal/ingest"
-	"govlake/internal/jsonschema"
 	"govlake/internal/wire"
-	"govlake/internal/yaml"
 )
 
 const usage = `usage:
@@ -100,7 +95,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 }
 
 func run(ctx context.Context, dir string, store govlake.Store, ids []string, logger *slog.Logger, stdout, stderr io.Writer) int {
-	all, err := yaml.LoadDir(dir)
+	all, err := wire.LoadPipelines(dir)
 	code := 0
 	if err != nil {
 		printProblems(stderr, err)
@@ -163,14 +158,13 @@ func summary(r *govlake.Run) string {
 
 // status prints recent runs: of the named datasets, or of all.
 func status(ctx context.Context, store govlake.Store, ids []string, n int, logger *slog.Logger, stdout, stderr io.Writer) int {
-	cat := catalog.New(store, nil, logger, time.Now)
 	if len(ids) == 0 {
 		ids = []string{""}
 	}
 	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "DATASET\tSTATUS\tSTARTED\tDURATION\tVERSION\tREAD\tVALID\tREJECTED\tERROR")
 	for _, id := range ids {
-		runs, err := cat.Runs(ctx, id, n)
+		runs, err := wire.Runs(ctx, store, id, n, logger)
 		if err != nil {
 			fmt.Fprintln(stderr, "ingest:", govlake.ErrorMessage(err))
 			return 1
@@ -196,19 +190,14 @@ func status(ctx context.Context, store govlake.Store, ids []string, n int, logge
 }
 
 func check(dir string, stdout, stderr io.Writer) int {
-	pipelines, err := yaml.LoadDir(dir)
+	pipelines, err := wire.LoadPipelines(dir)
 	problems := 0
 	if err != nil {
 		problems += printProblems(stderr, err)
 	}
 	for _, p := range pipelines {
-		if _, err := jsonschema.Load(p.Schema); err != nil {
-			problems += printProblems(stderr, fmt.Errorf("%s: %w", p.File, err))
-		}
-		if p.Schedule != "" {
-			if _, err := cron.Parse(p.Schedule); err != nil {
-				problems += printProblems(stderr, fmt.Errorf("%s: %w", p.File, err))
-			}
+		for _, err := range wire.CheckPipeline(p) {
+			problems += printProblems(stderr, err)
 		}
 	}
 	if problems > 0 {
@@ -219,21 +208,13 @@ func check(dir string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-// realClock is the daemon's clock outside tests.
-type realClock struct{}
-
-func (realClock) Now() time.Time                         { return time.Now() }
-func (realClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
-
 // serve runs the daemon until SIGTERM or SIGINT (ctx), reloading pipeline
 // files when they change or on SIGHUP.
 func serve(ctx context.Context, dir string, store govlake.Store, every time.Duration, logger *slog.Logger, stderr io.Writer) int {
 	host, _ := os.Hostname()
-	d := ingest.NewDaemon(wire.NewRunner(store, logger), realClock{},
-		func(spec string) (ingest.Schedule, error) { return cron.Parse(spec) },
-		fmt.Sprintf("%s-%d", host, os.Getpid()))
+	d := wire.NewDaemon(store, logger, fmt.Sprintf("%s-%d", host, os.Getpid()))
 	load := func() {
-		ps, err := yaml.LoadDir(dir)
+		ps, err := wire.LoadPipelines(dir)
 		if err != nil {
 			// Broken files are reported; the others keep their schedules.
 			printProblems(stderr, err)
@@ -283,7 +264,7 @@ func serve(ctx context.Context, dir string, store govlake.Store, every time.Dura
 func fingerprint(dir string) string {
 	var b strings.Builder
 	files, _ := filepath.Glob(filepath.Join(dir, "*.y*ml"))
-	ps, _ := yaml.LoadDir(dir)
+	ps, _ := wire.LoadPipelines(dir)
 	for _, p := range ps {
 		files = append(files, p.Schema)
 	}

@@ -8,7 +8,7 @@ import (
 	"sync"
 	"time"
 
-	"govlake/internal/ingest"
+	"govlake/internal/govlake"
 )
 
 // progress shows how far runs have read: a bar redrawn in place on a
@@ -39,7 +39,7 @@ func newProgress(w io.Writer, now func() time.Time) *progress {
 	return &progress{w: w, terminal: isTerminal(w), every: 10 * time.Second, now: now}
 }
 
-func (p *progress) report(pr ingest.Progress) {
+func (p *progress) report(pr govlake.Progress) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	now := p.now()

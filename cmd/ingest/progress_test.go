@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"govlake/internal/ingest"
+	"govlake/internal/govlake"
 )
 
 func TestProgress(t *testing.T) {
@@ -14,11 +14,11 @@ func TestProgress(t *testing.T) {
 	now := func() time.Time { return at }
 	var plain bytes.Buffer
 	p := newProgress(&plain, now)
-	p.report(ingest.Progress{Dataset: "survey", Bytes: 1 << 20, Size: 4 << 20, Rows: 10000})
+	p.report(govlake.Progress{Dataset: "survey", Bytes: 1 << 20, Size: 4 << 20, Rows: 10000})
 	at = at.Add(11 * time.Second)
-	p.report(ingest.Progress{Dataset: "survey", Bytes: 2 << 20, Size: 4 << 20, Rows: 1100000, Rejected: 12})
+	p.report(govlake.Progress{Dataset: "survey", Bytes: 2 << 20, Size: 4 << 20, Rows: 1100000, Rejected: 12})
 	at = at.Add(time.Second)
-	p.report(ingest.Progress{Dataset: "survey", Bytes: 3 << 20, Size: 4 << 20, Rows: 1200000}) // too soon for another line
+	p.report(govlake.Progress{Dataset: "survey", Bytes: 3 << 20, Size: 4 << 20, Rows: 1200000}) // too soon for another line
 	want := "progress: survey  50.0%  2.0 MB of 4.0 MB, 1,100,000 rows (12 rejected), 100,000 rows/s\n"
 	if plain.String() != want {
 		t.Errorf("plain output %q, want %q", plain.String(), want)
@@ -26,8 +26,8 @@ func TestProgress(t *testing.T) {
 	var term bytes.Buffer
 	p = newProgress(&term, now)
 	p.terminal = true
-	p.report(ingest.Progress{Dataset: "survey", Bytes: 1 << 20, Size: 4 << 20, Rows: 5})
-	p.report(ingest.Progress{Dataset: "survey", Bytes: 4 << 20, Size: 4 << 20, Rows: 9, Done: true})
+	p.report(govlake.Progress{Dataset: "survey", Bytes: 1 << 20, Size: 4 << 20, Rows: 5})
+	p.report(govlake.Progress{Dataset: "survey", Bytes: 4 << 20, Size: 4 << 20, Rows: 9, Done: true})
 	out := term.String()
 	if !strings.Contains(out, "\r\033[K[######..................] survey  25.0%") || !strings.HasSuffix(out, "\r\033[K") {
 		t.Errorf("terminal output %q", out)

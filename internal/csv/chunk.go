@@ -7,7 +7,7 @@ import (
 	"sync"
 	"unicode/utf8"
 
-	"govlake/internal/govlake"
+	"govlake/internal/tabular"
 )
 
 // chunkSize is about how many bytes of records a chunk holds.
@@ -24,7 +24,7 @@ func (r *Reader) Chunks() bool {
 // as the parser would (a quoted cell may hold line breaks), and counts rows
 // and lines, so that each chunk's row numbers are the file's. Do not mix it
 // with Read.
-func (r *Reader) ReadChunk() (govlake.Chunk, error) {
+func (r *Reader) ReadChunk() (tabular.Chunk, error) {
 	if r.chunkBytes == 0 {
 		r.chunkBytes = chunkSize
 	}
@@ -166,7 +166,7 @@ type chunk struct {
 // Records parses the chunk as Read would, record by record: blank rows are
 // records with no cells, na_values are empty. Cells are cut from one string
 // where they can be (most cells), so a chunk costs a few allocations.
-func (c *chunk) Records() ([]govlake.Record, string, error) {
+func (c *chunk) Records() ([]tabular.Record, string, error) {
 	text := string(c.data)
 	if cap(c.data) == c.pooled {
 		c.pool.Put(c.data[:0])
@@ -174,7 +174,7 @@ func (c *chunk) Records() ([]govlake.Record, string, error) {
 	c.data = nil
 	p := &parser{name: c.name, delim: c.delim, row: c.row, line: c.line, src: &stringLines{text: text}}
 	n := strings.Count(text, "\n") + 1
-	recs := make([]govlake.Record, 0, n)
+	recs := make([]tabular.Record, 0, n)
 	var cells []string
 	for {
 		line, ok, _ := p.readLine()
@@ -199,11 +199,11 @@ func (c *chunk) Records() ([]govlake.Record, string, error) {
 		rec := cells[start:len(cells):len(cells)]
 		if blank(rec) {
 			cells = cells[:start]
-			recs = append(recs, govlake.Record{Row: p.row})
+			recs = append(recs, tabular.Record{Row: p.row})
 			continue
 		}
 		emptyNA(rec, c.na)
-		recs = append(recs, govlake.Record{Row: p.row, Cells: rec})
+		recs = append(recs, tabular.Record{Row: p.row, Cells: rec})
 	}
 	if !utf8.ValidString(text) {
 		if err := c.firstBadUTF8(recs); err != nil {
@@ -215,7 +215,7 @@ func (c *chunk) Records() ([]govlake.Record, string, error) {
 
 // firstBadUTF8 finds the first cell that is not UTF-8, in file order: the
 // same error as Read's.
-func (c *chunk) firstBadUTF8(recs []govlake.Record) error {
+func (c *chunk) firstBadUTF8(recs []tabular.Record) error {
 	for _, rec := range recs {
 		if err := checkUTF8(c.name, rec.Row, rec.Cells); err != nil {
 			return err

@@ -22,6 +22,7 @@ import (
 	"golang.org/x/text/transform"
 
 	"govlake/internal/govlake"
+	"govlake/internal/tabular"
 )
 
 // Options are the csv format options of a pipeline's source.
@@ -38,14 +39,14 @@ func OptionsFrom(s govlake.Source) Options {
 	return Options{Delimiter: s.Delimiter, Encoding: s.Encoding, SkipRows: s.SkipRows, FooterRows: s.FooterRows, NAValues: s.NAValues}
 }
 
-// Reader reads records from delimited text. It implements govlake.RecordReader.
+// Reader reads records from delimited text. It implements tabular.RecordReader.
 type Reader struct {
 	parser    // rows and lines so far count the header and skipped lines
 	br        *bufio.Reader
 	header    []string
 	headerRow int64
 	na        map[string]bool
-	held      govlake.Held // blank rows until data follows, and the footer window
+	held      tabular.Held // blank rows until data follows, and the footer window
 	eof       bool
 	carry     []byte // ReadChunk: bytes read past the last chunk
 	want      int    // ReadChunk: bytes to have before cutting
@@ -61,7 +62,7 @@ func NewReader(r io.Reader, name string, o Options) (*Reader, error) {
 	if err != nil {
 		return nil, err
 	}
-	cr := &Reader{parser: parser{name: name}, br: bufio.NewReaderSize(r, 1<<20), held: govlake.Held{Footer: o.FooterRows}}
+	cr := &Reader{parser: parser{name: name}, br: bufio.NewReaderSize(r, 1<<20), held: tabular.Held{Footer: o.FooterRows}}
 	cr.src = &bufLines{br: cr.br}
 	if len(o.NAValues) > 0 {
 		cr.na = make(map[string]bool, len(o.NAValues))
@@ -164,19 +165,22 @@ func (r *Reader) Header() []string { return r.header }
 // HeaderRow returns the header's row number.
 func (r *Reader) HeaderRow() int64 { return r.headerRow }
 
+// Close does nothing: the reader holds only what its caller opened.
+func (r *Reader) Close() error { return nil }
+
 // Delimiter returns the delimiter in use, given or detected.
 func (r *Reader) Delimiter() byte { return r.delim }
 
 // Read returns the next data record. Blank rows are returned as records with
 // no cells, except at the end of the file where they are only line endings.
 // The last FooterRows records are never returned.
-func (r *Reader) Read() (govlake.Record, error) {
+func (r *Reader) Read() (tabular.Record, error) {
 	for {
 		if rec, ok := r.held.Next(); ok {
 			return rec, nil
 		}
 		if r.eof {
-			return govlake.Record{}, io.EOF
+			return tabular.Record{}, io.EOF
 		}
 		cells, err := r.next()
 		if err == io.EOF {
@@ -184,14 +188,14 @@ func (r *Reader) Read() (govlake.Record, error) {
 			continue
 		}
 		if err != nil {
-			return govlake.Record{}, err
+			return tabular.Record{}, err
 		}
 		if blank(cells) {
 			r.held.Blank(r.row)
 			continue
 		}
 		emptyNA(cells, r.na)
-		r.held.Data(govlake.Record{Row: r.row, Cells: cells})
+		r.held.Data(tabular.Record{Row: r.row, Cells: cells})
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 	duckdb "github.com/duckdb/duckdb-go/v2"
 
 	"govlake/internal/govlake"
+	"govlake/internal/tabular"
 )
 
 // SourceRowColumn, when a transform selects it, carries each output row's
@@ -23,13 +24,13 @@ const SourceRowColumn = "_source_row"
 // _source_row). It returns the result as records of text cells, so the same
 // conversion and checks follow. DuckDB may spill to tmp; it may read no
 // files.
-func Transform(ctx context.Context, in govlake.RecordReader, query, name, tmp string) (govlake.RecordReader, error) {
+func Transform(ctx context.Context, in tabular.RecordReader, query, name, tmp string) (tabular.RecordReader, error) {
 	connector, err := duckdb.NewConnector("", nil)
 	if err != nil {
 		return nil, fmt.Errorf("start duckdb: %w", err)
 	}
 	db := sql.OpenDB(connector)
-	fail := func(err error) (govlake.RecordReader, error) {
+	fail := func(err error) (tabular.RecordReader, error) {
 		db.Close()
 		return nil, err
 	}
@@ -105,7 +106,7 @@ func Transform(ctx context.Context, in govlake.RecordReader, query, name, tmp st
 func ident(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
 
 // load appends every record to the source table; empty cells are NULL.
-func load(ctx context.Context, conn *sql.Conn, in govlake.RecordReader, width int) error {
+func load(ctx context.Context, conn *sql.Conn, in tabular.RecordReader, width int) error {
 	return conn.Raw(func(dc any) error {
 		app, err := duckdb.NewAppenderFromConn(dc.(driver.Conn), "", "source")
 		if err != nil {
@@ -159,24 +160,24 @@ type transformed struct {
 func (t *transformed) Header() []string { return t.header }
 func (t *transformed) HeaderRow() int64 { return 0 }
 
-func (t *transformed) Read() (govlake.Record, error) {
+func (t *transformed) Read() (tabular.Record, error) {
 	if t.done {
-		return govlake.Record{}, io.EOF
+		return tabular.Record{}, io.EOF
 	}
 	if !t.rows.Next() {
 		err := t.rows.Err()
-		t.close()
+		t.Close()
 		if err != nil {
-			return govlake.Record{}, govlake.Errorf(govlake.EINVALID, "source.transform: %v", err)
+			return tabular.Record{}, govlake.Errorf(govlake.EINVALID, "source.transform: %v", err)
 		}
-		return govlake.Record{}, io.EOF
+		return tabular.Record{}, io.EOF
 	}
 	if err := t.rows.Scan(t.ptrs...); err != nil {
-		t.close()
-		return govlake.Record{}, err
+		t.Close()
+		return tabular.Record{}, err
 	}
 	t.n++
-	rec := govlake.Record{Row: t.n, Cells: make([]string, 0, len(t.header))}
+	rec := tabular.Record{Row: t.n, Cells: make([]string, 0, len(t.header))}
 	for i, v := range t.vals {
 		if i == t.rowCol {
 			if n, ok := v.(int64); ok {
@@ -189,11 +190,15 @@ func (t *transformed) Read() (govlake.Record, error) {
 	return rec, nil
 }
 
-func (t *transformed) close() {
+// Close releases the transform's database; a second call does nothing.
+func (t *transformed) Close() error {
+	if t.done {
+		return nil
+	}
 	t.done = true
 	t.rows.Close()
 	t.conn.Close()
-	t.db.Close()
+	return t.db.Close()
 }
 
 // cell writes a result value as a text cell, exactly: floats in the

@@ -9,19 +9,21 @@ import (
 	"testing"
 
 	"govlake/internal/govlake"
+	"govlake/internal/tabular"
 )
 
 // records is a RecordReader over fixed records.
 type records struct {
 	header []string
-	recs   []govlake.Record
+	recs   []tabular.Record
 }
 
 func (r *records) Header() []string { return r.header }
 func (r *records) HeaderRow() int64 { return 1 }
-func (r *records) Read() (govlake.Record, error) {
+func (r *records) Close() error     { return nil }
+func (r *records) Read() (tabular.Record, error) {
 	if len(r.recs) == 0 {
-		return govlake.Record{}, io.EOF
+		return tabular.Record{}, io.EOF
 	}
 	rec := r.recs[0]
 	r.recs = r.recs[1:]
@@ -31,16 +33,16 @@ func (r *records) Read() (govlake.Record, error) {
 func wide() *records {
 	return &records{
 		header: []string{"Country", "Code", "2019 ", "2020", ""},
-		recs: []govlake.Record{
+		recs: []tabular.Record{
 			{Row: 2, Cells: []string{"Myanmar", "MMR", "23.6", "41.95429049", ""}},
 			{Row: 3, Cells: []string{"Lao PDR", "LAO", "", "4.37E-06", ""}},
 		},
 	}
 }
 
-func readAll(t *testing.T, r govlake.RecordReader) []govlake.Record {
+func readAll(t *testing.T, r tabular.RecordReader) []tabular.Record {
 	t.Helper()
-	var out []govlake.Record
+	var out []tabular.Record
 	for {
 		rec, err := r.Read()
 		if errors.Is(err, io.EOF) {

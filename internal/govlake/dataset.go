@@ -45,6 +45,15 @@ const (
 	TypeBinary         = "binary"
 )
 
+// JSON types a text cell is converted to before validation (the same
+// names as tabular's).
+const (
+	JSONInteger = "integer"
+	JSONNumber  = "number"
+	JSONBoolean = "boolean"
+	JSONString  = "string"
+)
+
 // Column is one stored column.
 type Column struct {
 	Name     string `json:"name"`

@@ -37,3 +37,11 @@ func (r *Run) Duration() time.Duration { return r.FinishedAt.Sub(r.StartedAt) }
 
 // Failed reports whether the run should make a command exit non-zero.
 func (r *Run) Failed() bool { return r.Status == RunFailed || r.Status == RunRejected }
+
+// Progress reports how far a run has read.
+type Progress struct {
+	Dataset        string
+	Bytes, Size    int64 // source bytes read, of Size
+	Rows, Rejected int64
+	Done           bool
+}

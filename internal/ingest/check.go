@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"govlake/internal/govlake"
+	"govlake/internal/tabular"
 )
 
 // checker turns one source record into typed values and its rejections:
@@ -47,7 +48,7 @@ func newChecker(schema Schema, layout govlake.Layout, cols []govlake.Column) *ch
 
 // check returns the rejections of rec, or none; when there are none,
 // c.values holds the row to store.
-func (c *checker) check(rec govlake.Record) []govlake.Rejection {
+func (c *checker) check(rec tabular.Record) []govlake.Rejection {
 	c.rejs = c.rejs[:0]
 	labels := c.layout.Labels
 	if rj, bad := structural(rec, len(labels)); bad {
@@ -63,7 +64,7 @@ func (c *checker) check(rec govlake.Record) []govlake.Rejection {
 		if c.burmese != nil {
 			cell = zawgyiCell(c.burmese, c.convert, &c.zawgyi[i], rec.Row, cell)
 		}
-		v, present, ok := govlake.ConvertCell(cell, c.layout.JSONTypes[i])
+		v, present, ok := tabular.ConvertCell(cell, c.layout.JSONTypes[i])
 		if !present {
 			continue
 		}
@@ -82,7 +83,7 @@ func (c *checker) check(rec govlake.Record) []govlake.Rejection {
 			r.Value = rec.Cells[i] // as in the source
 		}
 		if cell, ok := c.badType[v.Column]; ok && v.Keyword == "type" {
-			r.Message = govlake.TypeMessage(cell, c.layout.JSONTypes[c.position[v.Column]])
+			r.Message = tabular.TypeMessage(cell, c.layout.JSONTypes[c.position[v.Column]])
 		}
 		c.rejs = append(c.rejs, r)
 	}
@@ -118,7 +119,7 @@ func (c *checker) zawgyiWarnings() []govlake.Warning {
 
 // structural finds what is wrong with a record before any cell is read:
 // a blank row, or cells beyond the header.
-func structural(rec govlake.Record, width int) (govlake.Rejection, bool) {
+func structural(rec tabular.Record, width int) (govlake.Rejection, bool) {
 	if len(rec.Cells) == 0 {
 		return govlake.Rejection{Row: rec.Row, Keyword: govlake.KeywordBlankRow,
 			Message: "the row is blank; delete the empty line"}, true

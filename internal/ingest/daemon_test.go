@@ -17,6 +17,7 @@ import (
 	"govlake/internal/govlake"
 	"govlake/internal/jsonschema"
 	"govlake/internal/parquet"
+	"govlake/internal/tabular"
 )
 
 // fakeClock moves only when told.
@@ -108,7 +109,7 @@ func (e *env) runner(clock Clock, fetch func(ctx context.Context, url string) (i
 		return &govlake.Fetched{Body: rc}, nil
 	}
 	r.LoadSchema = func(path string) (Schema, error) { return jsonschema.Load(path) }
-	r.Decode = func(rd io.ReadSeeker, name string, src govlake.Source) (govlake.RecordReader, error) {
+	r.Decode = func(rd io.ReadSeeker, name string, src govlake.Source) (tabular.RecordReader, error) {
 		return csv.NewReader(rd, name, csv.OptionsFrom(src))
 	}
 	r.NewWriter = func(w io.Writer, cols []govlake.Column) (RowWriter, error) { return parquet.NewWriter(w, cols) }

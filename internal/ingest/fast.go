@@ -6,12 +6,13 @@ import (
 	"sync"
 
 	"govlake/internal/govlake"
+	"govlake/internal/tabular"
 )
 
 // ColumnChecker checks a batch of rows a column at a time. One is used by
 // one goroutine at a time.
 type ColumnChecker interface {
-	Check(b *govlake.Batch, bad func(row int, v govlake.Violation))
+	Check(b *tabular.Batch, bad func(row int, v govlake.Violation))
 }
 
 // FastSchema is a schema that offers column-batch checks for a header; it
@@ -27,7 +28,7 @@ type FastSchema interface {
 // in place of Read, until io.EOF.
 type ChunkReader interface {
 	Chunks() bool
-	ReadChunk() (govlake.Chunk, error)
+	ReadChunk() (tabular.Chunk, error)
 }
 
 // batchRows is how many records a batch of a record-at-a-time reader holds.
@@ -38,14 +39,14 @@ const batchRows = 4096
 type Preparer interface {
 	// PrepareColumns builds the kept rows of a batch; file column i takes
 	// the batch's column index[i] (none when negative).
-	PrepareColumns(b *govlake.Batch, index []int, keep []bool) (any, error)
+	PrepareColumns(b *tabular.Batch, index []int, keep []bool) (any, error)
 	WritePrepared(prepared any) error
 }
 
 // batch is one unit of work: records (or a chunk to parse) in, results out.
 type batch struct {
-	chunk    govlake.Chunk
-	recs     []govlake.Record
+	chunk    tabular.Chunk
+	recs     []tabular.Record
 	rows     [][]any               // per record: the typed row, when not prepared
 	rejs     [][]govlake.Rejection // per record: its rejections
 	zawgyi   []zawgyiCount
@@ -72,7 +73,7 @@ type fastChecker struct {
 // each batch: nothing of a batch's columns outlives its run.
 type scratch struct {
 	cc   ColumnChecker
-	cols []govlake.Vector
+	cols []tabular.Vector
 }
 
 func (f *fastChecker) run(w *scratch, b *batch) {
@@ -88,9 +89,9 @@ func (f *fastChecker) run(w *scratch, b *batch) {
 	width := len(f.layout.Labels)
 	n := len(b.recs)
 	if len(w.cols) < width {
-		w.cols = make([]govlake.Vector, width)
+		w.cols = make([]tabular.Vector, width)
 	}
-	bt := &govlake.Batch{N: n, Cols: w.cols[:width]}
+	bt := &tabular.Batch{N: n, Cols: w.cols[:width]}
 	b.rejs = make([][]govlake.Rejection, n)
 	skip := make([]bool, n) // rejected for structure: no cell checks
 	for r, rec := range b.recs {
@@ -129,7 +130,7 @@ func (f *fastChecker) run(w *scratch, b *batch) {
 				rj.Value = rec.Cells[i]
 			}
 			if bt.Cols[i].Bad[r] && v.Keyword == "type" {
-				rj.Message = govlake.TypeMessage(rec.Cells[i], f.layout.JSONTypes[i])
+				rj.Message = tabular.TypeMessage(rec.Cells[i], f.layout.JSONTypes[i])
 			}
 		}
 		b.rejs[r] = append(b.rejs[r], rj)

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"govlake/internal/govlake"
+	"govlake/internal/tabular"
 )
 
 // lineWriter writes each prepared batch (a string) as a line; it can be
@@ -27,7 +28,7 @@ func (l *lineWriter) Write(row []any) error {
 }
 func (l *lineWriter) Rows() int64  { return l.rows }
 func (l *lineWriter) Close() error { _, err := fmt.Fprintln(l.w, "end"); return err }
-func (l *lineWriter) PrepareColumns(*govlake.Batch, []int, []bool) (any, error) {
+func (l *lineWriter) PrepareColumns(*tabular.Batch, []int, []bool) (any, error) {
 	return nil, errors.New("not used")
 }
 func (l *lineWriter) WritePrepared(p any) error {

@@ -7,8 +7,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime"
-	"strings"
 
 	"govlake/internal/govlake"
 )
@@ -24,7 +22,8 @@ type result struct {
 }
 
 // process decodes the source, checks every record and writes the valid rows
-// and the rejections to work files. Memory holds one batch of rows, not the file.
+// and the rejections to work files. Memory holds one batch of rows, not the
+// file. Every reader it opens is closed on every return.
 func (r *Runner) process(ctx context.Context, p *govlake.Pipeline, schema Schema, srcPath, tmp string, run *govlake.Run) (*result, error) {
 	name := filepath.Base(p.Source.URL)
 	srcPath, name, err := unpack(srcPath, name, p.Source.Format, tmp)
@@ -45,6 +44,7 @@ func (r *Runner) process(ctx context.Context, p *govlake.Pipeline, schema Schema
 	if err != nil {
 		return nil, err
 	}
+	defer dec.Close()
 	if p.Source.Transform != "" {
 		if r.Transform == nil {
 			return nil, govlake.Errorf(govlake.EINVALID, "source.transform is not available in this build")
@@ -52,6 +52,7 @@ func (r *Runner) process(ctx context.Context, p *govlake.Pipeline, schema Schema
 		if dec, err = r.Transform(ctx, dec, p.Source.Transform, name, tmp); err != nil {
 			return nil, err
 		}
+		defer dec.Close()
 		name += " (after source.transform)"
 	}
 	cols := schema.Columns()
@@ -59,199 +60,40 @@ func (r *Runner) process(ctx context.Context, p *govlake.Pipeline, schema Schema
 	if err != nil {
 		return nil, err
 	}
-	var tally govlake.Tally
-	for _, w := range warns {
-		tally.Warn(w)
-	}
-
-	res := &result{}
-	workers := runtime.GOMAXPROCS(0)
-	perPart := r.PartRows
-	if perPart <= 0 {
-		perPart = partRows
-	}
-	data := newParts(tmp, cols, r.NewWriter, workers, perPart)
-	defer data.abort()
-	res.rejectedPath = filepath.Join(tmp, "rejected.parquet")
-	rejected, err := newFileWriter(res.rejectedPath, govlake.RejectedColumns, r.NewWriter)
-	if err != nil {
-		return nil, err
-	}
-	defer rejected.abort()
-
 	c := newChecker(schema, layout, cols)
 	if r.Burmese != nil && p.Source.Zawgyi != govlake.ZawgyiOff {
 		c.burmese, c.convert = r.Burmese, p.Source.Zawgyi == govlake.ZawgyiConvert
 		c.zawgyi = make([]zawgyiCount, len(layout.Labels))
 	}
-	// emit stores one checked record: its typed row (unless written with
-	// its batch), or its rejections.
-	emit := func(rec govlake.Record, rejs []govlake.Rejection, row []any, batched bool) error {
-		if len(rejs) > 0 {
-			// A rejection's value and the record outlive the batch; their
-			// text may be cut from a large chunk, which must not stay.
-			for i := range rejs {
-				rejs[i].Value = strings.Clone(rejs[i].Value)
-			}
-		}
-		res.rows.Read++
-		if r.Progress != nil && res.rows.Read%progressEvery == 0 {
-			r.Progress(Progress{Dataset: p.Dataset, Bytes: min(counted.n, size), Size: size, Rows: res.rows.Read, Rejected: res.rows.Rejected})
-		}
-		if len(rejs) == 0 {
-			if !batched {
-				if err := data.writeRow(row); err != nil {
-					return fmt.Errorf("%s: row %d: %w", name, rec.Row, err)
-				}
-			}
-			res.rows.Valid++
-			return nil
-		}
-		res.rows.Rejected++
-		raw := recordJSON(layout.Labels, rec.Cells)
-		for _, rj := range rejs {
-			tally.Add(rj)
-			if len(res.first) < r.MaxRunRejections {
-				res.first = append(res.first, rj)
-			}
-			if err := rejected.w.Write([]any{rj.Row, nullIfEmpty(rj.Column), rj.Keyword, rj.Value, rj.Message, raw}); err != nil {
-				return err
-			}
-		}
-		return nil
+	out, err := r.newSink(p, name, layout, cols, tmp, func() int64 { return min(counted.n, size) }, size)
+	if err != nil {
+		return nil, err
 	}
-	stopped := func() error {
-		return govlake.Errorf(govlake.ETIMEOUT, "run stopped after %d rows: %w", res.rows.Read, ctx.Err())
+	defer out.abort()
+	for _, w := range warns {
+		out.tally.Warn(w)
 	}
-
 	var fast FastSchema
 	if fs, ok := schema.(FastSchema); ok && !r.Reference && fs.FastColumns(layout.Labels) != nil {
 		fast = fs
 	}
 	if fast != nil {
-		// Column batches, parsed and checked on every core, stored in
-		// source order.
-		fc := &fastChecker{
-			newCC:  func() ColumnChecker { return fast.FastColumns(layout.Labels) },
-			layout: layout, cols: cols, burmese: c.burmese, convert: c.convert, position: c.position,
-		}
-		if w, err := r.NewWriter(io.Discard, cols); err == nil {
-			// Batches are built with a writer of their own, on the workers,
-			// and encoded by the part writers.
-			fc.prep, _ = w.(Preparer)
-			defer w.Close()
-		}
-		chunks, _ := dec.(ChunkReader)
-		if chunks != nil && !chunks.Chunks() {
-			chunks = nil
-		}
-		read := func() (*batch, error) {
-			if ctx.Err() != nil {
-				return nil, stopped()
-			}
-			if chunks != nil {
-				ch, err := chunks.ReadChunk()
-				if ch == nil {
-					return nil, err
-				}
-				return &batch{chunk: ch}, err
-			}
-			recs := make([]govlake.Record, 0, batchRows)
-			for len(recs) < batchRows {
-				rec, err := dec.Read()
-				if err != nil {
-					if len(recs) == 0 {
-						return nil, err
-					}
-					return &batch{recs: recs}, err
-				}
-				recs = append(recs, rec)
-			}
-			return &batch{recs: recs}, nil
-		}
-		// Blank rows of a chunk are held, by number, until data follows: at
-		// the end of a file they are only line endings (the serial readers
-		// do this themselves).
-		var blanks []int64
-		err := fc.pipeline(ctx, workers, read, func(b *batch) error {
-			if b.err != nil {
-				return fmt.Errorf("%s: %w", name, b.err)
-			}
-			for i, rec := range b.recs {
-				if chunks != nil && len(rec.Cells) == 0 {
-					blanks = append(blanks, rec.Row)
-					continue
-				}
-				for _, row := range blanks {
-					blank := govlake.Record{Row: row}
-					rj, _ := structural(blank, len(layout.Labels))
-					if err := emit(blank, []govlake.Rejection{rj}, nil, true); err != nil {
-						return err
-					}
-				}
-				blanks = blanks[:0]
-				var row []any
-				if b.rows != nil {
-					row = b.rows[i]
-				}
-				if err := emit(rec, b.rejs[i], row, fc.prep != nil); err != nil {
-					return err
-				}
-			}
-			if fc.prep != nil {
-				if err := data.writePrepared(b.prepared, b.valid); err != nil {
-					return err
-				}
-			}
-			for i, z := range b.zawgyi {
-				if z.cells > 0 {
-					if c.zawgyi[i].cells == 0 {
-						c.zawgyi[i].firstRow = z.firstRow
-					}
-					c.zawgyi[i].cells += z.cells
-				}
-			}
-			return nil
-		})
-		if err != nil && err != io.EOF {
-			return nil, err
-		}
+		err = r.columns(ctx, dec, fast, c, out)
 	} else {
-		// The per-row reference path.
-		for i := 0; ; i++ {
-			if i%8192 == 0 && ctx.Err() != nil {
-				return nil, stopped()
-			}
-			rec, err := dec.Read()
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				return nil, err
-			}
-			if err := emit(rec, c.check(rec), c.values, false); err != nil {
-				return nil, err
-			}
-		}
+		err = r.reference(ctx, dec, c, out)
 	}
-	if r.Progress != nil {
-		r.Progress(Progress{Dataset: p.Dataset, Bytes: size, Size: size, Rows: res.rows.Read, Rejected: res.rows.Rejected, Done: true})
-	}
-	if err := data.close(); err != nil {
-		return nil, fmt.Errorf("write parquet: %w", err)
-	}
-	for _, p := range data.all {
-		res.parts = append(res.parts, partFile{path: p.path, rows: p.rows})
-	}
-	res.rejections = rejected.w.Rows()
-	if err := rejected.close(); err != nil {
+	if err != nil {
 		return nil, err
 	}
 	for _, w := range c.zawgyiWarnings() {
-		tally.Warn(w)
+		out.tally.Warn(w)
 	}
-	res.summary = tally.Summary()
-	return res, nil
+	return out.finish()
+}
+
+// stopped is the error of a run stopped between rows.
+func stopped(ctx context.Context, rows int64) error {
+	return govlake.Errorf(govlake.ETIMEOUT, "run stopped after %d rows: %w", rows, ctx.Err())
 }
 
 func nullIfEmpty(s string) any {
@@ -339,14 +181,6 @@ func (fw *fileWriter) abort() {
 
 // progressEvery is how many rows pass between progress reports.
 const progressEvery = 16384
-
-// Progress reports how far a run has read.
-type Progress struct {
-	Dataset        string
-	Bytes, Size    int64 // source bytes read, of Size
-	Rows, Rejected int64
-	Done           bool
-}
 
 // countingReader counts the bytes the decoder has read.
 type countingReader struct {

@@ -14,9 +14,10 @@ import (
 	"strings"
 
 	"govlake/internal/govlake"
+	"govlake/internal/tabular"
 )
 
-// Reader reads records of flat JSON objects. It implements govlake.RecordReader.
+// Reader reads records of flat JSON objects. It implements tabular.RecordReader.
 type Reader struct {
 	name   string
 	ndjson bool
@@ -158,22 +159,25 @@ func (r *Reader) Header() []string { return r.header }
 // HeaderRow is 0: JSON has no header row; records count from 1.
 func (r *Reader) HeaderRow() int64 { return 0 }
 
+// Close does nothing: the reader holds only what its caller opened.
+func (r *Reader) Close() error { return nil }
+
 // Read returns the next record: its position (array index or line, from 1)
 // and one text cell per header key.
-func (r *Reader) Read() (govlake.Record, error) {
+func (r *Reader) Read() (tabular.Record, error) {
 	obj, err := r.next()
 	if err != nil {
-		return govlake.Record{}, err
+		return tabular.Record{}, err
 	}
 	cells := make([]string, len(r.header))
 	for _, kv := range obj {
 		i, ok := r.index[kv.key]
 		if !ok {
-			return govlake.Record{}, fmt.Errorf("%s: key %q appeared only on the second read", r.name, kv.key)
+			return tabular.Record{}, fmt.Errorf("%s: key %q appeared only on the second read", r.name, kv.key)
 		}
 		cells[i] = text(kv.val)
 	}
-	return govlake.Record{Row: r.row, Cells: cells}, nil
+	return tabular.Record{Row: r.row, Cells: cells}, nil
 }
 
 // text turns a JSON value into a cell: strings unquoted, null empty, numbers

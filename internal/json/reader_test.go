@@ -7,16 +7,16 @@ import (
 	"strings"
 	"testing"
 
-	"govlake/internal/govlake"
+	"govlake/internal/tabular"
 )
 
-func readAll(t *testing.T, in string, nd bool) ([]string, []govlake.Record, error) {
+func readAll(t *testing.T, in string, nd bool) ([]string, []tabular.Record, error) {
 	t.Helper()
 	r, err := NewReader(strings.NewReader(in), "t.json", nd)
 	if err != nil {
 		return nil, nil, err
 	}
-	var out []govlake.Record
+	var out []tabular.Record
 	for {
 		rec, err := r.Read()
 		if errors.Is(err, io.EOF) {
@@ -42,7 +42,7 @@ func TestJSON(t *testing.T) {
 	if strings.Join(header, ",") != "id,name,score,ok,tags,nested" {
 		t.Errorf("header %v", header)
 	}
-	want := []govlake.Record{
+	want := []tabular.Record{
 		{Row: 1, Cells: []string{"1", "Aung", "12.50", "true", "", ""}},
 		{Row: 2, Cells: []string{"2", "", "", "", `["a","b"]`, `{"x":1}`}},
 		{Row: 3, Cells: []string{"3e0", "ျမန္မာ", "", "", "", ""}},

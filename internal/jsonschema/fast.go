@@ -12,6 +12,7 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6/kind"
 
 	"govlake/internal/govlake"
+	"govlake/internal/tabular"
 )
 
 // Fast checks flat records a column at a time, for the keywords tabular
@@ -218,7 +219,7 @@ type req struct {
 // Each column's typed loop only answers "certainly valid", by the same
 // keywords in the same terms as the reference; any other value goes through
 // check, the one place that reports, so messages never differ.
-func (fc *FastColumns) Check(b *govlake.Batch, bad func(row int, v govlake.Violation)) {
+func (fc *FastColumns) Check(b *tabular.Batch, bad func(row int, v govlake.Violation)) {
 	for ci, c := range fc.cols {
 		vec := &b.Cols[ci]
 		if c == nil {
@@ -377,7 +378,7 @@ var fastFormats = map[string]func(string) bool{
 // for the text it accepts fast: exactly YYYY-MM-DD, a real calendar day.
 // Anything else is left to the reference's own function.
 func isDate(s string) bool {
-	_, ok := govlake.PlainDate(s)
+	_, ok := tabular.PlainDate(s)
 	return ok
 }
 

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"govlake/internal/govlake"
+	"govlake/internal/tabular"
 )
 
 // both runs one record through the reference validator and the fast path
@@ -21,7 +22,7 @@ func both(t testing.TB, s *Schema, f *Fast, record map[string]any) (ref, fast st
 	}
 	sort.Strings(labels)
 	fc := f.Columns(labels)
-	b := &govlake.Batch{N: 1, Cols: make([]govlake.Vector, len(labels))}
+	b := &tabular.Batch{N: 1, Cols: make([]tabular.Vector, len(labels))}
 	for i, l := range labels {
 		b.Cols[i] = vector(record[l])
 	}
@@ -33,22 +34,22 @@ func both(t testing.TB, s *Schema, f *Fast, record map[string]any) (ref, fast st
 
 // vector holds one value in a one-row column of its own type, as the
 // ingest's conversion leaves it.
-func vector(v any) govlake.Vector {
+func vector(v any) tabular.Vector {
 	switch x := v.(type) {
 	case int64:
-		vec := govlake.NewVector(govlake.JSONInteger, 1)
+		vec := tabular.NewVector(govlake.JSONInteger, 1)
 		vec.Ints[0], vec.Present[0] = x, true
 		return vec
 	case float64:
-		vec := govlake.NewVector(govlake.JSONNumber, 1)
+		vec := tabular.NewVector(govlake.JSONNumber, 1)
 		vec.Floats[0], vec.Present[0] = x, true
 		return vec
 	case bool:
-		vec := govlake.NewVector(govlake.JSONBoolean, 1)
+		vec := tabular.NewVector(govlake.JSONBoolean, 1)
 		vec.Bools[0], vec.Present[0] = x, true
 		return vec
 	}
-	vec := govlake.NewVector(govlake.JSONString, 1)
+	vec := tabular.NewVector(govlake.JSONString, 1)
 	vec.Text[0], vec.Present[0] = v.(string), true
 	return vec
 }
@@ -92,7 +93,7 @@ func cellRecord(s *Schema, cells map[string]string) map[string]any {
 		if jt == "" {
 			jt = govlake.JSONString
 		}
-		v, present, ok := govlake.ConvertCell(cell, jt)
+		v, present, ok := tabular.ConvertCell(cell, jt)
 		if !present {
 			continue
 		}
@@ -140,15 +141,15 @@ func FuzzFastAgreesWithReference(f *testing.F) {
 			t.Fatalf("record %#v\nreference:\n%s\nfast:\n%s", rec, ref, got)
 		}
 		// The same cells as the ingest converts them, twice in one batch.
-		b := &govlake.Batch{N: 2, Cols: make([]govlake.Vector, len(labels))}
+		b := &tabular.Batch{N: 2, Cols: make([]tabular.Vector, len(labels))}
 		for i, l := range labels {
 			jt := types[l]
 			if jt == "" {
 				jt = govlake.JSONString
 			}
-			b.Cols[i] = govlake.NewVector(jt, 2)
-			rec := govlake.Record{Cells: []string{cells[l]}}
-			b.Cols[i].SetColumn([]govlake.Record{rec, rec}, 0, make([]bool, 2), nil)
+			b.Cols[i] = tabular.NewVector(jt, 2)
+			rec := tabular.Record{Cells: []string{cells[l]}}
+			b.Cols[i].SetColumn([]tabular.Record{rec, rec}, 0, make([]bool, 2), nil)
 		}
 		rows := [2][]govlake.Violation{}
 		fc.Check(b, func(r int, v govlake.Violation) { rows[r] = append(rows[r], v) })

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"govlake/internal/govlake"
+	"govlake/internal/tabular"
 )
 
 const formatSchema = `{"type": "object", "properties": {
@@ -115,7 +116,7 @@ func TestMemo(t *testing.T) {
 	}
 	fc := s.Fast().Columns([]string{"code", "host"})
 	const n = 3 * memoTrial
-	b := &govlake.Batch{N: n, Cols: []govlake.Vector{govlake.NewVector(govlake.JSONString, n), govlake.NewVector(govlake.JSONString, n)}}
+	b := &tabular.Batch{N: n, Cols: []tabular.Vector{tabular.NewVector(govlake.JSONString, n), tabular.NewVector(govlake.JSONString, n)}}
 	for r := 0; r < n; r++ {
 		code := fmt.Sprintf("MM-%04d", r%50)
 		if r%7 == 0 {

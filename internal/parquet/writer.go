@@ -16,6 +16,7 @@ import (
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 
 	"govlake/internal/govlake"
+	"govlake/internal/tabular"
 )
 
 // BatchRows is the number of rows held in memory and written as one row
@@ -187,7 +188,7 @@ func (w *Writer) flush() error {
 // adds the batch to the file. The rows are laid out by source column: column i
 // of the file takes b.Values[index[i]] (null where index[i] < 0), for the
 // rows marked keep. It may be called concurrently.
-func (w *Writer) PrepareColumns(b *govlake.Batch, index []int, keep []bool) (any, error) {
+func (w *Writer) PrepareColumns(b *tabular.Batch, index []int, keep []bool) (any, error) {
 	rb := array.NewRecordBuilder(memory.DefaultAllocator, w.schema)
 	defer rb.Release()
 	n := 0
@@ -212,7 +213,7 @@ func (w *Writer) PrepareColumns(b *govlake.Batch, index []int, keep []bool) (any
 
 // appendVector appends the kept rows of one batch column, typed, without
 // boxing a value; a vector of an unexpected type goes value by value.
-func appendVector(fb array.Builder, col govlake.Column, v *govlake.Vector, keep []bool) error {
+func appendVector(fb array.Builder, col govlake.Column, v *tabular.Vector, keep []bool) error {
 	switch b := fb.(type) {
 	case *array.Int64Builder:
 		if v.Type == govlake.JSONInteger {
@@ -277,7 +278,7 @@ type fixedBuilder[T any] interface {
 }
 
 // appendKept appends the kept rows of a typed vector's values.
-func appendKept[T any](b fixedBuilder[T], col govlake.Column, v *govlake.Vector, vals []T, keep []bool) error {
+func appendKept[T any](b fixedBuilder[T], col govlake.Column, v *tabular.Vector, vals []T, keep []bool) error {
 	for r, k := range keep {
 		switch {
 		case !k:
@@ -295,7 +296,7 @@ func appendKept[T any](b fixedBuilder[T], col govlake.Column, v *govlake.Vector,
 // parseDate reads YYYY-MM-DD as days since 1970-01-01, fast for the plain
 // form and by time.Parse for anything else.
 func parseDate(s string) (arrow.Date32, bool) {
-	if d, ok := govlake.PlainDate(s); ok {
+	if d, ok := tabular.PlainDate(s); ok {
 		return arrow.Date32(d), true
 	}
 	t, err := time.Parse(time.DateOnly, s)

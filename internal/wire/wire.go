@@ -27,6 +27,7 @@ import (
 	"govlake/internal/myanmar"
 	"govlake/internal/parquet"
 	"govlake/internal/s3"
+	"govlake/internal/tabular"
 	"govlake/internal/web"
 	"govlake/internal/xlsx"
 )
@@ -95,7 +96,7 @@ func NewRunner(store govlake.Store, logger *slog.Logger) *ingest.Runner {
 		}
 		return fastSchema{s}, nil
 	}
-	r.Decode = func(rd io.ReadSeeker, name string, src govlake.Source) (govlake.RecordReader, error) {
+	r.Decode = func(rd io.ReadSeeker, name string, src govlake.Source) (tabular.RecordReader, error) {
 		switch src.Format {
 		case "json", "ndjson":
 			return json.NewReader(rd, name, src.Format == "ndjson")

@@ -12,6 +12,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"govlake/internal/govlake"
+	"govlake/internal/tabular"
 )
 
 // Options are the xlsx format options of a pipeline's source.
@@ -21,7 +22,7 @@ type Options struct {
 	NAValues []string
 }
 
-// Reader reads records of one sheet. It implements govlake.RecordReader.
+// Reader reads records of one sheet. It implements tabular.RecordReader.
 type Reader struct {
 	name      string
 	f         *excelize.File
@@ -31,7 +32,7 @@ type Reader struct {
 	headerRow int64
 	row       int64
 	na        map[string]bool
-	held      govlake.Held
+	held      tabular.Held
 	eof       bool
 }
 
@@ -159,16 +160,32 @@ func (x *Reader) Header() []string { return x.header }
 // HeaderRow is the header's row number in the sheet.
 func (x *Reader) HeaderRow() int64 { return x.headerRow }
 
+// Close releases the workbook and its unpacked sheets; a second call does
+// nothing.
+func (x *Reader) Close() error {
+	if x.f == nil {
+		return nil
+	}
+	for _, rows := range []*excelize.Rows{x.shown, x.raw} {
+		if rows != nil {
+			rows.Close()
+		}
+	}
+	err := x.f.Close()
+	x.f = nil
+	return err
+}
+
 // Read returns the next record with its sheet row number. Empty rows in the
 // data are blank records; empty rows at the end are not rows.
-func (x *Reader) Read() (govlake.Record, error) {
+func (x *Reader) Read() (tabular.Record, error) {
 	for {
 		if rec, ok := x.held.Next(); ok {
 			return rec, nil
 		}
 		if x.eof {
-			x.f.Close()
-			return govlake.Record{}, io.EOF
+			x.Close()
+			return tabular.Record{}, io.EOF
 		}
 		cells, err := x.next()
 		if err == io.EOF {
@@ -176,7 +193,7 @@ func (x *Reader) Read() (govlake.Record, error) {
 			continue
 		}
 		if err != nil {
-			return govlake.Record{}, err
+			return tabular.Record{}, err
 		}
 		if blank(cells) {
 			x.held.Blank(x.row)
@@ -189,6 +206,6 @@ func (x *Reader) Read() (govlake.Record, error) {
 				}
 			}
 		}
-		x.held.Data(govlake.Record{Row: x.row, Cells: cells})
+		x.held.Data(tabular.Record{Row: x.row, Cells: cells})
 	}
 }

@@ -7,9 +7,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/xuri/excelize/v2"
+	"govlake/internal/tabular"
 
-	"govlake/internal/govlake"
+	"github.com/xuri/excelize/v2"
 )
 
 func open(t *testing.T, path string, o Options) *Reader {
@@ -29,9 +29,9 @@ func open(t *testing.T, path string, o Options) *Reader {
 	return r
 }
 
-func all(t *testing.T, r *Reader) []govlake.Record {
+func all(t *testing.T, r *Reader) []tabular.Record {
 	t.Helper()
-	var out []govlake.Record
+	var out []tabular.Record
 	for {
 		rec, err := r.Read()
 		if errors.Is(err, io.EOF) {

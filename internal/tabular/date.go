@@ -1,4 +1,4 @@
-package govlake
+package tabular
 
 // PlainDate reads a date written exactly YYYY-MM-DD, a real day of the
 // proleptic Gregorian calendar, as days since 1970-01-01. ok is false for

@@ -1,4 +1,4 @@
-package govlake
+package tabular
 
 // Record is one decoded source row: text cells in header order.
 type Record struct {
@@ -17,6 +17,9 @@ type RecordReader interface {
 	// Read returns the next record, or io.EOF. The Cells slice may be reused
 	// by the next call.
 	Read() (Record, error)
+	// Close releases what the reader holds (a workbook, a database); it may
+	// be called more than once, and after any error.
+	Close() error
 }
 
 // Chunk is the text of whole records, cut from a source by one reader and

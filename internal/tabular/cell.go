@@ -1,4 +1,4 @@
-package govlake
+package tabular
 
 import (
 	"fmt"

@@ -1,0 +1,106 @@
+package tabular
+
+// Batch is rows of converted cells laid out by column, for checks and
+// writers that work a column at a time: Cols[i] holds header position i.
+type Batch struct {
+	N    int
+	Cols []Vector
+}
+
+// Vector is one column of a Batch: each cell converted to the property's
+// JSON type, in typed slices so that nothing is boxed.
+type Vector struct {
+	// Type is what the cells were converted to: JSONInteger, JSONNumber,
+	// JSONBoolean or JSONString.
+	Type    string
+	Present []bool   // false: the cell is empty (absent from the record)
+	Bad     []bool   // present but not convertible to Type: the value is Text
+	Text    []string // the cells as text; for JSONString, the values
+	Ints    []int64  // JSONInteger values
+	Floats  []float64
+	Bools   []bool
+}
+
+// NewVector returns a vector of n absent cells of one type.
+func NewVector(jsonType string, n int) Vector {
+	var v Vector
+	v.Reset(jsonType, n)
+	return v
+}
+
+// Reset makes v n absent cells of one type, reusing its memory.
+func (v *Vector) Reset(jsonType string, n int) {
+	v.Type = jsonType
+	v.Present = resize(v.Present, n)
+	v.Bad = resize(v.Bad, n)
+	clear(v.Present)
+	clear(v.Bad)
+	v.Text = resize(v.Text, n)
+	v.Ints, v.Floats, v.Bools = v.Ints[:0], v.Floats[:0], v.Bools[:0]
+	switch jsonType {
+	case JSONInteger:
+		v.Ints = resize(v.Ints, n)
+	case JSONNumber:
+		v.Floats = resize(v.Floats, n)
+	case JSONBoolean:
+		v.Bools = resize(v.Bools, n)
+	}
+}
+
+// resize returns s with length n, reusing its array when it is big enough.
+func resize[T any](s []T, n int) []T {
+	if cap(s) >= n {
+		return s[:n]
+	}
+	return make([]T, n)
+}
+
+// SetColumn converts column i of every record not marked skip, as
+// ConvertCell does, typed. conv, when
+// not nil, rewrites a cell first (Zawgyi to Unicode).
+func (v *Vector) SetColumn(recs []Record, i int, skip []bool, conv func(r int, cell string) string) {
+	for r := range recs {
+		cells := recs[r].Cells
+		if i >= len(cells) || skip[r] {
+			continue
+		}
+		cell := cells[i]
+		if conv != nil {
+			cell = conv(r, cell)
+		}
+		v.Text[r] = cell
+		var present, ok bool
+		switch v.Type {
+		case JSONInteger:
+			v.Ints[r], present, ok = ConvertInteger(cell)
+		case JSONNumber:
+			v.Floats[r], present, ok = ConvertNumber(cell)
+		case JSONBoolean:
+			v.Bools[r], present, ok = ConvertBoolean(cell)
+		default:
+			present, ok = cell != "", true
+		}
+		v.Present[r] = present
+		v.Bad[r] = present && !ok
+	}
+}
+
+// Value returns row r's value as the reference validator sees it: nil when
+// absent, the text when it did not convert, else the typed value.
+func (v *Vector) Value(r int) any {
+	switch {
+	case !v.Present[r]:
+		return nil
+	case v.Bad[r]:
+		return v.Text[r]
+	}
+	switch v.Type {
+	case JSONInteger:
+		return v.Ints[r]
+	case JSONNumber:
+		return v.Floats[r]
+	case JSONBoolean:
+		return v.Bools[r]
+	}
+	return v.Text[r]
+}

@@ -1,0 +1,57 @@
+package wire
+
+import (
+	"govlake/internal/cache"
+	"govlake/internal/catalog"
+	"govlake/internal/cron"
+	"govlake/internal/csv"
+	"govlake/internal/duckdb"
+	"govlake/internal/fetch"
+	"govlake/internal/file"
+	"govlake/internal/govlake"
+	"govlake/internal/ingest"
+	"govlake/internal/json"
+	"govlake/internal/jsonschema"
+	"govlake/internal/parquet"
+	"govlake/internal/s3"
+	"govlake/internal/tabular"
+	"govlake/internal/web"
+	"govlake/internal/xlsx"
+)
+
+// Every port and every optional capability, asserted where the adapters
+// are picked: a changed signature fails the build here instead of quietly
+// turning off a fast path (the runner finds ChunkReader, Preparer,
+// FastSchema and the store's PutFile by type assertion at run time).
+var (
+	// Stores.
+	_ govlake.Store     = (*file.Store)(nil)
+	_ govlake.Store     = (*s3.Store)(nil)
+	_ govlake.Localizer = (*file.Store)(nil)
+	_ govlake.Localizer = (*cache.Cache)(nil)
+	_ ingest.FilePutter = (*file.Store)(nil)
+
+	// Sources and readers.
+	_ fetch.Source         = (*fetch.Router)(nil)
+	_ fetch.Source         = (*fetch.Fetcher)(nil)
+	_ fetch.Source         = file.Fetcher{}
+	_ tabular.RecordReader = (*csv.Reader)(nil)
+	_ tabular.RecordReader = (*json.Reader)(nil)
+	_ tabular.RecordReader = (*xlsx.Reader)(nil)
+	_ ingest.ChunkReader   = (*csv.Reader)(nil)
+	_ ingest.Schema        = (*jsonschema.Schema)(nil)
+	_ ingest.Schema        = fastSchema{}
+	_ ingest.FastSchema    = fastSchema{}
+	_ ingest.ColumnChecker = (*jsonschema.FastColumns)(nil)
+	_ ingest.Burmese       = burmese{}
+	_ ingest.Schedule      = cron.Schedule{}
+	_ ingest.RowWriter     = (*parquet.Writer)(nil)
+	_ ingest.Preparer      = (*parquet.Writer)(nil)
+	_ ingest.Clock         = realClock{}
+	_ web.TableWriter      = (*parquet.Writer)(nil)
+	_ web.TableWriter      = (*parquet.ArrowStream)(nil)
+	_ web.Catalog          = (*catalog.Catalog)(nil)
+	_ web.Queries          = (*catalog.Queries)(nil)
+	_ catalog.Engine       = (*duckdb.Engine)(nil)
+	_ duckdb.Resolver      = (*catalog.Catalog)(nil)
+)

@@ -1,0 +1,53 @@
+package wire
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"govlake/internal/catalog"
+	"govlake/internal/cron"
+	"govlake/internal/govlake"
+	"govlake/internal/ingest"
+	"govlake/internal/jsonschema"
+	"govlake/internal/yaml"
+)
+
+// LoadPipelines reads every pipeline file of dir; the error lists each
+// file's problems, and the pipelines that loaded are returned all the same.
+func LoadPipelines(dir string) ([]*govlake.Pipeline, error) { return yaml.LoadDir(dir) }
+
+// CheckPipeline checks what loading a pipeline file does not: that its
+// schema compiles and its schedule parses.
+func CheckPipeline(p *govlake.Pipeline) []error {
+	var errs []error
+	if _, err := jsonschema.Load(p.Schema); err != nil {
+		errs = append(errs, fmt.Errorf("%s: %w", p.File, err))
+	}
+	if p.Schedule != "" {
+		if _, err := cron.Parse(p.Schedule); err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", p.File, err))
+		}
+	}
+	return errs
+}
+
+// Runs returns a dataset's most recent runs (of all datasets when id is
+// ""), newest first.
+func Runs(ctx context.Context, store govlake.Store, id string, n int, logger *slog.Logger) ([]*govlake.Run, error) {
+	return catalog.New(store, nil, logger, time.Now).Runs(ctx, id, n)
+}
+
+// NewDaemon wires the scheduler: the runner, the real clock and cron
+// schedules. holder names this process in the leases it takes.
+func NewDaemon(store govlake.Store, logger *slog.Logger, holder string) *ingest.Daemon {
+	return ingest.NewDaemon(NewRunner(store, logger), realClock{},
+		func(spec string) (ingest.Schedule, error) { return cron.Parse(spec) }, holder)
+}
+
+// realClock is the daemon's clock outside tests.
+type realClock struct{}
+
+func (realClock) Now() time.Time                         { return time.Now() }
+func (realClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
