@@ -235,7 +235,7 @@ func TestVersions(t *testing.T) {
 	m1, m2 := manifest(t, s, "people", 1), manifest(t, s, "people", 2)
 	rows := query(t, s, "SELECT (SELECT count(*) FROM v1), (SELECT count(*) FROM v2), (SELECT sum(age) FROM v2)",
 		map[string]string{"v1": m1.Files[0].Key, "v2": m2.Files[0].Key})
-	if rows[0][0] != int64(2) || rows[0][1] != int64(3) || rows[0][2] != int64(104) {
+	if rows[0][0] != int64(2) || rows[0][1] != int64(3) || fmt.Sprint(rows[0][2]) != "104" { // a sum of BIGINT is a HUGEINT, kept as its digits
 		t.Errorf("v1/v2 counts and sum: %v, want 2, 3, 104", rows[0])
 	}
 	// A changed schema over the same bytes is a new version too.

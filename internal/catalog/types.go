@@ -9,8 +9,8 @@ import (
 
 // ResultColumn gives the column type a result column is written as, from
 // its DuckDB type name: the one map from DuckDB's types to govlake's. Exact
-// numbers stay exact (DECIMAL as a decimal; HUGEINT, UHUGEINT and BIGNUM,
-// which can exceed any decimal of 38 digits, as their digits in text),
+// numbers stay exact (DECIMAL as a decimal; HUGEINT and UHUGEINT as
+// decimals of 38 digits; BIGNUM, which has no bound, as its digits in text),
 // TIMESTAMP stays without a time zone, and what has no column type of its
 // own (INTERVAL, UUID, LIST, STRUCT, MAP, UNION, JSON, TIMETZ) is text, with
 // the DuckDB type named in Source.
@@ -38,6 +38,10 @@ func ResultColumn(c govlake.ResultColumn) govlake.Column {
 		col.Type = govlake.TypeTimestamp
 	case "BLOB":
 		col.Type = govlake.TypeBinary
+	case "HUGEINT", "UHUGEINT":
+		// A decimal of 38 digits holds all but the very largest; the
+		// writer refuses those by name rather than round them.
+		col.Type, col.Precision, col.Source = govlake.TypeDecimal, 38, t
 	case "VARCHAR", "ENUM", "BIT":
 	default:
 		var p, s int

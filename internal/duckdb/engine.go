@@ -8,12 +8,9 @@ package duckdb
 import (
 	"context"
 	"database/sql"
-	"database/sql/driver"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math"
-	"math/big"
 	"regexp"
 	"strings"
 	"sync"
@@ -364,56 +361,4 @@ func (e *Engine) classify(ctx context.Context, err error) error {
 		return govlake.Errorf(govlake.EINVALID, "%s", msg)
 	}
 	return err
-}
-
-// jsonValue converts a scanned DuckDB value to something encoding/json
-// writes faithfully.
-func jsonValue(v any, typ string) any {
-	switch x := v.(type) {
-	case nil, bool, string, int64, int32, int16, int8, uint64, uint32, uint16, uint8, int, uint:
-		return x
-	case float64:
-		if math.IsNaN(x) || math.IsInf(x, 0) {
-			return nil
-		}
-		return x
-	case float32:
-		return jsonValue(float64(x), typ)
-	case *big.Int:
-		if x.IsInt64() {
-			return x.Int64()
-		}
-		f, _ := new(big.Float).SetInt(x).Float64()
-		return f
-	case duckdb.Decimal:
-		return x.Float64()
-	case time.Time:
-		if typ == "DATE" {
-			return x.Format(time.DateOnly)
-		}
-		return x.Format(time.RFC3339Nano)
-	case []byte:
-		return string(x)
-	case duckdb.Interval:
-		return fmt.Sprintf("%d months %d days %d µs", x.Months, x.Days, x.Micros)
-	case []any:
-		out := make([]any, len(x))
-		for i, e := range x {
-			out[i] = jsonValue(e, "")
-		}
-		return out
-	case map[string]any:
-		out := make(map[string]any, len(x))
-		for k, e := range x {
-			out[k] = jsonValue(e, "")
-		}
-		return out
-	case driver.Valuer:
-		if dv, err := x.Value(); err == nil {
-			return jsonValue(dv, typ)
-		}
-	case fmt.Stringer:
-		return x.String()
-	}
-	return fmt.Sprint(v)
 }

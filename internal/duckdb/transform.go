@@ -4,10 +4,12 @@ import (
 	"context"
 	"database/sql"
 	"database/sql/driver"
+	"encoding/json"
 	"fmt"
 	"io"
 	"strconv"
 	"strings"
+	"time"
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
 
@@ -204,11 +206,26 @@ func (t *transformed) Close() error {
 // cell writes a result value as a text cell, exactly: floats in the
 // shortest form that reads back the same.
 func cell(v any, typ string) string {
+	switch t := v.(type) {
+	case time.Time:
+		// Cells are checked as JSON Schema dates and date-times, which
+		// carry a zone: a transform's timestamps are read as UTC.
+		if typ == "DATE" {
+			return t.Format(time.DateOnly)
+		}
+		return t.UTC().Format(time.RFC3339Nano)
+	case []byte:
+		if typ != "UUID" {
+			return string(t)
+		}
+	}
 	switch x := jsonValue(v, typ).(type) {
 	case nil:
 		return ""
 	case string:
 		return x
+	case json.Number:
+		return string(x)
 	case float64:
 		return strconv.FormatFloat(x, 'g', -1, 64)
 	case bool:

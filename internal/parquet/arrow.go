@@ -25,11 +25,12 @@ type ArrowStream struct {
 func NewArrowStream(w io.Writer, cols []govlake.Column) (*ArrowStream, error) {
 	fields := make([]arrow.Field, len(cols))
 	for i, c := range cols {
-		t, err := arrowType(c.Type)
+		f, err := field(c)
 		if err != nil {
 			return nil, err
 		}
-		fields[i] = arrow.Field{Name: c.Name, Type: t, Nullable: true}
+		f.Nullable = true
+		fields[i] = f
 	}
 	schema := arrow.NewSchema(fields, nil)
 	return &ArrowStream{cols: cols, b: array.NewRecordBuilder(memory.DefaultAllocator, schema),

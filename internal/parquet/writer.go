@@ -4,6 +4,7 @@
 package parquet
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"time"
@@ -39,11 +40,11 @@ type Writer struct {
 func NewWriter(w io.Writer, cols []govlake.Column) (*Writer, error) {
 	fields := make([]arrow.Field, len(cols))
 	for i, c := range cols {
-		t, err := arrowType(c.Type)
+		f, err := field(c)
 		if err != nil {
-			return nil, fmt.Errorf("column %q: %w", c.Name, err)
+			return nil, err
 		}
-		fields[i] = arrow.Field{Name: c.Name, Type: t, Nullable: c.Nullable}
+		fields[i] = f
 	}
 	schema := arrow.NewSchema(fields, nil)
 	props := pq.NewWriterProperties(
@@ -62,24 +63,6 @@ func NewWriter(w io.Writer, cols []govlake.Column) (*Writer, error) {
 		cols: cols, schema: schema, fw: fw, batch: BatchRows,
 		b: array.NewRecordBuilder(memory.DefaultAllocator, schema),
 	}, nil
-}
-
-func arrowType(t string) (arrow.DataType, error) {
-	switch t {
-	case govlake.TypeInt64:
-		return arrow.PrimitiveTypes.Int64, nil
-	case govlake.TypeFloat64:
-		return arrow.PrimitiveTypes.Float64, nil
-	case govlake.TypeBool:
-		return arrow.FixedWidthTypes.Boolean, nil
-	case govlake.TypeDate:
-		return arrow.FixedWidthTypes.Date32, nil
-	case govlake.TypeTimestamp:
-		return &arrow.TimestampType{Unit: arrow.Microsecond, TimeZone: "UTC"}, nil
-	case govlake.TypeString:
-		return arrow.BinaryTypes.String, nil
-	}
-	return nil, fmt.Errorf("unknown column type %q", t)
 }
 
 // Write appends one row: one value per column, nil for null, else int64,
@@ -131,6 +114,10 @@ func appendValue(fb array.Builder, col govlake.Column, v any) error {
 			f, ok = x, true
 		case int64:
 			f, ok = float64(x), true
+		case json.Number: // a FLOAT in its shortest form
+			var err error
+			f, err = x.Float64()
+			ok = err == nil
 		}
 		if ok {
 			b.Append(f)
@@ -156,13 +143,15 @@ func appendValue(fb array.Builder, col govlake.Column, v any) error {
 		}
 	case *array.TimestampBuilder:
 		if s, isStr := v.(string); isStr {
-			t, err := time.Parse(time.RFC3339Nano, s)
+			ts, err := parseTimestamp(col, s)
 			if err != nil {
-				return fmt.Errorf("column %q: %q is not a date-time (RFC 3339)", col.Name, s)
+				return err
 			}
-			b.Append(arrow.Timestamp(t.UnixMicro()))
+			b.Append(ts)
 			ok = true
 		}
+	default:
+		return appendResultValue(fb, col, v)
 	}
 	if !ok {
 		return fmt.Errorf("column %q: value %v (%T) does not fit type %s", col.Name, v, v, col.Type)
