@@ -61,6 +61,11 @@ func (q *Queries) acquire(ctx context.Context) (release func(), err error) {
 	default:
 		return nil, govlake.Errorf(govlake.EBUSY, "too many queries at once; try again in a moment")
 	}
+	select {
+	case q.slots <- struct{}{}: // a free slot is taken without waiting
+		return func() { <-q.slots; <-q.queue }, nil
+	default:
+	}
 	t := time.NewTimer(q.limits.QueueWait)
 	defer t.Stop()
 	select {
