@@ -44,8 +44,10 @@ func (m *memStore) Put(ctx context.Context, key string, r io.Reader) error {
 	return nil
 }
 
-func (m *memStore) Create(ctx context.Context, key string, r io.Reader) error { return m.Put(ctx, key, r) }
-func (m *memStore) Delete(ctx context.Context, key string) error             { return nil }
+func (m *memStore) Create(ctx context.Context, key string, r io.Reader) error {
+	return m.Put(ctx, key, r)
+}
+func (m *memStore) Delete(ctx context.Context, key string) error { return nil }
 
 func (m *memStore) List(ctx context.Context, prefix string) ([]govlake.ObjectInfo, error) {
 	if m.fail != nil {
@@ -105,7 +107,9 @@ func (e *recorder) Stream(ctx context.Context, sql string, header func([]govlake
 
 type localPaths struct{}
 
-func (localPaths) LocalPath(ctx context.Context, key string) (string, error) { return "/data/" + key, nil }
+func (localPaths) LocalPath(ctx context.Context, key string) (string, error) {
+	return "/data/" + key, nil
+}
 
 func newTestCatalog(t *testing.T) (*Catalog, *memStore) {
 	st := &memStore{objs: map[string][]byte{}}

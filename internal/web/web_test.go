@@ -20,7 +20,7 @@ type down struct{}
 
 var errDown = govlake.Errorf(govlake.EUNAVAILABLE, "list datasets in the store: connection refused")
 
-func (down) Datasets(ctx context.Context) ([]govlake.Summary, error)          { return nil, errDown }
+func (down) Datasets(ctx context.Context) ([]govlake.Summary, error)         { return nil, errDown }
 func (down) Dataset(ctx context.Context, id string) (*govlake.Detail, error) { return nil, errDown }
 func (down) Version(ctx context.Context, id string, n int) (*govlake.Manifest, error) {
 	return nil, errDown
