@@ -66,31 +66,9 @@ func (q *Queries) Datastore(ctx context.Context, req DatastoreRequest) (*Datasto
 		}
 		sel = strings.Join(cols, ", ")
 	}
-	var where []string
-	var args []any
-	for _, name := range sortedKeys(req.Filters) {
-		c, err := field("filters", name)
-		if err != nil {
-			return nil, err
-		}
-		marks := make([]string, len(req.Filters[name]))
-		for i, v := range req.Filters[name] {
-			marks[i] = "?"
-			args = append(args, v)
-		}
-		where = append(where, fmt.Sprintf("%s::VARCHAR IN (%s)", c, strings.Join(marks, ", ")))
-	}
-	if req.Q != "" {
-		text := make([]string, len(d.Columns))
-		for i, c := range d.Columns {
-			text[i] = "coalesce(" + quoteIdent(c.Name) + "::VARCHAR, '')"
-		}
-		where = append(where, "concat_ws(' ', "+strings.Join(text, ", ")+`) ILIKE ? ESCAPE '\'`)
-		args = append(args, "%"+likeEscape(req.Q)+"%")
-	}
-	cond := ""
-	if len(where) > 0 {
-		cond = " WHERE " + strings.Join(where, " AND ")
+	cond, args, err := datastoreWhere(req, d.Columns, field)
+	if err != nil {
+		return nil, err
 	}
 	order := ""
 	for i, k := range req.Sort {
@@ -124,6 +102,38 @@ func (q *Queries) Datastore(ctx context.Context, req DatastoreRequest) (*Datasto
 	}
 	n, _ := total.Rows[0][0].(int64)
 	return &DatastoreResult{Result: res, Total: n}, nil
+}
+
+// datastoreWhere is the WHERE clause of a datastore request, with its
+// arguments: each filter's values, and the text search over every column.
+func datastoreWhere(req DatastoreRequest, cols []govlake.Column, field func(what, name string) (string, error)) (string, []any, error) {
+	var where []string
+	var args []any
+	for _, name := range sortedKeys(req.Filters) {
+		c, err := field("filters", name)
+		if err != nil {
+			return "", nil, err
+		}
+		marks := make([]string, len(req.Filters[name]))
+		for i, v := range req.Filters[name] {
+			marks[i] = "?"
+			args = append(args, v)
+		}
+		where = append(where, fmt.Sprintf("%s::VARCHAR IN (%s)", c, strings.Join(marks, ", ")))
+	}
+	if req.Q != "" {
+		text := make([]string, len(cols))
+		for i, c := range cols {
+			text[i] = "coalesce(" + quoteIdent(c.Name) + "::VARCHAR, '')"
+		}
+		where = append(where, "concat_ws(' ', "+strings.Join(text, ", ")+`) ILIKE ? ESCAPE '\'`)
+		args = append(args, "%"+likeEscape(req.Q)+"%")
+	}
+	cond := ""
+	if len(where) > 0 {
+		cond = " WHERE " + strings.Join(where, " AND ")
+	}
+	return cond, args, nil
 }
 
 // likeEscape makes % and _ in a search text match themselves, as CKAN's

@@ -179,32 +179,7 @@ func (p *Pipeline) Validate() error {
 	case p.Source.URL == "":
 		add("source.url: required (or source.ckan and source.package)")
 	}
-	switch p.Source.Format {
-	case "csv", "json", "ndjson", "xlsx":
-	case "":
-		add("source.format: required (csv, json, ndjson or xlsx)")
-	default:
-		add("source.format: %q is not supported (supported: csv, json, ndjson, xlsx; gzip and zip files of these are opened too)", p.Source.Format)
-	}
-	if f := p.Source.Format; f != "csv" && f != "" {
-		for key, set := range map[string]bool{"delimiter": p.Source.Delimiter != "", "encoding": p.Source.Encoding != "", "footer_rows": p.Source.FooterRows != 0} {
-			if set {
-				add("source.%s: applies to csv sources only", key)
-			}
-		}
-		if f != "xlsx" && (p.Source.SkipRows != 0 || len(p.Source.NAValues) > 0) {
-			add("source.skip_rows and source.na_values apply to csv and xlsx sources only")
-		}
-	}
-	if d := p.Source.Delimiter; d != "" && (len([]rune(d)) != 1 || d == "\"" || d == "\n" || d == "\r") {
-		add("source.delimiter: %q must be one character other than a quote or a line break", d)
-	}
-	if p.Source.SkipRows < 0 {
-		add("source.skip_rows: %d must not be negative", p.Source.SkipRows)
-	}
-	if p.Source.FooterRows < 0 {
-		add("source.footer_rows: %d must not be negative", p.Source.FooterRows)
-	}
+	p.Source.validateFormat(add)
 	if p.Schema == "" {
 		add("schema: required (path to the dataset's JSON Schema)")
 	}
@@ -232,8 +207,38 @@ func (p *Pipeline) Validate() error {
 	if p.Timeout <= 0 {
 		add("timeout: %s must be positive, such as 30m or 2h", p.Timeout)
 	}
-	if p.Source.Sheet != "" && p.Source.Format != "xlsx" {
+	return errors.Join(errs...)
+}
+
+// validateFormat checks the format and the options that belong to it.
+func (src Source) validateFormat(add func(format string, args ...any)) {
+	switch src.Format {
+	case "csv", "json", "ndjson", "xlsx":
+	case "":
+		add("source.format: required (csv, json, ndjson or xlsx)")
+	default:
+		add("source.format: %q is not supported (supported: csv, json, ndjson, xlsx; gzip and zip files of these are opened too)", src.Format)
+	}
+	if f := src.Format; f != "csv" && f != "" {
+		for key, set := range map[string]bool{"delimiter": src.Delimiter != "", "encoding": src.Encoding != "", "footer_rows": src.FooterRows != 0} {
+			if set {
+				add("source.%s: applies to csv sources only", key)
+			}
+		}
+		if f != "xlsx" && (src.SkipRows != 0 || len(src.NAValues) > 0) {
+			add("source.skip_rows and source.na_values apply to csv and xlsx sources only")
+		}
+	}
+	if d := src.Delimiter; d != "" && (len([]rune(d)) != 1 || d == "\"" || d == "\n" || d == "\r") {
+		add("source.delimiter: %q must be one character other than a quote or a line break", d)
+	}
+	if src.SkipRows < 0 {
+		add("source.skip_rows: %d must not be negative", src.SkipRows)
+	}
+	if src.FooterRows < 0 {
+		add("source.footer_rows: %d must not be negative", src.FooterRows)
+	}
+	if src.Sheet != "" && src.Format != "xlsx" {
 		add("source.sheet: applies to xlsx sources only")
 	}
-	return errors.Join(errs...)
 }

@@ -135,6 +135,13 @@ func (f *fastChecker) run(w *scratch, b *batch) {
 		}
 		b.rejs[r] = append(b.rejs[r], rj)
 	})
+	f.store(b, bt)
+}
+
+// store orders each rejected row's errors as the reference does, and lays
+// out the valid rows: as typed rows, or prepared by the writer.
+func (f *fastChecker) store(b *batch, bt *tabular.Batch) {
+	n := len(b.recs)
 	keep := make([]bool, n)
 	if f.prep == nil {
 		b.rows = make([][]any, n)

@@ -131,7 +131,10 @@ func columns(name string, raw []byte, obj map[string]any) ([]govlake.Column, map
 	return cols, required, nil
 }
 
-// column maps one property to a stored column, by the rules of DESIGN.md.
+// column maps one property to a stored column: integer → int64, number →
+// float64, boolean → bool, string with format date → date32, with format
+// date-time → timestamp (UTC), other strings → string; a type list with
+// "null", or a property that is not required, makes the column nullable.
 func column(name string, def map[string]any, required bool) (govlake.Column, error) {
 	var types []string
 	nullable := !required

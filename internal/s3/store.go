@@ -129,6 +129,10 @@ func New(ctx context.Context, cfg Config, logger *slog.Logger) (*Store, error) {
 			return retry.NewStandard(func(o *retry.StandardOptions) {
 				o.MaxAttempts = cfg.MaxAttempts
 				o.MaxBackoff = cfg.MaxBackoff
+				// versitygw's folder backend answers this, for a moment, when
+				// two uploads make the same new folder at once (seen in
+				// TestS3ProcessesRace); a real clash stays and fails on retry.
+				o.Retryables = append(o.Retryables, retry.RetryableErrorCode{Codes: map[string]struct{}{"ExistingObjectIsDirectory": {}}})
 			})
 		}),
 	)

@@ -19,7 +19,7 @@ import (
 	"govlake/internal/govlake"
 )
 
-// file mirrors the pipeline file format of DESIGN.md.
+// file mirrors the pipeline file format (README, "Pipeline file").
 type file struct {
 	Dataset         string   `yaml:"dataset"`
 	Title           string   `yaml:"title"`
