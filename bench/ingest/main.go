@@ -125,8 +125,46 @@ func bench(rows int64, invalid float64, dir string) error {
 		fmt.Printf("%-46s %9.2f %12.0f %9.1f %8.0f MB  %s\n", r.name, r.seconds, float64(rows)/r.seconds, mb/r.seconds, float64(r.rssKB)/1024, r.note)
 	}
 	a, b, c := results[0].seconds, results[1].seconds, results[2].seconds
+	if err := sameAnswers(dir, rows); err != nil {
+		fmt.Printf("\nno ratios: the stages did not compute the same answer: %v\n", err)
+		return err
+	}
+	fmt.Printf("\nanswers checked: (a) holds all %d rows; (b) and (c) stored the same valid rows (count and sum of id)\n", rows)
 	if a > 0 && b > 0 && c > 0 {
 		fmt.Printf("\n(c)/(a) throughput: %.2f (target at least 0.5)\n(c)/(b) throughput: %.1fx\n", a/c, b/c)
+	}
+	return nil
+}
+
+// sameAnswers reads what the stages wrote, outside any timing: DuckDB's
+// copy must hold every row, and the reference and the column-batch path
+// must have stored the same valid rows.
+func sameAnswers(dir string, rows int64) error {
+	c, err := duckdb.NewConnector("", nil)
+	if err != nil {
+		return err
+	}
+	db := sql.OpenDB(c)
+	defer db.Close()
+	var n int64
+	if err := db.QueryRow(fmt.Sprintf("SELECT count(*) FROM read_parquet('%s')", filepath.Join(dir, "duckdb.parquet"))).Scan(&n); err != nil {
+		return err
+	}
+	if n != rows {
+		return fmt.Errorf("DuckDB's copy holds %d rows, the file %d", n, rows)
+	}
+	type answer struct{ rows, sum int64 }
+	got := map[string]answer{}
+	for _, stage := range []string{"reference", "govlake"} {
+		parts := filepath.Join(dir, "store-"+stage, "datasets", "survey", "versions", "*", "part-*.parquet")
+		var a answer
+		if err := db.QueryRow(fmt.Sprintf("SELECT count(*), sum(id)::BIGINT FROM read_parquet('%s')", parts)).Scan(&a.rows, &a.sum); err != nil {
+			return fmt.Errorf("read %s's version: %w", stage, err)
+		}
+		got[stage] = a
+	}
+	if got["reference"] != got["govlake"] || got["govlake"].rows == 0 {
+		return fmt.Errorf("the reference stored %+v, the column-batch path %+v", got["reference"], got["govlake"])
 	}
 	return nil
 }
@@ -165,7 +203,9 @@ func measure(stage, csvPath, dir string) (result, error) {
 	}
 	// The last run's output goes before the clock starts.
 	os.RemoveAll(filepath.Join(dir, "store-"+stage))
-	os.Remove(filepath.Join(dir, "duckdb.parquet"))
+	if stage == "duckdb" {
+		os.Remove(filepath.Join(dir, "duckdb.parquet"))
+	}
 	cmd := exec.Command(self, "-stage", stage, "-csv", csvPath, "-dir", dir)
 	cmd.Stderr = os.Stderr
 	var out strings.Builder

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -40,8 +41,9 @@ func benchData(b *testing.B, store govlake.Store) {
 
 const benchSQL = `SELECT district, count(*), avg(income) FROM survey GROUP BY district ORDER BY district`
 
-// queryOnce opens a catalogue and engine (untimed), then times one query.
-func queryOnce(b *testing.B, local govlake.Localizer, store govlake.Store, allowed string) {
+// queryOnce opens a catalogue and engine (untimed), then times one query;
+// its answer must be want's, when want is not nil.
+func queryOnce(b *testing.B, local govlake.Localizer, store govlake.Store, allowed string, want *govlake.Result) *govlake.Result {
 	b.StopTimer()
 	cat := catalog.New(store, local, discard, time.Now)
 	cat.TTL = time.Hour
@@ -62,7 +64,11 @@ func queryOnce(b *testing.B, local govlake.Localizer, store govlake.Store, allow
 	if len(res.Rows) != 12 {
 		b.Fatalf("%d districts", len(res.Rows))
 	}
+	if want != nil && !sameRows(res.Rows, want.Rows) {
+		b.Fatalf("the answers differ:\n%v\n%v", res.Rows, want.Rows)
+	}
 	b.StartTimer()
+	return res
 }
 
 // BenchmarkCatalogQuery prints a group-by over a 40 MB dataset served from
@@ -80,9 +86,11 @@ func BenchmarkCatalogQuery(b *testing.B) {
 	fstore, _ := file.NewStore(localDir)
 	benchData(b, fstore)
 
+	// The baseline's answer, which every other way must give too.
+	want := queryOnce(b, fstore, fstore, fstore.Root, nil)
 	b.Run("local", func(b *testing.B) {
 		for i := 0; i < b.N; i++ {
-			queryOnce(b, fstore, fstore, fstore.Root)
+			queryOnce(b, fstore, fstore, fstore.Root, want)
 		}
 	})
 	b.Run("s3-cold", func(b *testing.B) {
@@ -91,17 +99,39 @@ func BenchmarkCatalogQuery(b *testing.B) {
 			dir := b.TempDir()
 			c, _ := cache.New(s3store, dir, 1<<30, discard, time.Now)
 			b.StartTimer()
-			queryOnce(b, c, s3store, c.Dir())
+			queryOnce(b, c, s3store, c.Dir(), want)
 		}
 	})
 	b.Run("s3-warm", func(b *testing.B) {
 		dir := b.TempDir()
 		c, _ := cache.New(s3store, dir, 1<<30, discard, time.Now)
-		queryOnce(b, c, s3store, c.Dir())
+		queryOnce(b, c, s3store, c.Dir(), want)
 		b.ResetTimer()
 		for i := 0; i < b.N; i++ {
-			queryOnce(b, c, s3store, c.Dir())
+			queryOnce(b, c, s3store, c.Dir(), want)
 		}
 	})
 	fmt.Println("(query time only; cold includes fetching the Parquet file from S3 into the cache)")
+}
+
+// sameRows compares answers cell by cell; averages may differ in their last
+// bits, as DuckDB adds in parallel in any order.
+func sameRows(a, b [][]any) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		for j := range a[i] {
+			x, xf := a[i][j].(float64)
+			y, yf := b[i][j].(float64)
+			if xf && yf {
+				if math.Abs(x-y) > 1e-9*math.Max(1, math.Abs(y)) {
+					return false
+				}
+			} else if fmt.Sprint(a[i][j]) != fmt.Sprint(b[i][j]) {
+				return false
+			}
+		}
+	}
+	return true
 }

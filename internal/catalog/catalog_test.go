@@ -105,6 +105,23 @@ func (e *recorder) Stream(ctx context.Context, sql string, header func([]govlake
 	return row([]any{int64(7)})
 }
 
+// Query answers the one row Stream gives, or nothing past limit.
+func (e *recorder) Query(ctx context.Context, sql string, limit int, args ...any) (*govlake.Result, error) {
+	res := &govlake.Result{Rows: [][]any{}}
+	err := e.Stream(ctx, sql, func(cols []govlake.ResultColumn) error { res.Columns = cols; return nil }, func(row []any) error {
+		if len(res.Rows) == limit {
+			res.Truncated = true
+			return nil
+		}
+		res.Rows = append(res.Rows, row)
+		return nil
+	}, args...)
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
 type localPaths struct{}
 
 func (localPaths) LocalPath(ctx context.Context, key string) (string, error) {

@@ -2,7 +2,6 @@ package catalog
 
 import (
 	"context"
-	"errors"
 	"strings"
 	"time"
 
@@ -13,6 +12,9 @@ import (
 // Values in args are bound to the statement's parameters, never pasted
 // into its text.
 type Engine interface {
+	// Query returns at most limit rows; the result says whether more were left.
+	Query(ctx context.Context, sql string, limit int, args ...any) (*govlake.Result, error)
+	// Stream hands each row to row as it arrives.
 	Stream(ctx context.Context, sql string, header func([]govlake.ResultColumn) error, row func([]any) error, args ...any) error
 }
 
@@ -134,30 +136,8 @@ func (q *Queries) Run(ctx context.Context, sql string, page Page, args ...any) (
 		return nil, err
 	}
 	defer done()
-	return q.collect(ctx, sql, page.Limit, args...)
+	return q.engine.Query(ctx, sql, page.Limit, args...)
 }
-
-// collect holds at most limit rows of a result in memory.
-func (q *Queries) collect(ctx context.Context, sql string, limit int, args ...any) (*govlake.Result, error) {
-	res := &govlake.Result{Rows: [][]any{}}
-	err := q.engine.Stream(ctx, sql, func(cols []govlake.ResultColumn) error {
-		res.Columns = cols
-		return nil
-	}, func(row []any) error {
-		if len(res.Rows) >= limit {
-			res.Truncated = true
-			return errEnough
-		}
-		res.Rows = append(res.Rows, append([]any(nil), row...))
-		return nil
-	}, args...)
-	if err != nil && !errors.Is(err, errEnough) {
-		return nil, err
-	}
-	return res, nil
-}
-
-var errEnough = errors.New("enough rows")
 
 // quoteIdent quotes a name for SQL text. Only names the catalogue checked
 // (dataset ids, column names of a schema) are quoted into a statement;
@@ -177,7 +157,7 @@ func (q *Queries) Preview(ctx context.Context, id string) (*govlake.Result, erro
 		return nil, err
 	}
 	defer done()
-	return q.collect(ctx, "SELECT * FROM "+quoteIdent(id)+" LIMIT ?", PreviewRows, PreviewRows)
+	return q.engine.Query(ctx, "SELECT * FROM "+quoteIdent(id)+" LIMIT ?", PreviewRows, PreviewRows)
 }
 
 // Rejections returns the first limit rejections of version n of dataset id,
@@ -192,7 +172,7 @@ func (q *Queries) Rejections(ctx context.Context, id string, n, limit int) ([]go
 	}
 	defer done()
 	table := quoteIdent(govlake.VersionRejectedTable(id, n))
-	res, err := q.collect(ctx, `SELECT "row", "column", keyword, value, message FROM `+table+` ORDER BY "row" LIMIT ?`, limit, limit+1)
+	res, err := q.engine.Query(ctx, `SELECT "row", "column", keyword, value, message FROM `+table+` ORDER BY "row" LIMIT ?`, limit, limit+1)
 	if err != nil {
 		return nil, false, err
 	}

@@ -92,11 +92,11 @@ func (q *Queries) Datastore(ctx context.Context, req DatastoreRequest) (*Datasto
 		return nil, err
 	}
 	defer done()
-	res, err := q.collect(ctx, "SELECT "+sel+" FROM "+table+cond+order+" LIMIT ? OFFSET ?", req.Limit, append(args, req.Limit, req.Offset)...)
+	res, err := q.engine.Query(ctx, "SELECT "+sel+" FROM "+table+cond+order+" LIMIT ? OFFSET ?", req.Limit, append(args, req.Limit, req.Offset)...)
 	if err != nil {
 		return nil, err
 	}
-	total, err := q.collect(ctx, "SELECT count(*) FROM "+table+cond, 1, args...)
+	total, err := q.engine.Query(ctx, "SELECT count(*) FROM "+table+cond, 1, args...)
 	if err != nil {
 		return nil, err
 	}
