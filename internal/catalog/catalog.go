@@ -172,7 +172,7 @@ func (c *Catalog) Dataset(ctx context.Context, id string) (*govlake.Detail, erro
 	d := &govlake.Detail{
 		Metadata: e.meta, Version: m.Version, Rows: m.Rows.Valid, Updated: m.CreatedAt,
 		Schema: m.Schema, Columns: m.Columns,
-		Tables: govlake.Tables{Latest: id, Version: id + "__vN", Rejected: govlake.RejectedTable(id)},
+		Tables: govlake.Tables{Latest: id, Version: id + "__vN", Rejected: govlake.RejectedTable(id), SelectAll: SelectAll(id), Sample: SampleSQL(id)},
 	}
 	for i := len(e.versions) - 1; i >= 0; i-- {
 		v := e.versions[i]

@@ -144,6 +144,13 @@ func (q *Queries) Run(ctx context.Context, sql string, page Page, args ...any) (
 // values are always bound.
 func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
 
+// SelectAll is the statement that reads every row of a dataset.
+func SelectAll(id string) string { return "SELECT * FROM " + id }
+
+// SampleSQL is a statement that reads a sample of a dataset, for people to
+// start a query from.
+func SampleSQL(id string) string { return SelectAll(id) + " LIMIT 100" }
+
 // PreviewRows is how many rows a dataset page shows.
 const PreviewRows = 20
 

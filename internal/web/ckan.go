@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/url"
 	"sort"
 	"strconv"
 	"strings"
@@ -165,7 +166,7 @@ func ckanPackage(r *http.Request, d *govlake.Detail) CKANPackage {
 	modified := d.Updated.UTC().Format(ckanTime)
 	res := CKANResource{
 		ID: d.ID, PackageID: d.ID, Name: d.Title, Format: "CSV", DatastoreActive: true,
-		URL:          "http://" + r.Host + "/api/v1/query?format=csv&sql=SELECT+*+FROM+" + d.ID,
+		URL:          "http://" + r.Host + "/api/v1/query?" + url.Values{"format": {"csv"}, "sql": {d.Tables.SelectAll}}.Encode(),
 		Description:  "Version " + strconv.Itoa(d.Version) + ", " + strconv.FormatInt(d.Rows, 10) + " rows; query it with datastore_search or datastore_search_sql.",
 		LastModified: modified, Version: d.Version, Versions: len(d.Versions),
 	}

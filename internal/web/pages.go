@@ -99,6 +99,7 @@ type queryView struct {
 	Error    string
 	Result   *govlake.Result
 	Datasets []govlake.Summary
+	Example  string // a statement to start from
 }
 
 // consoleRows is how many rows the SQL console shows.
@@ -119,5 +120,8 @@ func (s *Server) pageQuery(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v.Datasets = ds
+	if len(ds) > 0 {
+		v.Example = catalog.SampleSQL(ds[0].ID)
+	}
 	s.render(w, r, "query.html", v)
 }
