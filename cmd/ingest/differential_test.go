@@ -37,10 +37,10 @@ func TestFastPathAgreesWithReference(t *testing.T) {
 	os.WriteFile(filepath.Join(gen, "survey.yaml"), []byte("dataset: survey\ntitle: S\nsource: {url: survey.csv}\nschema: "+schema+"\n"), 0o644)
 	os.WriteFile(filepath.Join(gen, "people.csv"), []byte(craftedCSV), 0o644)
 	os.WriteFile(filepath.Join(gen, "people.schema.json"), []byte(peopleSchema), 0o644)
-	os.WriteFile(filepath.Join(gen, "people.yaml"), []byte("dataset: people\ntitle: P\nsource: {url: people.csv}\nschema: people.schema.json\n"), 0o644)
+	os.WriteFile(filepath.Join(gen, "people.yaml"), []byte("dataset: people\ntitle: P\nsource: {url: people.csv}\nschema: people.schema.json\nmax_invalid_ratio: 1\n"), 0o644)
 	// Blank lines at the end are only line endings, however many.
 	os.WriteFile(filepath.Join(gen, "trailing.csv"), []byte(craftedCSV+"\n,,,\n\n\r\n"+strings.Repeat("\n", 5000)), 0o644)
-	os.WriteFile(filepath.Join(gen, "trailing.yaml"), []byte("dataset: trailing\ntitle: T\nsource: {url: trailing.csv}\nschema: people.schema.json\n"), 0o644)
+	os.WriteFile(filepath.Join(gen, "trailing.yaml"), []byte("dataset: trailing\ntitle: T\nsource: {url: trailing.csv}\nschema: people.schema.json\nmax_invalid_ratio: 1\n"), 0o644)
 
 	compared := 0
 	for _, dir := range []string{"../../pipelines", "testdata/real", gen} {

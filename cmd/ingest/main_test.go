@@ -281,7 +281,7 @@ x3,Hla,41,,,,
 
 func TestQuarantine(t *testing.T) {
 	store := t.TempDir()
-	p := newPipeline(t, "people", craftedCSV, peopleSchema, "on_invalid: quarantine\n")
+	p := newPipeline(t, "people", craftedCSV, peopleSchema, "on_invalid: quarantine\nmax_invalid_ratio: 1\n")
 	code, out, errs := runIngest(t, "run", "-pipelines", p.dir, "-store", store)
 	if code != 0 {
 		t.Fatalf("exit %d\n%s%s", code, out, errs)
@@ -410,7 +410,7 @@ func TestInvalidStructure(t *testing.T) {
 		t.Skip(err)
 	}
 	store := t.TempDir()
-	p := newPipeline(t, "structure", "", `{"type":"object","required":["id","name"],"properties":{"id":{"type":"integer"},"name":{"type":"string"}}}`, "")
+	p := newPipeline(t, "structure", "", `{"type":"object","required":["id","name"],"properties":{"id":{"type":"integer"},"name":{"type":"string"}}}`, "max_invalid_ratio: 1\n")
 	p.write("structure.yaml", strings.Replace(p.yaml, "url: data.csv", "url: "+src, 1))
 	code, out, errs := runIngest(t, "run", "-pipelines", p.dir, "-store", store)
 	if code != 0 {

@@ -94,7 +94,7 @@ func TestFormats(t *testing.T) {
 	write("people.csv.gz", gz.Bytes())
 	write("people.zip", zb.Bytes())
 	for id, src := range map[string]string{"fromjson": "{url: people.json, format: json}", "fromgzip": "{url: people.csv.gz}", "fromzip": "{url: people.zip, format: ndjson}"} {
-		write(id+".yaml", []byte("dataset: "+id+"\ntitle: T\nsource: "+src+"\nschema: s.json\n"))
+		write(id+".yaml", []byte("dataset: "+id+"\ntitle: T\nsource: "+src+"\nschema: s.json\nmax_invalid_ratio: 1\n"))
 	}
 	store := t.TempDir()
 	code, out, errs := runIngest(t, "run", "-pipelines", dir, "-store", store)

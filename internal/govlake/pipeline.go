@@ -31,6 +31,9 @@ type Pipeline struct {
 	Schema          string   `json:"schema"`
 	OnInvalid       string   `json:"on_invalid"`
 	MaxInvalidRatio float64  `json:"max_invalid_ratio"`
+	// AllowEmpty lets a run with no valid row make a version; without it
+	// such a run fails and the latest version stays as it was.
+	AllowEmpty bool `json:"allow_empty,omitempty"`
 	// Timeout is the hard limit of one run; a run still going is stopped
 	// and recorded as failed, and no half version is left.
 	Timeout time.Duration `json:"timeout"`
@@ -97,12 +100,17 @@ type Fetched struct {
 // DefaultRunTimeout bounds a run when the pipeline does not say.
 const DefaultRunTimeout = time.Hour
 
+// DefaultMaxInvalidRatio is the share of invalid rows above which a run
+// makes no version, unless the pipeline says otherwise: a file that is
+// mostly wrong must not replace good data.
+const DefaultMaxInvalidRatio = 0.1
+
 // NewPipeline returns a pipeline with the defaults that apply before a file
 // is decoded over it.
 func NewPipeline() Pipeline {
 	return Pipeline{
 		OnInvalid:       OnInvalidQuarantine,
-		MaxInvalidRatio: 1,
+		MaxInvalidRatio: DefaultMaxInvalidRatio,
 		Timeout:         DefaultRunTimeout,
 		Source:          Source{Format: "csv"},
 	}

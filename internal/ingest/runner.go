@@ -237,6 +237,13 @@ func (r *Runner) publish(ctx context.Context, p *govlake.Pipeline, run *govlake.
 // gate applies on_invalid and max_invalid_ratio; it returns why no version
 // may be made, or "".
 func gate(p *govlake.Pipeline, rows govlake.RowCounts) string {
+	if rows.Valid == 0 && !p.AllowEmpty {
+		what := "the source has no data rows"
+		if rows.Read > 0 {
+			what = fmt.Sprintf("none of its %d rows is valid", rows.Read)
+		}
+		return what + ": no version was made, and the latest version stays as it was (set allow_empty: true if an empty dataset is right)"
+	}
 	if rows.Rejected == 0 {
 		return ""
 	}

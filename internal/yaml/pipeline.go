@@ -32,6 +32,7 @@ type file struct {
 	Schema          string   `yaml:"schema"`
 	OnInvalid       string   `yaml:"on_invalid"`
 	MaxInvalidRatio *float64 `yaml:"max_invalid_ratio"`
+	AllowEmpty      bool     `yaml:"allow_empty"`
 	Timeout         string   `yaml:"timeout"`
 }
 
@@ -68,7 +69,7 @@ func LoadPipeline(path string) (*govlake.Pipeline, error) {
 	}
 	p.Dataset, p.Title, p.Description = f.Dataset, f.Title, f.Description
 	p.Organization, p.License, p.Tags, p.Schedule = f.Organization, f.License, f.Tags, f.Schedule
-	p.Schema, p.OnInvalid = f.Schema, f.OnInvalid
+	p.Schema, p.OnInvalid, p.AllowEmpty = f.Schema, f.OnInvalid, f.AllowEmpty
 	if f.MaxInvalidRatio != nil {
 		p.MaxInvalidRatio = *f.MaxInvalidRatio
 	}

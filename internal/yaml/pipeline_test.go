@@ -27,7 +27,7 @@ func TestGoodFiles(t *testing.T) {
 			}
 			if filepath.Base(f) == "minimal.good.yaml" {
 				// Defaults.
-				if p.OnInvalid != govlake.OnInvalidQuarantine || p.MaxInvalidRatio != 1 || p.Source.Format != "csv" {
+				if p.OnInvalid != govlake.OnInvalidQuarantine || p.MaxInvalidRatio != 0.1 || p.Source.Format != "csv" {
 					t.Errorf("defaults: %+v", p)
 				}
 				if p.Source.URL != filepath.Join(abs, "data.csv") {
