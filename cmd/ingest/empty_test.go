@@ -13,7 +13,7 @@ func TestNoEmptyVersionReplacesData(t *testing.T) {
 	good := "id,name,age\n1,Aung,34\n2,Mya,29\n"
 	for _, tc := range []struct {
 		name, csv, extra, want string
-		wantVersions          int
+		wantVersions           int
 	}{
 		{"header only", "id,name,age\n", "", "the source has no data rows: no version was made, and the latest version stays as it was (set allow_empty: true if an empty dataset is right)", 1},
 		{"footer takes every row", good, "  footer_rows: 5\n", "the source has no data rows: no version was made", 1},
