@@ -364,7 +364,7 @@ func TestVersionsAndRejectedRowsThroughSQL(t *testing.T) {
 		}
 	}
 	write("s.json", `{"type":"object","required":["id"],"properties":{"id":{"type":"integer"},"v":{"type":"number","minimum":0}}}`)
-	write("m.yaml", "dataset: measures\ntitle: Measures\nlicense: CC-BY-4.0\nsource: {url: d.csv}\nschema: s.json\n")
+	write("m.yaml", "dataset: measures\ntitle: Measures\nlicense: CC-BY-4.0\nsource: {url: d.csv}\nschema: s.json\nmax_invalid_ratio: 0.5\n")
 	write("d.csv", "id,v\n1,1.5\n2,2.5\n")
 	ingestDir(t, store, pdir)
 	write("d.csv", "id,v\n1,1.5\n2,2.5\n3,-1\nx,4\n5,5\n")

@@ -116,21 +116,32 @@ func (c *Catalog) load(ctx context.Context) (*snapshot, error) {
 		e.versions = append(e.versions, m)
 	}
 	for id, e := range snap.datasets {
-		if len(e.versions) == 0 {
-			delete(snap.datasets, id) // metadata without data yet
-			continue
-		}
 		sort.Slice(e.versions, func(i, j int) bool { return e.versions[i].Version < e.versions[j].Version })
-		if e.meta.ID == "" {
+		if e.meta.ID == "" && len(e.versions) > 0 {
 			e.meta = e.versions[len(e.versions)-1].Metadata
 		}
+		if e.meta.ID == "" {
+			delete(snap.datasets, id) // neither metadata nor a version: stray files
+			continue
+		}
+		// A dataset with metadata and no version yet is listed: its runs
+		// failed, and people must see why.
 		snap.ids = append(snap.ids, id)
 	}
 	sort.Strings(snap.ids)
 	return snap, nil
 }
 
-// Datasets lists every dataset that has at least one version.
+// latest returns the newest version, or nil before the first.
+func (e *entry) latest() *govlake.Manifest {
+	if len(e.versions) == 0 {
+		return nil
+	}
+	return e.versions[len(e.versions)-1]
+}
+
+// Datasets lists every dataset: those with versions, and those whose runs
+// have made none yet (Version 0).
 func (c *Catalog) Datasets(ctx context.Context) ([]govlake.Summary, error) {
 	snap, err := c.current(ctx)
 	if err != nil {
@@ -139,9 +150,11 @@ func (c *Catalog) Datasets(ctx context.Context) ([]govlake.Summary, error) {
 	out := make([]govlake.Summary, 0, len(snap.ids))
 	for _, id := range snap.ids {
 		e := snap.datasets[id]
-		m := e.versions[len(e.versions)-1]
-		out = append(out, govlake.Summary{ID: id, Title: e.meta.Title, Organization: e.meta.Organization,
-			Version: m.Version, Rows: m.Rows.Valid, Updated: m.CreatedAt})
+		sum := govlake.Summary{ID: id, Title: e.meta.Title, Organization: e.meta.Organization, Updated: e.meta.UpdatedAt}
+		if m := e.latest(); m != nil {
+			sum.Version, sum.Rows, sum.Updated = m.Version, m.Rows.Valid, m.CreatedAt
+		}
+		out = append(out, sum)
 	}
 	return out, nil
 }
@@ -168,11 +181,12 @@ func (c *Catalog) Dataset(ctx context.Context, id string) (*govlake.Detail, erro
 	if err != nil {
 		return nil, err
 	}
-	m := e.versions[len(e.versions)-1]
-	d := &govlake.Detail{
-		Metadata: e.meta, Version: m.Version, Rows: m.Rows.Valid, Updated: m.CreatedAt,
-		Schema: m.Schema, Columns: m.Columns,
-		Tables: govlake.Tables{Latest: id, Version: id + "__vN", Rejected: govlake.RejectedTable(id), SelectAll: SelectAll(id), Sample: SampleSQL(id)},
+	d := &govlake.Detail{Metadata: e.meta, Updated: e.meta.UpdatedAt, Columns: []govlake.Column{},
+		Tables: govlake.Tables{LastRunRejected: govlake.LastRunRejectedTable(id)}}
+	if m := e.latest(); m != nil {
+		d.Version, d.Rows, d.Updated, d.Schema, d.Columns = m.Version, m.Rows.Valid, m.CreatedAt, m.Schema, m.Columns
+		d.Tables = govlake.Tables{Latest: id, Version: id + "__vN", Rejected: govlake.RejectedTable(id), LastRunRejected: d.Tables.LastRunRejected,
+			SelectAll: SelectAll(id), Sample: SampleSQL(id)}
 	}
 	for i := len(e.versions) - 1; i >= 0; i-- {
 		v := e.versions[i]

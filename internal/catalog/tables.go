@@ -19,6 +19,12 @@ func (c *Catalog) Table(ctx context.Context, name string) (govlake.Table, error)
 		return govlake.Table{}, err
 	}
 	notFound := govlake.Errorf(govlake.ENOTFOUND, "no dataset or table named %s; GET /api/v1/datasets lists them", name)
+	if id, ok := govlake.CutLastRunRejected(name); ok {
+		if _, known := snap.datasets[id]; !known {
+			return govlake.Table{}, notFound
+		}
+		return c.lastRunRejected(ctx, name, id)
+	}
 	base, rejected := strings.CutSuffix(name, "__rejected")
 	id, asof, dated := strings.Cut(base, "__asof_")
 	ver, versioned := "", false
@@ -29,7 +35,10 @@ func (c *Catalog) Table(ctx context.Context, name string) (govlake.Table, error)
 	if !ok {
 		return govlake.Table{}, notFound
 	}
-	m := e.versions[len(e.versions)-1]
+	m := e.latest()
+	if m == nil {
+		return govlake.Table{}, govlake.Errorf(govlake.ENOTFOUND, "dataset %s has no version yet: its runs have made none (its page, /datasets/%s, says why; the last run's rejected rows are in %s)", id, id, govlake.LastRunRejectedTable(id))
+	}
 	if dated {
 		day, err := time.Parse("20060102", asof)
 		if err != nil {
@@ -67,6 +76,11 @@ func (c *Catalog) Table(ctx context.Context, name string) (govlake.Table, error)
 		}
 		keys, cols = []string{m.Rejected.Key}, govlake.RejectedColumns
 	}
+	return c.localTable(ctx, name, keys, cols)
+}
+
+// localTable is a table over stored files, fetched to local paths.
+func (c *Catalog) localTable(ctx context.Context, name string, keys []string, cols []govlake.Column) (govlake.Table, error) {
 	t := govlake.Table{Name: name, Columns: cols}
 	for _, k := range keys {
 		p, err := c.local.LocalPath(ctx, k)
@@ -76,6 +90,33 @@ func (c *Catalog) Table(ctx context.Context, name string) (govlake.Table, error)
 		t.Files = append(t.Files, p)
 	}
 	return t, nil
+}
+
+// lastRunRejected is the table of the newest run's rejections: the file a
+// run that made no version kept, or the rejected file of the version the
+// run made (or found unchanged).
+func (c *Catalog) lastRunRejected(ctx context.Context, name, id string) (govlake.Table, error) {
+	keys, err := c.runKeys(ctx, govlake.RunsPrefix(id))
+	if err != nil {
+		return govlake.Table{}, err
+	}
+	if len(keys) == 0 {
+		return govlake.Table{}, govlake.Errorf(govlake.ENOTFOUND, "dataset %s has no run recorded", id)
+	}
+	r, err := c.run(ctx, keys[0])
+	if err != nil {
+		return govlake.Table{}, err
+	}
+	key := r.RejectedKey
+	if key == "" && r.Version > 0 {
+		if m, err := c.Version(ctx, id, r.Version); err == nil && m.Rejected != nil {
+			key = m.Rejected.Key
+		}
+	}
+	if key == "" {
+		return govlake.Table{}, govlake.Errorf(govlake.ENOTFOUND, "the last run of %s (%s, %s) kept no rejected rows", id, r.Status, r.StartedAt.Format(time.RFC3339))
+	}
+	return c.localTable(ctx, name, []string{key}, govlake.RejectedColumns)
 }
 
 func (e *entry) find(n int) *govlake.Manifest {

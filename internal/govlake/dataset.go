@@ -161,6 +161,9 @@ type Tables struct {
 	Latest   string `json:"latest"`
 	Version  string `json:"version"` // pattern, with N for the version number
 	Rejected string `json:"rejected"`
+	// LastRunRejected holds the rejections of the newest run, whether it
+	// made a version or not.
+	LastRunRejected string `json:"last_run_rejected"`
 	// Ready statements over the latest version: every row, and a sample.
 	SelectAll string `json:"select_all"`
 	Sample    string `json:"sample"`

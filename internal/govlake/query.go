@@ -36,6 +36,14 @@ func VersionTable(id string, n int) string         { return id + "__v" + strconv
 func RejectedTable(id string) string               { return id + "__rejected" }
 func VersionRejectedTable(id string, n int) string { return VersionTable(id, n) + "__rejected" }
 func AsOfTable(id string, day time.Time) string    { return id + "__asof_" + day.Format("20060102") }
+func LastRunRejectedTable(id string) string        { return id + lastRunRejected }
+
+// lastRunRejected ends the SQL name of a dataset's last run's rejections.
+const lastRunRejected = "__last_run__rejected"
+
+// CutLastRunRejected returns the dataset id of a last-run-rejections table
+// name, and whether name is one.
+func CutLastRunRejected(name string) (string, bool) { return strings.CutSuffix(name, lastRunRejected) }
 
 // SavedQuery is SQL published under a name, with named parameters that
 // callers fill in; values are bound, never pasted into the SQL.

@@ -115,6 +115,24 @@ func nextVersion(ctx context.Context, s govlake.Store, id string) (int, error) {
 	return max + 1, nil
 }
 
+// introduce writes a dataset's metadata after a failed run if it has none
+// yet, so that a dataset whose first runs fail is listed, and its page
+// says why, instead of not existing.
+func (r *Runner) introduce(ctx context.Context, p *govlake.Pipeline) {
+	objs, err := r.Store.List(ctx, govlake.DatasetKey(p.Dataset))
+	if err == nil && len(objs) > 0 {
+		return
+	}
+	if err == nil {
+		meta := p.MetadataWith(nil)
+		meta.UpdatedAt = r.Now().UTC()
+		err = r.putJSON(ctx, govlake.DatasetKey(p.Dataset), meta, false)
+	}
+	if err != nil {
+		r.Logger.Warn("write the metadata of a dataset with no version", "dataset", p.Dataset, "err", err)
+	}
+}
+
 // updateMetadata rewrites dataset.json when the metadata changed.
 func (r *Runner) updateMetadata(ctx context.Context, id string, meta govlake.Metadata) error {
 	var cur govlake.Metadata

@@ -131,6 +131,9 @@ func (r *Runner) RunScheduled(ctx context.Context, p *govlake.Pipeline, at time.
 	// The record is written even when the run was cancelled.
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer cancel()
+	if run.Failed() {
+		r.introduce(rctx, p)
+	}
 	if err := r.putJSON(rctx, govlake.RunKey(run.Pipeline, run.StartedAt, run.ID), run, false); err != nil {
 		r.Logger.Error("record run", "dataset", p.Dataset, "run", run.ID, "err", err)
 		if run.Error == "" {

@@ -60,8 +60,11 @@ func (s *Server) pageIndex(w http.ResponseWriter, r *http.Request) {
 // datasetView is a dataset's page.
 type datasetView struct {
 	D       *govlake.Detail
-	Preview *govlake.Result
+	Preview *govlake.Result // nil before the first version
 	Schema  string
+	// The last run's rejections, when it had any.
+	LastRejected    int64
+	LastRejectedSQL string
 }
 
 func (s *Server) pageDataset(w http.ResponseWriter, r *http.Request) {
@@ -70,13 +73,19 @@ func (s *Server) pageDataset(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	preview, err := s.queries.Preview(r.Context(), d.ID)
-	if err != nil {
-		s.fail(w, r, err)
-		return
+	v := datasetView{D: d}
+	if d.Version > 0 {
+		if v.Preview, err = s.queries.Preview(r.Context(), d.ID); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		schema, _ := json.MarshalIndent(d.Schema, "", "  ")
+		v.Schema = string(schema)
 	}
-	schema, _ := json.MarshalIndent(d.Schema, "", "  ")
-	s.render(w, r, "dataset.html", datasetView{d, preview, string(schema)})
+	if len(d.Runs) > 0 && d.Runs[0].Rows.Rejected > 0 {
+		v.LastRejected, v.LastRejectedSQL = d.Runs[0].Rows.Rejected, catalog.SelectAll(d.Tables.LastRunRejected)
+	}
+	s.render(w, r, "dataset.html", v)
 }
 
 // versionView is a version's page.
