@@ -23,14 +23,18 @@ type Layout struct {
 func NewLayout(name string, header []string, headerRow int64, cols []Column, required map[string]bool) (Layout, []Warning, error) {
 	labels, warns := Labels(header, headerRow)
 	l := Layout{Labels: labels, JSONTypes: make([]string, len(header))}
+	// Labels match names whatever their spacing: "Total  population " is
+	// "Total population".
 	seen := make(map[string]int, len(labels))
 	for i, label := range labels {
-		seen[label] = i + 1
+		if _, dup := seen[spacing(label)]; !dup {
+			seen[spacing(label)] = i + 1
+		}
 		l.JSONTypes[i] = JSONString
 	}
 	var missing []string
 	for _, c := range cols {
-		i, ok := seen[c.Name]
+		i, ok := seen[spacing(c.Name)]
 		if !ok {
 			l.Index = append(l.Index, -1)
 			if required[c.Name] {
@@ -43,14 +47,21 @@ func NewLayout(name string, header []string, headerRow int64, cols []Column, req
 		}
 		l.Index = append(l.Index, i-1)
 		l.JSONTypes[i-1] = c.JSONType
+		if l.Labels[i-1] != c.Name {
+			// Matched by spacing: read under the schema's name.
+			warns = append(warns, Warning{Row: headerRow, Column: c.Name, Keyword: "label-spacing",
+				Message: fmt.Sprintf("the header label %q is read as the schema's %q (they differ only in spacing)", l.Labels[i-1], c.Name)})
+			l.Labels[i-1] = c.Name
+		}
 	}
 	if len(missing) > 0 {
+		hint := closest(missing, l.Labels)
 		if headerRow == 0 { // records with keys (JSON) have no header row
-			return l, warns, Errorf(EINVALID, "%s: no record has the required key(s) %s; the records have %s: rename the keys or fix the schema",
-				name, quoteList(missing), quoteList(l.Labels))
+			return l, warns, Errorf(EINVALID, "%s: no record has the required key(s) %s; the records have %s%s: rename the keys or fix the schema",
+				name, quoteList(missing), quoteList(l.Labels), hint)
 		}
-		return l, warns, Errorf(EINVALID, "%s: the header (row %d) lacks the required column(s) %s; the header has %s: rename the header or fix the schema",
-			name, headerRow, quoteList(missing), quoteList(l.Labels))
+		return l, warns, Errorf(EINVALID, "%s: the header (row %d) lacks the required column(s) %s; the header has %s%s: rename the header or fix the schema",
+			name, headerRow, quoteList(missing), quoteList(l.Labels), hint)
 	}
 	return l, warns, nil
 }
@@ -90,4 +101,52 @@ func quoteList(s []string) string {
 		q[i] = fmt.Sprintf("%q", v)
 	}
 	return strings.Join(q, ", ")
+}
+
+// spacing is a label with its spaces trimmed and runs of them made one.
+func spacing(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// closest names, for each missing name, the label nearest to it when one
+// is near enough to be a likely misspelling: at most a third of its
+// letters differ (ignoring case).
+func closest(missing, labels []string) string {
+	var hints []string
+	for _, m := range missing {
+		best, bestD := "", -1
+		for _, l := range labels {
+			d := distance(strings.ToLower(m), strings.ToLower(l))
+			if bestD < 0 || d < bestD {
+				best, bestD = l, d
+			}
+		}
+		if bestD >= 0 && bestD*3 <= len([]rune(m)) {
+			hints = append(hints, fmt.Sprintf("%q looks like %q", best, m))
+		}
+	}
+	if len(hints) == 0 {
+		return ""
+	}
+	return " (" + strings.Join(hints, "; ") + ")"
+}
+
+// distance is the Levenshtein distance between a and b, in runes.
+func distance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
 }

@@ -68,7 +68,16 @@ type Source struct {
 	// Zawgyi says what to do with Burmese text in the Zawgyi encoding:
 	// detect (report it, the default), convert (to Unicode) or off.
 	Zawgyi string `json:"zawgyi,omitempty"`
+	// Normalize says whether text is put in Unicode NFC: "" (the default,
+	// NFC) or NormalizeNone.
+	Normalize string `json:"normalize,omitempty"`
 }
+
+// Unicode normalisation of text cells and header labels.
+const (
+	NormalizeNFC  = "nfc"
+	NormalizeNone = "none"
+)
 
 // Zawgyi handling.
 const (
@@ -203,6 +212,11 @@ func (p *Pipeline) Validate() error {
 		if secretHeaders[strings.ToLower(name)] && !strings.Contains(v, "${") {
 			add("source.headers.%s: a secret must not be written in the pipeline file; name an environment variable, such as %s: \"Bearer ${MY_TOKEN}\"", name, name)
 		}
+	}
+	switch p.Source.Normalize {
+	case "", NormalizeNFC, NormalizeNone:
+	default:
+		add("source.normalize: %q must be nfc or none", p.Source.Normalize)
 	}
 	switch p.Source.Zawgyi {
 	case "", ZawgyiDetect, ZawgyiConvert, ZawgyiOff:

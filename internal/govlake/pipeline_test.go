@@ -87,6 +87,35 @@ func TestNewLayout(t *testing.T) {
 	}
 }
 
+// Labels match the schema's names whatever their spacing, and are read
+// under the schema's name; a label that is missing names the header's
+// nearest one when it looks like a misspelling.
+func TestLayoutSpacingAndClosest(t *testing.T) {
+	cols := []Column{{Name: "Total population", JSONType: JSONInteger}, {Name: "Township", JSONType: JSONString}}
+	l, warns, err := NewLayout("f.csv", []string{" Total   population", "Township"}, 1, cols, map[string]bool{"Total population": true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l.Labels[0] != "Total population" || l.Index[0] != 0 || l.JSONTypes[0] != JSONInteger {
+		t.Errorf("layout %+v", l)
+	}
+	if len(warns) != 1 || warns[0].Message != `the header label "Total   population" is read as the schema's "Total population" (they differ only in spacing)` {
+		t.Errorf("warnings %+v", warns)
+	}
+	for _, tc := range []struct {
+		header []string
+		want   string
+	}{
+		{[]string{"Totl population", "Township"}, `f.csv: the header (row 1) lacks the required column(s) "Total population"; the header has "Totl population", "Township" ("Totl population" looks like "Total population"): rename the header or fix the schema`},
+		{[]string{"Year", "Township"}, `f.csv: the header (row 1) lacks the required column(s) "Total population"; the header has "Year", "Township": rename the header or fix the schema`},
+	} {
+		_, _, err := NewLayout("f.csv", tc.header, 1, cols, map[string]bool{"Total population": true})
+		if ErrorMessage(err) != tc.want {
+			t.Errorf("%v:\n%s\nwant\n%s", tc.header, ErrorMessage(err), tc.want)
+		}
+	}
+}
+
 func TestLayoutForKeyedRecords(t *testing.T) {
 	_, _, err := NewLayout("people.json", []string{"name"}, 0, []Column{{Name: "id"}}, map[string]bool{"id": true})
 	if err == nil || !strings.Contains(err.Error(), `people.json: no record has the required key(s) "id"; the records have "name"`) {

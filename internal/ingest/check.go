@@ -22,14 +22,8 @@ type checker struct {
 	rejs     []govlake.Rejection
 	position map[string]int // label -> header position
 
-	burmese Burmese // nil: no Zawgyi handling
-	convert bool
-	zawgyi  []zawgyiCount // per header position
-}
-
-type zawgyiCount struct {
-	cells    int64
-	firstRow int64
+	fix   fixer
+	fixes []cellFixes // per header position
 }
 
 func newChecker(schema Schema, layout govlake.Layout, cols []govlake.Column) *checker {
@@ -61,8 +55,8 @@ func (c *checker) check(rec tabular.Record) []govlake.Rejection {
 			break // missing trailing cells are empty
 		}
 		cell := rec.Cells[i]
-		if c.burmese != nil {
-			cell = zawgyiCell(c.burmese, c.convert, &c.zawgyi[i], rec.Row, cell)
+		if c.fix.active() {
+			cell = c.fix.fix(&c.fixes[i], rec.Row, cell)
 		}
 		v, present, ok := tabular.ConvertCell(cell, c.layout.JSONTypes[i])
 		if !present {
@@ -99,24 +93,6 @@ func (c *checker) check(rec tabular.Record) []govlake.Rejection {
 	return nil
 }
 
-// zawgyiWarnings reports the columns where Zawgyi text was found.
-func (c *checker) zawgyiWarnings() []govlake.Warning {
-	var out []govlake.Warning
-	for i, z := range c.zawgyi {
-		if z.cells == 0 {
-			continue
-		}
-		w := govlake.Warning{Row: z.firstRow, Column: c.layout.Labels[i], Keyword: "zawgyi"}
-		if c.convert {
-			w.Message = fmt.Sprintf("column %q: converted %d Zawgyi-encoded cells to Unicode (the first at row %d)", w.Column, z.cells, z.firstRow)
-		} else {
-			w.Message = fmt.Sprintf("column %q: %d cells look Zawgyi-encoded (the first at row %d); set source.zawgyi: convert to store them as Unicode", w.Column, z.cells, z.firstRow)
-		}
-		out = append(out, w)
-	}
-	return out
-}
-
 // structural finds what is wrong with a record before any cell is read:
 // a blank row, or cells beyond the header.
 func structural(rec tabular.Record, width int) (govlake.Rejection, bool) {
@@ -135,20 +111,4 @@ func structural(rec tabular.Record, width int) (govlake.Rejection, bool) {
 		}
 	}
 	return govlake.Rejection{}, false
-}
-
-// zawgyiCell counts a Zawgyi-encoded cell in its column's count and, when
-// asked, returns it converted to Unicode.
-func zawgyiCell(b Burmese, convert bool, z *zawgyiCount, row int64, cell string) string {
-	if !b.HasBurmese(cell) || !b.IsZawgyi(cell) {
-		return cell
-	}
-	if z.cells == 0 {
-		z.firstRow = row
-	}
-	z.cells++
-	if convert {
-		return b.ToUnicode(cell)
-	}
-	return cell
 }

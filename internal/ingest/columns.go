@@ -20,7 +20,7 @@ func (r *Runner) columns(ctx context.Context, dec tabular.RecordReader, fast Fas
 	labels := out.layout.Labels
 	fc := &fastChecker{
 		newCC:  func() ColumnChecker { return fast.FastColumns(labels) },
-		layout: out.layout, cols: c.cols, burmese: c.burmese, convert: c.convert, position: c.position,
+		layout: out.layout, cols: c.cols, fix: c.fix, position: c.position,
 	}
 	if w, err := r.NewWriter(io.Discard, c.cols); err == nil {
 		// Batches are built with a writer of their own, on the workers,
@@ -103,13 +103,9 @@ func (s *sink) batch(b *batch, chunked, prepared bool, c *checker) error {
 			return err
 		}
 	}
-	for i, z := range b.zawgyi {
-		if z.cells > 0 {
-			if c.zawgyi[i].cells == 0 {
-				c.zawgyi[i].firstRow = z.firstRow
-			}
-			c.zawgyi[i].cells += z.cells
-		}
+	for i, f := range b.fixes {
+		c.fixes[i].zawgyi.merge(f.zawgyi)
+		c.fixes[i].nfc.merge(f.nfc)
 	}
 	return nil
 }

@@ -49,9 +49,9 @@ type batch struct {
 	recs     []tabular.Record
 	rows     [][]any               // per record: the typed row, when not prepared
 	rejs     [][]govlake.Rejection // per record: its rejections
-	zawgyi   []zawgyiCount
-	prepared any // the valid rows, built by a Preparer
-	valid    int // rows in prepared
+	fixes    []cellFixes           // per header position: what the fixer changed
+	prepared any                   // the valid rows, built by a Preparer
+	valid    int                   // rows in prepared
 	err      error
 	done     chan struct{}
 }
@@ -65,8 +65,7 @@ type fastChecker struct {
 	position map[string]int
 	layout   govlake.Layout
 	cols     []govlake.Column
-	burmese  Burmese
-	convert  bool
+	fix      fixer
 }
 
 // scratch is a worker's memory for its batches' columns, used again for
@@ -101,21 +100,18 @@ func (f *fastChecker) run(w *scratch, b *batch) {
 		}
 	}
 	// A chunk's cells are cut from one text: one scan of it tells whether
-	// any cell has Burmese text to look at.
-	burmese := f.burmese
-	if burmese != nil && text != "" && !burmese.HasBurmese(text) {
-		burmese = nil
-	}
-	if burmese != nil {
-		b.zawgyi = make([]zawgyiCount, width)
+	// any cell has Burmese text, or any text to compose, to look at.
+	fx := f.fix.forText(text)
+	if fx.active() {
+		b.fixes = make([]cellFixes, width)
 	}
 	for i := range width {
 		vec := &bt.Cols[i]
 		vec.Reset(f.layout.JSONTypes[i], n)
 		var conv func(r int, cell string) string
-		if burmese != nil {
-			z := &b.zawgyi[i]
-			conv = func(r int, cell string) string { return zawgyiCell(burmese, f.convert, z, b.recs[r].Row, cell) }
+		if fx.active() {
+			c := &b.fixes[i]
+			conv = func(r int, cell string) string { return fx.fix(c, b.recs[r].Row, cell) }
 		}
 		vec.SetColumn(b.recs, i, skip, conv)
 	}

@@ -45,6 +45,11 @@ func (r *Runner) process(ctx context.Context, p *govlake.Pipeline, schema Schema
 		return nil, err
 	}
 	defer dec.Close()
+	norm := r.Normalizer
+	if p.Source.Normalize == govlake.NormalizeNone {
+		norm = nil
+	}
+	dec, labelWarns := relabel(dec, norm)
 	if p.Source.Transform != "" {
 		if r.Transform == nil {
 			return nil, govlake.Errorf(govlake.EINVALID, "source.transform is not available in this build")
@@ -62,15 +67,16 @@ func (r *Runner) process(ctx context.Context, p *govlake.Pipeline, schema Schema
 	}
 	c := newChecker(schema, layout, cols)
 	if r.Burmese != nil && p.Source.Zawgyi != govlake.ZawgyiOff {
-		c.burmese, c.convert = r.Burmese, p.Source.Zawgyi == govlake.ZawgyiConvert
-		c.zawgyi = make([]zawgyiCount, len(layout.Labels))
+		c.fix.burmese, c.fix.convert = r.Burmese, p.Source.Zawgyi == govlake.ZawgyiConvert
 	}
+	c.fix.norm = norm
+	c.fixes = make([]cellFixes, len(layout.Labels))
 	out, err := r.newSink(p, name, layout, cols, tmp, func() int64 { return min(counted.n, size) }, size)
 	if err != nil {
 		return nil, err
 	}
 	defer out.abort()
-	for _, w := range warns {
+	for _, w := range append(labelWarns, warns...) {
 		out.tally.Warn(w)
 	}
 	var fast FastSchema
@@ -85,7 +91,7 @@ func (r *Runner) process(ctx context.Context, p *govlake.Pipeline, schema Schema
 	if err != nil {
 		return nil, err
 	}
-	for _, w := range c.zawgyiWarnings() {
+	for _, w := range c.fix.warnings(layout.Labels, c.fixes) {
 		out.tally.Warn(w)
 	}
 	return out.finish()

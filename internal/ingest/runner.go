@@ -63,6 +63,9 @@ type Runner struct {
 
 	// Burmese, when set, finds (and on request converts) Zawgyi-encoded text.
 	Burmese Burmese
+	// Normalizer, when set, puts text cells and header labels in NFC
+	// (unless a pipeline says normalize: none).
+	Normalizer Normalizer
 
 	// Reference forces the per-row reference validator even where the
 	// schema offers column-batch checks (for comparisons and benchmarks).

@@ -12,6 +12,7 @@ import (
 	"govlake/internal/ingest"
 	"govlake/internal/json"
 	"govlake/internal/jsonschema"
+	"govlake/internal/norm"
 	"govlake/internal/parquet"
 	"govlake/internal/s3"
 	"govlake/internal/tabular"
@@ -44,6 +45,7 @@ var (
 	_ ingest.FastSchema    = fastSchema{}
 	_ ingest.ColumnChecker = (*jsonschema.FastColumns)(nil)
 	_ ingest.Burmese       = burmese{}
+	_ ingest.Normalizer    = norm.NFC{}
 	_ ingest.Schedule      = cron.Schedule{}
 	_ ingest.RowWriter     = (*parquet.Writer)(nil)
 	_ ingest.Preparer      = (*parquet.Writer)(nil)

@@ -25,6 +25,7 @@ import (
 	"govlake/internal/json"
 	"govlake/internal/jsonschema"
 	"govlake/internal/myanmar"
+	"govlake/internal/norm"
 	"govlake/internal/parquet"
 	"govlake/internal/s3"
 	"govlake/internal/tabular"
@@ -107,6 +108,7 @@ func NewRunner(store govlake.Store, logger *slog.Logger) *ingest.Runner {
 	}
 	r.Transform = duckdb.Transform
 	r.Burmese = burmese{}
+	r.Normalizer = norm.NFC{}
 	r.NewWriter = func(w io.Writer, cols []govlake.Column) (ingest.RowWriter, error) {
 		return parquet.NewWriter(w, cols)
 	}

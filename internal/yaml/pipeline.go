@@ -52,6 +52,7 @@ type source struct {
 	Headers    map[string]string `yaml:"headers"`
 	MaxBytes   int64             `yaml:"max_bytes"`
 	Zawgyi     string            `yaml:"zawgyi"`
+	Normalize  string            `yaml:"normalize"`
 }
 
 // LoadPipeline reads one pipeline file. Relative paths in it are resolved

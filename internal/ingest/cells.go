@@ -1,0 +1,164 @@
+package ingest
+
+import (
+	"fmt"
+
+	"govlake/internal/govlake"
+	"govlake/internal/tabular"
+)
+
+// Normalizer puts text in Unicode NFC, the composed form: a Vietnamese
+// letter with its marks as one code point, as people type it and as SQL
+// literals compare.
+type Normalizer interface {
+	// NFC returns s in NFC, and whether that changed it.
+	NFC(s string) (string, bool)
+}
+
+// fixer is what is done to a text cell before it is converted: Zawgyi is
+// found (and converted, when asked) and text is put in NFC. Each change is
+// counted per column, so that it is reported, never silent.
+type fixer struct {
+	burmese Burmese // nil: no Zawgyi handling
+	convert bool
+	norm    Normalizer // nil: cells are kept as they are
+}
+
+// cellFixes counts one column's changed cells.
+type cellFixes struct {
+	zawgyi, nfc cellCount
+}
+
+type cellCount struct {
+	cells    int64
+	firstRow int64
+}
+
+func (c *cellCount) add(row int64) {
+	if c.cells == 0 {
+		c.firstRow = row
+	}
+	c.cells++
+}
+
+func (c *cellCount) merge(o cellCount) {
+	if o.cells > 0 {
+		if c.cells == 0 {
+			c.firstRow = o.firstRow
+		}
+		c.cells += o.cells
+	}
+}
+
+// active reports whether any cell may change.
+func (f fixer) active() bool { return f.burmese != nil || f.norm != nil }
+
+// forText drops what cannot apply to any cell cut from text: a chunk of
+// plain ASCII has neither Burmese nor text to compose.
+func (f fixer) forText(text string) fixer {
+	if text == "" {
+		return f
+	}
+	if f.burmese != nil && !f.burmese.HasBurmese(text) {
+		f.burmese = nil
+	}
+	if f.norm != nil && isASCII(text) {
+		f.norm = nil
+	}
+	return f
+}
+
+// fix returns the cell as it is to be read, counting what changed.
+func (f fixer) fix(c *cellFixes, row int64, cell string) string {
+	if f.burmese != nil && f.burmese.HasBurmese(cell) && f.burmese.IsZawgyi(cell) {
+		c.zawgyi.add(row)
+		if f.convert {
+			cell = f.burmese.ToUnicode(cell)
+		}
+	}
+	if f.norm != nil && !isASCII(cell) {
+		if n, changed := f.norm.NFC(cell); changed {
+			c.nfc.add(row)
+			cell = n
+		}
+	}
+	return cell
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// warnings reports, per column, the cells that were found or changed.
+func (f fixer) warnings(labels []string, fixes []cellFixes) []govlake.Warning {
+	var out []govlake.Warning
+	for i, c := range fixes {
+		if z := c.zawgyi; z.cells > 0 {
+			w := govlake.Warning{Row: z.firstRow, Column: labels[i], Keyword: "zawgyi"}
+			if f.convert {
+				w.Message = fmt.Sprintf("column %q: converted %d Zawgyi-encoded cells to Unicode (the first at row %d)", w.Column, z.cells, z.firstRow)
+			} else {
+				w.Message = fmt.Sprintf("column %q: %d cells look Zawgyi-encoded (the first at row %d); set source.zawgyi: convert to store them as Unicode", w.Column, z.cells, z.firstRow)
+			}
+			out = append(out, w)
+		}
+		if n := c.nfc; n.cells > 0 {
+			out = append(out, govlake.Warning{Row: n.firstRow, Column: labels[i], Keyword: "unicode-nfc",
+				Message: fmt.Sprintf("column %q: %d cells were not in Unicode's composed form (NFC) and were stored composed (the first at row %d); set source.normalize: none to keep them as they are", labels[i], n.cells, n.firstRow)})
+		}
+	}
+	return out
+}
+
+// relabel puts a reader's header labels in NFC, so that they match the
+// schema's names and a transform's SQL as people type them. The reader is
+// wrapped only when a label changed, and keeps its chunks.
+func relabel(dec tabular.RecordReader, norm Normalizer) (tabular.RecordReader, []govlake.Warning) {
+	if norm == nil {
+		return dec, nil
+	}
+	header := dec.Header()
+	var fixed []string
+	var warns []govlake.Warning
+	for i, h := range header {
+		n, changed := norm.NFC(h)
+		if !changed {
+			continue
+		}
+		if fixed == nil {
+			fixed = append([]string(nil), header...)
+		}
+		fixed[i] = n
+		warns = append(warns, govlake.Warning{Row: dec.HeaderRow(), Column: n, Keyword: "unicode-nfc",
+			Message: fmt.Sprintf("the header label of column %d was not in Unicode's composed form (NFC); it is read as %q", i+1, n)})
+	}
+	if fixed == nil {
+		return dec, nil
+	}
+	return &relabeled{RecordReader: dec, header: fixed}, warns
+}
+
+var _ ChunkReader = (*relabeled)(nil)
+
+// relabeled is a reader with other header labels.
+type relabeled struct {
+	tabular.RecordReader
+	header []string
+}
+
+func (r *relabeled) Header() []string { return r.header }
+
+// Chunks and ReadChunk pass the reader's chunks through.
+func (r *relabeled) Chunks() bool {
+	c, ok := r.RecordReader.(ChunkReader)
+	return ok && c.Chunks()
+}
+
+func (r *relabeled) ReadChunk() (tabular.Chunk, error) {
+	return r.RecordReader.(ChunkReader).ReadChunk()
+}
