@@ -39,6 +39,9 @@ func TestRealFiles(t *testing.T) {
 (valida a fini statistici)" = '201'`, "312"},
 		{"ev", 882, `SELECT ad_station FROM d WHERE id_station = 'FR*E08*PDRVPARASOL20600*1'`, "Allée du Ninu 20600 Bastia"},
 		{"accents", 638, `SELECT count(DISTINCT "Quartier") FILTER (WHERE "Quartier" = 'Quartier Européen') FROM d`, "1"},
+		// decimal: ",": "111,0309761" is stored as the number 111.0309761.
+		{"hotels", 638, `SELECT "Average Price" FROM d WHERE "Classement" = '4 stars' AND "Quartier" = 'All' AND "Date" = '01-01-13'`, "111.0309761"},
+		{"hotels", 638, `SELECT "Occupancy rate" FROM d WHERE "Classement" = '3 stars' AND "Quartier" = 'All' AND "Date" = '01-01-13'`, "0.611553068"},
 		{"bom", 2, `SELECT name FROM d WHERE id = 2`, "中国人"},
 		{"retail", 69, `SELECT "2022" FROM d WHERE "Data Series" = 'Premium Thai Rice (Per 5 Kilogram)'`, "13.16"},
 		{"weekly", 20070, `SELECT sum("no._of_cases") FILTER (WHERE disease = 'Dengue Fever' AND epi_week LIKE '2012-%') FROM d`, "4602"},

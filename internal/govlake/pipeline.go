@@ -71,6 +71,54 @@ type Source struct {
 	// Normalize says whether text is put in Unicode NFC: "" (the default,
 	// NFC) or NormalizeNone.
 	Normalize string `json:"normalize,omitempty"`
+	// How numbers are written: the decimal mark ("." or ","), the
+	// thousands separator, and what a trailing % means (fraction, number or
+	// off); Columns overrides them for some columns.
+	NumberStyle
+	Columns map[string]NumberStyle `json:"columns,omitempty"`
+}
+
+// NumberStyle says how a file writes the numbers of a column.
+type NumberStyle struct {
+	Decimal   string `json:"decimal,omitempty"`
+	Thousands string `json:"thousands,omitempty"`
+	Percent   string `json:"percent,omitempty"`
+}
+
+// Merge returns s with the fields o sets.
+func (s NumberStyle) Merge(o NumberStyle) NumberStyle {
+	if o.Decimal != "" {
+		s.Decimal = o.Decimal
+	}
+	if o.Thousands != "" {
+		s.Thousands = o.Thousands
+	}
+	if o.Percent != "" {
+		s.Percent = o.Percent
+	}
+	return s
+}
+
+// validate names what is wrong with a number style.
+func (s NumberStyle) validate(where string, add func(format string, args ...any)) {
+	switch s.Decimal {
+	case "", ".", ",":
+	default:
+		add("%sdecimal: %q must be \".\" or \",\"", where, s.Decimal)
+	}
+	switch s.Thousands {
+	case "", ",", ".", " ", "'", "\u00a0", "\u202f":
+	default:
+		add("%sthousands: %q must be \",\", \".\", \" \", \"'\" or a no-break space", where, s.Thousands)
+	}
+	if s.Thousands != "" && s.Thousands == s.Decimal {
+		add("%sthousands: %q is also the decimal mark", where, s.Thousands)
+	}
+	switch s.Percent {
+	case "", "fraction", "number", "off":
+	default:
+		add("%spercent: %q must be fraction (45%% is 0.45), number (45%% is 45) or off", where, s.Percent)
+	}
 }
 
 // Unicode normalisation of text cells and header labels.
@@ -212,6 +260,10 @@ func (p *Pipeline) Validate() error {
 		if secretHeaders[strings.ToLower(name)] && !strings.Contains(v, "${") {
 			add("source.headers.%s: a secret must not be written in the pipeline file; name an environment variable, such as %s: \"Bearer ${MY_TOKEN}\"", name, name)
 		}
+	}
+	p.Source.NumberStyle.validate("source.", add)
+	for name, st := range p.Source.Columns {
+		st.validate("source.columns."+name+".", add)
 	}
 	switch p.Source.Normalize {
 	case "", NormalizeNFC, NormalizeNone:

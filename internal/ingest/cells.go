@@ -2,6 +2,8 @@ package ingest
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 
 	"govlake/internal/govlake"
 	"govlake/internal/tabular"
@@ -22,11 +24,15 @@ type fixer struct {
 	burmese Burmese // nil: no Zawgyi handling
 	convert bool
 	norm    Normalizer // nil: cells are kept as they are
+	// numbers gives, by header position, how the file writes the numbers
+	// of a number or integer column (nil: as the type check reads them).
+	numbers []*tabular.NumberFormat
 }
 
 // cellFixes counts one column's changed cells.
 type cellFixes struct {
-	zawgyi, nfc cellCount
+	zawgyi, nfc, number cellCount
+	example             string // the first number rewritten, and how
 }
 
 type cellCount struct {
@@ -51,7 +57,11 @@ func (c *cellCount) merge(o cellCount) {
 }
 
 // active reports whether any cell may change.
-func (f fixer) active() bool { return f.burmese != nil || f.norm != nil }
+func (f fixer) active() bool { return f.burmese != nil || f.norm != nil || f.numbers != nil }
+
+// notANumber marks a cell that is not a number as the file writes them, so
+// that the type check rejects it: it never reads as a number.
+const notANumber = "\x00"
 
 // forText drops what cannot apply to any cell cut from text: a chunk of
 // plain ASCII has neither Burmese nor text to compose.
@@ -65,11 +75,30 @@ func (f fixer) forText(text string) fixer {
 	if f.norm != nil && isASCII(text) {
 		f.norm = nil
 	}
+	if f.numbers != nil && !strings.Contains(text, "%") {
+		// Without a percent sign, a plain format changes nothing.
+		var kept []*tabular.NumberFormat
+		for i, n := range f.numbers {
+			if n != nil && !n.Plain() {
+				if kept == nil {
+					kept = make([]*tabular.NumberFormat, len(f.numbers))
+				}
+				kept[i] = n
+			}
+		}
+		f.numbers = kept
+	}
 	return f
 }
 
-// fix returns the cell as it is to be read, counting what changed.
-func (f fixer) fix(c *cellFixes, row int64, cell string) string {
+// activeAt reports whether a cell of header position i may change.
+func (f fixer) activeAt(i int) bool {
+	return f.burmese != nil || f.norm != nil || i < len(f.numbers) && f.numbers[i] != nil
+}
+
+// fix returns the cell of header position i as it is to be read,
+// counting what changed.
+func (f fixer) fix(i int, c *cellFixes, row int64, cell string) string {
 	if f.burmese != nil && f.burmese.HasBurmese(cell) && f.burmese.IsZawgyi(cell) {
 		c.zawgyi.add(row)
 		if f.convert {
@@ -82,7 +111,55 @@ func (f fixer) fix(c *cellFixes, row int64, cell string) string {
 			cell = n
 		}
 	}
+	if i < len(f.numbers) && f.numbers[i] != nil {
+		out, changed, ok := f.numbers[i].Canonical(cell)
+		switch {
+		case !ok:
+			return notANumber + cell
+		case changed:
+			if c.number.cells == 0 {
+				c.example = fmt.Sprintf("%q as %s", cell, out)
+			}
+			c.number.add(row)
+			return out
+		}
+	}
 	return cell
+}
+
+// typeMessage says why the cell of header position i is not of its type,
+// in the terms of the file's way of writing numbers when it has one.
+func (f fixer) typeMessage(i int, cell, jsonType string) string {
+	if i < len(f.numbers) && f.numbers[i] != nil && !f.numbers[i].Plain() && (jsonType == govlake.JSONNumber || jsonType == govlake.JSONInteger) {
+		return fmt.Sprintf("%q is not a number as this file writes them (%s)", cell, f.numbers[i])
+	}
+	return tabular.TypeMessage(cell, jsonType)
+}
+
+// numberFormats gives each number or integer column of the layout its way
+// of writing numbers: the source's, with a column's own over it.
+// Percentages read as fractions unless said otherwise.
+func numberFormats(src govlake.Source, layout govlake.Layout) ([]*tabular.NumberFormat, []govlake.Warning) {
+	var warns []govlake.Warning
+	for name := range src.Columns {
+		if !slices.Contains(layout.Labels, name) {
+			warns = append(warns, govlake.Warning{Column: name, Keyword: "unknown-column",
+				Message: fmt.Sprintf("source.columns names %q, which is not in the header; its number options apply to nothing", name)})
+		}
+	}
+	out := make([]*tabular.NumberFormat, len(layout.Labels))
+	for i, label := range layout.Labels {
+		if t := layout.JSONTypes[i]; t != govlake.JSONNumber && t != govlake.JSONInteger {
+			continue
+		}
+		st := src.NumberStyle.Merge(src.Columns[label])
+		f := &tabular.NumberFormat{Decimal: st.Decimal, Thousands: st.Thousands, Percent: st.Percent}
+		if f.Percent == "" {
+			f.Percent = tabular.PercentFraction
+		}
+		out[i] = f
+	}
+	return out, warns
 }
 
 func isASCII(s string) bool {
@@ -106,6 +183,10 @@ func (f fixer) warnings(labels []string, fixes []cellFixes) []govlake.Warning {
 				w.Message = fmt.Sprintf("column %q: %d cells look Zawgyi-encoded (the first at row %d); set source.zawgyi: convert to store them as Unicode", w.Column, z.cells, z.firstRow)
 			}
 			out = append(out, w)
+		}
+		if n := c.number; n.cells > 0 {
+			out = append(out, govlake.Warning{Row: n.firstRow, Column: labels[i], Keyword: "number-format",
+				Message: fmt.Sprintf("column %q: %d numbers were read as the file writes them (%s), the first at row %d: %s", labels[i], n.cells, f.numbers[i], n.firstRow, c.example)})
 		}
 		if n := c.nfc; n.cells > 0 {
 			out = append(out, govlake.Warning{Row: n.firstRow, Column: labels[i], Keyword: "unicode-nfc",

@@ -55,8 +55,8 @@ func (c *checker) check(rec tabular.Record) []govlake.Rejection {
 			break // missing trailing cells are empty
 		}
 		cell := rec.Cells[i]
-		if c.fix.active() {
-			cell = c.fix.fix(&c.fixes[i], rec.Row, cell)
+		if c.fix.activeAt(i) {
+			cell = c.fix.fix(i, &c.fixes[i], rec.Row, cell)
 		}
 		v, present, ok := tabular.ConvertCell(cell, c.layout.JSONTypes[i])
 		if !present {
@@ -76,8 +76,9 @@ func (c *checker) check(rec tabular.Record) []govlake.Rejection {
 		if i, ok := c.position[v.Column]; ok && i < len(rec.Cells) {
 			r.Value = rec.Cells[i] // as in the source
 		}
-		if cell, ok := c.badType[v.Column]; ok && v.Keyword == "type" {
-			r.Message = tabular.TypeMessage(cell, c.layout.JSONTypes[c.position[v.Column]])
+		if _, ok := c.badType[v.Column]; ok && v.Keyword == "type" {
+			i := c.position[v.Column]
+			r.Message = c.fix.typeMessage(i, rec.Cells[i], c.layout.JSONTypes[i])
 		}
 		c.rejs = append(c.rejs, r)
 	}

@@ -106,6 +106,10 @@ func (s *sink) batch(b *batch, chunked, prepared bool, c *checker) error {
 	for i, f := range b.fixes {
 		c.fixes[i].zawgyi.merge(f.zawgyi)
 		c.fixes[i].nfc.merge(f.nfc)
+		if c.fixes[i].number.cells == 0 && f.number.cells > 0 {
+			c.fixes[i].example = f.example
+		}
+		c.fixes[i].number.merge(f.number)
 	}
 	return nil
 }

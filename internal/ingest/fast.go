@@ -109,9 +109,9 @@ func (f *fastChecker) run(w *scratch, b *batch) {
 		vec := &bt.Cols[i]
 		vec.Reset(f.layout.JSONTypes[i], n)
 		var conv func(r int, cell string) string
-		if fx.active() {
+		if fx.activeAt(i) {
 			c := &b.fixes[i]
-			conv = func(r int, cell string) string { return fx.fix(c, b.recs[r].Row, cell) }
+			conv = func(r int, cell string) string { return fx.fix(i, c, b.recs[r].Row, cell) }
 		}
 		vec.SetColumn(b.recs, i, skip, conv)
 	}
@@ -126,7 +126,7 @@ func (f *fastChecker) run(w *scratch, b *batch) {
 				rj.Value = rec.Cells[i]
 			}
 			if bt.Cols[i].Bad[r] && v.Keyword == "type" {
-				rj.Message = tabular.TypeMessage(rec.Cells[i], f.layout.JSONTypes[i])
+				rj.Message = f.fix.typeMessage(i, rec.Cells[i], f.layout.JSONTypes[i])
 			}
 		}
 		b.rejs[r] = append(b.rejs[r], rj)

@@ -70,6 +70,9 @@ func (r *Runner) process(ctx context.Context, p *govlake.Pipeline, schema Schema
 		c.fix.burmese, c.fix.convert = r.Burmese, p.Source.Zawgyi == govlake.ZawgyiConvert
 	}
 	c.fix.norm = norm
+	numbers, numberWarns := numberFormats(p.Source, layout)
+	c.fix.numbers = numbers
+	warns = append(warns, numberWarns...)
 	c.fixes = make([]cellFixes, len(layout.Labels))
 	out, err := r.newSink(p, name, layout, cols, tmp, func() int64 { return min(counted.n, size) }, size)
 	if err != nil {

@@ -53,6 +53,9 @@ type source struct {
 	MaxBytes   int64             `yaml:"max_bytes"`
 	Zawgyi     string            `yaml:"zawgyi"`
 	Normalize  string            `yaml:"normalize"`
+	// decimal, thousands and percent, read by their json names.
+	govlake.NumberStyle `yaml:",inline"`
+	Columns             map[string]govlake.NumberStyle `yaml:"columns"`
 }
 
 // LoadPipeline reads one pipeline file. Relative paths in it are resolved
