@@ -56,21 +56,26 @@ func TestOpenSource(t *testing.T) {
 	p := filepath.Join(dir, "s.csv")
 	os.WriteFile(p, []byte("a\n"), 0o644)
 	for _, url := range []string{p, "file://" + p} {
-		rc, err := Open(context.Background(), url)
+		rc, err := Open(context.Background(), url, "s.csv")
 		if err != nil {
 			t.Fatalf("%s: %v", url, err)
 		}
 		rc.Close()
 	}
+	locked := filepath.Join(dir, "locked.csv")
+	os.WriteFile(locked, []byte("a\n"), 0o000)
 	tests := []struct{ url, want string }{
-		{filepath.Join(dir, "missing.csv"), "does not exist; check source.url"},
-		{dir, "is a folder"},
-		{"ftp://host/x.csv", "the ftp:// scheme is not supported"},
+		{filepath.Join(dir, "missing.csv"), "source file ../data/x.csv does not exist; check source.url (relative paths are resolved against the pipeline file's folder)"},
+		{dir, "source ../data/x.csv is a folder, not a file"},
+		{"ftp://host/x.csv", "source ../data/x.csv: the ftp:// scheme is not supported by this version of govlake (use a local path or file://)"},
+	}
+	if os.Getuid() != 0 { // root reads any file
+		tests = append(tests, struct{ url, want string }{locked, "source file ../data/x.csv may not be read by the ingest service (permission denied); give it read access"})
 	}
 	for _, tt := range tests {
-		_, err := Open(context.Background(), tt.url)
-		if err == nil || !strings.Contains(err.Error(), tt.want) {
-			t.Errorf("Open(%s): %v, want %q", tt.url, err, tt.want)
+		_, err := Open(context.Background(), tt.url, "../data/x.csv")
+		if govlake.ErrorMessage(err) != tt.want || strings.Contains(err.Error(), dir) {
+			t.Errorf("Open(%s): %v, want %q and no server path", tt.url, err, tt.want)
 		}
 	}
 }

@@ -76,6 +76,10 @@ type Source struct {
 	// off); Columns overrides them for some columns.
 	NumberStyle
 	Columns map[string]NumberStyle `json:"columns,omitempty"`
+	// Shown is how the source is named to people, in records, pages and
+	// messages: a URL as it is, a local file by its path relative to the
+	// pipeline file's folder; never an absolute path on the server.
+	Shown string `json:"-"`
 }
 
 // NumberStyle says how a file writes the numbers of a column.

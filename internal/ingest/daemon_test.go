@@ -99,7 +99,9 @@ func (e *env) pipeline(schedule string) *govlake.Pipeline {
 func (e *env) runner(clock Clock, fetch func(ctx context.Context, url string) (io.ReadCloser, error)) *Runner {
 	r := NewRunner(e.store, slog.New(slog.NewTextHandler(io.Discard, nil)), clock.Now)
 	if fetch == nil {
-		fetch = file.Open
+		fetch = func(ctx context.Context, url string) (io.ReadCloser, error) {
+			return file.Open(ctx, url, filepath.Base(url))
+		}
 	}
 	r.Fetch = func(ctx context.Context, src govlake.Source, prev *govlake.SourceInfo) (*govlake.Fetched, error) {
 		rc, err := fetch(ctx, src.URL)
@@ -212,7 +214,7 @@ func TestOverlapIsSkippedAndTimeoutStopsARun(t *testing.T) {
 				return nil, ctx.Err()
 			}
 		}
-		return file.Open(ctx, url)
+		return file.Open(ctx, url, filepath.Base(url))
 	}
 	d := NewDaemon(e.runner(e.clock, fetch), e.clock, parse, "a")
 	p := e.pipeline("*/10 * * * *")

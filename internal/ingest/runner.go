@@ -167,7 +167,7 @@ func (r *Runner) run(ctx context.Context, p *govlake.Pipeline, run *govlake.Run)
 	// Ask only for changes when the processing is the same: otherwise the
 	// bytes are needed again even if the server has nothing new.
 	var prev *govlake.SourceInfo
-	if latest != nil && latest.ProcessSHA == process && (latest.Source.URL == p.Source.URL || p.Source.CKAN != "") {
+	if latest != nil && latest.ProcessSHA == process && (latest.Source.URL == shownURL(p.Source) || p.Source.CKAN != "") {
 		prev = &latest.Source
 	}
 	src, err := r.fetch(ctx, p, prev, tmp)
@@ -177,7 +177,7 @@ func (r *Runner) run(ctx context.Context, p *govlake.Pipeline, run *govlake.Run)
 	meta := p.MetadataWith(src.portal())
 	if src == nil { // not modified
 		if latest == nil {
-			return govlake.Errorf(govlake.EINTERNAL, "source %s answered not modified to an unconditional request", p.Source.URL)
+			return govlake.Errorf(govlake.EINTERNAL, "source %s answered not modified to an unconditional request", shownURL(p.Source))
 		}
 		run.Source = latest.Source
 		run.Status, run.Version, run.Rows = govlake.RunUnchanged, latest.Version, latest.Rows

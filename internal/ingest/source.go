@@ -23,6 +23,15 @@ func processDigest(p *govlake.Pipeline, schema Schema) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
+// shownURL names a source for records and messages: never by an absolute
+// path on the server (see govlake.Source.Shown).
+func shownURL(src govlake.Source) string {
+	if src.Shown != "" {
+		return src.Shown
+	}
+	return src.URL
+}
+
 type fetched struct {
 	path     string
 	info     govlake.SourceInfo
@@ -48,7 +57,7 @@ func (r *Runner) fetch(ctx context.Context, p *govlake.Pipeline, prev *govlake.S
 	if got.NotModified {
 		return nil, nil
 	}
-	url := p.Source.URL
+	url := shownURL(p.Source)
 	if url == "" {
 		url = got.URL
 	}

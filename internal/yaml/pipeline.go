@@ -56,6 +56,7 @@ type source struct {
 	// decimal, thousands and percent, read by their json names.
 	govlake.NumberStyle `yaml:",inline"`
 	Columns             map[string]govlake.NumberStyle `yaml:"columns"`
+	Shown               string                         `yaml:"-"`
 }
 
 // LoadPipeline reads one pipeline file. Relative paths in it are resolved
@@ -87,8 +88,10 @@ func LoadPipeline(path string) (*govlake.Pipeline, error) {
 	}
 	p.File = path
 	dir := filepath.Dir(path)
+	p.Source.Shown = p.Source.URL
 	if p.Source.URL != "" && (!strings.Contains(p.Source.URL, "://") || strings.HasPrefix(p.Source.URL, "file://")) {
 		p.Source.URL = resolve(dir, p.Source.URL)
+		p.Source.Shown = shown(dir, p.Source.URL)
 	}
 	p.Schema = resolve(dir, p.Schema)
 	if err := p.Validate(); err != nil {
@@ -115,6 +118,17 @@ func resolve(dir, ref string) string {
 		return abs
 	}
 	return ref
+}
+
+// shown names a local source by its path relative to the pipeline file's
+// folder, or by its file name where no relative path leads to it.
+func shown(dir, abs string) string {
+	if absDir, err := filepath.Abs(dir); err == nil {
+		if rel, err := filepath.Rel(absDir, abs); err == nil {
+			return filepath.ToSlash(rel)
+		}
+	}
+	return filepath.Base(abs)
 }
 
 func prefix(path string, err error) error {
