@@ -75,7 +75,7 @@ func TestBrowserPages(t *testing.T) {
 	}
 
 	dom = browse(t, bin, base+"/query?sql=SELECT+count(*)+AS+n+FROM+population")
-	if !strings.Contains(dom, "<td>17195</td>") {
+	if !strings.Contains(dom, "<td>17,195</td>") {
 		t.Errorf("SQL console result missing")
 	}
 

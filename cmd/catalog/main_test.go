@@ -444,7 +444,7 @@ func TestPages(t *testing.T) {
 	if n := strings.Count(preview, "<tr>"); n != 21 { // header and 20 rows
 		t.Errorf("preview has %d rows, want 20 and a header", n-1)
 	}
-	if q := get("/query?sql="+url.QueryEscape("SELECT count(*) AS n FROM gdp"), 200); !strings.Contains(q, "<td>13979</td>") {
+	if q := get("/query?sql="+url.QueryEscape("SELECT count(*) AS n FROM gdp"), 200); !strings.Contains(q, "<td>13,979</td>") {
 		t.Errorf("query page lacks the count")
 	}
 	if q := get("/query?sql="+url.QueryEscape("SELECT * FROM nope"), 200); !strings.Contains(q, "no dataset or table named nope") {

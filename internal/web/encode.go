@@ -134,8 +134,8 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, sql, format stri
 	}
 }
 
-// textCell writes a value as text: numbers with every digit, BLOBs in
-// base64, nested values as JSON.
+// textCell writes a value as text: numbers with every digit and no
+// exponent, BLOBs in base64, nested values as JSON.
 func textCell(v any) string {
 	switch x := v.(type) {
 	case nil:
@@ -145,7 +145,9 @@ func textCell(v any) string {
 	case json.Number:
 		return string(x)
 	case float64:
-		return strconv.FormatFloat(x, 'g', -1, 64)
+		// Plain decimal, never an exponent: the shortest digits that read
+		// back as the same float.
+		return strconv.FormatFloat(x, 'f', -1, 64)
 	case []byte:
 		return base64.StdEncoding.EncodeToString(x)
 	case []any, map[string]any:

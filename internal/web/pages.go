@@ -21,14 +21,8 @@ var funcs = template.FuncMap{
 		}
 		return t.UTC().Format("2006-01-02 15:04 UTC")
 	},
-	"num": func(n int64) string {
-		s := strconv.FormatInt(n, 10)
-		for i := len(s) - 3; i > 0 && s[i-1] != '-'; i -= 3 {
-			s = s[:i] + "," + s[i:]
-		}
-		return s
-	},
-	"cell": textCell,
+	"num":  func(n int64) string { return group(strconv.FormatInt(n, 10)) },
+	"cell": pageCell,
 	"dur":  func(r *govlake.Run) string { return r.Duration().Round(time.Millisecond).String() },
 	"pct":  func(c govlake.RowCounts) string { return fmt.Sprintf("%.2f%%", 100*c.InvalidRatio()) },
 }
@@ -133,4 +127,37 @@ func (s *Server) pageQuery(w http.ResponseWriter, r *http.Request) {
 		v.Example = catalog.SampleSQL(ds[0].ID)
 	}
 	s.render(w, r, "query.html", v)
+}
+
+// pageCell writes a value for people: numbers with their thousands grouped
+// and never with an exponent (3,520,000,000, not 3.52e+09), every digit
+// kept; anything else as in a CSV file.
+func pageCell(v any) string {
+	switch x := v.(type) {
+	case int64:
+		return group(strconv.FormatInt(x, 10))
+	case uint64:
+		return group(strconv.FormatUint(x, 10))
+	case float64:
+		return group(strconv.FormatFloat(x, 'f', -1, 64))
+	case json.Number:
+		return group(string(x))
+	}
+	return textCell(v)
+}
+
+// group puts a comma between the thousands of a decimal's whole part.
+func group(s string) string {
+	sign := ""
+	if strings.HasPrefix(s, "-") {
+		sign, s = "-", s[1:]
+	}
+	whole, frac, hasFrac := strings.Cut(s, ".")
+	for i := len(whole) - 3; i > 0; i -= 3 {
+		whole = whole[:i] + "," + whole[i:]
+	}
+	if hasFrac {
+		whole += "." + frac
+	}
+	return sign + whole
 }

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -103,5 +104,37 @@ func TestAuthorizeBeforeEveryRoute(t *testing.T) {
 	}
 	if len(asked) != len(routes()) {
 		t.Errorf("asked %d times for %d routes", len(asked), len(routes()))
+	}
+}
+
+// Numbers read as people read them on pages, and exactly in CSV.
+func TestNumberText(t *testing.T) {
+	for _, tc := range []struct {
+		v          any
+		page, text string
+	}{
+		{int64(50681634), "50,681,634", "50681634"},
+		{int64(-1234), "-1,234", "-1234"},
+		{int64(999), "999", "999"},
+		{3.52e9, "3,520,000,000", "3520000000"},
+		{1.23456789e6, "1,234,567.89", "1234567.89"},
+		{0.1, "0.1", "0.1"},
+		{-0.000123, "-0.000123", "-0.000123"},
+		{1e21, "1,000,000,000,000,000,000,000", "1000000000000000000000"},
+		{json.Number("-12345678901234567890.0123"), "-12,345,678,901,234,567,890.0123", "-12345678901234567890.0123"},
+		{uint64(18446744073709551615), "18,446,744,073,709,551,615", "18446744073709551615"},
+		{"1234", "1234", "1234"}, // text stays text
+	} {
+		if got := pageCell(tc.v); got != tc.page {
+			t.Errorf("page %v: %q, want %q", tc.v, got, tc.page)
+		}
+		if got := textCell(tc.v); got != tc.text {
+			t.Errorf("text %v: %q, want %q", tc.v, got, tc.text)
+		}
+		if f, ok := tc.v.(float64); ok {
+			if back, err := strconv.ParseFloat(textCell(f), 64); err != nil || back != f {
+				t.Errorf("%v does not read back: %v %v", f, back, err)
+			}
+		}
 	}
 }
