@@ -80,6 +80,9 @@ type Source struct {
 	// messages: a URL as it is, a local file by its path relative to the
 	// pipeline file's folder; never an absolute path on the server.
 	Shown string `json:"-"`
+	// Records is the path to the array of records in a JSON document that
+	// wraps it, such as data.items for {"data": {"items": [...]}}.
+	Records string `json:"records,omitempty"`
 }
 
 // NumberStyle says how a file writes the numbers of a column.
@@ -315,6 +318,9 @@ func (src Source) validateFormat(add func(format string, args ...any)) {
 	}
 	if src.FooterRows < 0 {
 		add("source.footer_rows: %d must not be negative", src.FooterRows)
+	}
+	if src.Records != "" && src.Format != "json" {
+		add("source.records: applies to json sources only (the path to the array of records)")
 	}
 	if src.Sheet != "" && src.Format != "xlsx" {
 		add("source.sheet: applies to xlsx sources only")

@@ -10,6 +10,7 @@ const (
 	KeywordEncoding   = "encoding"
 	KeywordBlankLabel = "blank-label"
 	KeywordDupLabel   = "duplicate-label"
+	KeywordSource     = "source-error" // a record the reader could not read (a broken NDJSON line)
 )
 
 // Rejection is one reason one source row was rejected. A row with several

@@ -97,6 +97,9 @@ func (c *checker) check(rec tabular.Record) []govlake.Rejection {
 // structural finds what is wrong with a record before any cell is read:
 // a blank row, or cells beyond the header.
 func structural(rec tabular.Record, width int) (govlake.Rejection, bool) {
+	if rec.Problem != "" {
+		return govlake.Rejection{Row: rec.Row, Keyword: govlake.KeywordSource, Message: rec.Problem}, true
+	}
 	if len(rec.Cells) == 0 {
 		return govlake.Rejection{Row: rec.Row, Keyword: govlake.KeywordBlankRow,
 			Message: "the row is blank; delete the empty line"}, true

@@ -1,5 +1,7 @@
-// Package json decodes JSON sources into records with encoding/json: a
-// top-level array of objects ("json") or one object per line ("ndjson").
+// Package json decodes JSON sources into records with encoding/json: an
+// array of objects ("json"), at the top or at a path inside the document
+// (records: data.items), or one object per line ("ndjson", where a broken
+// line is one rejected record, not a failed file).
 // Values become text cells, so the same conversion and checks apply as to
 // CSV: numbers keep their literal text, null is empty, and nested values
 // are kept as compact JSON.
@@ -9,6 +11,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -21,6 +24,7 @@ import (
 type Reader struct {
 	name   string
 	ndjson bool
+	path   []string // keys leading to the array of records
 	header []string
 	index  map[string]int
 	dec    *json.Decoder  // array form
@@ -29,11 +33,19 @@ type Reader struct {
 	cells  []string
 }
 
+// Options say which form a JSON source has.
+type Options struct {
+	NDJSON  bool   // one object per line
+	Records string // the dotted path to the array of records, for a wrapped document
+}
+
 // NewReader reads the source twice: once to learn every key (the header,
-// in order of first appearance), then record by record. ndjson selects the
-// one-object-per-line form.
-func NewReader(r io.ReadSeeker, name string, ndjson bool) (*Reader, error) {
-	jr := &Reader{name: name, ndjson: ndjson, index: map[string]int{}}
+// in order of first appearance), then record by record.
+func NewReader(r io.ReadSeeker, name string, o Options) (*Reader, error) {
+	jr := &Reader{name: name, ndjson: o.NDJSON, index: map[string]int{}}
+	if o.Records != "" {
+		jr.path = strings.Split(o.Records, ".")
+	}
 	if err := jr.start(r); err != nil {
 		return nil, err
 	}
@@ -41,6 +53,10 @@ func NewReader(r io.ReadSeeker, name string, ndjson bool) (*Reader, error) {
 		obj, err := jr.next()
 		if err == io.EOF {
 			break
+		}
+		var bad *badLine
+		if errors.As(err, &bad) {
+			continue // a broken line is rejected when read for good
 		}
 		if err != nil {
 			return nil, err
@@ -78,13 +94,68 @@ func (r *Reader) start(rd io.Reader) error {
 		return govlake.Errorf(govlake.EINVALID, "%s: the file is empty: expected a JSON array of objects", r.name)
 	}
 	if err != nil {
-		return govlake.Errorf(govlake.EINVALID, "%s: not JSON: %v", r.name, err)
+		return govlake.Errorf(govlake.EINVALID, "%s: the file is not JSON (%s)", r.name, syntaxProblem(err, "file"))
+	}
+	where := "the document"
+	for _, key := range r.path {
+		if tok != json.Delim('{') {
+			return govlake.Errorf(govlake.EINVALID, "%s: source.records is %s, but %s is not an object", r.name, strings.Join(r.path, "."), where)
+		}
+		if err := r.seekKey(key, where); err != nil {
+			return err
+		}
+		where = fmt.Sprintf("the value of %q", key)
+		if tok, err = r.dec.Token(); err != nil {
+			return govlake.Errorf(govlake.EINVALID, "%s: %s is not valid JSON (%s)", r.name, where, syntaxProblem(err, "file"))
+		}
 	}
 	if tok != json.Delim('[') {
-		return govlake.Errorf(govlake.EINVALID, "%s: expected a JSON array of objects, found %v; use format: ndjson for one object per line", r.name, tok)
+		if len(r.path) == 0 && tok == json.Delim('{') {
+			return govlake.Errorf(govlake.EINVALID, "%s: the document is an object, not an array of records; name the array inside it with source.records (such as data.items), or use format: ndjson for one object per line", r.name)
+		}
+		return govlake.Errorf(govlake.EINVALID, "%s: expected an array of objects in %s, found %v; use format: ndjson for one object per line", r.name, where, tok)
 	}
 	return nil
 }
+
+// seekKey reads an object's members up to key, skipping the others.
+func (r *Reader) seekKey(key, where string) error {
+	var keys []string
+	for r.dec.More() {
+		k, err := r.dec.Token()
+		if err != nil {
+			return govlake.Errorf(govlake.EINVALID, "%s: %s is not valid JSON (%s)", r.name, where, syntaxProblem(err, "file"))
+		}
+		if k == key {
+			return nil
+		}
+		keys = append(keys, fmt.Sprintf("%q", k))
+		var skip json.RawMessage
+		if err := r.dec.Decode(&skip); err != nil {
+			return govlake.Errorf(govlake.EINVALID, "%s: %s is not valid JSON (%s)", r.name, where, syntaxProblem(err, "file"))
+		}
+	}
+	return govlake.Errorf(govlake.EINVALID, "%s: %s has no key %q (source.records); it has %s", r.name, where, key, strings.Join(keys, ", "))
+}
+
+// syntaxProblem says where JSON text stops being JSON, in words: the byte
+// (from 1) of the file, or of the line for NDJSON.
+func syntaxProblem(err error, of string) string {
+	var syn *json.SyntaxError
+	switch {
+	case errors.As(err, &syn):
+		return fmt.Sprintf("a syntax error at byte %d of the %s", syn.Offset, of)
+	case errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF):
+		return "it ends in the middle of a value"
+	}
+	return "it could not be read"
+}
+
+// badLine is an NDJSON line that is not a JSON object: that record is
+// rejected, and the reading goes on.
+type badLine struct{ msg string }
+
+func (b *badLine) Error() string { return b.msg }
 
 type pair struct {
 	key string
@@ -98,7 +169,10 @@ func (r *Reader) next() ([]pair, error) {
 		for {
 			if !r.lines.Scan() {
 				if err := r.lines.Err(); err != nil {
-					return nil, govlake.Errorf(govlake.EINVALID, "%s: line %d: %v", r.name, r.row+1, err)
+					if errors.Is(err, bufio.ErrTooLong) {
+						return nil, govlake.Errorf(govlake.ETOOLARGE, "%s: line %d is longer than 64 MB", r.name, r.row+1)
+					}
+					return nil, &govlake.Error{Code: govlake.EUNAVAILABLE, Message: fmt.Sprintf("%s: line %d could not be read", r.name, r.row+1), Err: err}
 				}
 				return nil, io.EOF
 			}
@@ -112,13 +186,13 @@ func (r *Reader) next() ([]pair, error) {
 	} else {
 		if !r.dec.More() {
 			if _, err := r.dec.Token(); err != nil { // ]
-				return nil, govlake.Errorf(govlake.EINVALID, "%s: after record %d: %v", r.name, r.row, err)
+				return nil, govlake.Errorf(govlake.EINVALID, "%s: the array of records does not end properly after record %d (%s)", r.name, r.row, syntaxProblem(err, "file"))
 			}
 			return nil, io.EOF
 		}
 		r.row++
 		if err := r.dec.Decode(&raw); err != nil {
-			return nil, govlake.Errorf(govlake.EINVALID, "%s: record %d is not valid JSON: %v", r.name, r.row, err)
+			return nil, govlake.Errorf(govlake.EINVALID, "%s: record %d is not valid JSON (%s)", r.name, r.row, syntaxProblem(err, "file"))
 		}
 	}
 	return r.members(raw)
@@ -129,25 +203,26 @@ func (r *Reader) members(raw json.RawMessage) ([]pair, error) {
 	if r.ndjson {
 		what = "line"
 	}
+	fail := func(problem string) error {
+		if r.ndjson {
+			return &badLine{fmt.Sprintf("line %d %s; fix or remove the line", r.row, problem)}
+		}
+		return govlake.Errorf(govlake.EINVALID, "%s: %s %d %s", r.name, what, r.row, problem)
+	}
+	if !json.Valid(raw) {
+		var v any
+		return nil, fail(fmt.Sprintf("is not valid JSON (%s)", syntaxProblem(json.Unmarshal(raw, &v), what)))
+	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
-	tok, err := dec.Token()
-	if err != nil {
-		return nil, govlake.Errorf(govlake.EINVALID, "%s: %s %d is not valid JSON: %v", r.name, what, r.row, err)
-	}
-	if tok != json.Delim('{') {
-		return nil, govlake.Errorf(govlake.EINVALID, "%s: %s %d is not a JSON object", r.name, what, r.row)
+	if tok, _ := dec.Token(); tok != json.Delim('{') {
+		return nil, fail("is not a JSON object")
 	}
 	var out []pair
 	for dec.More() {
-		k, err := dec.Token()
-		if err != nil {
-			return nil, govlake.Errorf(govlake.EINVALID, "%s: %s %d: %v", r.name, what, r.row, err)
-		}
+		k, _ := dec.Token() // valid JSON: a key, then its value
 		var v json.RawMessage
-		if err := dec.Decode(&v); err != nil {
-			return nil, govlake.Errorf(govlake.EINVALID, "%s: %s %d: %v", r.name, what, r.row, err)
-		}
+		dec.Decode(&v)
 		out = append(out, pair{k.(string), v})
 	}
 	return out, nil
@@ -166,6 +241,10 @@ func (r *Reader) Close() error { return nil }
 // and one text cell per header key.
 func (r *Reader) Read() (tabular.Record, error) {
 	obj, err := r.next()
+	var bad *badLine
+	if errors.As(err, &bad) {
+		return tabular.Record{Row: r.row, Problem: bad.msg}, nil
+	}
 	if err != nil {
 		return tabular.Record{}, err
 	}
@@ -173,7 +252,7 @@ func (r *Reader) Read() (tabular.Record, error) {
 	for _, kv := range obj {
 		i, ok := r.index[kv.key]
 		if !ok {
-			return tabular.Record{}, fmt.Errorf("%s: key %q appeared only on the second read", r.name, kv.key)
+			return tabular.Record{}, govlake.Errorf(govlake.EINVALID, "%s: the file changed while it was read (key %q appeared only on the second read)", r.name, kv.key)
 		}
 		cells[i] = text(kv.val)
 	}

@@ -4,6 +4,10 @@ package tabular
 type Record struct {
 	Row   int64 // 1-based source row, counted as a spreadsheet counts them
 	Cells []string
+	// Problem, when set, says why the reader could not read this record
+	// (a broken line of an NDJSON file): it is rejected as a whole, and
+	// the reading goes on.
+	Problem string
 }
 
 // RecordReader reads a decoded tabular source. The csv, xlsx and json

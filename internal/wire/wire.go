@@ -100,7 +100,7 @@ func NewRunner(store govlake.Store, logger *slog.Logger) *ingest.Runner {
 	r.Decode = func(rd io.ReadSeeker, name string, src govlake.Source) (tabular.RecordReader, error) {
 		switch src.Format {
 		case "json", "ndjson":
-			return json.NewReader(rd, name, src.Format == "ndjson")
+			return json.NewReader(rd, name, json.Options{NDJSON: src.Format == "ndjson", Records: src.Records})
 		case "xlsx":
 			return xlsx.NewReader(rd, name, xlsx.Options{Sheet: src.Sheet, SkipRows: src.SkipRows, NAValues: src.NAValues})
 		}

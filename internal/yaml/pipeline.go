@@ -57,6 +57,7 @@ type source struct {
 	govlake.NumberStyle `yaml:",inline"`
 	Columns             map[string]govlake.NumberStyle `yaml:"columns"`
 	Shown               string                         `yaml:"-"`
+	Records             string                         `yaml:"records"`
 }
 
 // LoadPipeline reads one pipeline file. Relative paths in it are resolved
