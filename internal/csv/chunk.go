@@ -203,7 +203,7 @@ func (c *chunk) Records() ([]tabular.Record, string, error) {
 			continue
 		}
 		emptyNA(rec, c.na)
-		recs = append(recs, tabular.Record{Row: p.row, Cells: rec})
+		recs = append(recs, tabular.Record{Row: p.row, Cells: rec, Note: note(p.kept)})
 	}
 	if !utf8.ValidString(text) {
 		if err := c.firstBadUTF8(recs); err != nil {

@@ -26,7 +26,7 @@ func serial(in string, o Options) ([]row, error) {
 		if err != nil {
 			return rows, err
 		}
-		rows = append(rows, row{rec.Row, append([]string(nil), rec.Cells...)})
+		rows = append(rows, row{rec.Row, append([]string(nil), rec.Cells...), rec.Note})
 	}
 }
 
@@ -56,7 +56,7 @@ func chunked(in string, o Options, size int) ([]row, error) {
 			return rows, err
 		}
 		for _, rec := range recs {
-			rows = append(rows, row{rec.Row, append([]string(nil), rec.Cells...)})
+			rows = append(rows, row{rec.Row, append([]string(nil), rec.Cells...), rec.Note})
 		}
 	}
 	for len(rows) > 0 && rows[len(rows)-1].Cells == nil {

@@ -1,6 +1,7 @@
 package csv
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
 )
@@ -22,6 +23,9 @@ type parser struct {
 	row, line int64
 	field     []byte
 	src       lineSource
+	// kept says the record just parsed has a cell with text after its
+	// closing quote, kept as written.
+	kept bool
 }
 
 func (p *parser) readLine() (string, bool, error) {
@@ -40,6 +44,7 @@ func (p *parser) readLine() (string, bool, error) {
 func (p *parser) record(cells []string, line string) ([]string, error) {
 	startLine := p.line
 	p.row++
+	p.kept = false
 	for {
 		if len(line) > 0 && line[0] == '"' {
 			line = line[1:]
@@ -78,15 +83,22 @@ func (p *parser) record(cells []string, line string) ([]string, error) {
 				}
 				break
 			}
-			// Text after the closing quote belongs to the cell (lenient, as
-			// spreadsheets are).
 			i := strings.IndexByte(line, p.delim)
 			if i < 0 {
-				p.field = append(p.field, line...)
-				return append(cells, string(p.field)), nil
+				i = len(line)
 			}
-			p.field = append(p.field, line[:i]...)
+			if i > 0 {
+				// Text after the closing quote: this was not a quoted cell
+				// (as in "bad"quote). It is kept exactly as written, quotes
+				// included, as RFC 4180's lazy readers do, and noted.
+				p.field = append(append([]byte{'"'}, bytes.ReplaceAll(p.field, []byte{'"'}, []byte{'"', '"'})...), '"')
+				p.field = append(p.field, line[:i]...)
+				p.kept = true
+			}
 			cells = append(cells, string(p.field))
+			if i == len(line) {
+				return cells, nil
+			}
 			line = line[i+1:]
 			continue
 		}

@@ -53,6 +53,35 @@ type Reader struct {
 	buffers   sync.Pool
 	// chunkBytes is the size ReadChunk aims at (tests make it small).
 	chunkBytes int
+	warns      []govlake.Warning // about the whole file
+}
+
+// Warnings says what the reader did to read the file as a whole.
+func (r *Reader) Warnings() []govlake.Warning { return r.warns }
+
+// loneCR finds a file whose line breaks are all a lone CR (no LF in its
+// first megabyte, and a CR), and reads each CR of it as LF. A file with
+// any LF keeps its CRs: a CR inside a line is text there.
+func loneCR(r io.Reader) (io.Reader, bool) {
+	br := bufio.NewReaderSize(r, 1<<20)
+	head, _ := br.Peek(1 << 20)
+	if bytes.IndexByte(head, '\n') >= 0 || bytes.IndexByte(head, '\r') < 0 {
+		return br, false
+	}
+	return &crToLF{br}, true
+}
+
+// crToLF reads CR bytes as LF.
+type crToLF struct{ r io.Reader }
+
+func (c *crToLF) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	for i := range p[:n] {
+		if p[i] == '\r' {
+			p[i] = '\n'
+		}
+	}
+	return n, err
 }
 
 // NewReader reads the header (after SkipRows lines) and returns a reader
@@ -62,7 +91,12 @@ func NewReader(r io.Reader, name string, o Options) (*Reader, error) {
 	if err != nil {
 		return nil, err
 	}
+	r, lone := loneCR(r)
 	cr := &Reader{parser: parser{name: name}, br: bufio.NewReaderSize(r, 1<<20), held: tabular.Held{Footer: o.FooterRows}}
+	if lone {
+		cr.warns = append(cr.warns, govlake.Warning{Keyword: "line-endings",
+			Message: fmt.Sprintf("%s ends its lines with a lone CR (as old Mac files do); each is read as a line break", name)})
+	}
 	cr.src = &bufLines{br: cr.br}
 	if len(o.NAValues) > 0 {
 		cr.na = make(map[string]bool, len(o.NAValues))
@@ -195,7 +229,7 @@ func (r *Reader) Read() (tabular.Record, error) {
 			continue
 		}
 		emptyNA(cells, r.na)
-		r.held.Data(tabular.Record{Row: r.row, Cells: cells})
+		r.held.Data(tabular.Record{Row: r.row, Cells: cells, Note: note(r.kept)})
 	}
 }
 
@@ -216,6 +250,14 @@ func (r *Reader) next() ([]string, error) {
 		return nil, err
 	}
 	return cells, nil
+}
+
+// note is the record's note when a cell was kept as written.
+func note(kept bool) string {
+	if kept {
+		return tabular.NoteQuoteKept
+	}
+	return ""
 }
 
 // checkUTF8 names the first cell whose bytes are not UTF-8. It goes cell by

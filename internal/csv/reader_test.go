@@ -9,11 +9,13 @@ import (
 	"testing"
 
 	"govlake/internal/govlake"
+	"govlake/internal/tabular"
 )
 
 type row struct {
 	N     int64
 	Cells []string
+	Note  string
 }
 
 func readAll(t *testing.T, in string, o Options) ([]string, []row, error) {
@@ -31,7 +33,7 @@ func readAll(t *testing.T, in string, o Options) ([]string, []row, error) {
 		if err != nil {
 			return r.Header(), rows, err
 		}
-		rows = append(rows, row{rec.Row, rec.Cells})
+		rows = append(rows, row{rec.Row, rec.Cells, rec.Note})
 	}
 }
 
@@ -44,36 +46,36 @@ func TestReader(t *testing.T) {
 		rows   []row
 	}{
 		{"plain", "a,b\n1,2\n3,4\n", Options{}, []string{"a", "b"},
-			[]row{{2, []string{"1", "2"}}, {3, []string{"3", "4"}}}},
-		{"no final newline", "a,b\n1,2", Options{}, []string{"a", "b"}, []row{{2, []string{"1", "2"}}}},
-		{"crlf", "a,b\r\n1,2\r\n", Options{}, []string{"a", "b"}, []row{{2, []string{"1", "2"}}}},
-		{"bom", "\ufeffa,b\n1,2\n", Options{}, []string{"a", "b"}, []row{{2, []string{"1", "2"}}}},
+			[]row{{2, []string{"1", "2"}, ""}, {3, []string{"3", "4"}, ""}}},
+		{"no final newline", "a,b\n1,2", Options{}, []string{"a", "b"}, []row{{2, []string{"1", "2"}, ""}}},
+		{"crlf", "a,b\r\n1,2\r\n", Options{}, []string{"a", "b"}, []row{{2, []string{"1", "2"}, ""}}},
+		{"bom", "\ufeffa,b\n1,2\n", Options{}, []string{"a", "b"}, []row{{2, []string{"1", "2"}, ""}}},
 		{"quotes", "a,b\n\"x, y\",\"say \"\"hi\"\"\"\n", Options{}, []string{"a", "b"},
-			[]row{{2, []string{"x, y", `say "hi"`}}}},
+			[]row{{2, []string{"x, y", `say "hi"`}, ""}}},
 		{"embedded newline counts one row", "a,b\n\"line1\nline2\",2\n3,4\n", Options{}, []string{"a", "b"},
-			[]row{{2, []string{"line1\nline2", "2"}}, {3, []string{"3", "4"}}}},
-		{"embedded crlf", "a,b\r\n\"x\r\ny\",2\r\n", Options{}, []string{"a", "b"}, []row{{2, []string{"x\ny", "2"}}}},
-		{"quoted header with newline", "\"long\nlabel\",b\n1,2\n", Options{}, []string{"long\nlabel", "b"}, []row{{2, []string{"1", "2"}}}},
+			[]row{{2, []string{"line1\nline2", "2"}, ""}, {3, []string{"3", "4"}, ""}}},
+		{"embedded crlf", "a,b\r\n\"x\r\ny\",2\r\n", Options{}, []string{"a", "b"}, []row{{2, []string{"x\ny", "2"}, ""}}},
+		{"quoted header with newline", "\"long\nlabel\",b\n1,2\n", Options{}, []string{"long\nlabel", "b"}, []row{{2, []string{"1", "2"}, ""}}},
 		{"blank row inside is a row", "a,b\n1,2\n\n3,4\n", Options{}, []string{"a", "b"},
-			[]row{{2, []string{"1", "2"}}, {3, nil}, {4, []string{"3", "4"}}}},
+			[]row{{2, []string{"1", "2"}, ""}, {3, nil, ""}, {4, []string{"3", "4"}, ""}}},
 		{"delimiter-only row is blank", "a,b\n1,2\n,\n3,4\n", Options{}, []string{"a", "b"},
-			[]row{{2, []string{"1", "2"}}, {3, nil}, {4, []string{"3", "4"}}}},
-		{"trailing blank lines are not rows", "a,b\n1,2\n\n\n", Options{}, []string{"a", "b"}, []row{{2, []string{"1", "2"}}}},
-		{"detect semicolon", "a;b;c\n1;2,5;3\n", Options{}, []string{"a", "b", "c"}, []row{{2, []string{"1", "2,5", "3"}}}},
-		{"detect tab", "a\tb\n1\t2\n", Options{}, []string{"a", "b"}, []row{{2, []string{"1", "2"}}}},
-		{"given delimiter", "a|b,c\n1|2,3\n", Options{Delimiter: "|"}, []string{"a", "b,c"}, []row{{2, []string{"1", "2,3"}}}},
-		{"skip rows", "Title line\nUnits: persons\na,b\n1,2\n", Options{SkipRows: 2}, []string{"a", "b"}, []row{{4, []string{"1", "2"}}}},
+			[]row{{2, []string{"1", "2"}, ""}, {3, nil, ""}, {4, []string{"3", "4"}, ""}}},
+		{"trailing blank lines are not rows", "a,b\n1,2\n\n\n", Options{}, []string{"a", "b"}, []row{{2, []string{"1", "2"}, ""}}},
+		{"detect semicolon", "a;b;c\n1;2,5;3\n", Options{}, []string{"a", "b", "c"}, []row{{2, []string{"1", "2,5", "3"}, ""}}},
+		{"detect tab", "a\tb\n1\t2\n", Options{}, []string{"a", "b"}, []row{{2, []string{"1", "2"}, ""}}},
+		{"given delimiter", "a|b,c\n1|2,3\n", Options{Delimiter: "|"}, []string{"a", "b,c"}, []row{{2, []string{"1", "2,3"}, ""}}},
+		{"skip rows", "Title line\nUnits: persons\na,b\n1,2\n", Options{SkipRows: 2}, []string{"a", "b"}, []row{{4, []string{"1", "2"}, ""}}},
 		{"footer rows", "a,b\n1,2\n3,4\nSource: x\nNote: y\n", Options{FooterRows: 2}, []string{"a", "b"},
-			[]row{{2, []string{"1", "2"}}, {3, []string{"3", "4"}}}},
+			[]row{{2, []string{"1", "2"}, ""}, {3, []string{"3", "4"}, ""}}},
 		{"na values", "a,b\nna,-\n1,..\n", Options{NAValues: []string{"na", "-", ".."}}, []string{"a", "b"},
-			[]row{{2, []string{"", ""}}, {3, []string{"1", ""}}}},
+			[]row{{2, []string{"", ""}, ""}, {3, []string{"1", ""}, ""}}},
 		{"ragged rows kept as read", "a,b,c\n1\n1,2,3,4\n", Options{}, []string{"a", "b", "c"},
-			[]row{{2, []string{"1"}}, {3, []string{"1", "2", "3", "4"}}}},
-		{"stray quote inside a cell is text", "a,b\n5\" screen,2\n", Options{}, []string{"a", "b"}, []row{{2, []string{`5" screen`, "2"}}}},
-		{"latin1", "nom,ville\nJos\xe9,Qu\xe9bec\n", Options{Encoding: "latin1"}, []string{"nom", "ville"}, []row{{2, []string{"José", "Québec"}}}},
-		{"utf-16 with bom", "\xff\xfea\x00,\x00b\x00\n\x001\x00,\x002\x00\n\x00", Options{Encoding: "utf-16le"}, []string{"a", "b"}, []row{{2, []string{"1", "2"}}}},
-		{"utf-16 bom, no encoding given", "\xff\xfea\x00,\x00b\x00\n\x001\x00,\x002\x00\n\x00", Options{}, []string{"a", "b"}, []row{{2, []string{"1", "2"}}}},
-		{"utf-16be bom, no encoding given", "\xfe\xff\x00a\x00,\x00b\x00\n\x001\x00,\x002\x00\n", Options{}, []string{"a", "b"}, []row{{2, []string{"1", "2"}}}},
+			[]row{{2, []string{"1"}, ""}, {3, []string{"1", "2", "3", "4"}, ""}}},
+		{"stray quote inside a cell is text", "a,b\n5\" screen,2\n", Options{}, []string{"a", "b"}, []row{{2, []string{`5" screen`, "2"}, ""}}},
+		{"latin1", "nom,ville\nJos\xe9,Qu\xe9bec\n", Options{Encoding: "latin1"}, []string{"nom", "ville"}, []row{{2, []string{"José", "Québec"}, ""}}},
+		{"utf-16 with bom", "\xff\xfea\x00,\x00b\x00\n\x001\x00,\x002\x00\n\x00", Options{Encoding: "utf-16le"}, []string{"a", "b"}, []row{{2, []string{"1", "2"}, ""}}},
+		{"utf-16 bom, no encoding given", "\xff\xfea\x00,\x00b\x00\n\x001\x00,\x002\x00\n\x00", Options{}, []string{"a", "b"}, []row{{2, []string{"1", "2"}, ""}}},
+		{"utf-16be bom, no encoding given", "\xfe\xff\x00a\x00,\x00b\x00\n\x001\x00,\x002\x00\n", Options{}, []string{"a", "b"}, []row{{2, []string{"1", "2"}, ""}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -129,7 +131,7 @@ func TestMessyFiles(t *testing.T) {
 		check  func(t *testing.T, rows []row)
 	}{
 		{"invalid-structure.csv", Options{}, 4, []string{"id", "name", "", "name"}, func(t *testing.T, rows []row) {
-			want := []row{{2, []string{"1", "english"}}, {3, []string{"1", "english"}}, {4, nil}, {5, []string{"2", "german", "1", "2", "3"}}}
+			want := []row{{2, []string{"1", "english"}, ""}, {3, []string{"1", "english"}, ""}, {4, nil, ""}, {5, []string{"2", "german", "1", "2", "3"}, ""}}
 			if !reflect.DeepEqual(rows, want) {
 				t.Errorf("rows %v", rows)
 			}
@@ -172,5 +174,51 @@ func TestMessyFiles(t *testing.T) {
 				tt.check(t, rows)
 			}
 		})
+	}
+}
+
+// A cell that starts with a quote and goes on after its closing quote was
+// not a quoted cell: it is kept exactly as written, and its record noted.
+func TestQuoteKeptAsWritten(t *testing.T) {
+	in := "a,b,c\n\"bad\"quote,2,x\n\"ok\",\"say \"\"hi\"\"\"\"!\",y\n\"two\nlines\"after,3,z\n5'11\",4,w\n"
+	recs, err := serial(in, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []row{
+		{2, []string{`"bad"quote`, "2", "x"}, tabular.NoteQuoteKept},
+		{3, []string{"ok", `say "hi""!`, "y"}, ""},
+		{4, []string{"\"two\nlines\"after", "3", "z"}, tabular.NoteQuoteKept},
+		{5, []string{`5'11"`, "4", "w"}, ""},
+	}
+	if !reflect.DeepEqual(recs, want) {
+		t.Errorf("records\n%v\nwant\n%v", recs, want)
+	}
+}
+
+// A file whose line breaks are all a lone CR is read line by line, and
+// says so; a CR inside a line of an LF file stays text.
+func TestLoneCR(t *testing.T) {
+	r, err := NewReader(strings.NewReader("a,b\r1,x\r2,y\r"), "mac.csv", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rows [][]string
+	for {
+		rec, err := r.Read()
+		if err != nil {
+			break
+		}
+		rows = append(rows, rec.Cells)
+	}
+	if !reflect.DeepEqual(r.Header(), []string{"a", "b"}) || !reflect.DeepEqual(rows, [][]string{{"1", "x"}, {"2", "y"}}) {
+		t.Errorf("header %q rows %q", r.Header(), rows)
+	}
+	if w := r.Warnings(); len(w) != 1 || w[0].Message != "mac.csv ends its lines with a lone CR (as old Mac files do); each is read as a line break" {
+		t.Errorf("warnings %+v", w)
+	}
+	recs, err := serial("a,b\n1,x\ry\n", Options{})
+	if err != nil || len(recs) != 1 || recs[0].Cells[1] != "x\ry" {
+		t.Errorf("a CR inside a line of an LF file: %v %v", recs, err)
 	}
 }

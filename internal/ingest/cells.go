@@ -17,6 +17,12 @@ type Normalizer interface {
 	NFC(s string) (string, bool)
 }
 
+// Warner is a reader that has something to say about the file as a whole
+// (its line endings, say), asked once it has been read.
+type Warner interface {
+	Warnings() []govlake.Warning
+}
+
 // fixer is what is done to a text cell before it is converted: Zawgyi is
 // found (and converted, when asked) and text is put in NFC. Each change is
 // counted per column, so that it is reported, never silent.

@@ -45,6 +45,7 @@ func (r *Runner) process(ctx context.Context, p *govlake.Pipeline, schema Schema
 		return nil, err
 	}
 	defer dec.Close()
+	warner, _ := dec.(Warner)
 	norm := r.Normalizer
 	if p.Source.Normalize == govlake.NormalizeNone {
 		norm = nil
@@ -96,6 +97,11 @@ func (r *Runner) process(ctx context.Context, p *govlake.Pipeline, schema Schema
 	}
 	for _, w := range c.fix.warnings(layout.Labels, c.fixes) {
 		out.tally.Warn(w)
+	}
+	if warner != nil {
+		for _, w := range warner.Warnings() {
+			out.tally.Warn(w)
+		}
 	}
 	return out.finish()
 }

@@ -22,7 +22,8 @@ type sink struct {
 	res      *result
 	read     func() int64 // source bytes read so far
 	size     int64
-	blanks   []int64 // blank rows of chunks, held until data follows
+	blanks   []int64   // blank rows of chunks, held until data follows
+	kept     cellCount // rows with a cell kept as written (tabular.NoteQuoteKept)
 }
 
 func (r *Runner) newSink(p *govlake.Pipeline, name string, layout govlake.Layout, cols []govlake.Column, tmp string, read func() int64, size int64) (*sink, error) {
@@ -47,6 +48,9 @@ func (r *Runner) newSink(p *govlake.Pipeline, name string, layout govlake.Layout
 func (s *sink) emit(rec tabular.Record, rejs []govlake.Rejection, row []any, batched bool) error {
 	res := s.res
 	res.rows.Read++
+	if rec.Note == tabular.NoteQuoteKept {
+		s.kept.add(rec.Row)
+	}
 	if s.r.Progress != nil && res.rows.Read%progressEvery == 0 {
 		s.r.Progress(govlake.Progress{Dataset: s.p.Dataset, Bytes: s.read(), Size: s.size, Rows: res.rows.Read, Rejected: res.rows.Rejected})
 	}
@@ -91,6 +95,10 @@ func (s *sink) finish() (*result, error) {
 	res.rejections = s.rejected.w.Rows()
 	if err := s.rejected.close(); err != nil {
 		return nil, err
+	}
+	if k := s.kept; k.cells > 0 {
+		s.tally.Warn(govlake.Warning{Row: k.firstRow, Keyword: tabular.NoteQuoteKept,
+			Message: fmt.Sprintf("%d rows have a cell that starts with a quote and goes on after its closing quote (the first at row %d), such as \"bad\"quote; such cells are kept exactly as written, quotes included: quote the whole cell, doubling the quotes inside, if they were meant as text", k.cells, k.firstRow)})
 	}
 	res.summary = s.tally.Summary()
 	return res, nil

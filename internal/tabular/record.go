@@ -8,7 +8,14 @@ type Record struct {
 	// (a broken line of an NDJSON file): it is rejected as a whole, and
 	// the reading goes on.
 	Problem string
+	// Note, when set, names something the reader did to read the record
+	// that people should know (NoteQuoteKept); it is counted and reported.
+	Note string
 }
+
+// NoteQuoteKept: a cell that began with a quote had text after its closing
+// quote, so it was not a quoted cell: it is kept exactly as written.
+const NoteQuoteKept = "quote-kept"
 
 // RecordReader reads a decoded tabular source. The csv, xlsx and json
 // decoders implement it; validation sees only this.

@@ -40,6 +40,7 @@ var (
 	_ tabular.RecordReader = (*json.Reader)(nil)
 	_ tabular.RecordReader = (*xlsx.Reader)(nil)
 	_ ingest.ChunkReader   = (*csv.Reader)(nil)
+	_ ingest.Warner        = (*csv.Reader)(nil)
 	_ ingest.Schema        = (*jsonschema.Schema)(nil)
 	_ ingest.Schema        = fastSchema{}
 	_ ingest.FastSchema    = fastSchema{}
