@@ -95,10 +95,19 @@ func Labels(header []string, headerRow int64) ([]string, []Warning) {
 	return labels, warns
 }
 
+// quoteList quotes names for a message: at most 20, each cut at 100
+// characters, so that a huge header makes a short message.
 func quoteList(s []string) string {
-	q := make([]string, len(s))
+	var q []string
 	for i, v := range s {
-		q[i] = fmt.Sprintf("%q", v)
+		if i == 20 {
+			q = append(q, fmt.Sprintf("and %d more", len(s)-20))
+			break
+		}
+		if r := []rune(v); len(r) > 100 {
+			v = string(r[:100]) + "…"
+		}
+		q = append(q, fmt.Sprintf("%q", v))
 	}
 	return strings.Join(q, ", ")
 }

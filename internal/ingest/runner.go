@@ -83,6 +83,9 @@ type Runner struct {
 	PartRows int64
 }
 
+// maxErrorText bounds the characters of a run's error text.
+const maxErrorText = 2000
+
 // NewRunner returns a runner with its required parts; the decode, schema and
 // writer functions are set by the caller.
 func NewRunner(store govlake.Store, logger *slog.Logger, now func() time.Time) *Runner {
@@ -129,6 +132,9 @@ func (r *Runner) RunScheduled(ctx context.Context, p *govlake.Pipeline, at time.
 			// Not a coded error: keep the cause, which is all there is to act on.
 			run.Error = err.Error()
 		}
+		// Pages show the error on every view: a 200 MB header line must not
+		// become a 200 MB message.
+		run.Error = tabular.Clip(run.Error, maxErrorText)
 	}
 	run.FinishedAt = r.Now().UTC()
 	// The record is written even when the run was cancelled.

@@ -161,7 +161,7 @@ type failure struct {
 }
 
 func (f failure) fail(k js.ErrorKind) {
-	f.bad(f.r, govlake.Violation{Column: f.c.name, Keyword: k.KeywordPath()[0], Message: k.LocalizedString(f.s.printer)})
+	f.bad(f.r, govlake.Violation{Column: f.c.name, Keyword: k.KeywordPath()[0], Message: words(k, f.s.examples[f.c.name], f.s.printer)})
 }
 
 // check applies the reference's order: type, const, enum and format each

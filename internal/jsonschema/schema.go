@@ -31,6 +31,7 @@ type Schema struct {
 	columns  []govlake.Column
 	required map[string]bool
 	printer  *message.Printer
+	examples map[string][]any // each property's "examples", for messages
 }
 
 // Load reads and compiles the schema file at path. Errors name the file and
@@ -81,8 +82,23 @@ func Compile(name string, raw []byte) (*Schema, error) {
 	return &Schema{
 		raw: raw, sha: hex.EncodeToString(sum[:]), sch: sch,
 		columns: cols, required: required,
-		printer: message.NewPrinter(language.English),
+		printer:  message.NewPrinter(language.English),
+		examples: examplesOf(obj),
 	}, nil
+}
+
+// examplesOf collects each property's "examples".
+func examplesOf(schema map[string]any) map[string][]any {
+	out := map[string][]any{}
+	props, _ := schema["properties"].(map[string]any)
+	for name, p := range props {
+		if def, ok := p.(map[string]any); ok {
+			if ex, ok := def["examples"].([]any); ok {
+				out[name] = ex
+			}
+		}
+	}
+	return out
 }
 
 func oneLine(err error) string { return strings.Join(strings.Fields(err.Error()), " ") }
@@ -227,7 +243,7 @@ func (s *Schema) Validate(record map[string]any, out []govlake.Violation) []govl
 	}
 	var ve *js.ValidationError
 	if !errors.As(err, &ve) {
-		return append(out, govlake.Violation{Keyword: "schema", Message: err.Error()})
+		return append(out, govlake.Violation{Keyword: "schema", Message: "the record could not be checked against the schema"})
 	}
 	start := len(out)
 	out = s.leaves(ve, out)
@@ -270,5 +286,5 @@ func (s *Schema) leaves(e *js.ValidationError, out []govlake.Violation) []govlak
 	if p := e.ErrorKind.KeywordPath(); len(p) > 0 {
 		kw = p[0]
 	}
-	return append(out, govlake.Violation{Column: col, Keyword: kw, Message: e.ErrorKind.LocalizedString(s.printer)})
+	return append(out, govlake.Violation{Column: col, Keyword: kw, Message: words(e.ErrorKind, s.examples[col], s.printer)})
 }

@@ -184,3 +184,19 @@ func TypeMessage(cell, jsonType string) string {
 	}
 	return fmt.Sprintf("%q is not of type %s", cell, jsonType)
 }
+
+// Clip cuts text for a message to at most n characters, marking the cut
+// with an ellipsis, so that a huge cell makes a short message.
+func Clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	i := 0
+	for j := range s {
+		if i == n {
+			return s[:j] + "…"
+		}
+		i++
+	}
+	return s
+}
