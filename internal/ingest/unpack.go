@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"compress/gzip"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -35,17 +36,17 @@ func unpack(src, name, format, tmp string) (string, string, error) {
 		f.Seek(0, io.SeekStart)
 		zr, err := gzip.NewReader(f)
 		if err != nil {
-			return "", "", govlake.Errorf(govlake.EINVALID, "%s: a broken gzip file: %v", name, err)
+			return "", "", damaged(name, "gzip", err)
 		}
 		out := filepath.Join(tmp, "unpacked")
 		if err := copyLimited(out, zr); err != nil {
-			return "", "", govlake.Errorf(govlake.EINVALID, "%s: %v", name, err)
+			return "", "", damaged(name, "gzip", err)
 		}
 		return out, strings.TrimSuffix(name, ".gz"), nil
 	case bytes.Equal(magic, []byte("PK\x03\x04")) && format != "xlsx": // an xlsx is a zip too
 		zr, err := zip.OpenReader(src)
 		if err != nil {
-			return "", "", govlake.Errorf(govlake.EINVALID, "%s: a broken zip file: %v", name, err)
+			return "", "", damaged(name, "zip", err)
 		}
 		defer zr.Close()
 		var files, matching []*zip.File
@@ -71,16 +72,35 @@ func unpack(src, name, format, tmp string) (string, string, error) {
 		}
 		rc, err := pick[0].Open()
 		if err != nil {
-			return "", "", govlake.Errorf(govlake.EINVALID, "%s: %v", name, err)
+			return "", "", damaged(name+": "+pick[0].Name, "zip", err)
 		}
 		defer rc.Close()
 		out := filepath.Join(tmp, "unpacked")
 		if err := copyLimited(out, rc); err != nil {
-			return "", "", govlake.Errorf(govlake.EINVALID, "%s: %s: %v", name, pick[0].Name, err)
+			return "", "", damaged(name+": "+pick[0].Name, "zip", err)
 		}
 		return out, name + ":" + pick[0].Name, nil
 	}
 	return src, name, nil
+}
+
+// errTooBig is a compressed file that unpacks past the limit.
+var errTooBig = errors.New("unpacks past the limit")
+
+// damaged says in words which compressed file cannot be unpacked and why:
+// cut short, damaged, or too big; never the decompressor's own text.
+func damaged(name, kind string, err error) error {
+	switch {
+	case errors.Is(err, errTooBig):
+		return govlake.Errorf(govlake.ETOOLARGE, "%s unpacks to more than %d bytes; split it or send it uncompressed", name, int64(maxUnpacked))
+	case errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF):
+		return govlake.Errorf(govlake.EINVALID, "%s: the %s file is cut short (it ends before its data does); download or export it again", name, kind)
+	case errors.Is(err, gzip.ErrChecksum) || errors.Is(err, zip.ErrChecksum):
+		return govlake.Errorf(govlake.EINVALID, "%s: the %s file is damaged (its checksum does not match its data); download or export it again", name, kind)
+	case errors.Is(err, zip.ErrAlgorithm):
+		return govlake.Errorf(govlake.EINVALID, "%s: the zip file uses a compression method govlake cannot read; store it with deflate", name)
+	}
+	return &govlake.Error{Code: govlake.EINVALID, Message: fmt.Sprintf("%s: the %s file is damaged and cannot be unpacked; download or export it again", name, kind), Err: err}
 }
 
 func copyLimited(dst string, r io.Reader) error {
@@ -93,7 +113,7 @@ func copyLimited(dst string, r io.Reader) error {
 		err = cerr
 	}
 	if err == nil && n > maxUnpacked {
-		err = fmt.Errorf("unpacks to more than %d bytes", int64(maxUnpacked))
+		err = errTooBig
 	}
 	return err
 }
