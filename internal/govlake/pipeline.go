@@ -83,6 +83,9 @@ type Source struct {
 	// Records is the path to the array of records in a JSON document that
 	// wraps it, such as data.items for {"data": {"items": [...]}}.
 	Records string `json:"records,omitempty"`
+	// HeaderRows is how many rows of a workbook make its header (merged
+	// cells across them), joined into one label per column.
+	HeaderRows int `json:"header_rows,omitempty"`
 }
 
 // NumberStyle says how a file writes the numbers of a column.
@@ -301,13 +304,13 @@ func (src Source) validateFormat(add func(format string, args ...any)) {
 		add("source.format: %q is not supported (supported: csv, json, ndjson, xlsx; gzip and zip files of these are opened too)", src.Format)
 	}
 	if f := src.Format; f != "csv" && f != "" {
-		for key, set := range map[string]bool{"delimiter": src.Delimiter != "", "encoding": src.Encoding != "", "footer_rows": src.FooterRows != 0} {
+		for key, set := range map[string]bool{"delimiter": src.Delimiter != "", "encoding": src.Encoding != ""} {
 			if set {
 				add("source.%s: applies to csv sources only", key)
 			}
 		}
-		if f != "xlsx" && (src.SkipRows != 0 || len(src.NAValues) > 0) {
-			add("source.skip_rows and source.na_values apply to csv and xlsx sources only")
+		if f != "xlsx" && (src.SkipRows != 0 || len(src.NAValues) > 0 || src.FooterRows != 0) {
+			add("source.skip_rows, source.footer_rows and source.na_values apply to csv and xlsx sources only")
 		}
 	}
 	if d := src.Delimiter; d != "" && (len([]rune(d)) != 1 || d == "\"" || d == "\n" || d == "\r") {
@@ -324,5 +327,11 @@ func (src Source) validateFormat(add func(format string, args ...any)) {
 	}
 	if src.Sheet != "" && src.Format != "xlsx" {
 		add("source.sheet: applies to xlsx sources only")
+	}
+	if src.HeaderRows != 0 && src.Format != "xlsx" {
+		add("source.header_rows: applies to xlsx sources only")
+	}
+	if src.HeaderRows < 0 || src.HeaderRows > 20 {
+		add("source.header_rows: %d must be from 1 to 20", src.HeaderRows)
 	}
 }

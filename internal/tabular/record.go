@@ -64,12 +64,24 @@ func (h *Held) Data(rec Record) {
 	h.pending = append(h.pending, rec)
 }
 
-// Next returns a record that may be given out, if there is one.
+// Next returns a record that may be given out, if there is one. A blank
+// row waits for a data row that is not in the footer: blank rows between
+// the data and the footer are not rows either.
 func (h *Held) Next() (Record, bool) {
-	if len(h.pending) <= h.Footer {
+	out := len(h.pending) - h.Footer // records before the footer window
+	if out <= 0 {
 		return Record{}, false
 	}
 	rec := h.pending[0]
+	if len(rec.Cells) == 0 && rec.Problem == "" {
+		data := false
+		for _, r := range h.pending[1:out] {
+			data = data || len(r.Cells) > 0
+		}
+		if !data {
+			return Record{}, false
+		}
+	}
 	h.pending = h.pending[1:]
 	return rec, true
 }

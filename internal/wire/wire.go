@@ -102,7 +102,7 @@ func NewRunner(store govlake.Store, logger *slog.Logger) *ingest.Runner {
 		case "json", "ndjson":
 			return json.NewReader(rd, name, json.Options{NDJSON: src.Format == "ndjson", Records: src.Records})
 		case "xlsx":
-			return xlsx.NewReader(rd, name, xlsx.Options{Sheet: src.Sheet, SkipRows: src.SkipRows, NAValues: src.NAValues})
+			return xlsx.NewReader(rd, name, xlsx.Options{Sheet: src.Sheet, SkipRows: src.SkipRows, HeaderRows: src.HeaderRows, FooterRows: src.FooterRows, NAValues: src.NAValues})
 		}
 		return csv.NewReader(rd, name, csv.OptionsFrom(src))
 	}

@@ -1,7 +1,8 @@
 // Package xlsx decodes Excel workbooks into records with excelize: one
-// sheet, by name or 1-based position, with rows above the header skipped.
-// Cells read as Excel shows them, except numbers shown with thousands
-// separators, which read as the plain number stored ("317,604" is 317604).
+// sheet, by name or 1-based position, with rows above the header skipped,
+// a header of one or more (merged) rows, and footer rows left out. Cells
+// read as the workbook stores them, not as Excel shows them: numbers with
+// every digit, dates and times in ISO form (values.go).
 package xlsx
 
 import (
@@ -17,9 +18,11 @@ import (
 
 // Options are the xlsx format options of a pipeline's source.
 type Options struct {
-	Sheet    string // name or 1-based position; empty means the first
-	SkipRows int
-	NAValues []string
+	Sheet      string // name or 1-based position; empty means the first
+	SkipRows   int
+	HeaderRows int // rows that make the header, joined into one label per column (default 1)
+	FooterRows int // rows at the end that are not data
+	NAValues   []string
 }
 
 // Reader reads records of one sheet. It implements tabular.RecordReader.
@@ -34,6 +37,10 @@ type Reader struct {
 	na        map[string]bool
 	held      tabular.Held
 	eof       bool
+	sheet     string
+	date1904  bool        // the workbook counts dates from 1904
+	kinds     map[int]int // style id -> what its number format makes of numbers
+	changed   []changed   // per column: cells read as stored, not as shown
 }
 
 // NewReader opens the workbook and reads the header row.
@@ -61,7 +68,10 @@ func NewReader(r io.Reader, name string, o Options) (*Reader, error) {
 		f.Close()
 		return nil, govlake.Errorf(govlake.EINVALID, "%s: no sheet %q; the workbook has %s (give source.sheet a name or a position from 1)", name, o.Sheet, strings.Join(quoted(sheets), ", "))
 	}
-	x := &Reader{name: name + " sheet " + sheet, f: f}
+	x := &Reader{name: name + " sheet " + sheet, f: f, sheet: sheet, kinds: map[int]int{}, held: tabular.Held{Footer: o.FooterRows}}
+	if props, err := f.GetWorkbookProps(); err == nil && props.Date1904 != nil {
+		x.date1904 = *props.Date1904
+	}
 	if x.shown, err = f.Rows(sheet); err == nil {
 		x.raw, err = f.Rows(sheet)
 	}
@@ -82,10 +92,7 @@ func NewReader(r io.Reader, name string, o Options) (*Reader, error) {
 			return nil, err
 		}
 	}
-	h, err := x.next()
-	if err == io.EOF || (err == nil && blank(h)) {
-		return nil, govlake.Errorf(govlake.EINVALID, "%s: row %d, where the header should be, is empty; set skip_rows", x.name, x.row)
-	}
+	h, err := x.readHeader(max(o.HeaderRows, 1))
 	if err != nil {
 		return nil, err
 	}
@@ -94,7 +101,67 @@ func NewReader(r io.Reader, name string, o Options) (*Reader, error) {
 		h = h[:len(h)-1]
 	}
 	x.header, x.headerRow = h, x.row
+	x.changed = nil // the header's own cells are not data
 	return x, nil
+}
+
+// readHeader reads n rows and joins them into one label per column: a
+// cell merged across columns labels each of them, and the parts of a
+// column are joined with " / " (Population / Male). A blank cell keeps its
+// column.
+func (x *Reader) readHeader(n int) ([]string, error) {
+	var rows [][]string
+	width := 0
+	for i := 0; i < n; i++ {
+		h, err := x.next()
+		if err == io.EOF || (err == nil && i == 0 && blank(h)) {
+			return nil, govlake.Errorf(govlake.EINVALID, "%s: row %d, where the header should be, is empty; set skip_rows", x.name, x.row)
+		}
+		if err != nil {
+			return nil, err
+		}
+		rows = append(rows, h)
+		width = max(width, len(h))
+	}
+	if n == 1 {
+		return rows[0], nil
+	}
+	first := int(x.row) - n + 1
+	merges, err := x.f.GetMergeCells(x.sheet)
+	if err != nil {
+		return nil, govlake.Errorf(govlake.EINVALID, "%s: the merged cells of the header cannot be read", x.name)
+	}
+	for _, m := range merges {
+		c1, r1, err1 := excelize.CellNameToCoordinates(m.GetStartAxis())
+		c2, r2, err2 := excelize.CellNameToCoordinates(m.GetEndAxis())
+		if err1 != nil || err2 != nil || r1 < first || r1 > int(x.row) {
+			continue
+		}
+		v := m.GetCellValue()
+		for r := r1; r <= min(r2, int(x.row)); r++ {
+			row := &rows[r-first]
+			for c := c1; c <= c2; c++ {
+				for len(*row) < c {
+					*row = append(*row, "")
+				}
+				(*row)[c-1] = v
+			}
+			width = max(width, len(*row))
+		}
+	}
+	labels := make([]string, width)
+	for c := range labels {
+		var parts []string
+		for _, row := range rows {
+			if c < len(row) {
+				if p := strings.TrimSpace(row[c]); p != "" && (len(parts) == 0 || parts[len(parts)-1] != p) {
+					parts = append(parts, p)
+				}
+			}
+		}
+		labels[c] = strings.Join(parts, " / ")
+	}
+	return labels, nil
 }
 
 func quoted(s []string) []string {
@@ -124,8 +191,8 @@ func (x *Reader) next() ([]string, error) {
 		return nil, govlake.Errorf(govlake.EINVALID, "%s: row %d: %v", x.name, x.row, err)
 	}
 	for i, s := range shown {
-		if i < len(raw) && raw[i] != s && sameNumber(s, raw[i]) {
-			shown[i] = raw[i]
+		if i < len(raw) {
+			shown[i] = x.value(i, s, raw[i])
 		}
 	}
 	return shown, nil

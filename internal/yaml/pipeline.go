@@ -58,6 +58,7 @@ type source struct {
 	Columns             map[string]govlake.NumberStyle `yaml:"columns"`
 	Shown               string                         `yaml:"-"`
 	Records             string                         `yaml:"records"`
+	HeaderRows          int                            `yaml:"header_rows"`
 }
 
 // LoadPipeline reads one pipeline file. Relative paths in it are resolved
