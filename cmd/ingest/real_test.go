@@ -137,7 +137,9 @@ func TestFormats(t *testing.T) {
 // Burmese text mixing Zawgyi and Unicode: reported by column, converted on
 // request.
 func TestZawgyi(t *testing.T) {
-	csv := "id,name\n1,\u1019\u103C\u1014\u103A\u1019\u102C\n2,\u103B\u1019\u1014\u1039\u1019\u102C\n3,\u1031\u1000\u103A\u102C\u1004\u1039\u1038\n4,Yangon\n"
+	// Four Zawgyi cells (rows 3, 4, 6, 7) among Unicode ones (rows 2, 8).
+	csv := "id,name\n1,\u1019\u103C\u1014\u103A\u1019\u102C\n2,\u103B\u1019\u1014\u1039\u1019\u102C\n3,\u1031\u1000\u103A\u102C\u1004\u1039\u1038\n4,Yangon\n" +
+		"5,မႏၲေလး\n6,ရန္ကုန္ၿမိဳ႕\n7,မန္တလေး\n"
 	for _, mode := range []string{"detect", "convert"} {
 		t.Run(mode, func(t *testing.T) {
 			store := t.TempDir()
@@ -162,17 +164,17 @@ func TestZawgyi(t *testing.T) {
 			got := str(rows[0][0])
 			switch mode {
 			case "detect":
-				if w.Message != `column "name": 2 cells look Zawgyi-encoded (the first at row 3); set source.zawgyi: convert to store them as Unicode` {
+				if w.Message != `column "name": 4 cells look Zawgyi-encoded (rows 3, 4, 6 and 7); the column mixes them with 2 Burmese cells in Unicode; set source.zawgyi: convert to store them as Unicode` {
 					t.Errorf("warning %q", w.Message)
 				}
 				if !strings.Contains(got, "\u103B\u1019\u1014\u1039\u1019\u102C") {
 					t.Errorf("detect changed the text: %q", got)
 				}
 			case "convert":
-				if w.Message != `column "name": converted 2 Zawgyi-encoded cells to Unicode (the first at row 3)` {
+				if w.Message != `column "name": converted 4 Zawgyi-encoded cells to Unicode (rows 3, 4, 6 and 7); the column mixes them with 2 Burmese cells in Unicode` {
 					t.Errorf("warning %q", w.Message)
 				}
-				want := "\u1019\u103C\u1014\u103A\u1019\u102C|\u1019\u103C\u1014\u103A\u1019\u102C|\u1000\u103B\u1031\u102C\u1004\u103A\u1038|Yangon"
+				want := "\u1019\u103C\u1014\u103A\u1019\u102C|\u1019\u103C\u1014\u103A\u1019\u102C|\u1000\u103B\u1031\u102C\u1004\u103A\u1038|Yangon|မန္တလေး|ရန်ကုန်မြို့|မန္တလေး"
 				if got != want {
 					t.Errorf("stored %q, want %q", got, want)
 				}

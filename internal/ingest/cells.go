@@ -3,6 +3,7 @@ package ingest
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"govlake/internal/govlake"
@@ -38,19 +39,27 @@ type fixer struct {
 // cellFixes counts one column's changed cells.
 type cellFixes struct {
 	zawgyi, nfc, number cellCount
+	unicode             int64  // Burmese cells already in Unicode, to tell a mixed column
 	example             string // the first number rewritten, and how
 }
 
 type cellCount struct {
 	cells    int64
 	firstRow int64
+	rows     []int64 // the first rows, for the report
 }
+
+// shownRows is how many rows a report lists.
+const shownRows = 10
 
 func (c *cellCount) add(row int64) {
 	if c.cells == 0 {
 		c.firstRow = row
 	}
 	c.cells++
+	if len(c.rows) < shownRows {
+		c.rows = append(c.rows, row)
+	}
 }
 
 func (c *cellCount) merge(o cellCount) {
@@ -59,7 +68,28 @@ func (c *cellCount) merge(o cellCount) {
 			c.firstRow = o.firstRow
 		}
 		c.cells += o.cells
+		for _, r := range o.rows {
+			if len(c.rows) < shownRows {
+				c.rows = append(c.rows, r)
+			}
+		}
 	}
+}
+
+// rowList writes the rows of a count: "rows 2, 5 and 9", "and more".
+func (c cellCount) rowList() string {
+	parts := make([]string, len(c.rows))
+	for i, r := range c.rows {
+		parts[i] = strconv.FormatInt(r, 10)
+	}
+	s := "row " + parts[0]
+	if len(parts) > 1 {
+		s = "rows " + strings.Join(parts[:len(parts)-1], ", ") + " and " + parts[len(parts)-1]
+	}
+	if c.cells > int64(len(c.rows)) {
+		s += fmt.Sprintf(" (and %d more)", c.cells-int64(len(c.rows)))
+	}
+	return s
 }
 
 // active reports whether any cell may change.
@@ -105,10 +135,14 @@ func (f fixer) activeAt(i int) bool {
 // fix returns the cell of header position i as it is to be read,
 // counting what changed.
 func (f fixer) fix(i int, c *cellFixes, row int64, cell string) string {
-	if f.burmese != nil && f.burmese.HasBurmese(cell) && f.burmese.IsZawgyi(cell) {
-		c.zawgyi.add(row)
-		if f.convert {
-			cell = f.burmese.ToUnicode(cell)
+	if f.burmese != nil && f.burmese.HasBurmese(cell) {
+		if f.burmese.IsZawgyi(cell) {
+			c.zawgyi.add(row)
+			if f.convert {
+				cell = f.burmese.ToUnicode(cell)
+			}
+		} else {
+			c.unicode++
 		}
 	}
 	if f.norm != nil && !isASCII(cell) {
@@ -183,10 +217,14 @@ func (f fixer) warnings(labels []string, fixes []cellFixes) []govlake.Warning {
 	for i, c := range fixes {
 		if z := c.zawgyi; z.cells > 0 {
 			w := govlake.Warning{Row: z.firstRow, Column: labels[i], Keyword: "zawgyi"}
+			mixed := ""
+			if c.unicode > 0 {
+				mixed = fmt.Sprintf("; the column mixes them with %d Burmese cells in Unicode", c.unicode)
+			}
 			if f.convert {
-				w.Message = fmt.Sprintf("column %q: converted %d Zawgyi-encoded cells to Unicode (the first at row %d)", w.Column, z.cells, z.firstRow)
+				w.Message = fmt.Sprintf("column %q: converted %d Zawgyi-encoded cells to Unicode (%s)%s", w.Column, z.cells, z.rowList(), mixed)
 			} else {
-				w.Message = fmt.Sprintf("column %q: %d cells look Zawgyi-encoded (the first at row %d); set source.zawgyi: convert to store them as Unicode", w.Column, z.cells, z.firstRow)
+				w.Message = fmt.Sprintf("column %q: %d cells look Zawgyi-encoded (%s)%s; set source.zawgyi: convert to store them as Unicode", w.Column, z.cells, z.rowList(), mixed)
 			}
 			out = append(out, w)
 		}

@@ -106,6 +106,7 @@ func (s *sink) batch(b *batch, chunked, prepared bool, c *checker) error {
 	for i, f := range b.fixes {
 		c.fixes[i].zawgyi.merge(f.zawgyi)
 		c.fixes[i].nfc.merge(f.nfc)
+		c.fixes[i].unicode += f.unicode
 		if c.fixes[i].number.cells == 0 && f.number.cells > 0 {
 			c.fixes[i].example = f.example
 		}

@@ -67,6 +67,9 @@ func (r *Runner) process(ctx context.Context, p *govlake.Pipeline, schema Schema
 		return nil, err
 	}
 	c := newChecker(schema, layout, cols)
+	if r.Burmese == nil && p.Source.Zawgyi == govlake.ZawgyiConvert {
+		return nil, govlake.Errorf(govlake.EUNAVAILABLE, "source.zawgyi is convert, but this server cannot convert Zawgyi (ICU's Zawgyi-my transliterator is missing; install libicu-dev 58 or later)")
+	}
 	if r.Burmese != nil && p.Source.Zawgyi != govlake.ZawgyiOff {
 		c.fix.burmese, c.fix.convert = r.Burmese, p.Source.Zawgyi == govlake.ZawgyiConvert
 	}

@@ -21,6 +21,7 @@ import (
 	"govlake/internal/fetch"
 	"govlake/internal/file"
 	"govlake/internal/govlake"
+	"govlake/internal/icu"
 	"govlake/internal/ingest"
 	"govlake/internal/json"
 	"govlake/internal/jsonschema"
@@ -107,7 +108,13 @@ func NewRunner(store govlake.Store, logger *slog.Logger) *ingest.Runner {
 		return csv.NewReader(rd, name, csv.OptionsFrom(src))
 	}
 	r.Transform = duckdb.Transform
-	r.Burmese = burmese{}
+	if z, err := icu.NewZawgyi(); err == nil {
+		r.Burmese = burmese{z}
+	} else {
+		// Without ICU's transliterator, Zawgyi is neither found nor
+		// converted, and a pipeline that asks for conversion fails.
+		logger.Error("Zawgyi conversion is not available", "err", err)
+	}
 	r.Normalizer = norm.NFC{}
 	r.NewWriter = func(w io.Writer, cols []govlake.Column) (ingest.RowWriter, error) {
 		return parquet.NewWriter(w, cols)
@@ -134,12 +141,13 @@ func ParseSize(s string) (int64, error) {
 	return 0, govlake.Errorf(govlake.EINVALID, "size %q: use a number with B, KB, MB, GB or TB, such as 10GB", s)
 }
 
-// burmese gives the runner the myanmar package's functions.
-type burmese struct{}
+// burmese finds Zawgyi with the myanmar package's model and converts it
+// with ICU's rules.
+type burmese struct{ z *icu.Zawgyi }
 
-func (burmese) HasBurmese(s string) bool  { return myanmar.HasBurmese(s) }
-func (burmese) IsZawgyi(s string) bool    { return myanmar.IsZawgyi(s) }
-func (burmese) ToUnicode(s string) string { return myanmar.ToUnicode(s) }
+func (burmese) HasBurmese(s string) bool    { return myanmar.HasBurmese(s) }
+func (burmese) IsZawgyi(s string) bool      { return myanmar.IsZawgyi(s) }
+func (b burmese) ToUnicode(s string) string { return b.z.ToUnicode(s) }
 
 // fastSchema offers the runner the schema's column-batch checks.
 type fastSchema struct{ *jsonschema.Schema }
