@@ -48,11 +48,11 @@ func TestIsZawgyi(t *testing.T) {
 		s      string
 		zawgyi bool
 	}{
-		{"မႏၲေလး", true},                  // Mandalay
-		{"ရန္ကုန္ၿမိဳ႕", true},             // Yangon city
-		{"ေနျပည္ေတာ္", true},              // Nay Pyi Taw
-		{"ပုသိမ္ၿမိဳ႕နယ္", true},           // Pathein township
-		{"မန္တလေး", false},                // Mandalay in Unicode
+		{"မႏၲေလး", true},         // Mandalay
+		{"ရန္ကုန္ၿမိဳ႕", true},   // Yangon city
+		{"ေနျပည္ေတာ္", true},     // Nay Pyi Taw
+		{"ပုသိမ္ၿမိဳ႕နယ္", true}, // Pathein township
+		{"မန္တလေး", false},       // Mandalay in Unicode
 		{"ရန်ကုန်မြို့", false},
 		{"နေပြည်တော်", false},
 		{"Yangon 2014", false},
