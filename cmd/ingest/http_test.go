@@ -107,6 +107,10 @@ func TestHTTPSourceThatHangs(t *testing.T) {
 	if code != 1 || !strings.Contains(out, "stopped at its timeout of 500ms") {
 		t.Fatalf("exit %d: %s", code, out)
 	}
+	// The message names the URL and says what happened, in words.
+	if !strings.Contains(out, "get "+srv.URL+"/people.csv: no answer before the run's time ran out") || strings.Contains(out, "internal error") {
+		t.Errorf("the timeout does not say where: %s", out)
+	}
 	if d := time.Since(start); d > 5*time.Second {
 		t.Errorf("took %v", d)
 	}

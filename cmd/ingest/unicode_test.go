@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/encoding/unicode"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -94,4 +95,40 @@ func cp1258Form(s string) string {
 		b.WriteString(string(tone))
 	}
 	return b.String()
+}
+
+// Thai in TIS-620 and Lao in UTF-16 (with its byte order mark) arrive as
+// the same characters, through SQL.
+func TestThaiAndLaoEncodings(t *testing.T) {
+	schema := `{"type":"object","required":["province"],"properties":{"province":{"type":"string"},"people":{"type":"integer"}}}`
+	thai := "province,people\nกรุงเทพมหานคร,5494932\nเชียงใหม่,1779254\n"
+	tis, err := charmap.Windows874.NewEncoder().String(thai) // TIS-620 is windows-874's Thai part
+	if err != nil {
+		t.Fatal(err)
+	}
+	lao := "province,people\nວຽງຈັນ,948487\nຫຼວງພະບາງ,431889\n"
+	u16, err := unicode.UTF16(unicode.LittleEndian, unicode.UseBOM).NewEncoder().String(lao)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name, raw, encoding, want string
+	}{
+		{"thai", tis, "  encoding: tis-620\n", "กรุงเทพมหานคร|เชียงใหม่"},
+		{"lao", u16, "", "ວຽງຈັນ|ຫຼວງພະບາງ"}, // the BOM says UTF-16
+	} {
+		store := t.TempDir()
+		p := newPipeline(t, "provinces", "", schema, "")
+		p.write("data.csv", tc.raw)
+		p.write("provinces.yaml", strings.Replace(p.yaml, "  url: data.csv\n", "  url: data.csv\n"+tc.encoding, 1))
+		if code, out, errs := runIngest(t, "run", "-pipelines", p.dir, "-store", store); code != 0 {
+			t.Fatalf("%s: exit %d: %s%s", tc.name, code, out, errs)
+		}
+		s := testStore(t, store)
+		m := manifest(t, s, "provinces", 1)
+		got := query(t, s, `SELECT string_agg(province, '|' ORDER BY people DESC) FROM p`, map[string]string{"p": m.Files[0].Key})
+		if got[0][0] != tc.want {
+			t.Errorf("%s: stored %q, want %q", tc.name, got[0][0], tc.want)
+		}
+	}
 }

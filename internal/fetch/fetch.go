@@ -133,7 +133,7 @@ func (f *Fetcher) get(ctx context.Context, url string, maxBytes int64, h http.He
 		switch {
 		case err != nil:
 			if ctx.Err() != nil {
-				return nil, ctx.Err()
+				return nil, govlake.Errorf(govlake.ETIMEOUT, "get %s: no answer before the run's time ran out (try %d)", url, attempt)
 			}
 			retry, failure = true, govlake.Errorf(govlake.EUNAVAILABLE, "get %s: %s", url, rootCause(err))
 		case resp.StatusCode == http.StatusNotModified:
@@ -162,7 +162,7 @@ func (f *Fetcher) get(ctx context.Context, url string, maxBytes int64, h http.He
 		d := wait/2 + rand.N(wait/2+1)
 		f.Logger.Warn("source fetch failed; retrying", "url", url, "try", attempt, "wait", d, "err", govlake.ErrorMessage(failure))
 		if err := f.Sleep(ctx, d); err != nil {
-			return nil, err
+			return nil, govlake.Errorf(govlake.ETIMEOUT, "get %s: the run's time ran out while waiting to try again after: %s", url, govlake.ErrorMessage(failure))
 		}
 		if wait *= 2; wait > f.MaxWait {
 			wait = f.MaxWait

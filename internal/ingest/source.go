@@ -85,9 +85,9 @@ func (r *Runner) fetch(ctx context.Context, p *govlake.Pipeline, prev *govlake.S
 	}
 	if err != nil {
 		if ctx.Err() != nil {
-			return nil, ctx.Err()
+			return nil, govlake.Errorf(govlake.ETIMEOUT, "reading source %s stopped after %d bytes: the run's time ran out", url, n)
 		}
-		return nil, govlake.Errorf(govlake.EUNAVAILABLE, "read source %s: %w", url, err)
+		return nil, &govlake.Error{Code: govlake.EUNAVAILABLE, Message: fmt.Sprintf("reading source %s stopped after %d bytes: the connection broke; the run can be tried again", url, n), Err: err}
 	}
 	if n > limit {
 		return nil, govlake.Errorf(govlake.ETOOLARGE, "source %s is larger than %d bytes; raise source.max_bytes if that is expected", url, limit)
