@@ -1,14 +1,11 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"testing"
 
 	"govlake/internal/govlake"
-	"govlake/internal/wire"
-	"govlake/internal/yaml"
 )
 
 // A wrapped JSON document is read at source.records; a broken NDJSON line
@@ -30,14 +27,8 @@ func TestWrappedJSONAndBrokenNDJSON(t *testing.T) {
 			p := newPipeline(t, "people", "", schema, "max_invalid_ratio: 0.5\n")
 			p.write("data.csv", tc.data)
 			p.write("people.yaml", strings.Replace(p.yaml, "  url: data.csv\n", "  url: data.csv\n"+tc.source, 1))
-			ps, err := yaml.LoadDir(p.dir)
-			if err != nil {
-				t.Fatal(err)
-			}
 			store := t.TempDir()
-			r := wire.NewRunner(testStore(t, store), discardLogger())
-			r.Reference = reference
-			run := r.Run(context.Background(), ps[0])
+			run := runPath(t, p.dir, store, reference)
 			if run.Status != govlake.RunSucceeded || run.Rows.Valid != tc.valid {
 				t.Fatalf("%s reference=%v: %s %+v %s", tc.name, reference, run.Status, run.Rows, run.Error)
 			}

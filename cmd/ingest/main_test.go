@@ -636,3 +636,16 @@ func TestStatus(t *testing.T) {
 		t.Errorf("unknown dataset: %d %s", code, errs)
 	}
 }
+
+// runPath runs the one pipeline of dir into store on one validation path
+// (the per-row reference, or column batches), so tests can compare them.
+func runPath(t *testing.T, dir, store string, reference bool) *govlake.Run {
+	t.Helper()
+	ps, err := yaml.LoadDir(dir)
+	if err != nil || len(ps) != 1 {
+		t.Fatalf("%d pipelines: %v", len(ps), err)
+	}
+	r := wire.NewRunner(testStore(t, store), discardLogger())
+	r.Reference, r.MaxRunRejections = reference, 1000
+	return r.Run(context.Background(), ps[0])
+}

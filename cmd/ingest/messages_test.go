@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"flag"
 	"fmt"
 	"os"
@@ -9,8 +8,6 @@ import (
 	"testing"
 
 	"govlake/internal/govlake"
-	"govlake/internal/wire"
-	"govlake/internal/yaml"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -61,13 +58,7 @@ func TestMessages(t *testing.T) {
 	var outputs []string
 	for _, reference := range []bool{false, true} {
 		p := newPipeline(t, "people", messagesCSV, messagesSchema, "max_invalid_ratio: 1\n")
-		ps, err := yaml.LoadDir(p.dir)
-		if err != nil {
-			t.Fatal(err)
-		}
-		r := wire.NewRunner(testStore(t, t.TempDir()), discardLogger())
-		r.Reference, r.MaxRunRejections = reference, 1000
-		run := r.Run(context.Background(), ps[0])
+		run := runPath(t, p.dir, t.TempDir(), reference)
 		if run.Status != govlake.RunSucceeded {
 			t.Fatalf("reference=%v: %s %s", reference, run.Status, run.Error)
 		}

@@ -1,13 +1,10 @@
 package main
 
 import (
-	"context"
 	"strings"
 	"testing"
 
 	"govlake/internal/govlake"
-	"govlake/internal/wire"
-	"govlake/internal/yaml"
 )
 
 // A Dutch budget: decimal commas, points between thousands, percentages.
@@ -25,13 +22,7 @@ func TestNumberLocales(t *testing.T) {
 		store := t.TempDir()
 		p := newPipeline(t, "budget", csv, schema, "max_invalid_ratio: 0.5\n")
 		p.write("budget.yaml", strings.Replace(p.yaml, "  url: data.csv\n", "  url: data.csv\n  delimiter: \";\"\n  decimal: \",\"\n  thousands: \".\"\n  columns:\n    Groei: {percent: number}\n", 1))
-		ps, err := yaml.LoadDir(p.dir)
-		if err != nil {
-			t.Fatal(err)
-		}
-		r := wire.NewRunner(testStore(t, store), discardLogger())
-		r.Reference = reference
-		run := r.Run(context.Background(), ps[0])
+		run := runPath(t, p.dir, store, reference)
 		if run.Status != govlake.RunSucceeded || run.Rows.Valid != 3 || run.Rows.Rejected != 1 {
 			t.Fatalf("reference=%v: %s %+v %s", reference, run.Status, run.Rows, run.Error)
 		}

@@ -1,13 +1,10 @@
 package main
 
 import (
-	"context"
 	"strings"
 	"testing"
 
 	"govlake/internal/govlake"
-	"govlake/internal/wire"
-	"govlake/internal/yaml"
 )
 
 // A cell like "bad"quote is stored exactly as written, and the run says
@@ -24,14 +21,8 @@ func TestQuotesAndLoneCR(t *testing.T) {
 	} {
 		for _, reference := range []bool{false, true} {
 			p := newPipeline(t, "people", tc.csv, schema, "")
-			ps, err := yaml.LoadDir(p.dir)
-			if err != nil {
-				t.Fatal(err)
-			}
 			store := t.TempDir()
-			run := wire.NewRunner(testStore(t, store), discardLogger())
-			run.Reference = reference
-			r := run.Run(context.Background(), ps[0])
+			r := runPath(t, p.dir, store, reference)
 			if r.Status != govlake.RunSucceeded {
 				t.Fatalf("%s: %s %s", tc.name, r.Status, r.Error)
 			}
