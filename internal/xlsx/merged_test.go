@@ -8,6 +8,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"govlake/internal/govlake"
 	"govlake/internal/tabular"
 )
 
@@ -94,5 +95,13 @@ func TestMergedHeaderAndStoredValues(t *testing.T) {
 	}
 	if strings.Join(msgs, "\n") != strings.Join(wantMsgs, "\n") {
 		t.Errorf("warnings\n%s\nwant\n%s", strings.Join(msgs, "\n"), strings.Join(wantMsgs, "\n"))
+	}
+}
+
+// A file that is not a workbook says so in words.
+func TestNotAWorkbook(t *testing.T) {
+	_, err := NewReader(strings.NewReader("id,name\n1,Aung\n"), "people.xlsx", Options{})
+	if want := "people.xlsx is not an xlsx workbook, or is damaged: save it again from Excel or LibreOffice as .xlsx (an old .xls will not do)"; err == nil || err.Error() == "" || govlake.ErrorMessage(err) != want {
+		t.Errorf("%v", err)
 	}
 }

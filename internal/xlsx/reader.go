@@ -6,6 +6,7 @@
 package xlsx
 
 import (
+	"fmt"
 	"io"
 	"strconv"
 	"strings"
@@ -47,7 +48,7 @@ type Reader struct {
 func NewReader(r io.Reader, name string, o Options) (*Reader, error) {
 	f, err := excelize.OpenReader(r)
 	if err != nil {
-		return nil, govlake.Errorf(govlake.EINVALID, "%s: not an xlsx workbook: %v", name, err)
+		return nil, &govlake.Error{Code: govlake.EINVALID, Message: fmt.Sprintf("%s is not an xlsx workbook, or is damaged: save it again from Excel or LibreOffice as .xlsx (an old .xls will not do)", name), Err: err}
 	}
 	sheets := f.GetSheetList()
 	sheet := ""
@@ -77,7 +78,7 @@ func NewReader(r io.Reader, name string, o Options) (*Reader, error) {
 	}
 	if err != nil {
 		f.Close()
-		return nil, govlake.Errorf(govlake.EINVALID, "%s: %v", x.name, err)
+		return nil, &govlake.Error{Code: govlake.EINVALID, Message: fmt.Sprintf("%s cannot be read: the sheet is damaged; save the workbook again", x.name), Err: err}
 	}
 	if len(o.NAValues) > 0 {
 		x.na = map[string]bool{}
@@ -176,26 +177,25 @@ func quoted(s []string) []string {
 func (x *Reader) next() ([]string, error) {
 	if !x.shown.Next() {
 		if err := x.shown.Error(); err != nil {
-			return nil, govlake.Errorf(govlake.EINVALID, "%s: %v", x.name, err)
+			return nil, &govlake.Error{Code: govlake.EINVALID, Message: fmt.Sprintf("%s: the rows after row %d cannot be read: the sheet is damaged; save the workbook again", x.name, x.row), Err: err}
 		}
 		return nil, io.EOF
 	}
 	x.raw.Next()
 	x.row++
 	shown, err := x.shown.Columns()
-	if err != nil {
-		return nil, govlake.Errorf(govlake.EINVALID, "%s: row %d: %v", x.name, x.row, err)
-	}
-	raw, err := x.raw.Columns(excelize.Options{RawCellValue: true})
-	if err != nil {
-		return nil, govlake.Errorf(govlake.EINVALID, "%s: row %d: %v", x.name, x.row, err)
-	}
-	for i, s := range shown {
-		if i < len(raw) {
-			shown[i] = x.value(i, s, raw[i])
+	if err == nil {
+		var raw []string
+		if raw, err = x.raw.Columns(excelize.Options{RawCellValue: true}); err == nil {
+			for i, s := range shown {
+				if i < len(raw) {
+					shown[i] = x.value(i, s, raw[i])
+				}
+			}
+			return shown, nil
 		}
 	}
-	return shown, nil
+	return nil, &govlake.Error{Code: govlake.EINVALID, Message: fmt.Sprintf("%s: row %d cannot be read: the sheet is damaged; save the workbook again", x.name, x.row), Err: err}
 }
 
 // sameNumber reports whether shown is raw with digit grouping only.
