@@ -41,6 +41,7 @@ func Main(ctx context.Context, args []string, stderr io.Writer, ready chan<- str
 	timeout := fs.Duration("query-timeout", 30*time.Second, "longest a query may run")
 	memory := fs.String("memory-limit", "2GB", "DuckDB memory limit")
 	queries := fs.String("queries", "./queries", "folder of saved queries (*.yaml)")
+	kpis := fs.String("kpis", "./kpis", "folder of KPI files (*.yaml)")
 	running := fs.Int("max-concurrent", 4, "queries that may run at once")
 	queued := fs.Int("max-queue", 16, "queries that may wait for a slot; more are answered 429")
 	refresh := fs.Duration("refresh", 2*time.Second, "how long a read of the store's listing serves before it is read again")
@@ -54,7 +55,7 @@ func Main(ctx context.Context, args []string, stderr io.Writer, ready chan<- str
 		return 2
 	}
 	cfg := wire.CatalogConfig{Store: *storeURL, MaxRows: *maxRows, Timeout: *timeout, Memory: *memory, Refresh: *refresh,
-		CacheDir: *cacheDir, CacheBytes: cacheBytes, Running: *running, Queued: *queued, Queries: *queries}
+		CacheDir: *cacheDir, CacheBytes: cacheBytes, Running: *running, Queued: *queued, Queries: *queries, KPIs: *kpis}
 	if err := serve(ctx, cfg, *addr, logger, ready); err != nil {
 		fmt.Fprintln(stderr, "catalog:", govlake.ErrorMessage(err))
 		if govlake.ErrorCode(err) == govlake.EINTERNAL {

@@ -56,6 +56,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	verbose := fs.Bool("v", false, "log each step")
 	count := fs.Int("n", 20, "status: how many runs to list per dataset")
 	reload := fs.Duration("reload", 2*time.Second, "serve: how often to look for changed pipeline files")
+	kpis := fs.String("kpis", "", "check: a folder of KPI files to check too")
 	if err := fs.Parse(args[1:]); err != nil {
 		return 2
 	}
@@ -67,7 +68,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 
 	switch args[0] {
 	case "check":
-		return check(*pipelines, stdout, stderr)
+		return check(ctx, *pipelines, *kpis, stdout, stderr)
 	case "serve":
 		store, err := wire.OpenStore(ctx, *storeURL, logger)
 		if err != nil {
@@ -189,7 +190,7 @@ func status(ctx context.Context, store govlake.Store, ids []string, n int, logge
 	return 0
 }
 
-func check(dir string, stdout, stderr io.Writer) int {
+func check(ctx context.Context, dir, kpiDir string, stdout, stderr io.Writer) int {
 	pipelines, err := wire.LoadPipelines(dir)
 	problems := 0
 	if err != nil {
@@ -200,11 +201,22 @@ func check(dir string, stdout, stderr io.Writer) int {
 			problems += printProblems(stderr, err)
 		}
 	}
+	kpis := 0
+	if kpiDir != "" {
+		var errs []error
+		kpis, errs = wire.CheckKPIs(ctx, kpiDir, pipelines)
+		for _, err := range errs {
+			problems += printProblems(stderr, err)
+		}
+	}
 	if problems > 0 {
 		fmt.Fprintf(stderr, "%d problem(s) found\n", problems)
 		return 1
 	}
 	fmt.Fprintf(stdout, "%d pipeline(s) OK\n", len(pipelines))
+	if kpiDir != "" {
+		fmt.Fprintf(stdout, "%d KPI(s) OK\n", kpis)
+	}
 	return 0
 }
 

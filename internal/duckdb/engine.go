@@ -256,6 +256,63 @@ func denied(name string) bool {
 	return false
 }
 
+// Tables names the tables a statement reads (not its CTEs), by
+// DuckDB's own parse, so that a caller can say which datasets a figure
+// came from.
+func (e *Engine) Tables(ctx context.Context, query string) ([]string, error) {
+	var parsed any
+	if err := e.db.QueryRowContext(ctx, "SELECT json_serialize_sql(?::VARCHAR)", query).Scan(&parsed); err != nil {
+		return nil, e.classify(ctx, err)
+	}
+	if s, ok := parsed.(string); ok {
+		if err := json.Unmarshal([]byte(s), &parsed); err != nil {
+			return nil, fmt.Errorf("read the parse of a query: %w", err)
+		}
+	}
+	if m, ok := parsed.(map[string]any); ok && m["error"] == true {
+		msg, _ := m["error_message"].(string)
+		return nil, govlake.Errorf(govlake.EINVALID, "%s", strings.TrimSpace(msg))
+	}
+	seen := map[string]bool{}
+	ctes := map[string]bool{}
+	var names []string
+	var walk func(v any)
+	walk = func(v any) {
+		switch x := v.(type) {
+		case map[string]any:
+			if cm, ok := x["cte_map"].(map[string]any); ok {
+				entries, _ := cm["map"].([]any)
+				for _, e := range entries {
+					if em, ok := e.(map[string]any); ok {
+						if k, ok := em["key"].(string); ok {
+							ctes[strings.ToLower(k)] = true
+						}
+					}
+				}
+			}
+			if n, ok := x["table_name"].(string); ok && n != "" && !seen[strings.ToLower(n)] {
+				seen[strings.ToLower(n)] = true
+				names = append(names, strings.ToLower(n))
+			}
+			for _, val := range x {
+				walk(val)
+			}
+		case []any:
+			for _, val := range x {
+				walk(val)
+			}
+		}
+	}
+	walk(parsed)
+	out := names[:0]
+	for _, n := range names {
+		if !ctes[n] {
+			out = append(out, n)
+		}
+	}
+	return out, nil
+}
+
 // checkFunctions reads DuckDB's own parse of the query and refuses one that
 // names a denied function or system table anywhere.
 func (e *Engine) checkFunctions(conn *sql.Conn, query string) error {

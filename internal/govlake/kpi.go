@@ -3,6 +3,7 @@ package govlake
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -122,4 +123,35 @@ func (k *KPI) TargetFor(dimension string) *Target {
 		}
 	}
 	return all
+}
+
+// Write writes a value as the KPI's format says: a percentage (0.452 is
+// 45.2%), a number of decimals, thousands grouped.
+func (f ValueFormat) Write(v float64) string {
+	decimals := -1
+	if f.Decimals != nil {
+		decimals = *f.Decimals
+	}
+	suffix := ""
+	if f.Percent {
+		v, suffix = v*100, "%"
+		if decimals < 0 {
+			decimals = 1
+		}
+	}
+	s := strconv.FormatFloat(v, 'f', decimals, 64)
+	if f.Thousands {
+		whole, frac, hasFrac := strings.Cut(strings.TrimPrefix(s, "-"), ".")
+		for i := len(whole) - 3; i > 0; i -= 3 {
+			whole = whole[:i] + "," + whole[i:]
+		}
+		if hasFrac {
+			whole += "." + frac
+		}
+		if strings.HasPrefix(s, "-") {
+			whole = "-" + whole
+		}
+		s = whole
+	}
+	return s + suffix
 }

@@ -3,7 +3,6 @@ package govlake
 import (
 	"fmt"
 	"math"
-	"strings"
 )
 
 // Point is one value of a KPI's series.
@@ -106,9 +105,4 @@ func Assess(series []Point, base *Baseline, target *Target, direction string, wr
 			first.Period, write(first.Value), write(latest.Value), latest.Period, write(target.Value), target.Period)
 	}
 	return a
-}
-
-// StatusWords names a status for people.
-func StatusWords(status string) string {
-	return strings.ToUpper(status[:1]) + strings.ReplaceAll(status[1:], "_", " ")
 }

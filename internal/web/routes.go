@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"reflect"
 
+	"govlake/internal/catalog"
 	"govlake/internal/govlake"
 )
 
@@ -94,6 +95,16 @@ func routes() []route {
 		{method: "GET", path: "/api/v1/queries/{name}", summary: "Run a saved query; its parameters come as query-string values, bound, never pasted into the SQL",
 			params: []param{{name: "name", in: "path", desc: "saved query name", typ: "string", required: true}, pFormat},
 			reply:  typeOf[govlake.Result](), media: mediaTypes(), handle: func(s *Server) http.HandlerFunc { return s.apiSavedQuery }},
+		{method: "GET", path: "/api/v1/kpis", summary: "Every KPI's latest value, target, status and the dataset versions it came from",
+			params: []param{{name: "lang", in: "query", desc: "language of titles (falls back to en)", typ: "string"}},
+			reply:  typeOf[KPIList](), handle: func(s *Server) http.HandlerFunc { return s.apiKPIs }},
+		{method: "GET", path: "/api/v1/kpis/{id}", summary: "One KPI with its whole series; format=csv gives the series",
+			params: []param{{name: "id", in: "path", desc: "KPI id", typ: "string", required: true}, {name: "lang", in: "query", desc: "language of titles", typ: "string"},
+				{name: "format", in: "query", desc: "json (default) or csv (the series)", typ: "string", enum: []string{"json", "csv"}}},
+			reply: typeOf[catalog.KPIReport](), media: []string{"text/csv; charset=utf-8"}, handle: func(s *Server) http.HandlerFunc { return s.apiKPI }},
+		{method: "GET", path: "/kpis", summary: "Page: the KPIs", media: htmlPage, handle: func(s *Server) http.HandlerFunc { return s.pageKPIs }},
+		{method: "GET", path: "/kpis/{id}", summary: "Page: one KPI", params: []param{{name: "id", in: "path", desc: "KPI id", typ: "string", required: true}}, media: htmlPage,
+			handle: func(s *Server) http.HandlerFunc { return s.pageKPI }},
 		{method: "GET", path: "/healthz", summary: "Whether the server answers", media: []string{"text/plain"},
 			handle: func(s *Server) http.HandlerFunc { return s.health }},
 		{method: "GET", path: "/", summary: "Page: the datasets", media: htmlPage, handle: func(s *Server) http.HandlerFunc { return s.pageIndex }},

@@ -60,6 +60,8 @@ type Server struct {
 	// NewTableWriter makes writers for the parquet and arrow formats;
 	// without it those formats are refused.
 	NewTableWriter func(w io.Writer, format string, cols []govlake.Column) (TableWriter, error)
+	// KPIs, when set, computes the KPI reports.
+	KPIs KPIReports
 	// Authorize, when set, is asked before every route; an error is the
 	// answer (with its code's status) instead of the route's.
 	Authorize func(r *http.Request) error

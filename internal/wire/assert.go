@@ -55,6 +55,8 @@ var (
 	_ web.TableWriter      = (*parquet.ArrowStream)(nil)
 	_ web.Catalog          = (*catalog.Catalog)(nil)
 	_ web.Queries          = (*catalog.Queries)(nil)
+	_ web.KPIReports       = (*catalog.KPIs)(nil)
+	_ catalog.TableLister  = (*duckdb.Engine)(nil)
 	_ catalog.Engine       = (*duckdb.Engine)(nil)
 	_ duckdb.Resolver      = (*catalog.Catalog)(nil)
 )

@@ -22,6 +22,7 @@ type CatalogConfig struct {
 	Memory     string        // DuckDB memory limit
 	Refresh    time.Duration // how long a read of the store's listing serves
 	Queries    string        // folder of saved queries
+	KPIs       string        // folder of KPI files
 	MaxRows    int
 	Timeout    time.Duration
 	Running    int
@@ -57,6 +58,10 @@ func NewCatalog(ctx context.Context, cfg CatalogConfig, logger *slog.Logger) (*C
 	if err != nil {
 		return nil, err
 	}
+	kpis, err := yaml.LoadKPIs(cfg.KPIs)
+	if err != nil {
+		return nil, err
+	}
 	tmp, err := os.MkdirTemp("", "govlake-duckdb-")
 	if err != nil {
 		return nil, govlake.Errorf(govlake.EUNAVAILABLE, "make a spill folder for DuckDB: %w", err)
@@ -74,8 +79,10 @@ func NewCatalog(ctx context.Context, cfg CatalogConfig, logger *slog.Logger) (*C
 	}
 	limits := catalog.DefaultLimits
 	limits.MaxRows, limits.Timeout, limits.Running, limits.Queued = cfg.MaxRows, cfg.Timeout, cfg.Running, cfg.Queued
-	srv := web.NewServer(cat, catalog.NewQueries(cat, engine, limits), logger, time.Now)
+	queries := catalog.NewQueries(cat, engine, limits)
+	srv := web.NewServer(cat, queries, logger, time.Now)
 	srv.NewTableWriter = TableWriter
 	srv.Saved = saved
+	srv.KPIs = catalog.NewKPIs(queries, engine, kpis, time.Now)
 	return &Catalog{Handler: srv, engine: engine, tmp: tmp}, nil
 }

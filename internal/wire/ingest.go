@@ -4,10 +4,12 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"govlake/internal/catalog"
 	"govlake/internal/cron"
+	"govlake/internal/duckdb"
 	"govlake/internal/govlake"
 	"govlake/internal/ingest"
 	"govlake/internal/jsonschema"
@@ -51,3 +53,43 @@ type realClock struct{}
 
 func (realClock) Now() time.Time                         { return time.Now() }
 func (realClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
+
+// CheckKPIs loads the KPI files of dir and checks that each one's SQL
+// parses and reads only datasets the pipelines define. It returns how many
+// KPIs passed, and each problem.
+func CheckKPIs(ctx context.Context, dir string, pipelines []*govlake.Pipeline) (int, []error) {
+	kpis, err := yaml.LoadKPIs(dir)
+	var errs []error
+	if err != nil {
+		errs = append(errs, err)
+	}
+	known := map[string]bool{}
+	for _, p := range pipelines {
+		known[p.Dataset] = true
+	}
+	engine, err := duckdb.Open(ctx, duckdb.Options{}, nil)
+	if err != nil {
+		return 0, append(errs, err)
+	}
+	defer engine.Close()
+	ok := 0
+	for _, k := range kpis {
+		names, err := engine.Tables(ctx, k.SQL)
+		if err != nil {
+			errs = append(errs, govlake.Errorf(govlake.EINVALID, "%s: sql: %s", k.File, govlake.ErrorMessage(err)))
+			continue
+		}
+		var unknown []string
+		for _, n := range names {
+			if !known[n] {
+				unknown = append(unknown, n)
+			}
+		}
+		if len(unknown) > 0 {
+			errs = append(errs, govlake.Errorf(govlake.EINVALID, "%s: sql: no pipeline defines %s", k.File, strings.Join(unknown, ", ")))
+			continue
+		}
+		ok++
+	}
+	return ok, errs
+}

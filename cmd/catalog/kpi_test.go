@@ -1,0 +1,141 @@
+package main
+
+import (
+	"encoding/csv"
+	"math"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// egdiFromCSV reads the EGDI of every country in one year, from the
+// bundled source file, independently of govlake.
+func egdiFromCSV(t *testing.T, year string) map[string]float64 {
+	t.Helper()
+	f, err := os.Open("../../datasets/egdi/egdi.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]float64{}
+	for _, r := range recs[1:] {
+		if r[0] == year {
+			v, err := strconv.ParseFloat(r[4], 64)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out[r[1]] = v
+		}
+	}
+	return out
+}
+
+type kpiJSON struct {
+	ID     string
+	Latest *struct {
+		Period, Dimension string
+		Value             float64
+	}
+	Status     string
+	StatusText string `json:"status_text"`
+	Error      string
+	Sources    []struct {
+		Dataset string
+		Version int
+	}
+	Series []struct {
+		Period, Dimension string
+		Value             float64
+	}
+}
+
+// The demo KPIs' figures are those of the source CSV: Viet Nam's 2018 EGDI,
+// and its rank among the ten ASEAN members that year; each names the
+// dataset version it read.
+func TestKPIFigures(t *testing.T) {
+	base := bundledCatalog(t)
+	var list struct{ KPIs []kpiJSON }
+	getJSON(t, "GET", base+"/api/v1/kpis", "", 200, &list)
+	byID := map[string]kpiJSON{}
+	for _, k := range list.KPIs {
+		byID[k.ID] = k
+	}
+	y2018 := egdiFromCSV(t, "2018")
+	egdi := byID["egdi_score"]
+	if egdi.Latest == nil || egdi.Latest.Period != "2018" || egdi.Latest.Dimension != "VNM" || egdi.Latest.Value != y2018["VNM"] {
+		t.Errorf("egdi_score latest %+v, want VNM 2018 %v", egdi.Latest, y2018["VNM"])
+	}
+	if len(egdi.Sources) != 1 || egdi.Sources[0].Dataset != "egdi" || egdi.Sources[0].Version != 1 || egdi.Series != nil {
+		t.Errorf("egdi_score sources %+v (series in the list: %d)", egdi.Sources, len(egdi.Series))
+	}
+	asean := []string{"BRN", "KHM", "IDN", "LAO", "MYS", "MMR", "PHL", "SGP", "THA", "VNM"}
+	sort.Slice(asean, func(i, j int) bool { return y2018[asean[i]] > y2018[asean[j]] })
+	rank := 0
+	for i, c := range asean {
+		if c == "VNM" {
+			rank = i + 1
+		}
+	}
+	r := byID["vnm_egdi_rank_asean"]
+	if r.Latest == nil || r.Latest.Value != float64(rank) || r.Status != "achieved" {
+		t.Errorf("rank %+v %s, want %d", r.Latest, r.Status, rank)
+	}
+	// The ASEAN average of 2018, from the CSV.
+	var one kpiJSON
+	getJSON(t, "GET", base+"/api/v1/kpis/egdi_score", "", 200, &one)
+	sum := 0.0
+	for _, c := range asean {
+		sum += y2018[c]
+	}
+	found := false
+	for _, p := range one.Series {
+		if p.Period == "2018" && p.Dimension == "ASEAN" {
+			found = math.Abs(p.Value-sum/10) < 1e-12
+		}
+	}
+	if !found {
+		t.Errorf("the ASEAN average of 2018 (%v) is not in the series", sum/10)
+	}
+	page := getBody(t, base+"/kpis/egdi_score")
+	if !strings.Contains(string(page), one.StatusText) || strings.Count(string(page), "<tr>") != len(one.Series)+1 {
+		t.Errorf("the KPI page lacks the status or the figures")
+	}
+}
+
+// A KPI whose SQL is broken, or gives two values for one period, fails
+// alone, with a message that says why; the others are computed.
+func TestBrokenKPIFailsAlone(t *testing.T) {
+	dir := t.TempDir()
+	for name, body := range map[string]string{
+		"good.yaml":   "id: good\ntitle: Good\nsql: SELECT year AS period, \"e-gov-index\" AS value FROM egdi WHERE \"country-code\" = 'MMR'\ntargets: [{period: 2030, value: 0.6}]\n",
+		"nosuch.yaml": "id: nosuch\ntitle: Broken\nsql: SELECT 2018 AS period, 1 AS value FROM nowhere\n",
+		"twice.yaml":  "id: twice\ntitle: Twice\nsql: SELECT year AS period, \"e-gov-index\" AS value FROM egdi\n",
+	} {
+		os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644)
+	}
+	base := startCatalog(t, bundled.storeOr(t), "-kpis", dir)
+	var list struct{ KPIs []kpiJSON }
+	getJSON(t, "GET", base+"/api/v1/kpis", "", 200, &list)
+	got := map[string]kpiJSON{}
+	for _, k := range list.KPIs {
+		got[k.ID] = k
+	}
+	if g := got["good"]; g.Status == "error" || g.Latest == nil || g.Latest.Period != "2018" {
+		t.Errorf("good: %+v", g)
+	}
+	for id, want := range map[string]string{
+		"nosuch": "KPI nosuch: the SQL failed: no dataset or table named nowhere; GET /api/v1/datasets lists them",
+		"twice":  "KPI twice: two values for period 2010; the SQL must return one value per period and dimension",
+	} {
+		if k := got[id]; k.Status != "error" || k.Error != want {
+			t.Errorf("%s: %s %q, want %q", id, k.Status, k.Error, want)
+		}
+	}
+}

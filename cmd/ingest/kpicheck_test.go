@@ -1,0 +1,42 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// ingest check -kpis checks KPI files: strict keys, SQL that parses, and
+// only datasets the pipelines define (a CTE's name is not a dataset).
+func TestCheckKPIs(t *testing.T) {
+	dir := t.TempDir()
+	for name, body := range map[string]string{
+		"good.yaml":    "id: good\ntitle: Good\nsql: WITH x AS (SELECT year AS period, \"e-gov-index\" AS value FROM egdi) SELECT * FROM x\n",
+		"nowhere.yaml": "id: nowhere\ntitle: N\nsql: SELECT 1 AS period, 2 AS value FROM nowhere\n",
+		"syntax.yaml":  "id: syntax\ntitle: S\nsql: SELEC oops\n",
+		"keys.yaml":    "id: keys\ntitle: K\nsql: SELECT 1\ntarget: 5\n",
+	} {
+		os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644)
+	}
+	code, out, errs := runIngest(t, "check", "-pipelines", "../../pipelines", "-kpis", dir)
+	if code != 1 {
+		t.Fatalf("exit %d: %s%s", code, out, errs)
+	}
+	for _, want := range []string{
+		filepath.Join(dir, "nowhere.yaml") + ": sql: no pipeline defines nowhere",
+		filepath.Join(dir, "syntax.yaml") + `: sql: syntax error at or near "SELEC"`,
+		filepath.Join(dir, "keys.yaml") + ": ",
+		"3 problem(s) found",
+	} {
+		if !strings.Contains(errs, want) {
+			t.Errorf("check says\n%s\nwant %q", errs, want)
+		}
+	}
+	if strings.Contains(errs, "good.yaml") {
+		t.Errorf("a good KPI is reported: %s", errs)
+	}
+	if code, out, errs := runIngest(t, "check", "-pipelines", "../../pipelines", "-kpis", "../../kpis"); code != 0 || !strings.Contains(out, "4 KPI(s) OK") {
+		t.Errorf("the demo KPIs: exit %d: %s%s", code, out, errs)
+	}
+}

@@ -1,0 +1,230 @@
+package catalog
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"govlake/internal/govlake"
+)
+
+// TableLister names the tables a statement reads; the DuckDB adapter is one.
+type TableLister interface {
+	Tables(ctx context.Context, sql string) ([]string, error)
+}
+
+// KPIs computes the reports of KPIs through the query layer, and keeps each
+// until a dataset it read gets a new version.
+type KPIs struct {
+	q      *Queries
+	tables TableLister
+	defs   []*govlake.KPI
+	now    func() time.Time
+
+	mu    sync.Mutex
+	cache map[string]cachedKPI // by KPI id
+}
+
+type cachedKPI struct {
+	sources string // the versions it was computed from
+	report  *KPIReport
+}
+
+// NewKPIs returns the KPI reports of defs, computed by q.
+func NewKPIs(q *Queries, tables TableLister, defs []*govlake.KPI, now func() time.Time) *KPIs {
+	return &KPIs{q: q, tables: tables, defs: defs, now: now, cache: map[string]cachedKPI{}}
+}
+
+// Source is one dataset version a KPI's figures came from.
+type Source struct {
+	Dataset string `json:"dataset"`
+	Version int    `json:"version"`
+}
+
+// KPIReport is a KPI's figures as computed now: the headline series'
+// latest value against its target, the status, the whole series, and the
+// dataset versions it read.
+type KPIReport struct {
+	KPI      *govlake.KPI    `json:"-"`
+	ID       string          `json:"id"`
+	Title    string          `json:"title"`
+	Owner    string          `json:"owner,omitempty"`
+	Unit     string          `json:"unit,omitempty"`
+	Headline string          `json:"headline,omitempty"`
+	Latest   *govlake.Point  `json:"latest,omitempty"`
+	Previous *govlake.Point  `json:"previous,omitempty"`
+	Target   *govlake.Target `json:"target,omitempty"`
+	govlake.Assessment
+	Sources    []Source        `json:"sources"`
+	ComputedAt time.Time       `json:"computed_at"`
+	Error      string          `json:"error,omitempty"`
+	Series     []govlake.Point `json:"series,omitempty"`
+}
+
+// StatusError is the status of a KPI whose figures could not be computed.
+const StatusError = "error"
+
+// Reports computes every KPI; one that fails says why, and the others are
+// not affected.
+func (k *KPIs) Reports(ctx context.Context, lang string) []*KPIReport {
+	out := make([]*KPIReport, 0, len(k.defs))
+	for _, d := range k.defs {
+		out = append(out, k.report(ctx, d, lang))
+	}
+	return out
+}
+
+// Report computes one KPI.
+func (k *KPIs) Report(ctx context.Context, id, lang string) (*KPIReport, error) {
+	for _, d := range k.defs {
+		if d.ID == id {
+			return k.report(ctx, d, lang), nil
+		}
+	}
+	return nil, govlake.Errorf(govlake.ENOTFOUND, "no KPI %q; GET /api/v1/kpis lists them", id)
+}
+
+func (k *KPIs) report(ctx context.Context, d *govlake.KPI, lang string) *KPIReport {
+	sources, err := k.sources(ctx, d)
+	key := fmt.Sprint(sources)
+	k.mu.Lock()
+	c, ok := k.cache[d.ID]
+	k.mu.Unlock()
+	var r *KPIReport
+	if ok && err == nil && c.sources == key {
+		r = c.report
+	} else {
+		r = &KPIReport{KPI: d, ID: d.ID, Owner: d.Owner, Unit: d.Unit, Headline: d.Headline, Sources: sources, ComputedAt: k.now().UTC()}
+		if err == nil {
+			err = k.compute(ctx, d, r)
+		}
+		if err != nil {
+			r.Assessment = govlake.Assessment{Status: StatusError, Text: govlake.ErrorMessage(err)}
+			r.Error = govlake.ErrorMessage(err)
+		} else {
+			k.mu.Lock()
+			k.cache[d.ID] = cachedKPI{key, r}
+			k.mu.Unlock()
+		}
+	}
+	out := *r
+	out.Title = d.Title.In(lang)
+	return &out
+}
+
+// sources names the dataset versions a KPI reads now.
+func (k *KPIs) sources(ctx context.Context, d *govlake.KPI) ([]Source, error) {
+	names, err := k.tables.Tables(ctx, d.SQL)
+	if err != nil {
+		return nil, fmt.Errorf("KPI %s: the SQL does not parse: %w", d.ID, err)
+	}
+	out := []Source{}
+	for _, n := range names {
+		det, err := k.q.cat.Dataset(ctx, n)
+		if err != nil || det.Version == 0 {
+			continue // a CTE's name, or a table that is not a dataset
+		}
+		out = append(out, Source{n, det.Version})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Dataset < out[j].Dataset })
+	return out, nil
+}
+
+// compute runs the KPI's SQL and reads its period, value and dimension.
+func (k *KPIs) compute(ctx context.Context, d *govlake.KPI, r *KPIReport) error {
+	res, err := k.q.Run(ctx, d.SQL, Page{})
+	if err != nil {
+		return govlake.Errorf(govlake.ErrorCode(err), "KPI %s: the SQL failed: %s", d.ID, govlake.ErrorMessage(err))
+	}
+	col := map[string]int{"period": -1, "value": -1, "dimension": -1}
+	for i, c := range res.Columns {
+		if _, ok := col[strings.ToLower(c.Name)]; ok {
+			col[strings.ToLower(c.Name)] = i
+		}
+	}
+	if col["period"] < 0 || col["value"] < 0 {
+		return govlake.Errorf(govlake.EINVALID, "KPI %s: the SQL must return columns named period and value (and dimension, if any)", d.ID)
+	}
+	if res.Truncated {
+		return govlake.Errorf(govlake.ETOOLARGE, "KPI %s: the SQL returns more than %d rows", d.ID, len(res.Rows))
+	}
+	seen := map[[2]string]bool{}
+	for i, row := range res.Rows {
+		p := govlake.Point{Period: govlake.PeriodText(row[col["period"]])}
+		if _, err := govlake.ParsePeriod(p.Period); err != nil {
+			return govlake.Errorf(govlake.EINVALID, "KPI %s: row %d: %s", d.ID, i+1, govlake.ErrorMessage(err))
+		}
+		if col["dimension"] >= 0 {
+			p.Dimension = fmt.Sprint(row[col["dimension"]])
+		}
+		v, ok := number(row[col["value"]])
+		if !ok {
+			if row[col["value"]] == nil {
+				continue // no value for that period
+			}
+			return govlake.Errorf(govlake.EINVALID, "KPI %s: row %d: the value %v is not a number", d.ID, i+1, row[col["value"]])
+		}
+		p.Value = v
+		key := [2]string{p.Period, p.Dimension}
+		if seen[key] {
+			return govlake.Errorf(govlake.EINVALID, "KPI %s: two values for period %s%s; the SQL must return one value per period and dimension", d.ID, p.Period, dimText(p.Dimension))
+		}
+		seen[key] = true
+		r.Series = append(r.Series, p)
+	}
+	sort.SliceStable(r.Series, func(i, j int) bool {
+		a, b := r.Series[i], r.Series[j]
+		if a.Dimension != b.Dimension {
+			return a.Dimension < b.Dimension
+		}
+		ta, _ := govlake.ParsePeriod(a.Period)
+		tb, _ := govlake.ParsePeriod(b.Period)
+		return ta < tb
+	})
+	var head []govlake.Point
+	for _, p := range r.Series {
+		if p.Dimension == d.Headline || col["dimension"] < 0 {
+			head = append(head, p)
+		}
+	}
+	if n := len(head); n > 0 {
+		r.Latest = &head[n-1]
+		if n > 1 {
+			r.Previous = &head[n-2]
+		}
+	}
+	r.Target = d.TargetFor(d.Headline)
+	r.Assessment = govlake.Assess(head, d.Baseline, r.Target, d.Direction, d.Format.Write)
+	return nil
+}
+
+func dimText(d string) string {
+	if d == "" {
+		return ""
+	}
+	return " and dimension " + d
+}
+
+// number reads a query's value as a float.
+func number(v any) (float64, bool) {
+	switch x := v.(type) {
+	case int64:
+		return float64(x), true
+	case uint64:
+		return float64(x), true
+	case float64:
+		return x, true
+	case fmt.Stringer:
+		var f float64
+		_, err := fmt.Sscan(x.String(), &f)
+		return f, err == nil
+	}
+	if n, ok := v.(interface{ Float64() (float64, error) }); ok {
+		f, err := n.Float64()
+		return f, err == nil
+	}
+	return 0, false
+}

@@ -1,0 +1,143 @@
+package web
+
+import (
+	"context"
+	"encoding/csv"
+	"net/http"
+
+	"govlake/internal/catalog"
+	"govlake/internal/govlake"
+)
+
+// KPIReports computes the KPI reports.
+type KPIReports interface {
+	Reports(ctx context.Context, lang string) []*catalog.KPIReport
+	Report(ctx context.Context, id, lang string) (*catalog.KPIReport, error)
+}
+
+// KPIList is GET /api/v1/kpis: each KPI's latest figure, without series.
+type KPIList struct {
+	KPIs []*catalog.KPIReport `json:"kpis"`
+}
+
+func lang(r *http.Request) string {
+	if l := r.URL.Query().Get("lang"); l != "" {
+		return l
+	}
+	return "en"
+}
+
+func (s *Server) reports(r *http.Request) []*catalog.KPIReport {
+	if s.KPIs == nil {
+		return []*catalog.KPIReport{}
+	}
+	out := s.KPIs.Reports(r.Context(), lang(r))
+	for i, k := range out {
+		short := *k
+		short.Series = nil
+		out[i] = &short
+	}
+	return out
+}
+
+func (s *Server) report(r *http.Request) (*catalog.KPIReport, error) {
+	if s.KPIs == nil {
+		return nil, govlake.Errorf(govlake.ENOTFOUND, "no KPI %q; GET /api/v1/kpis lists them", r.PathValue("id"))
+	}
+	return s.KPIs.Report(r.Context(), r.PathValue("id"), lang(r))
+}
+
+func (s *Server) apiKPIs(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, KPIList{s.reports(r)})
+}
+
+// apiKPI answers one KPI with its series; format=csv gives the series.
+func (s *Server) apiKPI(w http.ResponseWriter, r *http.Request) {
+	k, err := s.report(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if r.URL.Query().Get("format") != "csv" {
+		writeJSON(w, http.StatusOK, k)
+		return
+	}
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+k.ID+`.csv"`)
+	cw := csv.NewWriter(w)
+	cw.Write([]string{"kpi", "period", "dimension", "value"})
+	for _, p := range k.Series {
+		cw.Write([]string{k.ID, p.Period, p.Dimension, textCell(p.Value)})
+	}
+	cw.Flush()
+}
+
+// kpiCard is one KPI on the KPI page.
+type kpiCard struct {
+	*catalog.KPIReport
+	Value, Change, TargetValue string
+}
+
+func card(k *catalog.KPIReport) kpiCard {
+	c := kpiCard{KPIReport: k}
+	if k.KPI == nil {
+		return c
+	}
+	f := k.KPI.Format
+	if k.Latest != nil {
+		c.Value = f.Write(k.Latest.Value)
+		if k.Previous != nil {
+			d := k.Latest.Value - k.Previous.Value
+			sign := "+"
+			if d < 0 {
+				sign, d = "−", -d
+			}
+			c.Change = sign + f.Write(d) + " since " + k.Previous.Period
+		}
+	}
+	if k.Target != nil {
+		c.TargetValue = f.Write(k.Target.Value)
+	}
+	return c
+}
+
+// kpisView is the KPI page.
+type kpisView struct {
+	Cards []kpiCard
+}
+
+func (s *Server) pageKPIs(w http.ResponseWriter, r *http.Request) {
+	var v kpisView
+	for _, k := range s.reports(r) {
+		v.Cards = append(v.Cards, card(k))
+	}
+	s.render(w, r, "kpis.html", v)
+}
+
+// kpiView is one KPI's page: its card, and its figures as a table.
+type kpiView struct {
+	kpiCard
+	Rows    []kpiRow
+	Caveats string
+	CSV     string
+}
+
+type kpiRow struct {
+	Period, Dimension, Value string
+}
+
+func (s *Server) pageKPI(w http.ResponseWriter, r *http.Request) {
+	k, err := s.report(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	v := kpiView{kpiCard: card(k), CSV: "/api/v1/kpis/" + k.ID + "?format=csv"}
+	if k.KPI != nil {
+		v.Caveats = k.KPI.Caveats.In(lang(r))
+		for _, p := range k.Series {
+			v.Rows = append(v.Rows, kpiRow{p.Period, p.Dimension, k.KPI.Format.Write(p.Value)})
+		}
+	}
+	s.render(w, r, "kpi.html", v)
+}
