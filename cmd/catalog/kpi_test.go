@@ -1,7 +1,11 @@
 package main
 
 import (
+	"context"
 	"encoding/csv"
+	"encoding/json"
+	"govlake/internal/file"
+	"govlake/internal/govlake"
 	"math"
 	"os"
 	"path/filepath"
@@ -9,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 // egdiFromCSV reads the EGDI of every country in one year, from the
@@ -137,5 +142,61 @@ func TestBrokenKPIFailsAlone(t *testing.T) {
 		if k := got[id]; k.Status != "error" || k.Error != want {
 			t.Errorf("%s: %s %q, want %q", id, k.Status, k.Error, want)
 		}
+	}
+}
+
+// ?asof= gives the figures of the versions current at the end of that day,
+// after a newer version has landed; the sources name those versions.
+func TestKPIAsOf(t *testing.T) {
+	storeDir := t.TempDir()
+	store, _ := file.NewStore(storeDir)
+	pdir := t.TempDir()
+	write := func(name, body string) {
+		if err := os.WriteFile(filepath.Join(pdir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("s.json", `{"type":"object","required":["year","value"],"properties":{"year":{"type":"integer"},"value":{"type":"number"}}}`)
+	write("m.yaml", "dataset: score\ntitle: Score\nsource: {url: d.csv}\nschema: s.json\n")
+	write("d.csv", "year,value\n2014,0.50\n2016,0.55\n")
+	ingestDir(t, store, pdir)
+	// Version 1 is dated 2025-06-01, as if published then.
+	key := govlake.ManifestKey("score", 1)
+	var m govlake.Manifest
+	if err := govlake.ReadJSON(context.Background(), store, key, &m); err != nil {
+		t.Fatal(err)
+	}
+	m.CreatedAt = time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)
+	b, _ := json.Marshal(m)
+	os.WriteFile(filepath.Join(storeDir, filepath.FromSlash(key)), b, 0o644)
+	// Version 2 revises 2016 and adds 2018.
+	write("d.csv", "year,value\n2014,0.50\n2016,0.56\n2018,0.60\n")
+	ingestDir(t, store, pdir)
+	kdir := t.TempDir()
+	os.WriteFile(filepath.Join(kdir, "k.yaml"), []byte("id: score\ntitle: Score\nsql: SELECT year AS period, value FROM score\nbaseline: {period: 2014}\ntargets: [{period: 2030, value: 0.75}]\n"), 0o644)
+	base := startCatalog(t, storeDir, "-kpis", kdir)
+	for _, tc := range []struct {
+		asof, period string
+		value        float64
+		version      int
+	}{
+		{"", "2018", 0.60, 2},
+		{"?asof=2025-06-01", "2016", 0.55, 1},
+		{"?asof=2026-01-01", "2016", 0.55, 1},
+	} {
+		var k kpiJSON
+		getJSON(t, "GET", base+"/api/v1/kpis/score"+tc.asof, "", 200, &k)
+		if k.Latest == nil || k.Latest.Period != tc.period || k.Latest.Value != tc.value || len(k.Sources) != 1 || k.Sources[0].Version != tc.version {
+			t.Errorf("%q: latest %+v sources %+v, want %s %v from version %d (%s)", tc.asof, k.Latest, k.Sources, tc.period, tc.value, tc.version, k.Error)
+		}
+	}
+	var k kpiJSON
+	getJSON(t, "GET", base+"/api/v1/kpis/score?asof=2020-01-01", "", 200, &k)
+	if k.Error != "KPI score: dataset score had no version yet on 2020-01-01" {
+		t.Errorf("before the first version: %q", k.Error)
+	}
+	page := getBody(t, base+"/kpis/score?asof=2025-06-01")
+	if !strings.Contains(string(page), "As it stood at the end of 2025-06-01.") || !strings.Contains(string(page), "score, version 1") {
+		t.Errorf("the page as of a day does not say so")
 	}
 }

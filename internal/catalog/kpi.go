@@ -60,6 +60,7 @@ type KPIReport struct {
 	govlake.Assessment
 	Sources    []Source        `json:"sources"`
 	ComputedAt time.Time       `json:"computed_at"`
+	AsOf       string          `json:"asof,omitempty"` // the day the figures stood as, when not now
 	Error      string          `json:"error,omitempty"`
 	Series     []govlake.Point `json:"series,omitempty"`
 }
@@ -67,46 +68,57 @@ type KPIReport struct {
 // StatusError is the status of a KPI whose figures could not be computed.
 const StatusError = "error"
 
+// AsOf asks for figures as they stood at the end of a day (UTC); the zero
+// time means now.
+type AsOf = time.Time
+
 // Reports computes every KPI; one that fails says why, and the others are
 // not affected.
-func (k *KPIs) Reports(ctx context.Context, lang string) []*KPIReport {
+func (k *KPIs) Reports(ctx context.Context, lang string, asof AsOf) []*KPIReport {
 	out := make([]*KPIReport, 0, len(k.defs))
 	for _, d := range k.defs {
-		out = append(out, k.report(ctx, d, lang))
+		out = append(out, k.report(ctx, d, lang, asof))
 	}
 	return out
 }
 
 // Report computes one KPI.
-func (k *KPIs) Report(ctx context.Context, id, lang string) (*KPIReport, error) {
+func (k *KPIs) Report(ctx context.Context, id, lang string, asof AsOf) (*KPIReport, error) {
 	for _, d := range k.defs {
 		if d.ID == id {
-			return k.report(ctx, d, lang), nil
+			return k.report(ctx, d, lang, asof), nil
 		}
 	}
 	return nil, govlake.Errorf(govlake.ENOTFOUND, "no KPI %q; GET /api/v1/kpis lists them", id)
 }
 
-func (k *KPIs) report(ctx context.Context, d *govlake.KPI, lang string) *KPIReport {
-	sources, err := k.sources(ctx, d)
+func (k *KPIs) report(ctx context.Context, d *govlake.KPI, lang string, asof AsOf) *KPIReport {
+	sources, err := k.sources(ctx, d, asof)
 	key := fmt.Sprint(sources)
+	cacheKey := d.ID + "@" + asof.Format(time.DateOnly)
 	k.mu.Lock()
-	c, ok := k.cache[d.ID]
+	c, ok := k.cache[cacheKey]
 	k.mu.Unlock()
 	var r *KPIReport
 	if ok && err == nil && c.sources == key {
 		r = c.report
 	} else {
+		if sources == nil {
+			sources = []Source{}
+		}
 		r = &KPIReport{KPI: d, ID: d.ID, Owner: d.Owner, Unit: d.Unit, Headline: d.Headline, Sources: sources, ComputedAt: k.now().UTC()}
+		if !asof.IsZero() {
+			r.AsOf = asof.Format(time.DateOnly)
+		}
 		if err == nil {
-			err = k.compute(ctx, d, r)
+			err = k.compute(ctx, d, r, sources, asof)
 		}
 		if err != nil {
 			r.Assessment = govlake.Assessment{Status: StatusError, Text: govlake.ErrorMessage(err)}
 			r.Error = govlake.ErrorMessage(err)
 		} else {
 			k.mu.Lock()
-			k.cache[d.ID] = cachedKPI{key, r}
+			k.cache[cacheKey] = cachedKPI{key, r}
 			k.mu.Unlock()
 		}
 	}
@@ -115,27 +127,48 @@ func (k *KPIs) report(ctx context.Context, d *govlake.KPI, lang string) *KPIRepo
 	return &out
 }
 
-// sources names the dataset versions a KPI reads now.
-func (k *KPIs) sources(ctx context.Context, d *govlake.KPI) ([]Source, error) {
+// sources names the dataset versions a KPI reads: the latest, or those
+// current at the end of the asof day.
+func (k *KPIs) sources(ctx context.Context, d *govlake.KPI, asof AsOf) ([]Source, error) {
 	names, err := k.tables.Tables(ctx, d.SQL)
 	if err != nil {
-		return nil, fmt.Errorf("KPI %s: the SQL does not parse: %w", d.ID, err)
+		return nil, govlake.Errorf(govlake.EINVALID, "KPI %s: the SQL does not parse: %s", d.ID, govlake.ErrorMessage(err))
 	}
 	out := []Source{}
 	for _, n := range names {
 		det, err := k.q.cat.Dataset(ctx, n)
 		if err != nil || det.Version == 0 {
-			continue // a CTE's name, or a table that is not a dataset
+			continue // a table that is not a dataset
 		}
-		out = append(out, Source{n, det.Version})
+		v := det.Version
+		if !asof.IsZero() {
+			if v, err = k.q.cat.VersionAsOf(ctx, n, asof); err != nil {
+				return nil, govlake.Errorf(govlake.ENOTFOUND, "KPI %s: %s", d.ID, govlake.ErrorMessage(err))
+			}
+		}
+		out = append(out, Source{n, v})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Dataset < out[j].Dataset })
 	return out, nil
 }
 
 // compute runs the KPI's SQL and reads its period, value and dimension.
-func (k *KPIs) compute(ctx context.Context, d *govlake.KPI, r *KPIReport) error {
-	res, err := k.q.Run(ctx, d.SQL, Page{})
+// As of a past day, each dataset the SQL names is its version of that day:
+// a CTE of the dataset's name, over that version's table, stands in front.
+func (k *KPIs) compute(ctx context.Context, d *govlake.KPI, r *KPIReport, sources []Source, asof AsOf) error {
+	sql := d.SQL
+	if !asof.IsZero() && len(sources) > 0 {
+		var ctes []string
+		for _, s := range sources {
+			ctes = append(ctes, quoteIdent(s.Dataset)+" AS (SELECT * FROM "+quoteIdent(govlake.VersionTable(s.Dataset, s.Version))+")")
+		}
+		if rest, ok := cutWith(sql); ok {
+			sql = "WITH " + strings.Join(ctes, ", ") + ", " + rest
+		} else {
+			sql = "WITH " + strings.Join(ctes, ", ") + "\n" + sql
+		}
+	}
+	res, err := k.q.Run(ctx, sql, Page{})
 	if err != nil {
 		return govlake.Errorf(govlake.ErrorCode(err), "KPI %s: the SQL failed: %s", d.ID, govlake.ErrorMessage(err))
 	}
@@ -199,6 +232,15 @@ func (k *KPIs) compute(ctx context.Context, d *govlake.KPI, r *KPIReport) error 
 	r.Target = d.TargetFor(d.Headline)
 	r.Assessment = govlake.Assess(head, d.Baseline, r.Target, d.Direction, d.Format.Write)
 	return nil
+}
+
+// cutWith returns what follows a statement's leading WITH, if it has one.
+func cutWith(sql string) (string, bool) {
+	s := strings.TrimSpace(sql)
+	if len(s) > 5 && strings.EqualFold(s[:4], "with") && (s[4] == ' ' || s[4] == '\n' || s[4] == '\t') {
+		return s[5:], true
+	}
+	return "", false
 }
 
 func dimText(d string) string {

@@ -127,3 +127,23 @@ func (e *entry) find(n int) *govlake.Manifest {
 	}
 	return nil
 }
+
+// VersionAsOf returns the version of dataset id that was current at the end
+// of day (UTC): the newest created before the next day began.
+func (c *Catalog) VersionAsOf(ctx context.Context, id string, day time.Time) (int, error) {
+	e, err := c.entry(ctx, id)
+	if err != nil {
+		return 0, err
+	}
+	end := day.Truncate(24 * time.Hour).Add(24 * time.Hour)
+	n := 0
+	for _, v := range e.versions {
+		if v.CreatedAt.Before(end) {
+			n = v.Version
+		}
+	}
+	if n == 0 {
+		return 0, govlake.Errorf(govlake.ENOTFOUND, "dataset %s had no version yet on %s", id, day.Format(time.DateOnly))
+	}
+	return n, nil
+}

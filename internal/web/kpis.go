@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/csv"
 	"net/http"
+	"time"
 
 	"govlake/internal/catalog"
 	"govlake/internal/govlake"
@@ -11,8 +12,8 @@ import (
 
 // KPIReports computes the KPI reports.
 type KPIReports interface {
-	Reports(ctx context.Context, lang string) []*catalog.KPIReport
-	Report(ctx context.Context, id, lang string) (*catalog.KPIReport, error)
+	Reports(ctx context.Context, lang string, asof catalog.AsOf) []*catalog.KPIReport
+	Report(ctx context.Context, id, lang string, asof catalog.AsOf) (*catalog.KPIReport, error)
 }
 
 // KPIList is GET /api/v1/kpis: each KPI's latest figure, without series.
@@ -27,28 +28,54 @@ func lang(r *http.Request) string {
 	return "en"
 }
 
-func (s *Server) reports(r *http.Request) []*catalog.KPIReport {
-	if s.KPIs == nil {
-		return []*catalog.KPIReport{}
+// asof reads ?asof=YYYY-MM-DD: figures as they stood at the end of that day.
+func asof(r *http.Request) (catalog.AsOf, error) {
+	v := r.URL.Query().Get("asof")
+	if v == "" {
+		return catalog.AsOf{}, nil
 	}
-	out := s.KPIs.Reports(r.Context(), lang(r))
+	day, err := time.Parse(time.DateOnly, v)
+	if err != nil {
+		return catalog.AsOf{}, govlake.Errorf(govlake.EINVALID, "asof %q must be a date, YYYY-MM-DD", v)
+	}
+	return day, nil
+}
+
+func (s *Server) reports(r *http.Request) ([]*catalog.KPIReport, error) {
+	if s.KPIs == nil {
+		return []*catalog.KPIReport{}, nil
+	}
+	day, err := asof(r)
+	if err != nil {
+		return nil, err
+	}
+	out := s.KPIs.Reports(r.Context(), lang(r), day)
 	for i, k := range out {
 		short := *k
 		short.Series = nil
 		out[i] = &short
 	}
-	return out
+	return out, nil
 }
 
 func (s *Server) report(r *http.Request) (*catalog.KPIReport, error) {
 	if s.KPIs == nil {
 		return nil, govlake.Errorf(govlake.ENOTFOUND, "no KPI %q; GET /api/v1/kpis lists them", r.PathValue("id"))
 	}
-	return s.KPIs.Report(r.Context(), r.PathValue("id"), lang(r))
+	day, err := asof(r)
+	if err != nil {
+		return nil, err
+	}
+	return s.KPIs.Report(r.Context(), r.PathValue("id"), lang(r), day)
 }
 
 func (s *Server) apiKPIs(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, KPIList{s.reports(r)})
+	list, err := s.reports(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, KPIList{list})
 }
 
 // apiKPI answers one KPI with its series; format=csv gives the series.
@@ -104,11 +131,17 @@ func card(k *catalog.KPIReport) kpiCard {
 // kpisView is the KPI page.
 type kpisView struct {
 	Cards []kpiCard
+	AsOf  string
 }
 
 func (s *Server) pageKPIs(w http.ResponseWriter, r *http.Request) {
-	var v kpisView
-	for _, k := range s.reports(r) {
+	list, err := s.reports(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	v := kpisView{AsOf: r.URL.Query().Get("asof")}
+	for _, k := range list {
 		v.Cards = append(v.Cards, card(k))
 	}
 	s.render(w, r, "kpis.html", v)

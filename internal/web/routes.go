@@ -60,6 +60,7 @@ var (
 	pLimit   = param{name: "limit", in: "query", desc: "most rows (JSON results)", typ: "integer"}
 	pOffset  = param{name: "offset", in: "query", desc: "rows to skip (JSON results)", typ: "integer"}
 	htmlPage = []string{"text/html; charset=utf-8"}
+	pAsOf    = param{name: "asof", in: "query", desc: "YYYY-MM-DD: the figures as they stood at the end of that day, from the dataset versions current then", typ: "string"}
 )
 
 // ckanRoutes lists a CKAN action at GET and POST, as CKAN serves them.
@@ -96,14 +97,14 @@ func routes() []route {
 			params: []param{{name: "name", in: "path", desc: "saved query name", typ: "string", required: true}, pFormat},
 			reply:  typeOf[govlake.Result](), media: mediaTypes(), handle: func(s *Server) http.HandlerFunc { return s.apiSavedQuery }},
 		{method: "GET", path: "/api/v1/kpis", summary: "Every KPI's latest value, target, status and the dataset versions it came from",
-			params: []param{{name: "lang", in: "query", desc: "language of titles (falls back to en)", typ: "string"}},
+			params: []param{{name: "lang", in: "query", desc: "language of titles (falls back to en)", typ: "string"}, pAsOf},
 			reply:  typeOf[KPIList](), handle: func(s *Server) http.HandlerFunc { return s.apiKPIs }},
 		{method: "GET", path: "/api/v1/kpis/{id}", summary: "One KPI with its whole series; format=csv gives the series",
-			params: []param{{name: "id", in: "path", desc: "KPI id", typ: "string", required: true}, {name: "lang", in: "query", desc: "language of titles", typ: "string"},
+			params: []param{{name: "id", in: "path", desc: "KPI id", typ: "string", required: true}, {name: "lang", in: "query", desc: "language of titles", typ: "string"}, pAsOf,
 				{name: "format", in: "query", desc: "json (default) or csv (the series)", typ: "string", enum: []string{"json", "csv"}}},
 			reply: typeOf[catalog.KPIReport](), media: []string{"text/csv; charset=utf-8"}, handle: func(s *Server) http.HandlerFunc { return s.apiKPI }},
-		{method: "GET", path: "/kpis", summary: "Page: the KPIs", media: htmlPage, handle: func(s *Server) http.HandlerFunc { return s.pageKPIs }},
-		{method: "GET", path: "/kpis/{id}", summary: "Page: one KPI", params: []param{{name: "id", in: "path", desc: "KPI id", typ: "string", required: true}}, media: htmlPage,
+		{method: "GET", path: "/kpis", summary: "Page: the KPIs", params: []param{pAsOf}, media: htmlPage, handle: func(s *Server) http.HandlerFunc { return s.pageKPIs }},
+		{method: "GET", path: "/kpis/{id}", summary: "Page: one KPI", params: []param{{name: "id", in: "path", desc: "KPI id", typ: "string", required: true}, pAsOf}, media: htmlPage,
 			handle: func(s *Server) http.HandlerFunc { return s.pageKPI }},
 		{method: "GET", path: "/healthz", summary: "Whether the server answers", media: []string{"text/plain"},
 			handle: func(s *Server) http.HandlerFunc { return s.health }},
