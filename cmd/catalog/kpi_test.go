@@ -195,6 +195,22 @@ func TestKPIAsOf(t *testing.T) {
 	if k.Error != "KPI score: dataset score had no version yet on 2020-01-01" {
 		t.Errorf("before the first version: %q", k.Error)
 	}
+	// Version 2 revised 2016: marked, with the day it was published.
+	var now struct {
+		Revisions []struct {
+			Period    string
+			Was, Now  float64
+			RevisedOn string `json:"revised_on"`
+		}
+	}
+	getJSON(t, "GET", base+"/api/v1/kpis/score", "", 200, &now)
+	today := time.Now().UTC().Format(time.DateOnly)
+	if len(now.Revisions) != 1 || now.Revisions[0].Period != "2016" || now.Revisions[0].Was != 0.55 || now.Revisions[0].Now != 0.56 || now.Revisions[0].RevisedOn != today {
+		t.Errorf("revisions %+v", now.Revisions)
+	}
+	if p := getBody(t, base+"/kpis/score"); !strings.Contains(string(p), "revised on "+today+": was 0.55") {
+		t.Errorf("the page does not mark the revised period")
+	}
 	page := getBody(t, base+"/kpis/score?asof=2025-06-01")
 	if !strings.Contains(string(page), "As it stood at the end of 2025-06-01.") || !strings.Contains(string(page), "score, version 1") {
 		t.Errorf("the page as of a day does not say so")

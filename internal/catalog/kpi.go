@@ -63,6 +63,7 @@ type KPIReport struct {
 	AsOf       string          `json:"asof,omitempty"` // the day the figures stood as, when not now
 	Error      string          `json:"error,omitempty"`
 	Series     []govlake.Point `json:"series,omitempty"`
+	Revisions  []Revision      `json:"revisions,omitempty"` // figures the latest versions changed
 }
 
 // StatusError is the status of a KPI whose figures could not be computed.
@@ -111,7 +112,10 @@ func (k *KPIs) report(ctx context.Context, d *govlake.KPI, lang string, asof AsO
 			r.AsOf = asof.Format(time.DateOnly)
 		}
 		if err == nil {
-			err = k.compute(ctx, d, r, sources, asof)
+			err = k.compute(ctx, d, r, sources, !asof.IsZero())
+		}
+		if err == nil {
+			r.Revisions = k.revisions(ctx, d, r)
 		}
 		if err != nil {
 			r.Assessment = govlake.Assessment{Status: StatusError, Text: govlake.ErrorMessage(err)}
@@ -153,11 +157,12 @@ func (k *KPIs) sources(ctx context.Context, d *govlake.KPI, asof AsOf) ([]Source
 }
 
 // compute runs the KPI's SQL and reads its period, value and dimension.
-// As of a past day, each dataset the SQL names is its version of that day:
-// a CTE of the dataset's name, over that version's table, stands in front.
-func (k *KPIs) compute(ctx context.Context, d *govlake.KPI, r *KPIReport, sources []Source, asof AsOf) error {
+// Pinned, each dataset the SQL names is the version sources give (as of a
+// past day, or the one before the latest): a CTE of the dataset's name,
+// over that version's table, stands in front.
+func (k *KPIs) compute(ctx context.Context, d *govlake.KPI, r *KPIReport, sources []Source, pinned bool) error {
 	sql := d.SQL
-	if !asof.IsZero() && len(sources) > 0 {
+	if pinned && len(sources) > 0 {
 		var ctes []string
 		for _, s := range sources {
 			ctes = append(ctes, quoteIdent(s.Dataset)+" AS (SELECT * FROM "+quoteIdent(govlake.VersionTable(s.Dataset, s.Version))+")")
@@ -232,6 +237,50 @@ func (k *KPIs) compute(ctx context.Context, d *govlake.KPI, r *KPIReport, source
 	r.Target = d.TargetFor(d.Headline)
 	r.Assessment = govlake.Assess(head, d.Baseline, r.Target, d.Direction, d.Format.Write)
 	return nil
+}
+
+// Revision is a figure a newer version of a source changed.
+type Revision struct {
+	Period    string  `json:"period"`
+	Dimension string  `json:"dimension,omitempty"`
+	Was       float64 `json:"was"`
+	Now       float64 `json:"now"`
+	RevisedOn string  `json:"revised_on"` // the day the newer version was published
+}
+
+// revisions compares the figures with those of the sources' previous
+// versions: a period whose value changed was revised.
+func (k *KPIs) revisions(ctx context.Context, d *govlake.KPI, r *KPIReport) []Revision {
+	prev := make([]Source, len(r.Sources))
+	var on time.Time
+	changed := false
+	for i, s := range r.Sources {
+		prev[i] = s
+		if s.Version > 1 {
+			prev[i].Version, changed = s.Version-1, true
+			if m, err := k.q.cat.Version(ctx, s.Dataset, s.Version); err == nil && m.CreatedAt.After(on) {
+				on = m.CreatedAt
+			}
+		}
+	}
+	if !changed {
+		return nil
+	}
+	old := &KPIReport{}
+	if err := k.compute(ctx, d, old, prev, true); err != nil {
+		return nil // the old figures cannot be computed: nothing to compare
+	}
+	was := map[[2]string]float64{}
+	for _, p := range old.Series {
+		was[[2]string{p.Period, p.Dimension}] = p.Value
+	}
+	var out []Revision
+	for _, p := range r.Series {
+		if w, ok := was[[2]string{p.Period, p.Dimension}]; ok && w != p.Value {
+			out = append(out, Revision{p.Period, p.Dimension, w, p.Value, on.UTC().Format(time.DateOnly)})
+		}
+	}
+	return out
 }
 
 // cutWith returns what follows a statement's leading WITH, if it has one.

@@ -157,6 +157,7 @@ type kpiView struct {
 
 type kpiRow struct {
 	Period, Dimension, Value string
+	Revised                  string // "revised on 2026-03-02: was 0.561"
 }
 
 func (s *Server) pageKPI(w http.ResponseWriter, r *http.Request) {
@@ -168,8 +169,12 @@ func (s *Server) pageKPI(w http.ResponseWriter, r *http.Request) {
 	v := kpiView{kpiCard: card(k), CSV: "/api/v1/kpis/" + k.ID + "?format=csv"}
 	if k.KPI != nil {
 		v.Caveats = k.KPI.Caveats.In(lang(r))
+		revised := map[[2]string]string{}
+		for _, rv := range k.Revisions {
+			revised[[2]string{rv.Period, rv.Dimension}] = "revised on " + rv.RevisedOn + ": was " + k.KPI.Format.Write(rv.Was)
+		}
 		for _, p := range k.Series {
-			v.Rows = append(v.Rows, kpiRow{p.Period, p.Dimension, k.KPI.Format.Write(p.Value)})
+			v.Rows = append(v.Rows, kpiRow{p.Period, p.Dimension, k.KPI.Format.Write(p.Value), revised[[2]string{p.Period, p.Dimension}]})
 		}
 	}
 	s.render(w, r, "kpi.html", v)
