@@ -6,8 +6,10 @@ import (
 	"encoding/json"
 	"govlake/internal/file"
 	"govlake/internal/govlake"
+	"html"
 	"math"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -214,5 +216,48 @@ func TestKPIAsOf(t *testing.T) {
 	page := getBody(t, base+"/kpis/score?asof=2025-06-01")
 	if !strings.Contains(string(page), "As it stood at the end of 2025-06-01.") || !strings.Contains(string(page), "score, version 1") {
 		t.Errorf("the page as of a day does not say so")
+	}
+}
+
+// The KPI pages in Debian's chromium: the cards' status sentences, the
+// chart drawn (an SVG in its box), the table beside it, and a screenshot
+// of each page for people to look at.
+func TestKPIPagesInBrowser(t *testing.T) {
+	bin := chromium(t)
+	base := bundledCatalog(t)
+	var list struct{ KPIs []kpiJSON }
+	getJSON(t, "GET", base+"/api/v1/kpis", "", 200, &list)
+	dom := browse(t, bin, base+"/kpis")
+	for _, k := range list.KPIs {
+		if !strings.Contains(dom, `data-id="`+k.ID+`"`) || !strings.Contains(dom, html.EscapeString(k.StatusText)) {
+			t.Errorf("/kpis lacks %s or its status %q", k.ID, k.StatusText)
+		}
+	}
+	dom = browse(t, bin, base+"/kpis/egdi_score", "--virtual-time-budget=5000")
+	chart := dom[strings.Index(dom, `id="chart"`):]
+	chart = chart[:strings.Index(chart, `id="chart-data"`)]
+	if !strings.Contains(chart, "<svg") || strings.Count(chart, "<path") < 4 {
+		t.Errorf("the chart is not drawn: %.300s", chart)
+	}
+	if !strings.Contains(dom, `id="figures"`) || !strings.Contains(dom, `id="status"`) {
+		t.Error("the table or the status is missing")
+	}
+	out := t.TempDir()
+	if dir := os.Getenv("GOVLAKE_SCREENSHOTS"); dir != "" {
+		out = dir
+	}
+	for name, page := range map[string]string{"kpis.png": "/kpis", "kpi.png": "/kpis/egdi_score"} {
+		shot := filepath.Join(out, name)
+		ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+		cmd := exec.CommandContext(ctx, bin, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+			"--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+			"--user-data-dir="+t.TempDir(), "--window-size=1280,1400", "--virtual-time-budget=5000", "--screenshot="+shot, base+page)
+		if b, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("screenshot %s: %v %s", page, err, b)
+		}
+		cancel()
+		if st, err := os.Stat(shot); err != nil || st.Size() < 10000 {
+			t.Errorf("screenshot %s: %v %v", page, st, err)
+		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/csv"
 	"net/http"
+	"sort"
 	"time"
 
 	"govlake/internal/catalog"
@@ -153,6 +154,65 @@ type kpiView struct {
 	Rows    []kpiRow
 	Caveats string
 	CSV     string
+	Chart   chartData // drawn by the page's script; the table shows the same figures
+}
+
+// chartData is what the chart draws: a line per dimension, and the target.
+type chartData struct {
+	Periods []string     `json:"periods"`
+	Lines   []chartLine  `json:"lines"`
+	Target  *chartTarget `json:"target,omitempty"`
+	Unit    string       `json:"unit,omitempty"`
+}
+
+type chartLine struct {
+	Name   string     `json:"name"`
+	Values []*float64 `json:"values"` // by period; null where there is none
+}
+
+type chartTarget struct {
+	Period string  `json:"period"`
+	Value  float64 `json:"value"`
+}
+
+// chart lays a series out for the chart: periods in order, one line per
+// dimension.
+func chart(k *catalog.KPIReport) chartData {
+	c := chartData{Unit: k.Unit, Periods: []string{}, Lines: []chartLine{}}
+	index := map[string]int{}
+	for _, p := range k.Series {
+		if _, ok := index[p.Period]; !ok {
+			index[p.Period] = len(c.Periods)
+			c.Periods = append(c.Periods, p.Period)
+		}
+	}
+	sort.SliceStable(c.Periods, func(i, j int) bool {
+		a, _ := govlake.ParsePeriod(c.Periods[i])
+		b, _ := govlake.ParsePeriod(c.Periods[j])
+		return a < b
+	})
+	for i, p := range c.Periods {
+		index[p] = i
+	}
+	lines := map[string]int{}
+	for _, p := range k.Series {
+		li, ok := lines[p.Dimension]
+		if !ok {
+			li = len(c.Lines)
+			lines[p.Dimension] = li
+			name := p.Dimension
+			if name == "" {
+				name = k.Title
+			}
+			c.Lines = append(c.Lines, chartLine{Name: name, Values: make([]*float64, len(c.Periods))})
+		}
+		v := p.Value
+		c.Lines[li].Values[index[p.Period]] = &v
+	}
+	if k.Target != nil {
+		c.Target = &chartTarget{k.Target.Period, k.Target.Value}
+	}
+	return c
 }
 
 type kpiRow struct {
@@ -166,7 +226,7 @@ func (s *Server) pageKPI(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	v := kpiView{kpiCard: card(k), CSV: "/api/v1/kpis/" + k.ID + "?format=csv"}
+	v := kpiView{kpiCard: card(k), CSV: "/api/v1/kpis/" + k.ID + "?format=csv", Chart: chart(k)}
 	if k.KPI != nil {
 		v.Caveats = k.KPI.Caveats.In(lang(r))
 		revised := map[[2]string]string{}

@@ -106,6 +106,8 @@ func routes() []route {
 		{method: "GET", path: "/kpis", summary: "Page: the KPIs", params: []param{pAsOf}, media: htmlPage, handle: func(s *Server) http.HandlerFunc { return s.pageKPIs }},
 		{method: "GET", path: "/kpis/{id}", summary: "Page: one KPI", params: []param{{name: "id", in: "path", desc: "KPI id", typ: "string", required: true}, pAsOf}, media: htmlPage,
 			handle: func(s *Server) http.HandlerFunc { return s.pageKPI }},
+		{method: "GET", path: "/static/{file}", summary: "The pages' embedded scripts (Apache ECharts)", params: []param{{name: "file", in: "path", desc: "file name", typ: "string", required: true}},
+			media: []string{"text/javascript; charset=utf-8"}, handle: func(s *Server) http.HandlerFunc { return s.asset }},
 		{method: "GET", path: "/healthz", summary: "Whether the server answers", media: []string{"text/plain"},
 			handle: func(s *Server) http.HandlerFunc { return s.health }},
 		{method: "GET", path: "/", summary: "Page: the datasets", media: htmlPage, handle: func(s *Server) http.HandlerFunc { return s.pageIndex }},
