@@ -105,21 +105,5 @@ func LoadKPI(path string) (*govlake.KPI, error) {
 func LoadKPIs(dir string) ([]*govlake.KPI, error) {
 	names, _ := filepath.Glob(filepath.Join(dir, "*.yaml"))
 	sort.Strings(names)
-	var out []*govlake.KPI
-	var errs []error
-	seen := map[string]string{}
-	for _, name := range names {
-		k, err := LoadKPI(name)
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		if other, ok := seen[k.ID]; ok {
-			errs = append(errs, govlake.Errorf(govlake.EINVALID, "%s: KPI %q is already defined by %s", name, k.ID, other))
-			continue
-		}
-		seen[k.ID] = name
-		out = append(out, k)
-	}
-	return out, errors.Join(errs...)
+	return loadAll(names, LoadKPI, func(k *govlake.KPI) string { return k.ID }, "KPI")
 }

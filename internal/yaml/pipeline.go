@@ -205,23 +205,27 @@ func LoadDir(dir string) ([]*govlake.Pipeline, error) {
 		}
 		return nil, govlake.Errorf(govlake.EINVALID, "pipelines folder %s has no *.yaml files", dir)
 	}
-	var (
-		out  []*govlake.Pipeline
-		errs []error
-		seen = map[string]string{}
-	)
+	return loadAll(names, LoadPipeline, func(p *govlake.Pipeline) string { return p.Dataset }, "dataset")
+}
+
+// loadAll loads each file, and refuses a second file for the same id. It
+// returns what loaded and every problem of the rest.
+func loadAll[T any](names []string, load func(string) (T, error), id func(T) string, what string) ([]T, error) {
+	var out []T
+	var errs []error
+	seen := map[string]string{}
 	for _, name := range names {
-		p, err := LoadPipeline(name)
+		v, err := load(name)
 		if err != nil {
 			errs = append(errs, err)
 			continue
 		}
-		if other, ok := seen[p.Dataset]; ok {
-			errs = append(errs, govlake.Errorf(govlake.EINVALID, "%s: dataset %q is already defined by %s", name, p.Dataset, other))
+		if other, ok := seen[id(v)]; ok {
+			errs = append(errs, govlake.Errorf(govlake.EINVALID, "%s: %s %q is already defined by %s", name, what, id(v), other))
 			continue
 		}
-		seen[p.Dataset] = name
-		out = append(out, p)
+		seen[id(v)] = name
+		out = append(out, v)
 	}
 	return out, errors.Join(errs...)
 }
