@@ -141,17 +141,24 @@ func (f ValueFormat) Write(v float64) string {
 	}
 	s := strconv.FormatFloat(v, 'f', decimals, 64)
 	if f.Thousands {
-		whole, frac, hasFrac := strings.Cut(strings.TrimPrefix(s, "-"), ".")
-		for i := len(whole) - 3; i > 0; i -= 3 {
-			whole = whole[:i] + "," + whole[i:]
-		}
-		if hasFrac {
-			whole += "." + frac
-		}
-		if strings.HasPrefix(s, "-") {
-			whole = "-" + whole
-		}
-		s = whole
+		s = GroupThousands(s)
 	}
 	return s + suffix
+}
+
+// GroupThousands puts a comma between the thousands of a decimal's whole
+// part: 1234567.5 is 1,234,567.5.
+func GroupThousands(s string) string {
+	sign := ""
+	if strings.HasPrefix(s, "-") {
+		sign, s = "-", s[1:]
+	}
+	whole, frac, hasFrac := strings.Cut(s, ".")
+	for i := len(whole) - 3; i > 0; i -= 3 {
+		whole = whole[:i] + "," + whole[i:]
+	}
+	if hasFrac {
+		whole += "." + frac
+	}
+	return sign + whole
 }

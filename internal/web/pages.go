@@ -21,7 +21,7 @@ var funcs = template.FuncMap{
 		}
 		return t.UTC().Format("2006-01-02 15:04 UTC")
 	},
-	"num":  func(n int64) string { return group(strconv.FormatInt(n, 10)) },
+	"num":  func(n int64) string { return govlake.GroupThousands(strconv.FormatInt(n, 10)) },
 	"cell": pageCell,
 	"dur":  func(r *govlake.Run) string { return r.Duration().Round(time.Millisecond).String() },
 	"pct":  func(c govlake.RowCounts) string { return fmt.Sprintf("%.2f%%", 100*c.InvalidRatio()) },
@@ -135,29 +135,13 @@ func (s *Server) pageQuery(w http.ResponseWriter, r *http.Request) {
 func pageCell(v any) string {
 	switch x := v.(type) {
 	case int64:
-		return group(strconv.FormatInt(x, 10))
+		return govlake.GroupThousands(strconv.FormatInt(x, 10))
 	case uint64:
-		return group(strconv.FormatUint(x, 10))
+		return govlake.GroupThousands(strconv.FormatUint(x, 10))
 	case float64:
-		return group(strconv.FormatFloat(x, 'f', -1, 64))
+		return govlake.GroupThousands(strconv.FormatFloat(x, 'f', -1, 64))
 	case json.Number:
-		return group(string(x))
+		return govlake.GroupThousands(string(x))
 	}
 	return textCell(v)
-}
-
-// group puts a comma between the thousands of a decimal's whole part.
-func group(s string) string {
-	sign := ""
-	if strings.HasPrefix(s, "-") {
-		sign, s = "-", s[1:]
-	}
-	whole, frac, hasFrac := strings.Cut(s, ".")
-	for i := len(whole) - 3; i > 0; i -= 3 {
-		whole = whole[:i] + "," + whole[i:]
-	}
-	if hasFrac {
-		whole += "." + frac
-	}
-	return sign + whole
 }
