@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"html"
 	"net/url"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -26,11 +24,7 @@ func TestNeverPublishedDatasetIsVisible(t *testing.T) {
 	storeDir := t.TempDir()
 	store, _ := file.NewStore(storeDir)
 	pdir := t.TempDir()
-	write := func(name, body string) {
-		if err := os.WriteFile(filepath.Join(pdir, name), []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	write := writer(t, pdir)
 	write("s.json", `{"type":"object","required":["id"],"properties":{"id":{"type":"integer"},"v":{"type":"number","minimum":0}}}`)
 	write("m.yaml", "dataset: budget\ntitle: Township budget\norganization: mof\nsource: {url: d.csv}\nschema: s.json\n")
 	write("d.csv", "id,v\n1,-5\nx,2\n3,7\n")

@@ -153,11 +153,7 @@ func TestKPIAsOf(t *testing.T) {
 	storeDir := t.TempDir()
 	store, _ := file.NewStore(storeDir)
 	pdir := t.TempDir()
-	write := func(name, body string) {
-		if err := os.WriteFile(filepath.Join(pdir, name), []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	write := writer(t, pdir)
 	write("s.json", `{"type":"object","required":["year","value"],"properties":{"year":{"type":"integer"},"value":{"type":"number"}}}`)
 	write("m.yaml", "dataset: score\ntitle: Score\nsource: {url: d.csv}\nschema: s.json\n")
 	write("d.csv", "year,value\n2014,0.50\n2016,0.55\n")

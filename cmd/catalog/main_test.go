@@ -358,11 +358,7 @@ func TestVersionsAndRejectedRowsThroughSQL(t *testing.T) {
 	storeDir := t.TempDir()
 	store, _ := file.NewStore(storeDir)
 	pdir := t.TempDir()
-	write := func(name, body string) {
-		if err := os.WriteFile(filepath.Join(pdir, name), []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	write := writer(t, pdir)
 	write("s.json", `{"type":"object","required":["id"],"properties":{"id":{"type":"integer"},"v":{"type":"number","minimum":0}}}`)
 	write("m.yaml", "dataset: measures\ntitle: Measures\nlicense: CC-BY-4.0\nsource: {url: d.csv}\nschema: s.json\nmax_invalid_ratio: 0.5\n")
 	write("d.csv", "id,v\n1,1.5\n2,2.5\n")
@@ -571,5 +567,15 @@ func TestAsOfDate(t *testing.T) {
 	getJSON(t, "GET", base+"/api/v1/query?sql="+url.QueryEscape("SELECT * FROM daily__asof_20231231"), "", 404, &e)
 	if !strings.Contains(e.Error.Message, "dataset daily had no version yet on 2023-12-31 (its first is of 2024-01-10)") {
 		t.Errorf("before the first version: %+v", e.Error)
+	}
+}
+
+// writer writes files into dir, failing the test when it cannot.
+func writer(t *testing.T, dir string) func(name, body string) {
+	return func(name, body string) {
+		t.Helper()
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
