@@ -62,8 +62,37 @@ type KPIReport struct {
 	ComputedAt time.Time       `json:"computed_at"`
 	AsOf       string          `json:"asof,omitempty"` // the day the figures stood as, when not now
 	Error      string          `json:"error,omitempty"`
-	Series     []govlake.Point `json:"series,omitempty"`
 	Revisions  []Revision      `json:"revisions,omitempty"` // figures the latest versions changed
+
+	// The whole series and what it is measured against: GET /api/v1/kpis/{id}.
+	Series     []govlake.Point  `json:"series,omitempty"`
+	Dimensions []DimensionState `json:"dimensions,omitempty"` // each dimension against its own target
+	Targets    []govlake.Target `json:"targets,omitempty"`
+	Baseline   *BaselineValues  `json:"baseline,omitempty"`
+}
+
+// DimensionState is where one dimension of a KPI (a country, say) stands
+// against the target that applies to it.
+type DimensionState struct {
+	Dimension string          `json:"dimension"`
+	Latest    *govlake.Point  `json:"latest,omitempty"`
+	Target    *govlake.Target `json:"target,omitempty"`
+	govlake.Assessment
+}
+
+// BaselineValues are the series' values at the baseline period, which
+// progress is measured from.
+type BaselineValues struct {
+	Period string          `json:"period"`
+	Values []govlake.Point `json:"values"`
+}
+
+// Brief returns the report without its series and what goes with it: what
+// a list of KPIs shows.
+func (r *KPIReport) Brief() *KPIReport {
+	b := *r
+	b.Series, b.Dimensions, b.Targets, b.Baseline = nil, nil, nil, nil
+	return &b
 }
 
 // StatusError is the status of a KPI whose figures could not be computed.
@@ -140,6 +169,9 @@ func (k *KPIs) sources(ctx context.Context, d *govlake.KPI, asof AsOf) ([]Source
 	}
 	out := []Source{}
 	for _, n := range names {
+		if n == KPIValuesTable {
+			return nil, govlake.Errorf(govlake.EINVALID, "KPI %s: the SQL reads %s, the table of KPI figures; a KPI reads datasets only", d.ID, KPIValuesTable)
+		}
 		det, err := k.q.cat.Dataset(ctx, n)
 		if err != nil || det.Version == 0 {
 			continue // a table that is not a dataset
@@ -222,11 +254,34 @@ func (k *KPIs) compute(ctx context.Context, d *govlake.KPI, r *KPIReport, source
 		tb, _ := govlake.ParsePeriod(b.Period)
 		return ta < tb
 	})
-	var head []govlake.Point
+	r.Targets = d.Targets
+	byDim := map[string][]govlake.Point{}
+	var dims []string
 	for _, p := range r.Series {
-		if p.Dimension == d.Headline || col["dimension"] < 0 {
-			head = append(head, p)
+		if _, ok := byDim[p.Dimension]; !ok {
+			dims = append(dims, p.Dimension)
 		}
+		byDim[p.Dimension] = append(byDim[p.Dimension], p)
+	}
+	if d.Baseline != nil {
+		r.Baseline = &BaselineValues{Period: d.Baseline.Period, Values: []govlake.Point{}}
+	}
+	for _, dim := range dims {
+		s := byDim[dim]
+		st := DimensionState{Dimension: dim, Latest: &s[len(s)-1], Target: d.TargetFor(dim)}
+		st.Assessment = govlake.Assess(s, d.Baseline, st.Target, d.Direction, d.Format.Write)
+		r.Dimensions = append(r.Dimensions, st)
+		if r.Baseline != nil {
+			for _, p := range s {
+				if p.Period == d.Baseline.Period {
+					r.Baseline.Values = append(r.Baseline.Values, p)
+				}
+			}
+		}
+	}
+	head := byDim[d.Headline]
+	if col["dimension"] < 0 {
+		head = byDim[""]
 	}
 	if n := len(head); n > 0 {
 		r.Latest = &head[n-1]

@@ -38,6 +38,8 @@ type Queries struct {
 	limits Limits
 	slots  chan struct{} // one per query allowed to run
 	queue  chan struct{} // one per query allowed to run or wait
+
+	derived []*derived // tables the catalogue computes (kpi_values)
 }
 
 // NewQueries returns the query layer over cat's tables.
@@ -102,6 +104,9 @@ func (q *Queries) begin(ctx context.Context) (context.Context, func(), error) {
 // Stream runs sql and hands each row to row as it arrives, holding a slot
 // until the last row; a result of any size flows through.
 func (q *Queries) Stream(ctx context.Context, sql string, header func([]govlake.ResultColumn) error, row func([]any) error, args ...any) error {
+	if err := q.prepare(ctx, sql); err != nil {
+		return err
+	}
 	ctx, done, err := q.begin(ctx)
 	if err != nil {
 		return err
@@ -130,6 +135,9 @@ func (q *Queries) Run(ctx context.Context, sql string, page Page, args ...any) (
 		// break ends a trailing comment in it.
 		sql = "SELECT * FROM (" + strings.TrimRight(strings.TrimSpace(sql), ";") + "\n) AS page OFFSET ?"
 		args = append(args, page.Offset)
+	}
+	if err := q.prepare(ctx, sql); err != nil {
+		return nil, err
 	}
 	ctx, done, err := q.begin(ctx)
 	if err != nil {

@@ -52,9 +52,7 @@ func (s *Server) reports(r *http.Request) ([]*catalog.KPIReport, error) {
 	}
 	out := s.KPIs.Reports(r.Context(), lang(r), day)
 	for i, k := range out {
-		short := *k
-		short.Series = nil
-		out[i] = &short
+		out[i] = k.Brief()
 	}
 	return out, nil
 }

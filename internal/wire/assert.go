@@ -58,5 +58,6 @@ var (
 	_ web.KPIReports       = (*catalog.KPIs)(nil)
 	_ catalog.TableLister  = (*duckdb.Engine)(nil)
 	_ catalog.Engine       = (*duckdb.Engine)(nil)
+	_ catalog.Materializer = (*duckdb.Engine)(nil)
 	_ duckdb.Resolver      = (*catalog.Catalog)(nil)
 )

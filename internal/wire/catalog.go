@@ -83,6 +83,8 @@ func NewCatalog(ctx context.Context, cfg CatalogConfig, logger *slog.Logger) (*C
 	srv := web.NewServer(cat, queries, logger, time.Now)
 	srv.NewTableWriter = TableWriter
 	srv.Saved = saved
-	srv.KPIs = catalog.NewKPIs(queries, engine, kpis, time.Now)
+	reports := catalog.NewKPIs(queries, engine, kpis, time.Now)
+	srv.KPIs = reports
+	queries.Derive(catalog.KPIValuesTable, reports.ValuesRows, engine)
 	return &Catalog{Handler: srv, engine: engine, tmp: tmp}, nil
 }

@@ -1,0 +1,97 @@
+// browse.mjs drives Debian's chromium with playwright-core for the Go page
+// tests: it loads each page of a plan, runs axe-core on it, takes a
+// screenshot, and reports what it saw as JSON on stdout. The Go tests
+// decide what is right; this script only looks.
+//
+//   node e2e/browse.mjs plan.json
+//
+// plan: {"chromium": "/usr/bin/chromium", "pages": [{"url", "screenshot",
+//        "axe": true, "width": 1280, "height": 900, "click": "#selector",
+//        "download": "#selector", "media": "print", "javascript": true}]}
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { chromium } from 'playwright-core';
+
+const require = createRequire(import.meta.url);
+const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+const plan = JSON.parse(readFileSync(process.argv[2], 'utf8'));
+const browser = await chromium.launch({
+  executablePath: plan.chromium || '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync',
+    '--disable-dev-shm-usage'],
+  timeout: 60000,
+});
+const results = [];
+try {
+  for (const p of plan.pages) {
+    results.push(await visit(p));
+  }
+} finally {
+  await browser.close();
+}
+process.stdout.write(JSON.stringify({ pages: results }));
+
+async function visit(p) {
+  const context = await browser.newContext({
+    viewport: { width: p.width || 1280, height: p.height || 900 },
+    javaScriptEnabled: p.javascript !== false,
+    acceptDownloads: true,
+  });
+  const page = await context.newPage();
+  const out = { url: p.url, console: [], requests: [] };
+  page.on('console', (m) => { if (m.type() === 'error') out.console.push(m.text()); });
+  page.on('pageerror', (e) => out.console.push(String(e)));
+  page.on('request', (r) => out.requests.push(r.url()));
+  try {
+    const resp = await page.goto(p.url, { waitUntil: 'load', timeout: 30000 });
+    out.status = resp ? resp.status() : 0;
+    if (p.media) await page.emulateMedia({ media: p.media });
+    if (p.click) await page.click(p.click);
+    if (p.download) {
+      const [dl] = await Promise.all([page.waitForEvent('download', { timeout: 15000 }), page.click(p.download)]);
+      const path = p.screenshot ? p.screenshot.replace(/\.png$/, '') + '.download' : 'download.bin';
+      await dl.saveAs(path);
+      out.download = { name: dl.suggestedFilename(), path };
+    }
+    out.chart = await page.evaluate(chartInfo);
+    if (p.screenshot) await page.screenshot({ path: p.screenshot, fullPage: true });
+    if (p.axe) {
+      await page.addScriptTag({ content: axeSource });
+      const r = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+      out.axe = r.violations.map((v) => ({
+        id: v.id, impact: v.impact, help: v.help,
+        nodes: v.nodes.slice(0, 5).map((n) => n.target.join(' ')),
+      }));
+    }
+    out.html = await page.content();
+  } catch (e) {
+    out.error = String(e && e.message ? e.message : e);
+  }
+  await context.close();
+  return out;
+}
+
+// chartInfo says what the page's charts drew: for an SVG, how many shapes;
+// for a canvas, how many pixels are not blank.
+function chartInfo() {
+  const info = [];
+  for (const el of document.querySelectorAll('[data-chart]')) {
+    const svg = el.querySelector('svg');
+    const canvas = el.querySelector('canvas');
+    let painted = 0;
+    if (canvas) {
+      const d = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+      for (let i = 3; i < d.length; i += 4) if (d[i] !== 0) painted++;
+    }
+    info.push({
+      id: el.id,
+      svgPaths: svg ? svg.querySelectorAll('path, polyline, line, circle, rect').length : 0,
+      canvasPainted: painted,
+      width: el.getBoundingClientRect().width,
+      height: el.getBoundingClientRect().height,
+    });
+  }
+  return info;
+}
