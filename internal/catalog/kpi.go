@@ -58,11 +58,11 @@ type KPIReport struct {
 	Previous *govlake.Point  `json:"previous,omitempty"`
 	Target   *govlake.Target `json:"target,omitempty"`
 	govlake.Assessment
-	Sources    []Source        `json:"sources"`
-	ComputedAt time.Time       `json:"computed_at"`
-	AsOf       string          `json:"asof,omitempty"` // the day the figures stood as, when not now
-	Error      string          `json:"error,omitempty"`
-	Revisions  []Revision      `json:"revisions,omitempty"` // figures the latest versions changed
+	Sources    []Source   `json:"sources"`
+	ComputedAt time.Time  `json:"computed_at"`
+	AsOf       string     `json:"asof,omitempty"` // the day the figures stood as, when not now
+	Error      string     `json:"error,omitempty"`
+	Revisions  []Revision `json:"revisions,omitempty"` // figures the latest versions changed
 
 	// The whole series and what it is measured against: GET /api/v1/kpis/{id}.
 	Series     []govlake.Point  `json:"series,omitempty"`
