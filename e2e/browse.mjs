@@ -6,8 +6,8 @@
 //   node e2e/browse.mjs plan.json
 //
 // plan: {"chromium": "/usr/bin/chromium", "pages": [{"url", "screenshot",
-//        "axe": true, "width": 1280, "height": 900, "click": "#selector",
-//        "download": "#selector", "media": "print", "javascript": true}]}
+//        "axe": true, "width": 1280, "height": 900,
+//        "download": "#selector", "pdf": "out.pdf", "javascript": true}]}
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
@@ -47,8 +47,6 @@ async function visit(p) {
   try {
     const resp = await page.goto(p.url, { waitUntil: 'load', timeout: 30000 });
     out.status = resp ? resp.status() : 0;
-    if (p.media) await page.emulateMedia({ media: p.media });
-    if (p.click) await page.click(p.click);
     if (p.download) {
       const [dl] = await Promise.all([page.waitForEvent('download', { timeout: 15000 }), page.click(p.download)]);
       const path = p.screenshot ? p.screenshot.replace(/\.png$/, '') + '.download' : 'download.bin';
@@ -57,6 +55,11 @@ async function visit(p) {
     }
     out.chart = await page.evaluate(chartInfo);
     if (p.screenshot) await page.screenshot({ path: p.screenshot, fullPage: true });
+    if (p.pdf) {
+      await page.emulateMedia({ media: 'print' });
+      await page.pdf({ path: p.pdf, format: 'A4', printBackground: true, preferCSSPageSize: true });
+      await page.emulateMedia({ media: 'screen' });
+    }
     if (p.axe) {
       await page.addScriptTag({ content: axeSource });
       const r = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));

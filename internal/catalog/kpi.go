@@ -58,11 +58,12 @@ type KPIReport struct {
 	Previous *govlake.Point  `json:"previous,omitempty"`
 	Target   *govlake.Target `json:"target,omitempty"`
 	govlake.Assessment
-	Sources    []Source   `json:"sources"`
-	ComputedAt time.Time  `json:"computed_at"`
-	AsOf       string     `json:"asof,omitempty"` // the day the figures stood as, when not now
-	Error      string     `json:"error,omitempty"`
-	Revisions  []Revision `json:"revisions,omitempty"` // figures the latest versions changed
+	Sources    []Source        `json:"sources"`
+	ComputedAt time.Time       `json:"computed_at"`
+	AsOf       string          `json:"asof,omitempty"` // the day the figures stood as, when not now
+	Error      string          `json:"error,omitempty"`
+	Revisions  []Revision      `json:"revisions,omitempty"` // figures the latest versions changed
+	Trend      []govlake.Point `json:"trend,omitempty"`     // the headline's series, for a sparkline
 
 	// The whole series and what it is measured against: GET /api/v1/kpis/{id}.
 	Series     []govlake.Point  `json:"series,omitempty"`
@@ -283,6 +284,7 @@ func (k *KPIs) compute(ctx context.Context, d *govlake.KPI, r *KPIReport, source
 	if col["dimension"] < 0 {
 		head = byDim[""]
 	}
+	r.Trend = head
 	if n := len(head); n > 0 {
 		r.Latest = &head[n-1]
 		if n > 1 {

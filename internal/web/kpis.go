@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/csv"
 	"net/http"
-	"sort"
 	"time"
 
 	"govlake/internal/catalog"
@@ -42,6 +41,12 @@ func asof(r *http.Request) (catalog.AsOf, error) {
 	return day, nil
 }
 
+// kpiFilter reads ?owner=&status=&q=, which pick KPIs for a list.
+func kpiFilter(r *http.Request) catalog.KPIFilter {
+	q := r.URL.Query()
+	return catalog.KPIFilter{Owner: q.Get("owner"), Status: q.Get("status"), Text: q.Get("q")}
+}
+
 func (s *Server) reports(r *http.Request) ([]*catalog.KPIReport, error) {
 	if s.KPIs == nil {
 		return []*catalog.KPIReport{}, nil
@@ -50,7 +55,7 @@ func (s *Server) reports(r *http.Request) ([]*catalog.KPIReport, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := s.KPIs.Reports(r.Context(), lang(r), day)
+	out := kpiFilter(r).Filter(s.KPIs.Reports(r.Context(), lang(r), day))
 	for i, k := range out {
 		out[i] = k.Brief()
 	}
@@ -96,144 +101,4 @@ func (s *Server) apiKPI(w http.ResponseWriter, r *http.Request) {
 		cw.Write([]string{k.ID, p.Period, p.Dimension, textCell(p.Value)})
 	}
 	cw.Flush()
-}
-
-// kpiCard is one KPI on the KPI page.
-type kpiCard struct {
-	*catalog.KPIReport
-	Value, Change, TargetValue string
-}
-
-func card(k *catalog.KPIReport) kpiCard {
-	c := kpiCard{KPIReport: k}
-	if k.KPI == nil {
-		return c
-	}
-	f := k.KPI.Format
-	if k.Latest != nil {
-		c.Value = f.Write(k.Latest.Value)
-		if k.Previous != nil {
-			d := k.Latest.Value - k.Previous.Value
-			sign := "+"
-			if d < 0 {
-				sign, d = "−", -d
-			}
-			c.Change = sign + f.Write(d) + " since " + k.Previous.Period
-		}
-	}
-	if k.Target != nil {
-		c.TargetValue = f.Write(k.Target.Value)
-	}
-	return c
-}
-
-// kpisView is the KPI page.
-type kpisView struct {
-	Cards []kpiCard
-	AsOf  string
-}
-
-func (s *Server) pageKPIs(w http.ResponseWriter, r *http.Request) {
-	list, err := s.reports(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	v := kpisView{AsOf: r.URL.Query().Get("asof")}
-	for _, k := range list {
-		v.Cards = append(v.Cards, card(k))
-	}
-	s.render(w, r, "kpis.html", v)
-}
-
-// kpiView is one KPI's page: its card, and its figures as a table.
-type kpiView struct {
-	kpiCard
-	Rows    []kpiRow
-	Caveats string
-	CSV     string
-	Chart   chartData // drawn by the page's script; the table shows the same figures
-}
-
-// chartData is what the chart draws: a line per dimension, and the target.
-type chartData struct {
-	Periods []string     `json:"periods"`
-	Lines   []chartLine  `json:"lines"`
-	Target  *chartTarget `json:"target,omitempty"`
-	Unit    string       `json:"unit,omitempty"`
-}
-
-type chartLine struct {
-	Name   string     `json:"name"`
-	Values []*float64 `json:"values"` // by period; null where there is none
-}
-
-type chartTarget struct {
-	Period string  `json:"period"`
-	Value  float64 `json:"value"`
-}
-
-// chart lays a series out for the chart: periods in order, one line per
-// dimension.
-func chart(k *catalog.KPIReport) chartData {
-	c := chartData{Unit: k.Unit, Periods: []string{}, Lines: []chartLine{}}
-	index := map[string]int{}
-	for _, p := range k.Series {
-		if _, ok := index[p.Period]; !ok {
-			index[p.Period] = len(c.Periods)
-			c.Periods = append(c.Periods, p.Period)
-		}
-	}
-	sort.SliceStable(c.Periods, func(i, j int) bool {
-		a, _ := govlake.ParsePeriod(c.Periods[i])
-		b, _ := govlake.ParsePeriod(c.Periods[j])
-		return a < b
-	})
-	for i, p := range c.Periods {
-		index[p] = i
-	}
-	lines := map[string]int{}
-	for _, p := range k.Series {
-		li, ok := lines[p.Dimension]
-		if !ok {
-			li = len(c.Lines)
-			lines[p.Dimension] = li
-			name := p.Dimension
-			if name == "" {
-				name = k.Title
-			}
-			c.Lines = append(c.Lines, chartLine{Name: name, Values: make([]*float64, len(c.Periods))})
-		}
-		v := p.Value
-		c.Lines[li].Values[index[p.Period]] = &v
-	}
-	if k.Target != nil {
-		c.Target = &chartTarget{k.Target.Period, k.Target.Value}
-	}
-	return c
-}
-
-type kpiRow struct {
-	Period, Dimension, Value string
-	Revised                  string // "revised on 2026-03-02: was 0.561"
-}
-
-func (s *Server) pageKPI(w http.ResponseWriter, r *http.Request) {
-	k, err := s.report(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	v := kpiView{kpiCard: card(k), CSV: "/api/v1/kpis/" + k.ID + "?format=csv", Chart: chart(k)}
-	if k.KPI != nil {
-		v.Caveats = k.KPI.Caveats.In(lang(r))
-		revised := map[[2]string]string{}
-		for _, rv := range k.Revisions {
-			revised[[2]string{rv.Period, rv.Dimension}] = "revised on " + rv.RevisedOn + ": was " + k.KPI.Format.Write(rv.Was)
-		}
-		for _, p := range k.Series {
-			v.Rows = append(v.Rows, kpiRow{p.Period, p.Dimension, k.KPI.Format.Write(p.Value), revised[[2]string{p.Period, p.Dimension}]})
-		}
-	}
-	s.render(w, r, "kpi.html", v)
 }

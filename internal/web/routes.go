@@ -61,6 +61,11 @@ var (
 	pOffset  = param{name: "offset", in: "query", desc: "rows to skip (JSON results)", typ: "integer"}
 	htmlPage = []string{"text/html; charset=utf-8"}
 	pAsOf    = param{name: "asof", in: "query", desc: "YYYY-MM-DD: the figures as they stood at the end of that day, from the dataset versions current then", typ: "string"}
+	pLang    = param{name: "lang", in: "query", desc: "language of titles and page chrome: en, my, lo, vi (falls back to en)", typ: "string"}
+	pOwner   = param{name: "owner", in: "query", desc: "only the KPIs of this owner", typ: "string"}
+	pStatus  = param{name: "status", in: "query", desc: "only the KPIs with this status", typ: "string",
+		enum: []string{"achieved", "on_track", "needs_acceleration", "regressing", "no_target", "insufficient_data", "error"}}
+	pWords = param{name: "q", in: "query", desc: "only the KPIs whose id, title or owner holds every word", typ: "string"}
 )
 
 // ckanRoutes lists a CKAN action at GET and POST, as CKAN serves them.
@@ -97,16 +102,16 @@ func routes() []route {
 			params: []param{{name: "name", in: "path", desc: "saved query name", typ: "string", required: true}, pFormat},
 			reply:  typeOf[govlake.Result](), media: mediaTypes(), handle: func(s *Server) http.HandlerFunc { return s.apiSavedQuery }},
 		{method: "GET", path: "/api/v1/kpis", summary: "Every KPI's latest value, target, status and the dataset versions it came from",
-			params: []param{{name: "lang", in: "query", desc: "language of titles (falls back to en)", typ: "string"}, pAsOf},
+			params: []param{pLang, pAsOf, pOwner, pStatus, pWords},
 			reply:  typeOf[KPIList](), handle: func(s *Server) http.HandlerFunc { return s.apiKPIs }},
 		{method: "GET", path: "/api/v1/kpis/{id}", summary: "One KPI with its whole series; format=csv gives the series",
-			params: []param{{name: "id", in: "path", desc: "KPI id", typ: "string", required: true}, {name: "lang", in: "query", desc: "language of titles", typ: "string"}, pAsOf,
+			params: []param{{name: "id", in: "path", desc: "KPI id", typ: "string", required: true}, pLang, pAsOf,
 				{name: "format", in: "query", desc: "json (default) or csv (the series)", typ: "string", enum: []string{"json", "csv"}}},
 			reply: typeOf[catalog.KPIReport](), media: []string{"text/csv; charset=utf-8"}, handle: func(s *Server) http.HandlerFunc { return s.apiKPI }},
-		{method: "GET", path: "/kpis", summary: "Page: the KPIs", params: []param{pAsOf}, media: htmlPage, handle: func(s *Server) http.HandlerFunc { return s.pageKPIs }},
-		{method: "GET", path: "/kpis/{id}", summary: "Page: one KPI", params: []param{{name: "id", in: "path", desc: "KPI id", typ: "string", required: true}, pAsOf}, media: htmlPage,
+		{method: "GET", path: "/kpis", summary: "Page: the KPIs, grouped by owner", params: []param{pLang, pAsOf, pOwner, pStatus, pWords}, media: htmlPage, handle: func(s *Server) http.HandlerFunc { return s.pageKPIs }},
+		{method: "GET", path: "/kpis/{id}", summary: "Page: one KPI", params: []param{{name: "id", in: "path", desc: "KPI id", typ: "string", required: true}, pLang, pAsOf}, media: htmlPage,
 			handle: func(s *Server) http.HandlerFunc { return s.pageKPI }},
-		{method: "GET", path: "/static/{file}", summary: "The pages' embedded scripts (Apache ECharts)", params: []param{{name: "file", in: "path", desc: "file name", typ: "string", required: true}},
+		{method: "GET", path: "/static/{file}", summary: "The pages' embedded scripts (Apache ECharts, the KPI chart)", params: []param{{name: "file", in: "path", desc: "file name", typ: "string", required: true}},
 			media: []string{"text/javascript; charset=utf-8"}, handle: func(s *Server) http.HandlerFunc { return s.asset }},
 		{method: "GET", path: "/healthz", summary: "Whether the server answers", media: []string{"text/plain"},
 			handle: func(s *Server) http.HandlerFunc { return s.health }},

@@ -10,11 +10,10 @@ import (
 
 // static holds the pages' scripts, served from the binary (no CDN).
 //
-//go:embed static/echarts.min.js
+//go:embed static/echarts.min.js static/kpichart.js
 var static embed.FS
 
-// asset serves an embedded file, cached for a day (its name changes with
-// its version).
+// asset serves an embedded file; browsers keep it for an hour.
 func (s *Server) asset(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("file")
 	b, err := static.ReadFile("static/" + name)
@@ -23,6 +22,6 @@ func (s *Server) asset(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
-	w.Header().Set("Cache-Control", "public, max-age=86400")
+	w.Header().Set("Cache-Control", "public, max-age=3600")
 	w.Write(b)
 }
