@@ -44,6 +44,28 @@ func egdiFromCSV(t *testing.T, year string) map[string]float64 {
 	return out
 }
 
+// worldBank reads a World Bank CSV (Country Name, Country Code, Year,
+// Value) into values by "code year", independently of govlake.
+func worldBank(t *testing.T, name string) map[string]float64 {
+	t.Helper()
+	f, err := os.Open("../../datasets/worldbank/" + name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]float64{}
+	for _, r := range recs[1:] {
+		if v, err := strconv.ParseFloat(r[3], 64); err == nil {
+			out[r[1]+" "+r[2]] = v
+		}
+	}
+	return out
+}
+
 type kpiJSON struct {
 	ID     string
 	Latest *struct {
@@ -109,6 +131,21 @@ func TestKPIFigures(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("the ASEAN average of 2018 (%v) is not in the series", sum/10)
+	}
+	// GDP per capita and its growth, from the World Bank's two CSVs.
+	gdp, pop := worldBank(t, "gdp.csv"), worldBank(t, "population.csv")
+	pc := func(y string) float64 { return gdp["VNM "+y] / pop["VNM "+y] }
+	var level, growth kpiJSON
+	getJSON(t, "GET", base+"/api/v1/kpis/gdp_per_capita", "", 200, &level)
+	getJSON(t, "GET", base+"/api/v1/kpis/gdp_per_capita_growth", "", 200, &growth)
+	if level.Latest == nil || level.Latest.Period != "2023" || math.Abs(level.Latest.Value-pc("2023")) > 1e-9 {
+		t.Errorf("gdp_per_capita latest %+v, want 2023 %v", level.Latest, pc("2023"))
+	}
+	if want := 100 * (pc("2023")/pc("2022") - 1); growth.Latest == nil || growth.Latest.Period != "2023" || math.Abs(growth.Latest.Value-want) > 1e-9 {
+		t.Errorf("gdp_per_capita_growth latest %+v, want 2023 %v", growth.Latest, want)
+	}
+	if len(growth.Sources) != 2 || growth.Sources[0].Dataset != "gdp" || growth.Sources[1].Dataset != "population" {
+		t.Errorf("growth sources %+v", growth.Sources)
 	}
 	page := getBody(t, base+"/kpis/egdi_score")
 	figures := string(page[strings.Index(string(page), `id="figures"`):])

@@ -79,3 +79,41 @@ func TestKPIReadingKPIValues(t *testing.T) {
 		t.Errorf("%s %q", k.Status, k.Error)
 	}
 }
+
+// ?owner=, ?status= and ?q= pick KPIs from the list, as the page's filter
+// does.
+func TestKPIListFilter(t *testing.T) {
+	base := bundledCatalog(t)
+	var all struct{ KPIs []kpiJSON }
+	getJSON(t, "GET", base+"/api/v1/kpis", "", 200, &all)
+	ids := func(query string) string {
+		var l struct{ KPIs []kpiJSON }
+		getJSON(t, "GET", base+"/api/v1/kpis?"+query, "", 200, &l)
+		var s []string
+		for _, k := range l.KPIs {
+			s = append(s, k.ID)
+		}
+		return strings.Join(s, ",")
+	}
+	achieved := []string{}
+	for _, k := range all.KPIs {
+		if k.Status == "achieved" {
+			achieved = append(achieved, k.ID)
+		}
+	}
+	for query, want := range map[string]string{
+		"owner=undesa":               "egdi_score,vnm_egdi_rank_asean",
+		"q=gdp+capita":               "gdp_per_capita,gdp_per_capita_growth",
+		"owner=undesa&q=rank":        "vnm_egdi_rank_asean",
+		"status=achieved":            strings.Join(achieved, ","),
+		"owner=nobody":               "",
+		"owner=worldbank&q=internet": "internet_users",
+	} {
+		if got := ids(query); got != want {
+			t.Errorf("?%s: %s, want %s", query, got, want)
+		}
+	}
+	if len(achieved) == 0 {
+		t.Error("no demo KPI is achieved; the status filter is not exercised")
+	}
+}

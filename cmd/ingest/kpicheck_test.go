@@ -36,7 +36,7 @@ func TestCheckKPIs(t *testing.T) {
 	if strings.Contains(errs, "good.yaml") {
 		t.Errorf("a good KPI is reported: %s", errs)
 	}
-	if code, out, errs := runIngest(t, "check", "-pipelines", "../../pipelines", "-kpis", "../../kpis"); code != 0 || !strings.Contains(out, "4 KPI(s) OK") {
+	if code, out, errs := runIngest(t, "check", "-pipelines", "../../pipelines", "-kpis", "../../kpis"); code != 0 || !strings.Contains(out, "5 KPI(s) OK") {
 		t.Errorf("the demo KPIs: exit %d: %s%s", code, out, errs)
 	}
 }
