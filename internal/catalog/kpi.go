@@ -25,7 +25,8 @@ type KPIs struct {
 	now    func() time.Time
 
 	mu    sync.Mutex
-	cache map[string]cachedKPI // by KPI id
+	cache map[string]cachedKPI // by KPI id and asof day
+	names map[string][]string  // the tables each KPI's SQL names, which never change
 }
 
 type cachedKPI struct {
@@ -35,7 +36,7 @@ type cachedKPI struct {
 
 // NewKPIs returns the KPI reports of defs, computed by q.
 func NewKPIs(q *Queries, tables TableLister, defs []*govlake.KPI, now func() time.Time) *KPIs {
-	return &KPIs{q: q, tables: tables, defs: defs, now: now, cache: map[string]cachedKPI{}}
+	return &KPIs{q: q, tables: tables, defs: defs, now: now, cache: map[string]cachedKPI{}, names: map[string][]string{}}
 }
 
 // Source is one dataset version a KPI's figures came from.
@@ -164,9 +165,17 @@ func (k *KPIs) report(ctx context.Context, d *govlake.KPI, lang string, asof AsO
 // sources names the dataset versions a KPI reads: the latest, or those
 // current at the end of the asof day.
 func (k *KPIs) sources(ctx context.Context, d *govlake.KPI, asof AsOf) ([]Source, error) {
-	names, err := k.tables.Tables(ctx, d.SQL)
-	if err != nil {
-		return nil, govlake.Errorf(govlake.EINVALID, "KPI %s: the SQL does not parse: %s", d.ID, govlake.ErrorMessage(err))
+	k.mu.Lock()
+	names, ok := k.names[d.ID]
+	k.mu.Unlock()
+	if !ok {
+		var err error
+		if names, err = k.tables.Tables(ctx, d.SQL); err != nil {
+			return nil, govlake.Errorf(govlake.EINVALID, "KPI %s: the SQL does not parse: %s", d.ID, govlake.ErrorMessage(err))
+		}
+		k.mu.Lock()
+		k.names[d.ID] = names
+		k.mu.Unlock()
 	}
 	out := []Source{}
 	for _, n := range names {

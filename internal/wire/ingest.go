@@ -20,6 +20,9 @@ import (
 // file's problems, and the pipelines that loaded are returned all the same.
 func LoadPipelines(dir string) ([]*govlake.Pipeline, error) { return yaml.LoadDir(dir) }
 
+// LoadKPIs reads the KPI files of a folder.
+func LoadKPIs(dir string) ([]*govlake.KPI, error) { return yaml.LoadKPIs(dir) }
+
 // CheckPipeline checks what loading a pipeline file does not: that its
 // schema compiles and its schedule parses.
 func CheckPipeline(p *govlake.Pipeline) []error {
