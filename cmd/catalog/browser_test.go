@@ -1,14 +1,12 @@
 package main
 
 import (
-	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 )
 
 // chromium finds Debian's chromium; the test script installs it. In CI a
@@ -30,29 +28,21 @@ func chromium(t *testing.T) string {
 	return ""
 }
 
-// browse loads a page in headless chromium and returns the DOM after scripts ran.
-func browse(t *testing.T, bin, url string, extra ...string) string {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-	defer cancel()
-	args := append([]string{
-		"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-		"--disable-background-networking", "--disable-component-update", "--disable-sync",
-		"--disable-dev-shm-usage", "--user-data-dir=" + t.TempDir(),
-	}, extra...)
-	args = append(args, "--dump-dom", url)
-	out, err := exec.CommandContext(ctx, bin, args...).Output()
-	if err != nil {
-		t.Fatalf("chromium %s: %v", url, err)
-	}
-	return string(out)
-}
-
+// The catalogue's pages in chromium (driven by playwright-core): the
+// datasets, a dataset's metadata and preview, the SQL console; no serious
+// or critical axe-core violation on any; a screenshot of each.
 func TestBrowserPages(t *testing.T) {
-	bin := chromium(t)
 	base := bundledCatalog(t)
-
-	dom := browse(t, bin, base+"/")
+	out := shotDir(t)
+	seen := drive(t, []pagePlan{
+		{URL: base + "/", Axe: true, Screenshot: filepath.Join(out, "index.png")},
+		{URL: base + "/datasets/egdi", Axe: true},
+		{URL: base + "/query?sql=SELECT+count(*)+AS+n+FROM+population", Axe: true},
+		{URL: base + "/datasets/population", Axe: true, Screenshot: filepath.Join(out, "dataset.png"), Height: 1600},
+		{URL: base + "/datasets/population/versions/1", Axe: true},
+	})
+	noAxeViolations(t, seen)
+	dom := seen[0].HTML
 	rows := regexp.MustCompile(`<tr data-id="([a-z_]+)">`).FindAllStringSubmatch(dom, -1)
 	var ids []string
 	for _, r := range rows {
@@ -62,7 +52,7 @@ func TestBrowserPages(t *testing.T) {
 		t.Errorf("catalogue rows in the browser: %v", ids)
 	}
 
-	dom = browse(t, bin, base+"/datasets/egdi")
+	dom = seen[1].HTML
 	for _, w := range []string{"UN E-Government Development Index", `<dd id="license">UN DESA`, "e-gov-index", "float64"} {
 		if !strings.Contains(dom, w) {
 			t.Errorf("egdi page lacks %q", w)
@@ -74,26 +64,29 @@ func TestBrowserPages(t *testing.T) {
 		t.Errorf("preview shows %d rows, want 20", n-1)
 	}
 
-	dom = browse(t, bin, base+"/query?sql=SELECT+count(*)+AS+n+FROM+population")
+	dom = seen[2].HTML
 	if !strings.Contains(dom, "<td>17,195</td>") {
 		t.Errorf("SQL console result missing")
 	}
 
-	// A screenshot, kept for people to look at when the test runs with -v.
-	shot := filepath.Join(t.TempDir(), "dataset.png")
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-		"--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
-		"--user-data-dir="+t.TempDir(), "--window-size=1280,1600", "--screenshot="+shot, base+"/datasets/population")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("screenshot: %v %s", err, out)
+	for _, name := range []string{"index.png", "dataset.png"} {
+		if st, err := os.Stat(filepath.Join(out, name)); err != nil || st.Size() < 10000 {
+			t.Errorf("screenshot %s: %v", name, err)
+		}
 	}
-	if st, err := os.Stat(shot); err != nil || st.Size() < 10000 {
-		t.Fatalf("screenshot %v %v", st, err)
-	}
-	if dir := os.Getenv("GOVLAKE_SCREENSHOTS"); dir != "" {
-		b, _ := os.ReadFile(shot)
-		os.WriteFile(filepath.Join(dir, "dataset.png"), b, 0o644)
+}
+
+// noAxeViolations fails on any serious or critical axe-core violation.
+func noAxeViolations(t *testing.T, seen []pageSeen) {
+	t.Helper()
+	for _, p := range seen {
+		for _, v := range p.Axe {
+			if v.Impact == "serious" || v.Impact == "critical" {
+				t.Errorf("%s: axe-core %s (%s): %s at %v", p.URL, v.ID, v.Impact, v.Help, v.Nodes)
+			}
+		}
+		if p.Status != 200 || len(p.Console) > 0 {
+			t.Errorf("%s: status %d, console errors %v", p.URL, p.Status, p.Console)
+		}
 	}
 }

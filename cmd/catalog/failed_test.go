@@ -58,7 +58,9 @@ func TestNeverPublishedDatasetIsVisible(t *testing.T) {
 		t.Errorf("querying it: %s", e.Error.Message)
 	}
 
-	dom := browse(t, chromium(t), base+"/datasets/budget")
+	seen := drive(t, []pagePlan{{URL: base + "/datasets/budget", Axe: true}, {URL: base + "/", Axe: true}})
+	noAxeViolations(t, seen)
+	dom := seen[0].HTML
 	for _, w := range []string{"Township budget", `id="no-version"`, "none yet", wantErr, "The last run rejected 2 rows", "budget__last_run__rejected"} {
 		if !strings.Contains(dom, w) {
 			t.Errorf("the page lacks %q", w)
@@ -77,7 +79,7 @@ func TestNeverPublishedDatasetIsVisible(t *testing.T) {
 	if err != nil || len(recs) != 3 || recs[0][0] != "row" || recs[2][5] != `{"id":"x","v":"2"}` {
 		t.Errorf("CSV of the rejections: %q %v", recs, err)
 	}
-	dom = browse(t, chromium(t), base+"/")
+	dom = seen[1].HTML
 	if !strings.Contains(dom, `data-id="budget"`) || !strings.Contains(dom, "none yet") {
 		t.Error("the home page does not list the dataset")
 	}

@@ -275,15 +275,8 @@ func TestKPIPagesInBrowser(t *testing.T) {
 	if len(seen) != 5 {
 		t.Fatalf("the browser saw %d pages", len(seen))
 	}
+	noAxeViolations(t, seen)
 	for _, p := range seen {
-		for _, v := range p.Axe {
-			if v.Impact == "serious" || v.Impact == "critical" {
-				t.Errorf("%s: axe-core %s (%s): %s at %v", p.URL, v.ID, v.Impact, v.Help, v.Nodes)
-			}
-		}
-		if p.Status != 200 || len(p.Console) > 0 {
-			t.Errorf("%s: status %d, console errors %v", p.URL, p.Status, p.Console)
-		}
 		for _, r := range p.Requests {
 			if !strings.HasPrefix(r, base) && !strings.HasPrefix(r, "data:") {
 				t.Errorf("%s fetched %s: pages use no CDN", p.URL, r)
