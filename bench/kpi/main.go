@@ -303,7 +303,7 @@ type figure struct {
 func figures(db *sql.DB, q string) (figure, error) {
 	var f figure
 	var sum sql.NullFloat64
-	err := db.QueryRow("SELECT count(value), sum(value) FROM (" + q + ")").Scan(&f.n, &sum)
+	err := db.QueryRow("SELECT count(value), sum(value) FROM ("+q+")").Scan(&f.n, &sum)
 	f.sum = sum.Float64
 	return f, err
 }
