@@ -315,7 +315,7 @@ func TestKPIPagesInBrowser(t *testing.T) {
 	if !strings.Contains(burmese.HTML, `<html lang="my"`) || !strings.Contains(burmese.HTML, "အီလက်ထရောနစ်အစိုးရ") || !strings.Contains(burmese.HTML, "ပစ်မှတ်") {
 		t.Error("the Burmese page is not in Burmese")
 	}
-	if !strings.Contains(lao.HTML, "ຕົວຊີ້ວັດຜົນງານຫຼັກ") || strings.Contains(lao.HTML, `data-id="egdi_score"`) || !strings.Contains(lao.HTML, `data-id="internet_users"`) {
+	if !strings.Contains(lao.HTML, "ຕົວຊີ້ວັດຜົນງານຫຼັກ") || !strings.Contains(lao.HTML, "ຜູ້ໃຊ້ອິນເຕີເນັດ") || strings.Contains(lao.HTML, `data-id="egdi_score"`) || !strings.Contains(lao.HTML, `data-id="internet_users"`) {
 		t.Error("the Lao page, filtered to one owner, is wrong")
 	}
 	for _, name := range []string{"kpis.png", "kpi.png", "kpi-my.png", "kpis-lo.png"} {
