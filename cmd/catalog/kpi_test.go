@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"govlake/internal/file"
 	"govlake/internal/govlake"
@@ -22,23 +21,14 @@ import (
 // bundled source file, independently of govlake.
 func egdiFromCSV(t *testing.T, year string) map[string]float64 {
 	t.Helper()
-	f, err := os.Open("../../datasets/egdi/egdi.csv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
 	out := map[string]float64{}
-	for _, r := range recs[1:] {
-		if r[0] == year {
-			v, err := strconv.ParseFloat(r[4], 64)
+	for _, r := range readCSV(t, "../../datasets/egdi/egdi.csv") {
+		if r["year"] == year {
+			v, err := strconv.ParseFloat(r["e-gov-index"], 64)
 			if err != nil {
 				t.Fatal(err)
 			}
-			out[r[1]] = v
+			out[r["country-code"]] = v
 		}
 	}
 	return out
@@ -48,19 +38,10 @@ func egdiFromCSV(t *testing.T, year string) map[string]float64 {
 // Value) into values by "code year", independently of govlake.
 func worldBank(t *testing.T, name string) map[string]float64 {
 	t.Helper()
-	f, err := os.Open("../../datasets/worldbank/" + name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
 	out := map[string]float64{}
-	for _, r := range recs[1:] {
-		if v, err := strconv.ParseFloat(r[3], 64); err == nil {
-			out[r[1]+" "+r[2]] = v
+	for _, r := range readCSV(t, "../../datasets/worldbank/"+name) {
+		if v, err := strconv.ParseFloat(r["Value"], 64); err == nil {
+			out[r["Country Code"]+" "+r["Year"]] = v
 		}
 	}
 	return out

@@ -25,6 +25,8 @@ var funcs = template.FuncMap{
 	"cell": pageCell,
 	"dur":  func(r *govlake.Run) string { return r.Duration().Round(time.Millisecond).String() },
 	"pct":  func(c govlake.RowCounts) string { return fmt.Sprintf("%.2f%%", 100*c.InvalidRatio()) },
+	// The pages other than the KPI pages are in English, without a switch.
+	"englishChrome": func(title string) Chrome { return Chrome{Title: title, W: english} },
 }
 
 func (s *Server) render(w http.ResponseWriter, r *http.Request, name string, view any) {
