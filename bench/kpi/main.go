@@ -22,14 +22,11 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"time"
 
-	duckdb "github.com/duckdb/duckdb-go/v2"
-
+	"govlake/bench/internal/bare"
 	"govlake/internal/file"
-	"govlake/internal/govlake"
 	"govlake/internal/wire"
 )
 
@@ -206,30 +203,30 @@ func run(runs int, dir string) error {
 	}
 
 	// Bare DuckDB: the same 50 statements over the latest versions' files.
-	bare, err := bareDuckDB(ctx, store, kdir)
+	direct, err := bareDuckDB(ctx, store, kdir)
 	if err != nil {
 		return err
 	}
-	defer bare.db.Close()
-	if err := sameFigures(client, base, bare); err != nil {
+	defer direct.db.Close()
+	if err := sameFigures(client, base, direct); err != nil {
 		return err
 	}
 	var baseline []float64
 	for i := 0; i < runs; i++ {
 		start := time.Now()
-		for _, q := range bare.sql {
-			if _, err := figures(bare.db, q); err != nil {
+		for _, q := range direct.sql {
+			if _, err := figures(direct.db, q); err != nil {
 				return err
 			}
 		}
 		baseline = append(baseline, ms(time.Since(start)))
 	}
-	c, w, b := stats(cold), stats(warm), stats(baseline)
+	c, w, b := bare.Stats(cold), bare.Stats(warm), bare.Stats(baseline)
 	fmt.Printf("KPI page /kpis with 50 KPIs over the bundled datasets (%d runs each; figures checked equal to bare DuckDB's for all 50)\n", runs)
-	fmt.Printf("  cold, after a new version of every source (50 KPIs computed): p50 %.1f ms  p99 %.1f ms   (aim: under 1000 ms)\n", c.p50, c.p99)
-	fmt.Printf("  warm (nothing changed):                                       p50 %.1f ms  p99 %.1f ms   (aim: under 50 ms)\n", w.p50, w.p99)
-	fmt.Printf("  baseline, bare DuckDB running the 50 KPI statements:          p50 %.1f ms  p99 %.1f ms\n", b.p50, b.p99)
-	fmt.Printf("  cold / bare DuckDB p50: %.2f; warm / bare DuckDB p50: %.3f\n", c.p50/b.p50, w.p50/b.p50)
+	fmt.Printf("  cold, after a new version of every source (50 KPIs computed): p50 %.1f ms  p99 %.1f ms   (aim: under 1000 ms)\n", c.P50, c.P99)
+	fmt.Printf("  warm (nothing changed):                                       p50 %.1f ms  p99 %.1f ms   (aim: under 50 ms)\n", w.P50, w.P99)
+	fmt.Printf("  baseline, bare DuckDB running the 50 KPI statements:          p50 %.1f ms  p99 %.1f ms\n", b.P50, b.P99)
+	fmt.Printf("  cold / bare DuckDB p50: %.2f; warm / bare DuckDB p50: %.3f\n", c.P50/b.P50, w.P50/b.P50)
 	return nil
 }
 
@@ -264,24 +261,13 @@ type bareDB struct {
 }
 
 func bareDuckDB(ctx context.Context, store *file.Store, kdir string) (*bareDB, error) {
-	conn, err := duckdb.NewConnector("", nil)
+	var ids []string
+	for id := range sources {
+		ids = append(ids, id)
+	}
+	db, err := bare.DuckDB(ctx, store, ids...)
 	if err != nil {
 		return nil, err
-	}
-	db := sql.OpenDB(conn)
-	for id := range sources {
-		m, err := govlake.LatestManifest(ctx, store, id)
-		if err != nil {
-			return nil, err
-		}
-		var files []string
-		for _, f := range m.Files {
-			p, _ := store.LocalPath(ctx, f.Key)
-			files = append(files, "'"+p+"'")
-		}
-		if _, err := db.Exec(fmt.Sprintf("CREATE VIEW %s AS SELECT * FROM read_parquet([%s])", id, strings.Join(files, ", "))); err != nil {
-			return nil, err
-		}
 	}
 	defs, err := wire.LoadKPIs(kdir)
 	if err != nil {
@@ -310,19 +296,19 @@ func figures(db *sql.DB, q string) (figure, error) {
 
 // sameFigures checks that kpi_values, which the page's figures come from,
 // holds for each KPI the count and sum bare DuckDB computes.
-func sameFigures(client *http.Client, base string, bare *bareDB) error {
+func sameFigures(client *http.Client, base string, direct *bareDB) error {
 	resp, err := client.Get(base + "/api/v1/query?sql=" + url.QueryEscape("SELECT kpi, count(*), sum(value) FROM kpi_values GROUP BY kpi"))
 	if err != nil {
 		return err
 	}
 	defer resp.Body.Close()
 	var res struct{ Rows [][]any }
-	if err := json.NewDecoder(resp.Body).Decode(&res); err != nil || len(res.Rows) != len(bare.sql) {
-		return fmt.Errorf("kpi_values covers %d KPIs, want %d (%v)", len(res.Rows), len(bare.sql), err)
+	if err := json.NewDecoder(resp.Body).Decode(&res); err != nil || len(res.Rows) != len(direct.sql) {
+		return fmt.Errorf("kpi_values covers %d KPIs, want %d (%v)", len(res.Rows), len(direct.sql), err)
 	}
 	for _, r := range res.Rows {
 		id := r[0].(string)
-		want, err := figures(bare.db, bare.sql[id])
+		want, err := figures(direct.db, direct.sql[id])
 		if err != nil {
 			return fmt.Errorf("%s on bare DuckDB: %w", id, err)
 		}
@@ -332,14 +318,6 @@ func sameFigures(client *http.Client, base string, bare *bareDB) error {
 		}
 	}
 	return nil
-}
-
-type timing struct{ p50, p99 float64 }
-
-func stats(v []float64) timing {
-	sort.Float64s(v)
-	at := func(p float64) float64 { return v[min(len(v)-1, int(p*float64(len(v))))] }
-	return timing{at(0.5), at(0.99)}
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }

@@ -21,17 +21,14 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
 
-	duckdb "github.com/duckdb/duckdb-go/v2"
-
+	"govlake/bench/internal/bare"
 	"govlake/bench/internal/pg"
 	"govlake/internal/file"
-	"govlake/internal/govlake"
 	"govlake/internal/wire"
 	"govlake/internal/yaml"
 )
@@ -68,14 +65,6 @@ func main() {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
-}
-
-type timing struct{ p50, p99 float64 }
-
-func stats(ms []float64) timing {
-	sort.Float64s(ms)
-	at := func(p float64) float64 { return ms[min(len(ms)-1, int(p*float64(len(ms))))] }
-	return timing{at(0.5), at(0.99)}
 }
 
 func run(rows int64, runs int, dir string) error {
@@ -132,23 +121,11 @@ func run(rows int64, runs int, dir string) error {
 	base := "http://" + ln.Addr().String()
 
 	// Bare DuckDB over the same Parquet files: every part of each version.
-	conn, _ := duckdb.NewConnector("", nil)
-	ddb := sql.OpenDB(conn)
-	defer ddb.Close()
-	for _, id := range []string{"survey", "districts"} {
-		m, err := govlake.LatestManifest(context.Background(), store, id)
-		if err != nil {
-			return err
-		}
-		var files []string
-		for _, f := range m.Files {
-			p, _ := store.LocalPath(context.Background(), f.Key)
-			files = append(files, "'"+p+"'")
-		}
-		if _, err := ddb.Exec(fmt.Sprintf("CREATE VIEW %s AS SELECT * FROM read_parquet([%s])", id, strings.Join(files, ", "))); err != nil {
-			return err
-		}
+	ddb, err := bare.DuckDB(context.Background(), store, "survey", "districts")
+	if err != nil {
+		return err
 	}
+	defer ddb.Close()
 
 	fmt.Fprintln(os.Stderr, "loading PostgreSQL...")
 	pgs, pgErr := pg.Start(dir)
@@ -171,7 +148,7 @@ func run(rows int64, runs int, dir string) error {
 
 	type row struct {
 		name                string
-		api, duck, postgres timing
+		api, duck, postgres bare.Timing
 		pgErr               error
 		checked             string
 		direct              [][]any
@@ -209,7 +186,7 @@ func run(rows int64, runs int, dir string) error {
 				r.checked, r.direct = "API = DuckDB", direct
 			}
 		}
-		r.api, r.duck = stats(api[1:]), stats(duck[1:])
+		r.api, r.duck = bare.Stats(api[1:]), bare.Stats(duck[1:])
 		if pgErr == nil {
 			stmts := make([]string, runs+1)
 			for i := range stmts {
@@ -217,9 +194,9 @@ func run(rows int64, runs int, dir string) error {
 			}
 			ms, err := pgs.Timed(stmts)
 			if err != nil || len(ms) != runs+1 {
-				r.pgErr = fmt.Errorf("%v (%d timings)", err, len(ms))
+				r.pgErr = fmt.Errorf("%v (%d bare.Timings)", err, len(ms))
 			} else {
-				r.postgres = stats(ms[1:])
+				r.postgres = bare.Stats(ms[1:])
 			}
 			if r.pgErr == nil {
 				out, err := pgs.Exec(q.sql)
@@ -275,7 +252,7 @@ func run(rows int64, runs int, dir string) error {
 	}
 	wg.Wait()
 	elapsed := time.Since(start).Seconds()
-	conc := stats(lat)
+	conc := bare.Stats(lat)
 
 	host, _ := os.Hostname()
 	fmt.Printf("\ngovlake query benchmark: %d rows; %s; %d timed runs per query (p50 / p99 in ms)\n\n", rows, host, runs)
@@ -283,15 +260,15 @@ func run(rows int64, runs int, dir string) error {
 	for _, r := range table {
 		pgText, ratio := "n/a", "n/a"
 		if r.pgErr == nil {
-			pgText = fmt.Sprintf("%9.1f / %9.1f", r.postgres.p50, r.postgres.p99)
-			ratio = fmt.Sprintf("%.1fx", r.postgres.p50/r.api.p50)
+			pgText = fmt.Sprintf("%9.1f / %9.1f", r.postgres.P50, r.postgres.P99)
+			ratio = fmt.Sprintf("%.1fx", r.postgres.P50/r.api.P50)
 		}
-		fmt.Printf("%-24s %9.1f / %9.1f %9.1f / %9.1f %21s %10.2f %10s\n", r.name, r.api.p50, r.api.p99, r.duck.p50, r.duck.p99, pgText, r.api.p50/r.duck.p50, ratio)
+		fmt.Printf("%-24s %9.1f / %9.1f %9.1f / %9.1f %21s %10.2f %10s\n", r.name, r.api.P50, r.api.P99, r.duck.P50, r.duck.P99, pgText, r.api.P50/r.duck.P50, ratio)
 	}
 	for _, r := range table {
 		fmt.Printf("%-24s answers checked: %s\n", r.name, r.checked)
 	}
-	fmt.Printf("\n16 clients x %d queries through the API: %.1f queries/s, p50 %.1f ms, p99 %.1f ms, %d errors\n", each, float64(clients*each)/elapsed, conc.p50, conc.p99, errorsSeen)
+	fmt.Printf("\n16 clients x %d queries through the API: %.1f queries/s, p50 %.1f ms, p99 %.1f ms, %d errors\n", each, float64(clients*each)/elapsed, conc.P50, conc.P99, errorsSeen)
 	if pgErr != nil {
 		fmt.Printf("PostgreSQL: %v\n", pgErr)
 	}
