@@ -40,6 +40,8 @@ func TestBrowserPages(t *testing.T) {
 		{URL: base + "/query?sql=SELECT+count(*)+AS+n+FROM+population", Axe: true},
 		{URL: base + "/datasets/population", Axe: true, Screenshot: filepath.Join(out, "dataset.png"), Height: 1600},
 		{URL: base + "/datasets/population/versions/1", Axe: true},
+		{URL: base + "/organizations", Axe: true},
+		{URL: base + "/organizations/worldbank", Axe: true, Screenshot: filepath.Join(out, "organization.png")},
 	})
 	noAxeViolations(t, seen)
 	dom := seen[0].HTML
@@ -69,7 +71,10 @@ func TestBrowserPages(t *testing.T) {
 		t.Errorf("SQL console result missing")
 	}
 
-	for _, name := range []string{"index.png", "dataset.png"} {
+	if !strings.Contains(seen[5].HTML, `<tr data-id="undesa">`) || !strings.Contains(seen[6].HTML, "The World Bank") {
+		t.Error("the organisation pages lack their content")
+	}
+	for _, name := range []string{"index.png", "dataset.png", "organization.png"} {
 		if st, err := os.Stat(filepath.Join(out, name)); err != nil || st.Size() < 10000 {
 			t.Errorf("screenshot %s: %v", name, err)
 		}

@@ -67,9 +67,14 @@ func TestCKANAPI(t *testing.T) {
 		t.Errorf("organization_list %v", a.Result)
 	}
 	a = ckan(t, base, "organization_show", url.Values{"id": {"singstat"}}, 200)
-	if a.Result.(map[string]any)["package_count"] != float64(1) {
+	org := a.Result.(map[string]any)
+	pkgs, _ := org["packages"].([]any)
+	if org["package_count"] != float64(1) || org["title"] != "Singapore Department of Statistics (SingStat)" ||
+		org["description"] != "Official statistics of Singapore, such as retail prices." || !strings.HasSuffix(org["image_url"].(string), "/organizations/singstat/logo") ||
+		org["created"] == "" || len(pkgs) != 1 || pkgs[0].(map[string]any)["name"] != "retail_prices" || pkgs[0].(map[string]any)["num_resources"] != float64(1) {
 		t.Errorf("organization_show %v", a.Result)
 	}
+	ckan(t, base, "organization_show", url.Values{"id": {"nobody"}}, 404)
 
 	a = ckan(t, base, "datastore_search", url.Values{"resource_id": {"population"}, "filters": {`{"Country Code": "MMR"}`},
 		"fields": {"Year,Value"}, "sort": {"Year desc"}, "limit": {"3"}, "offset": {"1"}}, 200)

@@ -42,6 +42,7 @@ func Main(ctx context.Context, args []string, stderr io.Writer, ready chan<- str
 	memory := fs.String("memory-limit", "2GB", "DuckDB memory limit")
 	queries := fs.String("queries", "./queries", "folder of saved queries (*.yaml)")
 	kpis := fs.String("kpis", "./kpis", "folder of KPI files (*.yaml)")
+	orgs := fs.String("organizations", "./organizations", "folder of organization files (*.yaml)")
 	running := fs.Int("max-concurrent", 4, "queries that may run at once")
 	queued := fs.Int("max-queue", 16, "queries that may wait for a slot; more are answered 429")
 	refresh := fs.Duration("refresh", 2*time.Second, "how long a read of the store's listing serves before it is read again")
@@ -55,7 +56,7 @@ func Main(ctx context.Context, args []string, stderr io.Writer, ready chan<- str
 		return 2
 	}
 	cfg := wire.CatalogConfig{Store: *storeURL, MaxRows: *maxRows, Timeout: *timeout, Memory: *memory, Refresh: *refresh,
-		CacheDir: *cacheDir, CacheBytes: cacheBytes, Running: *running, Queued: *queued, Queries: *queries, KPIs: *kpis}
+		CacheDir: *cacheDir, CacheBytes: cacheBytes, Running: *running, Queued: *queued, Queries: *queries, KPIs: *kpis, Orgs: *orgs}
 	if err := serve(ctx, cfg, *addr, logger, ready); err != nil {
 		fmt.Fprintln(stderr, "catalog:", govlake.ErrorMessage(err))
 		if govlake.ErrorCode(err) == govlake.EINTERNAL {

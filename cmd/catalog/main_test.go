@@ -85,7 +85,7 @@ func bundledCatalog(t *testing.T) string {
 	ingestDir(t, store, "../../pipelines")
 	ctx := context.Background()
 	ready := make(chan string, 1)
-	go Main(ctx, []string{"-store", dir, "-addr", "127.0.0.1:0", "-queries", "../../queries", "-kpis", "../../kpis"}, io.Discard, ready)
+	go Main(ctx, []string{"-store", dir, "-addr", "127.0.0.1:0", "-queries", "../../queries", "-kpis", "../../kpis", "-organizations", "../../organizations"}, io.Discard, ready)
 	bundled.store, bundled.url = dir, "http://"+<-ready
 	return bundled.url
 }

@@ -27,6 +27,7 @@ var served = []string{
 	"GET /api/v1/runs", "GET /api/v1/query", "POST /api/v1/query", "GET /api/v1/openapi.json",
 	"GET /api/v1/queries", "GET /api/v1/queries/{name}",
 	"GET /api/v1/kpis", "GET /api/v1/kpis/{id}", "GET /kpis", "GET /kpis/{id}", "GET /static/{file}",
+	"GET /api/v1/organizations", "GET /api/v1/organizations/{id}", "GET /organizations", "GET /organizations/{id}", "GET /organizations/{id}/logo",
 }
 
 func init() {
@@ -94,6 +95,8 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 				switch {
 				case p.In == "path" && strings.Contains(path, "kpis"):
 					u = strings.Replace(u, "{"+p.Name+"}", kpiExample[p.Name], 1)
+				case p.In == "path" && strings.Contains(path, "organizations"):
+					u = strings.Replace(u, "{"+p.Name+"}", "worldbank", 1)
 				case p.In == "path":
 					u = strings.Replace(u, "{"+p.Name+"}", example[p.Name], 1)
 				case p.Required:

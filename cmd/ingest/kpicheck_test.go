@@ -40,3 +40,22 @@ func TestCheckKPIs(t *testing.T) {
 		t.Errorf("the demo KPIs: exit %d: %s%s", code, out, errs)
 	}
 }
+
+// ingest check reads the organisation files: a broken one is a problem; a
+// pipeline naming an organisation without a file is a warning only.
+func TestCheckOrganizations(t *testing.T) {
+	code, out, errs := runIngest(t, "check", "-pipelines", "../../pipelines", "-organizations", "../../organizations")
+	if code != 0 || !strings.Contains(out, "4 organization(s) OK") || strings.Contains(errs, "warning") {
+		t.Errorf("the bundled organisations: exit %d: %s%s", code, out, errs)
+	}
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "undesa.yaml"), []byte("id: undesa\nname: UN DESA\n"), 0o644)
+	code, out, errs = runIngest(t, "check", "-pipelines", "../../pipelines", "-organizations", dir)
+	if code != 0 || strings.Count(errs, "warning:") != 6 || !strings.Contains(errs, `gdp.yaml: organization "worldbank" has no file in `+dir+"; it is shown by its id") {
+		t.Errorf("missing organisation files: exit %d: %s%s", code, out, errs)
+	}
+	os.WriteFile(filepath.Join(dir, "bad.yaml"), []byte("id: bad\nname: Bad\nwebsite: nowhere\n"), 0o644)
+	if code, _, errs = runIngest(t, "check", "-pipelines", "../../pipelines", "-organizations", dir); code != 1 || !strings.Contains(errs, `website: "nowhere" must be an http(s) address`) {
+		t.Errorf("a bad organisation file: exit %d: %s", code, errs)
+	}
+}

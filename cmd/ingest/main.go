@@ -57,6 +57,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	count := fs.Int("n", 20, "status: how many runs to list per dataset")
 	reload := fs.Duration("reload", 2*time.Second, "serve: how often to look for changed pipeline files")
 	kpis := fs.String("kpis", "", "check: a folder of KPI files to check too")
+	orgs := fs.String("organizations", "./organizations", "check: the folder of organization files")
 	if err := fs.Parse(args[1:]); err != nil {
 		return 2
 	}
@@ -68,7 +69,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 
 	switch args[0] {
 	case "check":
-		return check(ctx, *pipelines, *kpis, stdout, stderr)
+		return check(ctx, *pipelines, *kpis, *orgs, stdout, stderr)
 	case "serve":
 		store, err := wire.OpenStore(ctx, *storeURL, logger)
 		if err != nil {
@@ -190,7 +191,7 @@ func status(ctx context.Context, store govlake.Store, ids []string, n int, logge
 	return 0
 }
 
-func check(ctx context.Context, dir, kpiDir string, stdout, stderr io.Writer) int {
+func check(ctx context.Context, dir, kpiDir, orgDir string, stdout, stderr io.Writer) int {
 	pipelines, err := wire.LoadPipelines(dir)
 	problems := 0
 	if err != nil {
@@ -200,6 +201,13 @@ func check(ctx context.Context, dir, kpiDir string, stdout, stderr io.Writer) in
 		for _, err := range wire.CheckPipeline(p) {
 			problems += printProblems(stderr, err)
 		}
+	}
+	orgs, errs, warnings := wire.CheckOrganizations(orgDir, pipelines)
+	for _, err := range errs {
+		problems += printProblems(stderr, err)
+	}
+	for _, w := range warnings {
+		fmt.Fprintln(stderr, "warning:", w)
 	}
 	kpis := 0
 	if kpiDir != "" {
@@ -214,6 +222,7 @@ func check(ctx context.Context, dir, kpiDir string, stdout, stderr io.Writer) in
 		return 1
 	}
 	fmt.Fprintf(stdout, "%d pipeline(s) OK\n", len(pipelines))
+	fmt.Fprintf(stdout, "%d organization(s) OK\n", orgs)
 	if kpiDir != "" {
 		fmt.Fprintf(stdout, "%d KPI(s) OK\n", kpis)
 	}

@@ -35,6 +35,7 @@ type Catalog struct {
 	snap      *snapshot
 	loadedAt  time.Time
 	manifests map[string]*govlake.Manifest // by manifest key; immutable
+	orgs      []*govlake.Organization      // from the organisation files
 }
 
 type snapshot struct {

@@ -101,18 +101,3 @@ func matches(d *govlake.Detail, req SearchRequest) bool {
 	}
 	return true
 }
-
-// Organizations lists each organization's datasets, by organization id.
-func (c *Catalog) Organizations(ctx context.Context) (map[string][]string, error) {
-	ds, err := c.Datasets(ctx)
-	if err != nil {
-		return nil, err
-	}
-	orgs := map[string][]string{}
-	for _, d := range ds {
-		if d.Organization != "" {
-			orgs[d.Organization] = append(orgs[d.Organization], d.ID)
-		}
-	}
-	return orgs, nil
-}

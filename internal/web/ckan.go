@@ -5,7 +5,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -275,23 +274,26 @@ func ckanOrganizationList(s *Server, r *http.Request) ([]string, error) {
 		return nil, err
 	}
 	names := []string{}
-	for o := range orgs {
-		names = append(names, o)
+	for _, o := range orgs {
+		names = append(names, o.ID)
 	}
-	sort.Strings(names)
 	return names, nil
 }
 
 // CKANOrganization is organization_show's result.
 type CKANOrganization struct {
-	ID             string   `json:"id"`
-	Name           string   `json:"name"`
-	Title          string   `json:"title"`
-	Type           string   `json:"type"`
-	IsOrganization bool     `json:"is_organization"`
-	State          string   `json:"state"`
-	PackageCount   int      `json:"package_count"`
-	Packages       []string `json:"packages"`
+	ID             string        `json:"id"`
+	Name           string        `json:"name"`
+	Title          string        `json:"title"`
+	Description    string        `json:"description"`
+	ImageURL       string        `json:"image_url"`
+	Created        string        `json:"created"`
+	Type           string        `json:"type"`
+	IsOrganization bool          `json:"is_organization"`
+	ApprovalStatus string        `json:"approval_status"`
+	State          string        `json:"state"`
+	PackageCount   int           `json:"package_count"`
+	Packages       []CKANPackage `json:"packages"`
 }
 
 func ckanOrganizationShow(s *Server, r *http.Request) (*CKANOrganization, error) {
@@ -299,14 +301,27 @@ func ckanOrganizationShow(s *Server, r *http.Request) (*CKANOrganization, error)
 	if err != nil {
 		return nil, err
 	}
-	orgs, err := s.catalog.Organizations(r.Context())
-	if err != nil {
+	o, err := s.catalog.Organization(r.Context(), id)
+	if govlake.ErrorCode(err) == govlake.ENOTFOUND {
+		return nil, govlake.Errorf(govlake.ENOTFOUND, "Not found")
+	} else if err != nil {
 		return nil, err
 	}
-	pkgs, ok := orgs[id]
-	if !ok {
-		return nil, govlake.Errorf(govlake.ENOTFOUND, "Not found")
+	out := &CKANOrganization{ID: o.ID, Name: o.ID, Title: o.Name.In("en"), Description: o.Description.In("en"),
+		Type: "organization", IsOrganization: true, ApprovalStatus: "approved", State: "active",
+		PackageCount: len(o.Datasets), Packages: []CKANPackage{}}
+	if o.Logo != "" {
+		out.ImageURL = "http://" + r.Host + "/organizations/" + o.ID + "/logo"
 	}
-	return &CKANOrganization{ID: id, Name: id, Title: id, Type: "organization", IsOrganization: true,
-		State: "active", PackageCount: len(pkgs), Packages: pkgs}, nil
+	if !o.Created.IsZero() {
+		out.Created = o.Created.UTC().Format(ckanTime)
+	}
+	for _, d := range o.Datasets {
+		det, err := s.catalog.Dataset(r.Context(), d.ID)
+		if err != nil {
+			return nil, err
+		}
+		out.Packages = append(out.Packages, ckanPackage(r, det))
+	}
+	return out, nil
 }

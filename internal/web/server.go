@@ -25,7 +25,8 @@ type Catalog interface {
 	Version(ctx context.Context, id string, n int) (*govlake.Manifest, error)
 	Runs(ctx context.Context, dataset string, limit int) ([]*govlake.Run, error)
 	Search(ctx context.Context, req catalog.SearchRequest) (*catalog.SearchResult, error)
-	Organizations(ctx context.Context) (map[string][]string, error)
+	Organizations(ctx context.Context) ([]*catalog.OrgSummary, error)
+	Organization(ctx context.Context, id string) (*catalog.OrgSummary, error)
 }
 
 // Queries runs every SQL the server needs, within the query limits.

@@ -32,7 +32,10 @@ func (down) Runs(ctx context.Context, dataset string, limit int) ([]*govlake.Run
 func (down) Search(ctx context.Context, req catalog.SearchRequest) (*catalog.SearchResult, error) {
 	return nil, errDown
 }
-func (down) Organizations(ctx context.Context) (map[string][]string, error) { return nil, errDown }
+func (down) Organizations(ctx context.Context) ([]*catalog.OrgSummary, error) { return nil, errDown }
+func (down) Organization(ctx context.Context, id string) (*catalog.OrgSummary, error) {
+	return nil, errDown
+}
 
 var _ Catalog = down{}
 

@@ -23,6 +23,7 @@ type CatalogConfig struct {
 	Refresh    time.Duration // how long a read of the store's listing serves
 	Queries    string        // folder of saved queries
 	KPIs       string        // folder of KPI files
+	Orgs       string        // folder of organization files
 	MaxRows    int
 	Timeout    time.Duration
 	Running    int
@@ -62,12 +63,17 @@ func NewCatalog(ctx context.Context, cfg CatalogConfig, logger *slog.Logger) (*C
 	if err != nil {
 		return nil, err
 	}
+	orgs, err := yaml.LoadOrganizations(cfg.Orgs)
+	if err != nil {
+		return nil, err
+	}
 	tmp, err := os.MkdirTemp("", "govlake-duckdb-")
 	if err != nil {
 		return nil, govlake.Errorf(govlake.EUNAVAILABLE, "make a spill folder for DuckDB: %w", err)
 	}
 	cat := catalog.New(store, local, logger, time.Now)
 	cat.TTL = cfg.Refresh
+	cat.SetOrganizations(orgs)
 	if err := cat.Refresh(ctx); err != nil {
 		os.RemoveAll(tmp)
 		return nil, err

@@ -96,3 +96,25 @@ func CheckKPIs(ctx context.Context, dir string, pipelines []*govlake.Pipeline) (
 	}
 	return ok, errs
 }
+
+// CheckOrganizations checks the organisation files of dir, and warns of
+// each pipeline that names an organisation no file defines (it still
+// loads, and is shown by the organisation's id).
+func CheckOrganizations(dir string, pipelines []*govlake.Pipeline) (int, []error, []string) {
+	orgs, err := yaml.LoadOrganizations(dir)
+	var errs []error
+	if err != nil {
+		errs = append(errs, err)
+	}
+	known := map[string]bool{}
+	for _, o := range orgs {
+		known[o.ID] = true
+	}
+	var warnings []string
+	for _, p := range pipelines {
+		if p.Organization != "" && !known[p.Organization] {
+			warnings = append(warnings, fmt.Sprintf("%s: organization %q has no file in %s; it is shown by its id", p.File, p.Organization, dir))
+		}
+	}
+	return len(orgs), errs, warnings
+}

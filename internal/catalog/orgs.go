@@ -1,0 +1,71 @@
+package catalog
+
+import (
+	"context"
+	"sort"
+
+	"govlake/internal/govlake"
+)
+
+// OrgSummary is an organisation with its datasets. An organisation that a
+// dataset names but no file defines is listed too, by its id alone.
+type OrgSummary struct {
+	*govlake.Organization
+	Defined  bool              // an organisation file defines it
+	Datasets []govlake.Summary // its datasets, by id
+}
+
+// SetOrganizations gives the catalogue the organisations' files.
+func (c *Catalog) SetOrganizations(orgs []*govlake.Organization) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.orgs = orgs
+}
+
+// Organizations lists every organisation: those defined, and those only
+// named by datasets, by id.
+func (c *Catalog) Organizations(ctx context.Context) ([]*OrgSummary, error) {
+	ds, err := c.Datasets(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	defs := c.orgs
+	c.mu.Unlock()
+	byID := map[string]*OrgSummary{}
+	for _, o := range defs {
+		byID[o.ID] = &OrgSummary{Organization: o, Defined: true, Datasets: []govlake.Summary{}}
+	}
+	for _, d := range ds {
+		if d.Organization == "" {
+			continue
+		}
+		o, ok := byID[d.Organization]
+		if !ok {
+			o = &OrgSummary{Organization: &govlake.Organization{ID: d.Organization, Name: govlake.Text{"en": d.Organization}}, Datasets: []govlake.Summary{}}
+			byID[d.Organization] = o
+		}
+		o.Datasets = append(o.Datasets, d)
+	}
+	out := make([]*OrgSummary, 0, len(byID))
+	for _, o := range byID {
+		sort.Slice(o.Datasets, func(i, j int) bool { return o.Datasets[i].ID < o.Datasets[j].ID })
+		out = append(out, o)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out, nil
+}
+
+// Organization returns one organisation with its datasets.
+func (c *Catalog) Organization(ctx context.Context, id string) (*OrgSummary, error) {
+	all, err := c.Organizations(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, o := range all {
+		if o.ID == id {
+			return o, nil
+		}
+	}
+	return nil, govlake.Errorf(govlake.ENOTFOUND, "no organization %q; GET /api/v1/organizations lists them", id)
+}
