@@ -112,7 +112,7 @@ func routes() []route {
 			params: []param{pLang}, reply: typeOf[OrgList](), handle: func(s *Server) http.HandlerFunc { return s.apiOrganizations }},
 		{method: "GET", path: "/api/v1/organizations/{id}", summary: "One organization and its datasets",
 			params: []param{{name: "id", in: "path", desc: "organization id", typ: "string", required: true}, pLang},
-			reply: typeOf[Org](), handle: func(s *Server) http.HandlerFunc { return s.apiOrganization }},
+			reply:  typeOf[Org](), handle: func(s *Server) http.HandlerFunc { return s.apiOrganization }},
 		{method: "GET", path: "/organizations", summary: "Page: the organizations", media: htmlPage, handle: func(s *Server) http.HandlerFunc { return s.pageOrganizations }},
 		{method: "GET", path: "/organizations/{id}", summary: "Page: one organization and its datasets", params: []param{{name: "id", in: "path", desc: "organization id", typ: "string", required: true}},
 			media: htmlPage, handle: func(s *Server) http.HandlerFunc { return s.pageOrganization }},
