@@ -2,6 +2,9 @@
 // over every dataset's versions, reading only from the store.
 //
 //	catalog [-store URL] [-addr HOST:PORT]
+//	catalog token create -store URL -org ID -role publisher -name "MoH ETL" [-ttl 8760h]
+//	catalog token list -store URL
+//	catalog token revoke -store URL ID
 package main
 
 import (
@@ -25,12 +28,15 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	os.Exit(Main(ctx, os.Args[1:], os.Stderr, nil))
+	os.Exit(Main(ctx, os.Args[1:], os.Stdout, os.Stderr, nil))
 }
 
 // Main runs the server until ctx ends. If ready is not nil it receives the
 // listening address once the server accepts connections.
-func Main(ctx context.Context, args []string, stderr io.Writer, ready chan<- string) int {
+func Main(ctx context.Context, args []string, stdout, stderr io.Writer, ready chan<- string) int {
+	if len(args) > 0 && args[0] == "token" {
+		return tokenCommand(ctx, args[1:], stdout, stderr)
+	}
 	fs := flag.NewFlagSet("catalog", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	storeURL := fs.String("store", "./data", "store: a folder path, file:///path or s3://bucket/prefix?endpoint=URL&region=R")
@@ -46,6 +52,7 @@ func Main(ctx context.Context, args []string, stderr io.Writer, ready chan<- str
 	running := fs.Int("max-concurrent", 4, "queries that may run at once")
 	queued := fs.Int("max-queue", 16, "queries that may wait for a slot; more are answered 429")
 	refresh := fs.Duration("refresh", 2*time.Second, "how long a read of the store's listing serves before it is read again")
+	maxUpload := fs.String("max-upload", "1GB", "largest file a publisher may upload")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -55,7 +62,12 @@ func Main(ctx context.Context, args []string, stderr io.Writer, ready chan<- str
 		fmt.Fprintln(stderr, "catalog: -cache-size:", govlake.ErrorMessage(err))
 		return 2
 	}
-	cfg := wire.CatalogConfig{Store: *storeURL, MaxRows: *maxRows, Timeout: *timeout, Memory: *memory, Refresh: *refresh,
+	uploadBytes, err := wire.ParseSize(*maxUpload)
+	if err != nil {
+		fmt.Fprintln(stderr, "catalog: -max-upload:", govlake.ErrorMessage(err))
+		return 2
+	}
+	cfg := wire.CatalogConfig{MaxUpload: uploadBytes, Store: *storeURL, MaxRows: *maxRows, Timeout: *timeout, Memory: *memory, Refresh: *refresh,
 		CacheDir: *cacheDir, CacheBytes: cacheBytes, Running: *running, Queued: *queued, Queries: *queries, KPIs: *kpis, Orgs: *orgs}
 	if err := serve(ctx, cfg, *addr, logger, ready); err != nil {
 		fmt.Fprintln(stderr, "catalog:", govlake.ErrorMessage(err))

@@ -53,7 +53,7 @@ func startCatalogArgs(t *testing.T, args []string) string {
 	ready := make(chan string, 1)
 	done := make(chan int, 1)
 	go func() {
-		done <- Main(ctx, append([]string{"-addr", "127.0.0.1:0", "-refresh", "0"}, args...), io.Discard, ready)
+		done <- Main(ctx, append([]string{"-addr", "127.0.0.1:0", "-refresh", "0"}, args...), io.Discard, io.Discard, ready)
 	}()
 	select {
 	case addr := <-ready:
@@ -85,7 +85,7 @@ func bundledCatalog(t *testing.T) string {
 	ingestDir(t, store, "../../pipelines")
 	ctx := context.Background()
 	ready := make(chan string, 1)
-	go Main(ctx, []string{"-store", dir, "-addr", "127.0.0.1:0", "-queries", "../../queries", "-kpis", "../../kpis", "-organizations", "../../organizations"}, io.Discard, ready)
+	go Main(ctx, []string{"-store", dir, "-addr", "127.0.0.1:0", "-queries", "../../queries", "-kpis", "../../kpis", "-organizations", "../../organizations"}, io.Discard, io.Discard, ready)
 	bundled.store, bundled.url = dir, "http://"+<-ready
 	return bundled.url
 }

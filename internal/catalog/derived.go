@@ -22,9 +22,10 @@ type DerivedRows func(ctx context.Context) (key string, cols []govlake.ResultCol
 // dataset's files (kpi_values). It is put into the engine before a query
 // that names it runs, and again only when its key changed.
 type derived struct {
-	name string
-	rows DerivedRows
-	into Materializer
+	name  string
+	rows  DerivedRows
+	into  Materializer
+	allow func(ctx context.Context) error // nil: anyone may read it
 
 	mu  sync.Mutex
 	key string
@@ -34,6 +35,13 @@ type derived struct {
 // Derive offers a computed table under name to every query.
 func (q *Queries) Derive(name string, rows DerivedRows, into Materializer) {
 	q.derived = append(q.derived, &derived{name: name, rows: rows, into: into})
+}
+
+// DeriveRestricted offers a computed table to the queries allow lets
+// through (by the principal in their context); others are refused before
+// they run.
+func (q *Queries) DeriveRestricted(name string, rows DerivedRows, into Materializer, allow func(ctx context.Context) error) {
+	q.derived = append(q.derived, &derived{name: name, rows: rows, into: into, allow: allow})
 }
 
 // prepare brings the derived tables that sql may name up to date. The
@@ -46,6 +54,11 @@ func (q *Queries) prepare(ctx context.Context, sql string) error {
 	lower := strings.ToLower(sql)
 	for _, d := range q.derived {
 		if strings.Contains(lower, d.name) {
+			if d.allow != nil {
+				if err := d.allow(ctx); err != nil {
+					return err
+				}
+			}
 			if err := d.refresh(ctx); err != nil {
 				return err
 			}

@@ -25,6 +25,12 @@ func status(code string) int {
 		return http.StatusServiceUnavailable
 	case govlake.EBUSY:
 		return http.StatusTooManyRequests
+	case govlake.EUNAUTHORIZED:
+		return http.StatusUnauthorized
+	case govlake.EFORBIDDEN:
+		return http.StatusForbidden
+	case govlake.EGONE:
+		return http.StatusGone
 	}
 	return http.StatusInternalServerError
 }
@@ -56,6 +62,9 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		s.logger.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
 	msg := govlake.ErrorMessage(err)
+	if st == http.StatusUnauthorized {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="govlake"`)
+	}
 	if st == http.StatusTooManyRequests || st == http.StatusServiceUnavailable {
 		w.Header().Set("Retry-After", "1")
 	}

@@ -28,6 +28,8 @@ func OpenAPI() map[string]any {
 		"components": map[string]any{"schemas": map[string]any{
 			"Error":     schemaOf(reflect.TypeFor[ErrorBody]()),
 			"CKANError": schemaOf(reflect.TypeFor[CKANReply[*struct{}]]()),
+		}, "securitySchemes": map[string]any{
+			"token": map[string]any{"type": "http", "scheme": "bearer", "description": "An organization's API token (catalog token create); CKAN's bare Authorization: <token> works too"},
 		}},
 	}
 }
@@ -53,7 +55,7 @@ func operation(rt route) map[string]any {
 		"operationId": strings.ToLower(rt.method) + strings.NewReplacer("/", "_", "{", "", "}", "", ".", "_", "$", "").Replace(rt.path),
 		"responses": map[string]any{
 			"200": ok,
-			"default": map[string]any{"description": "An error: 400 bad request or SQL (409 in CKAN's API), 404 unknown, 413 too large, 429 too many queries, 503 busy or store unavailable, 504 timeout",
+			"default": map[string]any{"description": "An error: 400 bad request or SQL (409 in CKAN's API), 401 no or bad token, 403 a token that may not, 404 unknown, 409 conflict, 410 withdrawn, 413 too large, 422 rejected load, 429 too many queries, 503 busy or store unavailable, 504 timeout",
 				"content": map[string]any{"application/json": map[string]any{"schema": map[string]any{"$ref": errSchema}}}},
 		},
 	}
@@ -70,6 +72,17 @@ func operation(rt route) map[string]any {
 	}
 	if rt.body != nil {
 		op["requestBody"] = map[string]any{"required": true, "content": map[string]any{"application/json": map[string]any{"schema": schemaOf(rt.body)}}}
+	}
+	if rt.bodyMedia != nil {
+		content := map[string]any{}
+		for _, m := range rt.bodyMedia {
+			content[m] = map[string]any{"schema": map[string]any{"type": "string", "format": "binary"}}
+		}
+		op["requestBody"] = map[string]any{"required": true, "content": content}
+	}
+	if rt.token != "" {
+		op["security"] = []any{map[string]any{"token": []string{}}}
+		op["description"] = "Needs a token of the dataset's organization with the role " + rt.token + " or more (an admin's works for any)."
 	}
 	return op
 }

@@ -16,6 +16,8 @@ type route struct {
 	body                  reflect.Type // a POST's JSON body
 	reply                 reflect.Type // the JSON answer; nil when media says otherwise
 	media                 []string     // the answer's media types, when not JSON
+	bodyMedia             []string     // a body that is a file, in these media types
+	token                 string       // the least role a token needs here ("" for none)
 	handle                func(s *Server) http.HandlerFunc
 }
 
@@ -118,6 +120,14 @@ func routes() []route {
 			media: htmlPage, handle: func(s *Server) http.HandlerFunc { return s.pageOrganization }},
 		{method: "GET", path: "/organizations/{id}/logo", summary: "An organization's logo", params: []param{{name: "id", in: "path", desc: "organization id", typ: "string", required: true}},
 			media: []string{"image/png", "image/jpeg", "image/svg+xml", "image/webp"}, handle: func(s *Server) http.HandlerFunc { return s.logo }},
+		{method: "PUT", path: "/api/v1/datasets/{id}", summary: "Create or update a dataset of the token's organization: its metadata and JSON Schema (no data version is made)",
+			params: []param{{name: "id", in: "path", desc: "dataset id", typ: "string", required: true}}, body: typeOf[DatasetDefinition](),
+			token: govlake.RoleEditor, reply: typeOf[Defined](), handle: func(s *Server) http.HandlerFunc { return s.apiDefine }},
+		{method: "POST", path: "/api/v1/datasets/{id}/versions", summary: "Upload a file as the dataset's next version: 201 with the run and its validation report, 422 when the load is rejected",
+			params: []param{{name: "id", in: "path", desc: "dataset id", typ: "string", required: true},
+				{name: "format", in: "query", desc: "csv, json, ndjson or xlsx (else from Content-Type, else the definition's); gzip and zip are found by their bytes", typ: "string", enum: []string{"csv", "json", "ndjson", "xlsx"}}},
+			bodyMedia: []string{"text/csv", "application/json", "application/x-ndjson", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "application/gzip", "application/zip"},
+			token:     govlake.RolePublisher, reply: typeOf[Uploaded](), handle: func(s *Server) http.HandlerFunc { return s.apiUpload }},
 		{method: "GET", path: "/kpis", summary: "Page: the KPIs, grouped by owner", params: []param{pLang, pAsOf, pOwner, pStatus, pWords}, media: htmlPage, handle: func(s *Server) http.HandlerFunc { return s.pageKPIs }},
 		{method: "GET", path: "/kpis/{id}", summary: "Page: one KPI", params: []param{{name: "id", in: "path", desc: "KPI id", typ: "string", required: true}, pLang, pAsOf}, media: htmlPage,
 			handle: func(s *Server) http.HandlerFunc { return s.pageKPI }},

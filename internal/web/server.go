@@ -66,6 +66,15 @@ type Server struct {
 	// Authorize, when set, is asked before every route; an error is the
 	// answer (with its code's status) instead of the route's.
 	Authorize func(r *http.Request) error
+	// Tokens checks API tokens; without it, every write is refused.
+	Tokens TokenVerifier
+	// Audit records every write and refused attempt.
+	Audit Auditor
+	// Publisher makes datasets and versions from the API; without it the
+	// publishing routes answer 404.
+	Publisher Publisher
+	// MaxUpload bounds an uploaded file.
+	MaxUpload int64
 }
 
 //go:embed templates/*.html
@@ -93,6 +102,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	defer func() {
 		s.logger.Debug("request", "method", r.Method, "path", r.URL.Path, "status", rec.status, "bytes", rec.bytes, "took", s.now().Sub(start))
 	}()
+	r, err := s.authenticate(r)
+	if err != nil {
+		s.fail(rec, r, err)
+		return
+	}
 	if s.Authorize != nil {
 		if err := s.Authorize(r); err != nil {
 			s.fail(rec, r, err)

@@ -48,6 +48,7 @@ func TestStatus(t *testing.T) {
 	for code, want := range map[string]int{
 		govlake.EINVALID: 400, govlake.ENOTFOUND: 404, govlake.ECONFLICT: 409, govlake.ETIMEOUT: 504,
 		govlake.ETOOLARGE: 413, govlake.EUNAVAILABLE: 503, govlake.EBUSY: 429, govlake.EINTERNAL: 500,
+		govlake.EUNAUTHORIZED: 401, govlake.EFORBIDDEN: 403, govlake.EGONE: 410,
 	} {
 		if got := status(code); got != want {
 			t.Errorf("%s: %d, want %d", code, got, want)

@@ -1,6 +1,7 @@
 package wire
 
 import (
+	"govlake/internal/access"
 	"govlake/internal/cache"
 	"govlake/internal/catalog"
 	"govlake/internal/cron"
@@ -59,5 +60,8 @@ var (
 	_ catalog.TableLister  = (*duckdb.Engine)(nil)
 	_ catalog.Engine       = (*duckdb.Engine)(nil)
 	_ catalog.Materializer = (*duckdb.Engine)(nil)
+	_ web.TokenVerifier    = (*access.Tokens)(nil)
+	_ web.Auditor          = (*access.Audit)(nil)
+	_ web.Publisher        = (*ingest.Publisher)(nil)
 	_ duckdb.Resolver      = (*catalog.Catalog)(nil)
 )

@@ -7,9 +7,11 @@ import (
 	"os"
 	"time"
 
+	"govlake/internal/access"
 	"govlake/internal/catalog"
 	"govlake/internal/duckdb"
 	"govlake/internal/govlake"
+	"govlake/internal/ingest"
 	"govlake/internal/web"
 	"govlake/internal/yaml"
 )
@@ -24,6 +26,7 @@ type CatalogConfig struct {
 	Queries    string        // folder of saved queries
 	KPIs       string        // folder of KPI files
 	Orgs       string        // folder of organization files
+	MaxUpload  int64         // largest upload
 	MaxRows    int
 	Timeout    time.Duration
 	Running    int
@@ -89,8 +92,30 @@ func NewCatalog(ctx context.Context, cfg CatalogConfig, logger *slog.Logger) (*C
 	srv := web.NewServer(cat, queries, logger, time.Now)
 	srv.NewTableWriter = TableWriter
 	srv.Saved = saved
+	srv.Tokens = access.NewTokens(store, time.Now)
+	audit := access.NewAudit(store, time.Now)
+	srv.Audit = audit
+	queries.DeriveRestricted(AuditTable, audit.Rows, engine, access.AdminsOnly)
+	srv.Publisher = ingest.NewPublisher(NewRunner(store, logger), yaml.ParsePipeline, CheckPipeline)
+	srv.MaxUpload = cfg.MaxUpload
+	if srv.MaxUpload <= 0 {
+		srv.MaxUpload = 1 << 30
+	}
 	reports := catalog.NewKPIs(queries, engine, kpis, time.Now)
 	srv.KPIs = reports
 	queries.Derive(catalog.KPIValuesTable, reports.ValuesRows, engine)
 	return &Catalog{Handler: srv, engine: engine, tmp: tmp}, nil
+}
+
+// AuditTable is the SQL name of the audit trail, which only admins query.
+const AuditTable = "audit_log"
+
+// OpenTokens opens the store's API tokens and audit trail, for the token
+// commands.
+func OpenTokens(ctx context.Context, storeURL string, logger *slog.Logger) (*access.Tokens, *access.Audit, error) {
+	store, err := OpenStore(ctx, storeURL, logger)
+	if err != nil {
+		return nil, nil, err
+	}
+	return access.NewTokens(store, time.Now), access.NewAudit(store, time.Now), nil
 }

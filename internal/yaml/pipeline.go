@@ -69,6 +69,16 @@ func LoadPipeline(path string) (*govlake.Pipeline, error) {
 	if err != nil {
 		return nil, govlake.Errorf(govlake.EINVALID, "%s: %w", path, err)
 	}
+	p, err := ParsePipeline(data, path, filepath.Dir(path))
+	if p != nil {
+		p.File = path
+	}
+	return p, err
+}
+
+// ParsePipeline reads a pipeline definition (YAML, or JSON, which is YAML)
+// named path in messages, with relative paths resolved against dir.
+func ParsePipeline(data []byte, path, dir string) (*govlake.Pipeline, error) {
 	p := govlake.NewPipeline()
 	f := file{OnInvalid: p.OnInvalid, Source: source{Format: p.Source.Format}}
 	if err := goyaml.UnmarshalWithOptions(data, &f, goyaml.Strict()); err != nil {
@@ -88,8 +98,6 @@ func LoadPipeline(path string) (*govlake.Pipeline, error) {
 		}
 		p.Timeout = d
 	}
-	p.File = path
-	dir := filepath.Dir(path)
 	p.Source.Shown = p.Source.URL
 	if p.Source.URL != "" && (!strings.Contains(p.Source.URL, "://") || strings.HasPrefix(p.Source.URL, "file://")) {
 		p.Source.URL = resolve(dir, p.Source.URL)

@@ -1,0 +1,209 @@
+package ingest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"govlake/internal/govlake"
+)
+
+// Store keys of a dataset defined through the API: its definition (the
+// pipeline file's fields as JSON) and its JSON Schema. A dataset without
+// them was defined by a pipeline file on a server, and is changed there.
+func DefinitionKey(id string) string { return govlake.DatasetPrefix(id) + "definition.json" }
+func SchemaKey(id string) string     { return govlake.DatasetPrefix(id) + "schema.json" }
+
+// uploadPlaceholder stands for the uploaded file in a definition that
+// fetches nothing.
+const uploadPlaceholder = "upload"
+
+// Publisher makes datasets and versions from the publishing API, through
+// the same parsing, validation, conversion, commit protocol and run
+// records as ingest run.
+type Publisher struct {
+	runner *Runner
+	// Parse reads a pipeline definition (JSON) named name in messages, with
+	// relative paths resolved against dir.
+	Parse func(data []byte, name, dir string) (*govlake.Pipeline, error)
+	// Check finds what Parse cannot: a schema that does not compile, a
+	// schedule that does not parse.
+	Check func(p *govlake.Pipeline) []error
+	// TempDir holds uploads while they are loaded.
+	TempDir string
+}
+
+// NewPublisher returns a publisher that runs loads with runner.
+func NewPublisher(runner *Runner, parse func([]byte, string, string) (*govlake.Pipeline, error), check func(*govlake.Pipeline) []error) *Publisher {
+	return &Publisher{runner: runner, Parse: parse, Check: check}
+}
+
+// Owner returns the organisation of dataset id, and whether the API
+// defined it (false: a pipeline file on a server did, or it does not
+// exist: then exists is false too).
+func (p *Publisher) Owner(ctx context.Context, id string) (org string, api, exists bool, err error) {
+	var meta govlake.Metadata
+	err = govlake.ReadJSON(ctx, p.runner.Store, govlake.DatasetKey(id), &meta)
+	if govlake.ErrorCode(err) == govlake.ENOTFOUND {
+		return "", false, false, nil
+	} else if err != nil {
+		return "", false, false, err
+	}
+	objs, err := p.runner.Store.List(ctx, DefinitionKey(id))
+	if err != nil {
+		return "", false, false, err
+	}
+	return meta.Organization, len(objs) > 0, true, nil
+}
+
+// Define creates or updates dataset id from body, a JSON object of the
+// pipeline file's fields with "schema" as the JSON Schema itself and "url"
+// for a source the daemon fetches. org owns it. A change of metadata makes
+// no data version. It returns the definition as it was stored.
+func (p *Publisher) Define(ctx context.Context, id, org string, body []byte) (*govlake.Pipeline, error) {
+	var fields map[string]any
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	if err := dec.Decode(&fields); err != nil || fields == nil {
+		return nil, govlake.Errorf(govlake.EINVALID, "the body must be a JSON object of the dataset's fields (title, organization, license, schema, source ...)")
+	}
+	schema, ok := fields["schema"].(map[string]any)
+	if !ok {
+		return nil, govlake.Errorf(govlake.EINVALID, "schema: required, the JSON Schema of a record as a JSON object")
+	}
+	if o, given := fields["organization"]; given && o != org {
+		return nil, govlake.Errorf(govlake.EFORBIDDEN, "organization %v: this token publishes for %s", o, org)
+	}
+	if d, given := fields["dataset"]; given && d != id {
+		return nil, govlake.Errorf(govlake.EINVALID, "dataset %v: the path names %s", d, id)
+	}
+	src, _ := fields["source"].(map[string]any)
+	if src == nil {
+		src = map[string]any{}
+	}
+	if u, ok := fields["url"]; ok {
+		src["url"] = u
+		delete(fields, "url")
+	}
+	if src["url"] == nil || src["url"] == "" {
+		src["url"] = uploadPlaceholder
+	}
+	fields["source"], fields["dataset"], fields["organization"], fields["schema"] = src, id, org, "schema.json"
+	def, _ := json.MarshalIndent(fields, "", "  ")
+	schemaBytes, _ := json.MarshalIndent(schema, "", "  ")
+	pl, err := p.load(def, schemaBytes, "")
+	if err != nil {
+		return nil, err
+	}
+	store := p.runner.Store
+	if err := store.Put(ctx, SchemaKey(id), bytes.NewReader(schemaBytes)); err != nil {
+		return nil, fmt.Errorf("store the schema of %s: %w", id, err)
+	}
+	if err := store.Put(ctx, DefinitionKey(id), bytes.NewReader(def)); err != nil {
+		return nil, fmt.Errorf("store the definition of %s: %w", id, err)
+	}
+	if err := p.runner.updateMetadata(ctx, id, pl.MetadataWith(nil)); err != nil {
+		return nil, fmt.Errorf("store the metadata of %s: %w", id, err)
+	}
+	return pl, nil
+}
+
+// load parses a definition with its schema in a scratch folder, with the
+// upload (if any) as its source, and checks it whole.
+func (p *Publisher) load(def, schema []byte, upload string) (*govlake.Pipeline, error) {
+	dir, err := os.MkdirTemp(p.TempDir, "govlake-define-")
+	if err != nil {
+		return nil, fmt.Errorf("make a scratch folder: %w", err)
+	}
+	defer os.RemoveAll(dir)
+	if err := os.WriteFile(filepath.Join(dir, "schema.json"), schema, 0o600); err != nil {
+		return nil, fmt.Errorf("write the schema: %w", err)
+	}
+	pl, err := p.Parse(def, "the dataset definition", dir)
+	if err != nil {
+		return nil, govlake.Errorf(govlake.EINVALID, "%s", strings.ReplaceAll(govlake.ErrorMessage(err), dir+string(filepath.Separator), ""))
+	}
+	if upload != "" {
+		pl.Source.URL, pl.Source.Shown = upload, "upload"
+	}
+	if p.Check != nil {
+		var msgs []string
+		for _, e := range p.Check(pl) {
+			msgs = append(msgs, strings.ReplaceAll(govlake.ErrorMessage(e), dir+string(filepath.Separator), ""))
+		}
+		if len(msgs) > 0 {
+			return nil, govlake.Errorf(govlake.EINVALID, "%s", strings.Join(msgs, "; "))
+		}
+	}
+	return pl, nil
+}
+
+// Upload loads body as the next version of dataset id, defined through the
+// API; format, when given, overrides the definition's. Nothing is stored
+// half-way: the run commits a version whole, or records why not. A body
+// over max bytes is refused before any of it is loaded.
+func (p *Publisher) Upload(ctx context.Context, id, format string, body io.Reader, max int64) (*govlake.Run, error) {
+	def, err := p.read(ctx, DefinitionKey(id))
+	if govlake.ErrorCode(err) == govlake.ENOTFOUND {
+		return nil, govlake.Errorf(govlake.ENOTFOUND, "dataset %s is not defined through the API: PUT /api/v1/datasets/%s defines it first", id, id)
+	} else if err != nil {
+		return nil, err
+	}
+	schema, err := p.read(ctx, SchemaKey(id))
+	if err != nil {
+		return nil, err
+	}
+	if format != "" {
+		var fields map[string]any
+		if err := json.Unmarshal(def, &fields); err != nil {
+			return nil, fmt.Errorf("read the definition of %s: %w", id, err)
+		}
+		src, _ := fields["source"].(map[string]any)
+		src["format"] = format
+		def, _ = json.Marshal(fields)
+	}
+	dir, err := os.MkdirTemp(p.TempDir, "govlake-upload-")
+	if err != nil {
+		return nil, fmt.Errorf("make a folder for the upload: %w", err)
+	}
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, uploadPlaceholder)
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("keep the upload: %w", err)
+	}
+	n, err := io.Copy(f, io.LimitReader(body, max+1))
+	f.Close()
+	if err != nil {
+		return nil, govlake.Errorf(govlake.EINVALID, "the upload was cut off after %d bytes; send it again", n)
+	}
+	if n > max {
+		return nil, govlake.Errorf(govlake.ETOOLARGE, "the upload is over %d bytes, this server's limit; split it, or compress it with gzip", max)
+	}
+	if n == 0 {
+		return nil, govlake.Errorf(govlake.EINVALID, "the upload is empty: send the file as the request body")
+	}
+	if err := os.WriteFile(filepath.Join(dir, "schema.json"), schema, 0o600); err != nil {
+		return nil, fmt.Errorf("write the schema: %w", err)
+	}
+	pl, err := p.Parse(def, "the dataset definition", dir)
+	if err != nil {
+		return nil, govlake.Errorf(govlake.EINVALID, "%s", strings.ReplaceAll(govlake.ErrorMessage(err), dir+string(filepath.Separator), ""))
+	}
+	pl.Source.URL, pl.Source.Shown = path, "upload"
+	return p.runner.Run(ctx, pl), nil
+}
+
+func (p *Publisher) read(ctx context.Context, key string) ([]byte, error) {
+	rc, err := p.runner.Store.Get(ctx, key)
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	return io.ReadAll(io.LimitReader(rc, 4<<20))
+}

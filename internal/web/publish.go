@@ -1,0 +1,164 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"mime"
+	"net/http"
+	"strconv"
+
+	"govlake/internal/govlake"
+)
+
+// Publisher makes datasets and versions from the API; the ingest package's
+// is the one.
+type Publisher interface {
+	Owner(ctx context.Context, id string) (org string, api, exists bool, err error)
+	Define(ctx context.Context, id, org string, body []byte) (*govlake.Pipeline, error)
+	Upload(ctx context.Context, id, format string, body io.Reader, max int64) (*govlake.Run, error)
+}
+
+// DatasetDefinition is a PUT /api/v1/datasets/{id} body: the pipeline
+// file's fields, with the JSON Schema itself.
+type DatasetDefinition struct {
+	Title           string         `json:"title"`
+	Description     string         `json:"description,omitempty"`
+	Organization    string         `json:"organization,omitempty"`
+	License         string         `json:"license,omitempty"`
+	Tags            []string       `json:"tags,omitempty"`
+	Schema          map[string]any `json:"schema"`
+	Source          map[string]any `json:"source,omitempty"`
+	URL             string         `json:"url,omitempty"`
+	Schedule        string         `json:"schedule,omitempty"`
+	OnInvalid       string         `json:"on_invalid,omitempty"`
+	MaxInvalidRatio *float64       `json:"max_invalid_ratio,omitempty"`
+}
+
+// Defined answers PUT /api/v1/datasets/{id}.
+type Defined struct {
+	Dataset      string `json:"dataset"`
+	Organization string `json:"organization"`
+	Title        string `json:"title"`
+	Created      bool   `json:"created"`
+}
+
+// Uploaded answers POST /api/v1/datasets/{id}/versions: the run, with the
+// version it made, its counts and its validation report.
+type Uploaded struct {
+	Run *govlake.Run `json:"run"`
+}
+
+// owner finds who may write dataset id: its organisation, or for a new
+// dataset the one the caller publishes for.
+func (s *Server) owner(r *http.Request, id string, body []byte) (org string, exists bool, err error) {
+	if s.Publisher == nil {
+		return "", false, govlake.Errorf(govlake.ENOTFOUND, "this server does not publish: it serves a read-only catalogue")
+	}
+	if !govlake.DatasetIDPattern.MatchString(id) {
+		return "", false, govlake.Errorf(govlake.EINVALID, "dataset id %q must match %s", id, govlake.DatasetIDPattern)
+	}
+	org, api, exists, err := s.Publisher.Owner(r.Context(), id)
+	if err != nil {
+		return "", false, err
+	}
+	if exists && !api {
+		return "", true, govlake.Errorf(govlake.ECONFLICT, "dataset %s is defined by a pipeline file on the server; change it there", id)
+	}
+	if !exists {
+		if p := govlake.PrincipalFrom(r.Context()); p != nil {
+			org = p.Org
+			var asked struct{ Organization string }
+			if json.Unmarshal(body, &asked) == nil && asked.Organization != "" && p.Role == govlake.RoleAdmin {
+				org = asked.Organization
+			}
+		}
+	}
+	return org, exists, nil
+}
+
+func (s *Server) apiDefine(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	body, err := io.ReadAll(io.LimitReader(r.Body, s.MaxBody+1))
+	if err == nil && int64(len(body)) > s.MaxBody {
+		err = govlake.Errorf(govlake.ETOOLARGE, "the definition is over %d bytes", s.MaxBody)
+	}
+	org, exists := "", false
+	if err == nil {
+		org, exists, err = s.owner(r, id, body)
+	}
+	if err == nil {
+		err = s.require(r, govlake.RoleEditor, org)
+	}
+	var p *govlake.Pipeline
+	if err == nil {
+		p, err = s.Publisher.Define(r.Context(), id, org, body)
+	}
+	action := "dataset.create"
+	if exists {
+		action = "dataset.update"
+	}
+	if err != nil {
+		if govlake.PrincipalFrom(r.Context()) != nil && govlake.ErrorCode(err) != govlake.EFORBIDDEN {
+			s.audit(r, govlake.AuditEvent{Action: action, Target: id, Result: govlake.ErrorCode(err)})
+		}
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.audit(r, govlake.AuditEvent{Action: action, Target: id, Result: "ok"}); err != nil {
+		s.fail(w, r, govlake.Errorf(govlake.EUNAVAILABLE, "the dataset was saved but its audit record was not: %w", err))
+		return
+	}
+	code := http.StatusOK
+	if !exists {
+		code = http.StatusCreated
+	}
+	writeJSON(w, code, Defined{Dataset: id, Organization: p.Organization, Title: p.Title, Created: !exists})
+}
+
+// uploadFormats maps a body's media type to a source format.
+var uploadFormats = map[string]string{
+	"text/csv": "csv", "application/json": "json", "application/x-ndjson": "ndjson", "application/ndjson": "ndjson",
+	"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
+}
+
+func (s *Server) apiUpload(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	org, exists, err := s.owner(r, id, nil)
+	if err == nil && !exists {
+		err = govlake.Errorf(govlake.ENOTFOUND, "no dataset %s: PUT /api/v1/datasets/%s defines it first", id, id)
+	}
+	if err == nil {
+		err = s.require(r, govlake.RolePublisher, org)
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	format := r.URL.Query().Get("format")
+	if mt, _, e := mime.ParseMediaType(r.Header.Get("Content-Type")); format == "" && e == nil {
+		format = uploadFormats[mt]
+	}
+	run, err := s.Publisher.Upload(r.Context(), id, format, r.Body, s.MaxUpload)
+	if err != nil {
+		s.audit(r, govlake.AuditEvent{Action: "version.upload", Target: id, Result: govlake.ErrorCode(err), Detail: govlake.ErrorMessage(err)})
+		s.fail(w, r, err)
+		return
+	}
+	result, code := "ok", http.StatusCreated
+	switch {
+	case run.Failed():
+		result, code = run.Status, http.StatusUnprocessableEntity
+	case run.Status == govlake.RunUnchanged:
+		code = http.StatusOK
+	}
+	detail := run.Status
+	if run.Version > 0 {
+		detail += ", version " + strconv.Itoa(run.Version)
+	}
+	if err := s.audit(r, govlake.AuditEvent{Action: "version.upload", Target: id, Result: result, Detail: detail}); err != nil {
+		s.fail(w, r, govlake.Errorf(govlake.EUNAVAILABLE, "the upload was loaded (%s) but its audit record was not: %w", detail, err))
+		return
+	}
+	writeJSON(w, code, Uploaded{Run: run})
+}
