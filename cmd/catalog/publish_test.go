@@ -52,7 +52,9 @@ func call(t *testing.T, method, u, token, contentType string, body []byte, v any
 const casesSchema = `{"type": "object", "required": ["week", "township", "cases"],
   "properties": {"week": {"type": "string", "pattern": "^[0-9]{4}-W[0-9]{2}$"}, "township": {"type": "string"}, "cases": {"type": "integer", "minimum": 0}}}`
 
-type errJSON struct{ Error struct{ Code, Message string } }
+type errJSON struct {
+	Error struct{ Code, Message string }
+}
 
 // A ministry publishes through the API: a publisher's token defines a
 // dataset and uploads a file; the figures are served; other tokens, no
