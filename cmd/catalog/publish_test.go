@@ -197,3 +197,120 @@ func TestPublishThroughTheAPI(t *testing.T) {
 		t.Errorf("%d audit objects in the store, %d events", len(objs), len(want))
 	}
 }
+
+// Withdrawing a version purges its data, rejected rows and raw source
+// from the store, leaves a tombstone the pages show, makes its SQL name
+// answer 410, and leaves the other versions as they were.
+func TestWithdrawVersion(t *testing.T) {
+	store := t.TempDir()
+	moh := newToken(t, store, "moh", "publisher")
+	edu := newToken(t, store, "moe", "publisher")
+	base := startCatalog(t, store, "-organizations", "../../organizations")
+	def := []byte(`{"title": "Dengue cases", "max_invalid_ratio": 0.5, "schema": ` + casesSchema + `}`)
+	if code := call(t, "PUT", base+"/api/v1/datasets/dengue", moh, "application/json", def, nil); code != 201 {
+		t.Fatalf("define: %d", code)
+	}
+	v1 := "week,township,cases\n2024-W01,Bahan,12\n2024-W01,Hlaing,-1\n"
+	v2 := "week,township,cases\n2024-W01,Bahan,12\n2024-W02,Bahan,15\n"
+	for i, body := range []string{v1, v2} {
+		var up struct{ Run struct{ Version int } }
+		if code := call(t, "POST", base+"/api/v1/datasets/dengue/versions", moh, "text/csv", []byte(body), &up); code != 201 || up.Run.Version != i+1 {
+			t.Fatalf("upload %d: %d %+v", i+1, code, up)
+		}
+	}
+	before := storeFiles(t, store, "datasets/dengue/")
+	var e errJSON
+	if code := call(t, "POST", base+"/api/v1/datasets/dengue/versions/1/withdraw", edu, "application/json", []byte(`{"reason": "x"}`), &e); code != 403 {
+		t.Errorf("another organisation withdrawing: %d", code)
+	}
+	if code := call(t, "POST", base+"/api/v1/datasets/dengue/versions/1/withdraw", moh, "application/json", []byte(`{}`), &e); code != 400 || !strings.Contains(e.Error.Message, "say why") {
+		t.Errorf("no reason: %d %+v", code, e)
+	}
+	var wd struct {
+		Version int
+		Reason  string
+		Org     string `json:"organization"`
+	}
+	reason := "a township name identified a patient"
+	if code := call(t, "POST", base+"/api/v1/datasets/dengue/versions/1/withdraw", moh, "application/json", []byte(`{"reason": "`+reason+`"}`), &wd); code != 200 || wd.Reason != reason || wd.Org != "moh" {
+		t.Fatalf("withdraw: %d %+v", code, wd)
+	}
+	after := storeFiles(t, store, "datasets/dengue/")
+	for _, f := range before {
+		gone := !contains(after, f)
+		v1file := strings.Contains(f, "versions/00000001/") && !strings.HasSuffix(f, "manifest.json") && !strings.HasSuffix(f, "claim.json")
+		if v1file != gone && !strings.Contains(f, "/raw/") {
+			t.Errorf("%s: gone %v", f, gone)
+		}
+	}
+	if raws := filterPrefix(after, "datasets/dengue/raw/"); len(raws) != 1 || len(filterPrefix(before, "datasets/dengue/raw/")) != 2 {
+		t.Errorf("raw sources before %v, after %v", filterPrefix(before, "datasets/dengue/raw/"), raws)
+	}
+	if !contains(after, "datasets/dengue/versions/00000001/withdrawn.json") || !contains(before, "datasets/dengue/versions/00000001/rejected.parquet") {
+		t.Error("no tombstone, or version 1 had no rejected rows to purge")
+	}
+	runs, _ := filepath.Glob(filepath.Join(store, "runs", "dengue", "*.json"))
+	for _, f := range runs {
+		b, _ := os.ReadFile(f)
+		if strings.Contains(string(b), `"version": 1,`) && (strings.Contains(string(b), "Hlaing") || strings.Contains(string(b), "rejections")) {
+			t.Errorf("the run record of version 1 keeps its rejected rows: %s", b)
+		}
+	}
+	today := time.Now().UTC().Format(time.DateOnly)
+	want := "version 1 of dengue was withdrawn on " + today + " by moh: " + reason
+	for _, sql := range []string{"SELECT * FROM dengue__v1", "SELECT * FROM dengue__v1__rejected"} {
+		if code := call(t, "GET", base+"/api/v1/query?sql="+urlQuery(sql), "", "", nil, &e); code != 410 || e.Error.Message != want {
+			t.Errorf("%s: %d %q", sql, code, e.Error.Message)
+		}
+	}
+	var res struct{ Rows [][]any }
+	getJSON(t, "GET", base+"/api/v1/query?sql="+urlQuery("SELECT count(*) AS n FROM dengue__v2"), "", 200, &res)
+	getJSON(t, "GET", base+"/api/v1/query?sql="+urlQuery("SELECT sum(cases) AS n FROM dengue"), "", 200, &res)
+	if res.Rows[0][0] != float64(27) {
+		t.Errorf("the latest version after the withdrawal: %v", res.Rows)
+	}
+	if page := string(getBody(t, base+"/datasets/dengue")); !strings.Contains(page, "withdrawn on "+today+" by moh: "+reason) {
+		t.Error("the dataset page does not show the withdrawal")
+	}
+	// The latest live version's bytes again make nothing new.
+	var up struct{ Run struct{ Status string } }
+	call(t, "POST", base+"/api/v1/datasets/dengue/versions", moh, "text/csv", []byte(v2), &up)
+	if up.Run.Status != "unchanged" {
+		t.Errorf("re-uploading version 2: %s", up.Run.Status)
+	}
+	if code := call(t, "POST", base+"/api/v1/datasets/dengue/versions/1/withdraw", moh, "application/json", []byte(`{"reason": "again"}`), &wd); code != 200 || wd.Reason != reason {
+		t.Errorf("withdrawing again keeps the first tombstone: %d %+v", code, wd)
+	}
+}
+
+func storeFiles(t *testing.T, root, prefix string) []string {
+	t.Helper()
+	var out []string
+	filepath.Walk(filepath.Join(root, prefix), func(p string, info os.FileInfo, err error) error {
+		if err == nil && !info.IsDir() {
+			rel, _ := filepath.Rel(root, p)
+			out = append(out, filepath.ToSlash(rel))
+		}
+		return nil
+	})
+	return out
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func filterPrefix(list []string, prefix string) []string {
+	var out []string
+	for _, x := range list {
+		if strings.HasPrefix(x, prefix) {
+			out = append(out, x)
+		}
+	}
+	return out
+}

@@ -223,3 +223,23 @@ func (c *Cache) evict(now time.Time) {
 		el = prev
 	}
 }
+
+// Forget removes the copies of every object under prefix: a withdrawn
+// version's files must not outlive it here.
+func (c *Cache) Forget(prefix string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for key, el := range c.entries {
+		if !strings.HasPrefix(key, prefix) {
+			continue
+		}
+		e := el.Value.(*entry)
+		p, _ := c.path(key)
+		if err := os.Remove(p); err != nil && !os.IsNotExist(err) {
+			c.logger.Warn("forget a cached copy", "key", key, "err", err)
+		}
+		c.lru.Remove(el)
+		delete(c.entries, key)
+		c.size -= e.size
+	}
+}

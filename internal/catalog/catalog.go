@@ -44,8 +44,9 @@ type snapshot struct {
 }
 
 type entry struct {
-	meta     govlake.Metadata
-	versions []*govlake.Manifest // oldest first
+	meta      govlake.Metadata
+	versions  []*govlake.Manifest         // oldest first
+	withdrawn map[int]*govlake.Withdrawal // tombstones, by version
 }
 
 // New returns a catalogue over store. local gives the query engine readable
@@ -93,13 +94,23 @@ func (c *Catalog) load(ctx context.Context) (*snapshot, error) {
 			continue
 		}
 		n, isManifest, ok := govlake.ParseVersionKey(id, o.Key)
-		if file != "dataset.json" && !(ok && isManifest) {
+		tomb := ok && strings.HasSuffix(o.Key, "/withdrawn.json")
+		if file != "dataset.json" && !(ok && isManifest) && !tomb {
 			continue
 		}
 		e := snap.datasets[id]
 		if e == nil {
-			e = &entry{}
+			e = &entry{withdrawn: map[int]*govlake.Withdrawal{}}
 			snap.datasets[id] = e
+		}
+		if tomb {
+			var w govlake.Withdrawal
+			if err := govlake.ReadJSON(ctx, c.store, o.Key, &w); err != nil {
+				return nil, err
+			}
+			e.withdrawn[n] = &w
+			c.forget(ctx, id, n)
+			continue
 		}
 		if file == "dataset.json" {
 			if err := govlake.ReadJSON(ctx, c.store, o.Key, &e.meta); err != nil {
@@ -133,12 +144,15 @@ func (c *Catalog) load(ctx context.Context) (*snapshot, error) {
 	return snap, nil
 }
 
-// latest returns the newest version, or nil before the first.
+// latest returns the newest version not withdrawn, or nil before the
+// first.
 func (e *entry) latest() *govlake.Manifest {
-	if len(e.versions) == 0 {
-		return nil
+	for i := len(e.versions) - 1; i >= 0; i-- {
+		if e.withdrawn[e.versions[i].Version] == nil {
+			return e.versions[i]
+		}
 	}
-	return e.versions[len(e.versions)-1]
+	return nil
 }
 
 // Datasets lists every dataset: those with versions, and those whose runs
@@ -192,7 +206,7 @@ func (c *Catalog) Dataset(ctx context.Context, id string) (*govlake.Detail, erro
 	for i := len(e.versions) - 1; i >= 0; i-- {
 		v := e.versions[i]
 		d.Versions = append(d.Versions, govlake.VersionSummary{Version: v.Version, Created: v.CreatedAt, Rows: v.Rows,
-			SHA256: v.Source.SHA256, Table: govlake.VersionTable(id, v.Version), RunID: v.RunID})
+			SHA256: v.Source.SHA256, Table: govlake.VersionTable(id, v.Version), RunID: v.RunID, Withdrawn: e.withdrawn[v.Version]})
 	}
 	recent, err := c.runKeys(ctx, govlake.RunsPrefix(id))
 	if err != nil {
@@ -228,8 +242,32 @@ func (c *Catalog) Version(ctx context.Context, id string, n int) (*govlake.Manif
 	if err != nil {
 		return nil, err
 	}
+	if w := e.withdrawn[n]; w != nil {
+		return nil, govlake.Errorf(govlake.EGONE, "version %d of %s was %s", n, id, w.Text())
+	}
 	if m := e.find(n); m != nil {
 		return m, nil
 	}
 	return nil, govlake.Errorf(govlake.ENOTFOUND, "dataset %q has no version %d", id, n)
+}
+
+// Forgetter drops local copies of stored objects; the cache of a remote
+// store is one.
+type Forgetter interface {
+	Forget(prefix string)
+}
+
+// forget drops the local copies of a withdrawn version's files, and the
+// run records kept in memory from before their rejections were purged.
+func (c *Catalog) forget(ctx context.Context, id string, n int) {
+	if f, ok := c.local.(Forgetter); ok {
+		f.Forget(govlake.VersionPrefix(id, n))
+	}
+	c.runMu.Lock()
+	defer c.runMu.Unlock()
+	for key, r := range c.runs {
+		if r.Dataset == id && r.Version == n && (len(r.Rejections) > 0 || r.RejectedKey != "") {
+			delete(c.runs, key)
+		}
+	}
 }

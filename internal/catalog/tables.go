@@ -36,6 +36,9 @@ func (c *Catalog) Table(ctx context.Context, name string) (govlake.Table, error)
 		return govlake.Table{}, notFound
 	}
 	m := e.latest()
+	if m == nil && len(e.versions) > 0 {
+		return govlake.Table{}, govlake.Errorf(govlake.EGONE, "every version of dataset %s was withdrawn", id)
+	}
 	if m == nil {
 		return govlake.Table{}, govlake.Errorf(govlake.ENOTFOUND, "dataset %s has no version yet: its runs have made none (its page, /datasets/%s, says why; the last run's rejected rows are in %s)", id, id, govlake.LastRunRejectedTable(id))
 	}
@@ -64,6 +67,9 @@ func (c *Catalog) Table(ctx context.Context, name string) (govlake.Table, error)
 		if m = e.find(n); m == nil {
 			return govlake.Table{}, govlake.Errorf(govlake.ENOTFOUND, "dataset %s has no version %d", id, n)
 		}
+	}
+	if w := e.withdrawn[m.Version]; w != nil {
+		return govlake.Table{}, govlake.Errorf(govlake.EGONE, "version %d of %s was %s", m.Version, id, w.Text())
 	}
 	keys := make([]string, 0, len(m.Files))
 	for _, f := range m.Files {
@@ -106,6 +112,9 @@ func (c *Catalog) lastRunRejected(ctx context.Context, name, id string) (govlake
 	r, err := c.run(ctx, keys[0])
 	if err != nil {
 		return govlake.Table{}, err
+	}
+	if e, err := c.entry(ctx, id); err == nil && e.withdrawn[r.Version] != nil {
+		return govlake.Table{}, govlake.Errorf(govlake.EGONE, "the last run of %s made version %d, which was %s", id, r.Version, e.withdrawn[r.Version].Text())
 	}
 	key := r.RejectedKey
 	if key == "" && r.Version > 0 {

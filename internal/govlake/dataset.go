@@ -177,4 +177,7 @@ type VersionSummary struct {
 	SHA256  string    `json:"source_sha256"`
 	Table   string    `json:"table"`
 	RunID   string    `json:"run_id"`
+	// Withdrawn says when, by whom and why the version was withdrawn; its
+	// data is gone and its table answers 410.
+	Withdrawn *Withdrawal `json:"withdrawn,omitempty"`
 }

@@ -100,13 +100,23 @@ func Versions(ctx context.Context, s Store, id string) ([]int, error) {
 	return out, nil
 }
 
-// LatestManifest returns the newest committed version's manifest, or nil.
+// LatestManifest returns the newest committed version's manifest that was
+// not withdrawn, or nil.
 func LatestManifest(ctx context.Context, s Store, id string) (*Manifest, error) {
 	vs, err := Versions(ctx, s, id)
 	if err != nil || len(vs) == 0 {
 		return nil, err
 	}
-	return ReadManifest(ctx, s, id, vs[len(vs)-1])
+	gone, err := Withdrawn(ctx, s, id)
+	if err != nil {
+		return nil, err
+	}
+	for i := len(vs) - 1; i >= 0; i-- {
+		if gone[vs[i]] == nil {
+			return ReadManifest(ctx, s, id, vs[i])
+		}
+	}
+	return nil, nil
 }
 
 // ReadManifest reads one version's manifest.

@@ -17,6 +17,63 @@ type Publisher interface {
 	Owner(ctx context.Context, id string) (org string, api, exists bool, err error)
 	Define(ctx context.Context, id, org string, body []byte) (*govlake.Pipeline, error)
 	Upload(ctx context.Context, id, format string, body io.Reader, max int64) (*govlake.Run, error)
+	Withdraw(ctx context.Context, id string, n int, by, org, reason string) (*govlake.Withdrawal, error)
+}
+
+// WithdrawRequest is the body of a withdrawal: why, shown to everyone.
+type WithdrawRequest struct {
+	Reason string `json:"reason"`
+}
+
+// Withdrawn answers a withdrawal.
+type Withdrawn struct {
+	Dataset string `json:"dataset"`
+	Version int    `json:"version"`
+	*govlake.Withdrawal
+}
+
+func (s *Server) apiWithdraw(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	n, err := strconv.Atoi(r.PathValue("n"))
+	if err != nil || n < 1 {
+		s.fail(w, r, govlake.Errorf(govlake.EINVALID, "version %q must be a number from 1", r.PathValue("n")))
+		return
+	}
+	if s.Publisher == nil {
+		s.fail(w, r, govlake.Errorf(govlake.ENOTFOUND, "this server does not publish: it serves a read-only catalogue"))
+		return
+	}
+	org, _, exists, err := s.Publisher.Owner(r.Context(), id)
+	if err == nil && !exists {
+		err = govlake.Errorf(govlake.ENOTFOUND, "no dataset %s", id)
+	}
+	if err == nil {
+		err = s.require(r, govlake.RolePublisher, org)
+	}
+	var req WithdrawRequest
+	if err == nil {
+		if e := json.NewDecoder(io.LimitReader(r.Body, 64<<10)).Decode(&req); e != nil {
+			err = govlake.Errorf(govlake.EINVALID, "the body must be JSON: {\"reason\": \"why the version is withdrawn\"}")
+		}
+	}
+	var wd *govlake.Withdrawal
+	if err == nil {
+		p := govlake.PrincipalFrom(r.Context())
+		wd, err = s.Publisher.Withdraw(r.Context(), id, n, p.Who, p.Org, req.Reason)
+	}
+	target := id + " version " + strconv.Itoa(n)
+	if err != nil {
+		if govlake.PrincipalFrom(r.Context()) != nil && govlake.ErrorCode(err) != govlake.EFORBIDDEN {
+			s.audit(r, govlake.AuditEvent{Action: "version.withdraw", Target: target, Result: govlake.ErrorCode(err), Detail: govlake.ErrorMessage(err)})
+		}
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.audit(r, govlake.AuditEvent{Action: "version.withdraw", Target: target, Result: "ok", Detail: req.Reason}); err != nil {
+		s.fail(w, r, govlake.Errorf(govlake.EUNAVAILABLE, "the version was withdrawn but its audit record was not: %w", err))
+		return
+	}
+	writeJSON(w, http.StatusOK, Withdrawn{Dataset: id, Version: n, Withdrawal: wd})
 }
 
 // DatasetDefinition is a PUT /api/v1/datasets/{id} body: the pipeline

@@ -63,5 +63,6 @@ var (
 	_ web.TokenVerifier    = (*access.Tokens)(nil)
 	_ web.Auditor          = (*access.Audit)(nil)
 	_ web.Publisher        = (*ingest.Publisher)(nil)
+	_ catalog.Forgetter    = (*cache.Cache)(nil)
 	_ duckdb.Resolver      = (*catalog.Catalog)(nil)
 )
