@@ -5,6 +5,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"time"
 
 	"govlake/internal/govlake"
 )
@@ -43,7 +44,24 @@ func (s *Server) authenticate(r *http.Request) (*http.Request, error) {
 		s.audit(r, govlake.AuditEvent{Who: "anonymous", Action: "auth.token", Target: r.Method + " " + r.URL.Path, Result: govlake.ErrorCode(err)})
 		return r, err
 	}
+	if ok, wait := s.limits.allow(p.Who, s.now()); !ok {
+		return r, &rateLimited{wait: wait, err: govlake.Errorf(govlake.EBUSY, "this token sent more than %g requests a second; wait %s s", s.limits.Rate, retryAfter(wait))}
+	}
 	return r.WithContext(govlake.WithPrincipal(r.Context(), p)), nil
+}
+
+// rateLimited is a refusal that says when to come back.
+type rateLimited struct {
+	wait time.Duration
+	err  error
+}
+
+func (e *rateLimited) Error() string { return e.err.Error() }
+func (e *rateLimited) Unwrap() error { return e.err }
+
+// TokenRate limits each API token to rate requests a second, burst at once.
+func (s *Server) TokenRate(rate, burst float64) {
+	s.limits = &rateLimiter{Rate: rate, Burst: burst}
 }
 
 // require checks that the request's principal has at least role within

@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
 	"strings"
 
@@ -65,7 +66,10 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	if st == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="govlake"`)
 	}
-	if st == http.StatusTooManyRequests || st == http.StatusServiceUnavailable {
+	var limited *rateLimited
+	if errors.As(err, &limited) {
+		w.Header().Set("Retry-After", retryAfter(limited.wait))
+	} else if st == http.StatusTooManyRequests || st == http.StatusServiceUnavailable {
 		w.Header().Set("Retry-After", "1")
 	}
 	if strings.HasPrefix(r.URL.Path, "/api/") {

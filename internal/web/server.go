@@ -75,6 +75,8 @@ type Server struct {
 	Publisher Publisher
 	// MaxUpload bounds an uploaded file.
 	MaxUpload int64
+
+	limits *rateLimiter // per token; see TokenRate
 }
 
 //go:embed templates/*.html

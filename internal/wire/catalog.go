@@ -27,6 +27,7 @@ type CatalogConfig struct {
 	KPIs       string        // folder of KPI files
 	Orgs       string        // folder of organization files
 	MaxUpload  int64         // largest upload
+	TokenRate  float64       // requests a second per API token (0: no limit)
 	MaxRows    int
 	Timeout    time.Duration
 	Running    int
@@ -98,6 +99,9 @@ func NewCatalog(ctx context.Context, cfg CatalogConfig, logger *slog.Logger) (*C
 	queries.DeriveRestricted(AuditTable, audit.Rows, engine, access.AdminsOnly)
 	srv.Publisher = ingest.NewPublisher(NewRunner(store, logger), yaml.ParsePipeline, CheckPipeline)
 	srv.MaxUpload = cfg.MaxUpload
+	if cfg.TokenRate > 0 {
+		srv.TokenRate(cfg.TokenRate, 2*cfg.TokenRate)
+	}
 	if srv.MaxUpload <= 0 {
 		srv.MaxUpload = 1 << 30
 	}
