@@ -35,6 +35,9 @@ func init() {
 	for _, a := range []string{"package_list", "package_show", "package_search", "organization_list", "organization_show", "datastore_search", "datastore_search_sql"} {
 		served = append(served, "GET /api/3/action/"+a, "POST /api/3/action/"+a)
 	}
+	for _, a := range []string{"package_create", "package_patch", "package_update", "resource_create", "package_delete"} {
+		served = append(served, "POST /api/3/action/"+a)
+	}
 }
 
 type openAPIDoc struct {

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -313,4 +314,79 @@ func filterPrefix(list []string, prefix string) []string {
 		}
 	}
 	return out
+}
+
+// The npm ckanapi client publishes with a token through CKAN's write
+// actions: package_create, resource_create with the file, package_patch;
+// package_show reads it back; without a token it is refused; package_delete
+// withdraws every version.
+func TestCKANClientPublishes(t *testing.T) {
+	node := nodeWithPackages(t)
+	store := t.TempDir()
+	moh := newToken(t, store, "moh", "publisher")
+	base := startCatalog(t, store, "-organizations", "../../organizations")
+	csvFile := filepath.Join(t.TempDir(), "weekly-cases.csv")
+	os.WriteFile(csvFile, []byte("epi_week,township,cases,rate\n2024-W01,Bahan,182,0.5\n2024-W01,Hlaing,97,1.25\n2024-W02,Bahan,150,0.75\n"), 0o644)
+	out, err := exec.Command(node, "../../e2e/ckanapi.mjs", base, moh, csvFile).Output()
+	if err != nil {
+		t.Fatalf("ckanapi: %v %s", err, out)
+	}
+	var got struct {
+		Created, Patched, Shown struct {
+			Name, Title, Notes string
+			OwnerOrg           string `json:"owner_org"`
+			Tags               []struct{ Name string }
+			Resources          []struct{ Format string }
+		}
+		Resource struct {
+			Format  string
+			Version int `json:"govlake_version"`
+		}
+		Anonymous, Deleted struct {
+			Error *struct {
+				Type    string `json:"__type"`
+				Message string
+			}
+		}
+	}
+	if err := json.Unmarshal(out, &got); err != nil {
+		t.Fatalf("%s: %v", out, err)
+	}
+	if got.Created.Title != "Weekly cases" || len(got.Created.Tags) != 2 {
+		t.Errorf("package_create: %s", out)
+	}
+	if got.Resource.Version != 1 || got.Resource.Format != "CSV" {
+		t.Errorf("resource_create: %s", out)
+	}
+	if got.Shown.Title != "Weekly dengue cases" || got.Shown.Notes != "Cases by township and week." || len(got.Shown.Resources) != 1 {
+		t.Errorf("package_show after package_patch: %s", out)
+	}
+	if got.Anonymous.Error == nil || got.Anonymous.Error.Type != "Authorization Error" {
+		t.Errorf("anonymous package_create: %s", out)
+	}
+	if got.Deleted.Error != nil {
+		t.Errorf("package_delete: %s", out)
+	}
+	// The schema DuckDB inferred from the upload, and the figures.
+	schema, _ := os.ReadFile(filepath.Join(store, "datasets", "weekly_cases", "schema.json"))
+	if !strings.Contains(string(schema), `"cases": {`+"\n"+`      "type": "integer"`) || !strings.Contains(string(schema), `"rate": {`+"\n"+`      "type": "number"`) {
+		t.Errorf("inferred schema: %s", schema)
+	}
+	var e errJSON
+	if code := call(t, "GET", base+"/api/v1/query?sql="+urlQuery("SELECT sum(cases) FROM weekly_cases__v1"), "", "", nil, &e); code != 410 {
+		t.Errorf("after package_delete version 1 answers %d %+v", code, e)
+	}
+}
+
+// nodeWithPackages finds node and the npm packages, as drive does.
+func nodeWithPackages(t *testing.T) string {
+	t.Helper()
+	node, err := exec.LookPath("node")
+	if _, statErr := os.Stat("../../node_modules/ckanapi"); err != nil || statErr != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("node or the npm packages are missing; the test script runs npm ci")
+		}
+		t.Skip("node or node_modules/ckanapi is missing: run npm ci")
+	}
+	return node
 }

@@ -36,6 +36,9 @@ type Publisher struct {
 	Check func(p *govlake.Pipeline) []error
 	// TempDir holds uploads while they are loaded.
 	TempDir string
+	// Infer proposes a JSON Schema from a file, for a dataset defined
+	// without one.
+	Infer func(ctx context.Context, path, format string) (map[string]any, error)
 }
 
 // NewPublisher returns a publisher that runs loads with runner.
@@ -73,8 +76,14 @@ func (p *Publisher) Define(ctx context.Context, id, org string, body []byte) (*g
 		return nil, govlake.Errorf(govlake.EINVALID, "the body must be a JSON object of the dataset's fields (title, organization, license, schema, source ...)")
 	}
 	schema, ok := fields["schema"].(map[string]any)
-	if !ok {
-		return nil, govlake.Errorf(govlake.EINVALID, "schema: required, the JSON Schema of a record as a JSON object")
+	if !ok && fields["schema"] != nil {
+		return nil, govlake.Errorf(govlake.EINVALID, "schema: the JSON Schema of a record, as a JSON object")
+	}
+	var schemaBytes []byte
+	if ok {
+		schemaBytes, _ = json.MarshalIndent(schema, "", "  ")
+	} else if cur, err := p.read(ctx, SchemaKey(id)); err == nil {
+		schemaBytes = cur // a PUT without a schema keeps the current one
 	}
 	if o, given := fields["organization"]; given && o != org {
 		return nil, govlake.Errorf(govlake.EFORBIDDEN, "organization %v: this token publishes for %s", o, org)
@@ -95,14 +104,15 @@ func (p *Publisher) Define(ctx context.Context, id, org string, body []byte) (*g
 	}
 	fields["source"], fields["dataset"], fields["organization"], fields["schema"] = src, id, org, "schema.json"
 	def, _ := json.MarshalIndent(fields, "", "  ")
-	schemaBytes, _ := json.MarshalIndent(schema, "", "  ")
 	pl, err := p.load(def, schemaBytes, "")
 	if err != nil {
 		return nil, err
 	}
 	store := p.runner.Store
-	if err := store.Put(ctx, SchemaKey(id), bytes.NewReader(schemaBytes)); err != nil {
-		return nil, fmt.Errorf("store the schema of %s: %w", id, err)
+	if schemaBytes != nil {
+		if err := store.Put(ctx, SchemaKey(id), bytes.NewReader(schemaBytes)); err != nil {
+			return nil, fmt.Errorf("store the schema of %s: %w", id, err)
+		}
 	}
 	if err := store.Put(ctx, DefinitionKey(id), bytes.NewReader(def)); err != nil {
 		return nil, fmt.Errorf("store the definition of %s: %w", id, err)
@@ -113,9 +123,18 @@ func (p *Publisher) Define(ctx context.Context, id, org string, body []byte) (*g
 	return pl, nil
 }
 
+// pendingSchema stands in for the schema of a dataset defined without one,
+// until its first upload gives DuckDB a file to infer one from.
+var pendingSchema = []byte(`{"type": "object"}`)
+
 // load parses a definition with its schema in a scratch folder, with the
-// upload (if any) as its source, and checks it whole.
+// upload (if any) as its source, and checks it whole; without a schema
+// only the fields are checked.
 func (p *Publisher) load(def, schema []byte, upload string) (*govlake.Pipeline, error) {
+	check := p.Check
+	if schema == nil {
+		schema, check = pendingSchema, nil
+	}
 	dir, err := os.MkdirTemp(p.TempDir, "govlake-define-")
 	if err != nil {
 		return nil, fmt.Errorf("make a scratch folder: %w", err)
@@ -131,9 +150,9 @@ func (p *Publisher) load(def, schema []byte, upload string) (*govlake.Pipeline, 
 	if upload != "" {
 		pl.Source.URL, pl.Source.Shown = upload, "upload"
 	}
-	if p.Check != nil {
+	if check != nil {
 		var msgs []string
-		for _, e := range p.Check(pl) {
+		for _, e := range check(pl) {
 			msgs = append(msgs, strings.ReplaceAll(govlake.ErrorMessage(e), dir+string(filepath.Separator), ""))
 		}
 		if len(msgs) > 0 {
@@ -155,7 +174,8 @@ func (p *Publisher) Upload(ctx context.Context, id, format string, body io.Reade
 		return nil, err
 	}
 	schema, err := p.read(ctx, SchemaKey(id))
-	if err != nil {
+	inferring := govlake.ErrorCode(err) == govlake.ENOTFOUND
+	if err != nil && !inferring {
 		return nil, err
 	}
 	if format != "" {
@@ -188,6 +208,11 @@ func (p *Publisher) Upload(ctx context.Context, id, format string, body io.Reade
 	if n == 0 {
 		return nil, govlake.Errorf(govlake.EINVALID, "the upload is empty: send the file as the request body")
 	}
+	if inferring {
+		if schema, err = p.infer(ctx, id, def, path); err != nil {
+			return nil, err
+		}
+	}
 	if err := os.WriteFile(filepath.Join(dir, "schema.json"), schema, 0o600); err != nil {
 		return nil, fmt.Errorf("write the schema: %w", err)
 	}
@@ -199,6 +224,30 @@ func (p *Publisher) Upload(ctx context.Context, id, format string, body io.Reade
 	return p.runner.Run(ctx, pl), nil
 }
 
+// infer proposes the schema of a dataset defined without one from its
+// first upload, and keeps it: later uploads are checked against it.
+func (p *Publisher) infer(ctx context.Context, id string, def []byte, path string) ([]byte, error) {
+	if p.Infer == nil {
+		return nil, govlake.Errorf(govlake.EINVALID, "dataset %s has no schema: PUT it with one", id)
+	}
+	var fields struct {
+		Source struct{ Format string } `json:"source"`
+	}
+	json.Unmarshal(def, &fields)
+	if fields.Source.Format == "" {
+		fields.Source.Format = "csv"
+	}
+	s, err := p.Infer(ctx, path, fields.Source.Format)
+	if err != nil {
+		return nil, err
+	}
+	b, _ := json.MarshalIndent(s, "", "  ")
+	if err := p.runner.Store.Put(ctx, SchemaKey(id), bytes.NewReader(b)); err != nil {
+		return nil, fmt.Errorf("store the inferred schema of %s: %w", id, err)
+	}
+	return b, nil
+}
+
 func (p *Publisher) read(ctx context.Context, key string) ([]byte, error) {
 	rc, err := p.runner.Store.Get(ctx, key)
 	if err != nil {
@@ -206,4 +255,18 @@ func (p *Publisher) read(ctx context.Context, key string) ([]byte, error) {
 	}
 	defer rc.Close()
 	return io.ReadAll(io.LimitReader(rc, 4<<20))
+}
+
+// Definition returns the stored definition of a dataset defined through
+// the API, as its fields.
+func (p *Publisher) Definition(ctx context.Context, id string) (map[string]any, error) {
+	b, err := p.read(ctx, DefinitionKey(id))
+	if err != nil {
+		return nil, err
+	}
+	var fields map[string]any
+	if err := json.Unmarshal(b, &fields); err != nil {
+		return nil, fmt.Errorf("read the definition of %s: %w", id, err)
+	}
+	return fields, nil
 }

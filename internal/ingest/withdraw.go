@@ -125,3 +125,27 @@ func (p *Publisher) scrubRuns(ctx context.Context, id string, m *govlake.Manifes
 	}
 	return files, nil
 }
+
+// WithdrawAll withdraws every live version of dataset id, and says how
+// many there were.
+func (p *Publisher) WithdrawAll(ctx context.Context, id, by, org, reason string) (int, error) {
+	vs, err := govlake.Versions(ctx, p.runner.Store, id)
+	if err != nil {
+		return 0, err
+	}
+	gone, err := govlake.Withdrawn(ctx, p.runner.Store, id)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, v := range vs {
+		if gone[v] != nil {
+			continue
+		}
+		if _, err := p.Withdraw(ctx, id, v, by, org, reason); err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
+}

@@ -46,6 +46,8 @@ func ckanAction[T any](name string, fn func(s *Server, r *http.Request) (T, erro
 			switch {
 			case st == http.StatusNotFound:
 				typ = "Not Found Error"
+			case st == http.StatusUnauthorized || st == http.StatusForbidden:
+				typ = "Authorization Error"
 			case st == http.StatusBadRequest:
 				st = http.StatusConflict
 			case st >= 500 || st == http.StatusTooManyRequests:

@@ -18,6 +18,8 @@ type Publisher interface {
 	Define(ctx context.Context, id, org string, body []byte) (*govlake.Pipeline, error)
 	Upload(ctx context.Context, id, format string, body io.Reader, max int64) (*govlake.Run, error)
 	Withdraw(ctx context.Context, id string, n int, by, org, reason string) (*govlake.Withdrawal, error)
+	WithdrawAll(ctx context.Context, id, by, org, reason string) (int, error)
+	Definition(ctx context.Context, id string) (map[string]any, error)
 }
 
 // WithdrawRequest is the body of a withdrawal: why, shown to everyone.

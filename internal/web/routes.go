@@ -70,6 +70,12 @@ var (
 	pWords = param{name: "q", in: "query", desc: "only the KPIs whose id, title or owner holds every word", typ: "string"}
 )
 
+// ckanWriteRoute lists a CKAN write action, at POST only, with a token.
+func ckanWriteRoute[T any](action, summary string, h func(s *Server, r *http.Request) (T, error)) route {
+	return route{method: "POST", path: "/api/3/action/" + action, summary: "CKAN action API: " + summary, token: govlake.RoleEditor,
+		reply: typeOf[CKANReply[T]](), handle: ckanAction(action, h)}
+}
+
 // ckanRoutes lists a CKAN action at GET and POST, as CKAN serves them.
 func ckanRoutes[T any](action, summary string, h func(s *Server, r *http.Request) (T, error), params ...param) []route {
 	rt := route{path: "/api/3/action/" + action, summary: "CKAN action API: " + summary, params: params,
@@ -156,6 +162,11 @@ func routes() []route {
 		integer("rows", "page size"), integer("start", "offset"), str("sort", "name|title_string|metadata_modified asc|desc", false))...)
 	rs = append(rs, ckanRoutes("organization_list", "organization names", ckanOrganizationList)...)
 	rs = append(rs, ckanRoutes("organization_show", "one organization", ckanOrganizationShow, str("id", "organization name", true))...)
+	rs = append(rs, ckanWriteRoute("package_create", "create a dataset of the token's organization (govlake_schema: its JSON Schema; without one, DuckDB infers it from the first upload)", ckanPackageCreate))
+	rs = append(rs, ckanWriteRoute("package_patch", "change some of a dataset's metadata", ckanPackagePatch))
+	rs = append(rs, ckanWriteRoute("package_update", "replace a dataset's metadata", ckanPackageUpdate))
+	rs = append(rs, ckanWriteRoute("resource_create", "upload a file (multipart field upload) as the dataset's next version", ckanResourceCreate))
+	rs = append(rs, ckanWriteRoute("package_delete", "withdraw every version of a dataset", ckanPackageDelete))
 	rs = append(rs, ckanRoutes("datastore_search", "rows of a dataset", ckanDatastoreSearch, str("resource_id", "dataset id", true), str("filters", "JSON object of field: value(s)", false),
 		str("q", "text to find in any field", false), str("fields", "comma-separated fields", false), str("sort", "field [asc|desc], ...", false),
 		integer("limit", "page size"), integer("offset", "offset"))...)

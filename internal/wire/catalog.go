@@ -97,7 +97,9 @@ func NewCatalog(ctx context.Context, cfg CatalogConfig, logger *slog.Logger) (*C
 	audit := access.NewAudit(store, time.Now)
 	srv.Audit = audit
 	queries.DeriveRestricted(AuditTable, audit.Rows, engine, access.AdminsOnly)
-	srv.Publisher = ingest.NewPublisher(NewRunner(store, logger), yaml.ParsePipeline, CheckPipeline)
+	publisher := ingest.NewPublisher(NewRunner(store, logger), yaml.ParsePipeline, CheckPipeline)
+	publisher.Infer = duckdb.InferSchema
+	srv.Publisher = publisher
 	srv.MaxUpload = cfg.MaxUpload
 	if cfg.TokenRate > 0 {
 		srv.TokenRate(cfg.TokenRate, 2*cfg.TokenRate)
