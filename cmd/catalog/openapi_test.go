@@ -27,7 +27,7 @@ var served = []string{
 	"GET /api/v1/runs", "GET /api/v1/query", "POST /api/v1/query", "GET /api/v1/openapi.json",
 	"GET /api/v1/queries", "GET /api/v1/queries/{name}",
 	"GET /api/v1/kpis", "GET /api/v1/kpis/{id}", "GET /kpis", "GET /kpis/{id}", "GET /static/{file}",
-	"PUT /api/v1/datasets/{id}", "POST /api/v1/datasets/{id}/versions", "POST /api/v1/datasets/{id}/versions/{n}/withdraw",
+	"PUT /api/v1/datasets/{id}", "POST /api/v1/datasets/{id}/versions", "POST /api/v1/datasets/{id}/versions/{n}/withdraw", "POST /api/v1/datasets/{id}/versions/{n}/publish",
 	"GET /api/v1/organizations", "GET /api/v1/organizations/{id}", "GET /organizations", "GET /organizations/{id}", "GET /organizations/{id}/logo",
 }
 

@@ -390,3 +390,68 @@ func nodeWithPackages(t *testing.T) string {
 	}
 	return node
 }
+
+// An organisation that reviews: each upload is a draft that only the
+// organisation sees (others get 404, as if it did not exist) until a
+// publisher publishes it.
+func TestReviewMakesDrafts(t *testing.T) {
+	store := t.TempDir()
+	moh := newToken(t, store, "moh", "publisher")
+	editor := newToken(t, store, "moh", "editor")
+	edu := newToken(t, store, "moe", "publisher")
+	base := startCatalog(t, store, "-organizations", "testdata/orgs")
+	def := []byte(`{"title": "Dengue cases", "schema": ` + casesSchema + `}`)
+	if code := call(t, "PUT", base+"/api/v1/datasets/dengue", moh, "application/json", def, nil); code != 201 {
+		t.Fatalf("define: %d", code)
+	}
+	var up struct {
+		Run struct {
+			Version int
+			Draft   []string `json:"draft_reasons"`
+		}
+	}
+	csv := "week,township,cases\n2024-W01,Bahan,12\n"
+	if code := call(t, "POST", base+"/api/v1/datasets/dengue/versions", moh, "text/csv", []byte(csv), &up); code != 201 || up.Run.Version != 1 ||
+		strings.Join(up.Run.Draft, "") != "the organization moh reviews every upload" {
+		t.Fatalf("upload: %d %+v", code, up)
+	}
+	sql := base + "/api/v1/query?sql=" + urlQuery("SELECT sum(cases) AS n FROM dengue__v1")
+	var e errJSON
+	for name, tok := range map[string]string{"nobody": "", "another organization": edu} {
+		if code := call(t, "GET", sql, tok, "", nil, &e); code != 404 || e.Error.Message != "dataset dengue has no version 1" {
+			t.Errorf("%s reading the draft: %d %+v", name, code, e)
+		}
+	}
+	if code := call(t, "GET", base+"/api/v1/query?sql="+urlQuery("SELECT * FROM dengue"), "", "", nil, &e); code != 404 || e.Error.Message != "dataset dengue has no published version yet" {
+		t.Errorf("the dataset before publishing: %d %+v", code, e)
+	}
+	var res struct{ Rows [][]any }
+	if code := call(t, "GET", sql, editor, "", nil, &res); code != 200 || res.Rows[0][0] != float64(12) {
+		t.Errorf("the organisation reading its draft: %d %v", code, res.Rows)
+	}
+	var d struct{ Versions []struct{ Draft bool } }
+	call(t, "GET", base+"/api/v1/datasets/dengue", "", "", nil, &d)
+	if len(d.Versions) != 0 {
+		t.Errorf("an outsider sees versions %+v", d.Versions)
+	}
+	call(t, "GET", base+"/api/v1/datasets/dengue", moh, "", nil, &d)
+	if len(d.Versions) != 1 || !d.Versions[0].Draft {
+		t.Errorf("the organisation sees versions %+v", d.Versions)
+	}
+	publish := base + "/api/v1/datasets/dengue/versions/1/publish"
+	if code := call(t, "POST", publish, editor, "", nil, &e); code != 403 {
+		t.Errorf("an editor publishing: %d", code)
+	}
+	if code := call(t, "POST", publish, edu, "", nil, &e); code != 403 {
+		t.Errorf("another organisation publishing: %d", code)
+	}
+	if code := call(t, "POST", publish, moh, "", nil, nil); code != 200 {
+		t.Fatalf("publish: %d", code)
+	}
+	if code := call(t, "GET", sql, "", "", nil, &res); code != 200 || res.Rows[0][0] != float64(12) {
+		t.Errorf("after publishing: %d %v", code, res.Rows)
+	}
+	if code := call(t, "GET", base+"/api/v1/query?sql="+urlQuery("SELECT count(*) AS n FROM dengue"), "", "", nil, &res); code != 200 {
+		t.Errorf("the dataset after publishing: %d", code)
+	}
+}

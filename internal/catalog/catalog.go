@@ -11,7 +11,9 @@ package catalog
 import (
 	"context"
 	"log/slog"
+	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -47,6 +49,7 @@ type entry struct {
 	meta      govlake.Metadata
 	versions  []*govlake.Manifest         // oldest first
 	withdrawn map[int]*govlake.Withdrawal // tombstones, by version
+	published map[int]bool                // drafts a publisher published
 }
 
 // New returns a catalogue over store. local gives the query engine readable
@@ -95,13 +98,18 @@ func (c *Catalog) load(ctx context.Context) (*snapshot, error) {
 		}
 		n, isManifest, ok := govlake.ParseVersionKey(id, o.Key)
 		tomb := ok && strings.HasSuffix(o.Key, "/withdrawn.json")
-		if file != "dataset.json" && !(ok && isManifest) && !tomb {
+		pub := ok && strings.HasSuffix(o.Key, "/published.json")
+		if file != "dataset.json" && !(ok && isManifest) && !tomb && !pub {
 			continue
 		}
 		e := snap.datasets[id]
 		if e == nil {
-			e = &entry{withdrawn: map[int]*govlake.Withdrawal{}}
+			e = &entry{withdrawn: map[int]*govlake.Withdrawal{}, published: map[int]bool{}}
 			snap.datasets[id] = e
+		}
+		if pub {
+			e.published[n] = true
+			continue
 		}
 		if tomb {
 			var w govlake.Withdrawal
@@ -144,15 +152,24 @@ func (c *Catalog) load(ctx context.Context) (*snapshot, error) {
 	return snap, nil
 }
 
-// latest returns the newest version not withdrawn, or nil before the
-// first.
+// latest returns the newest public version (neither withdrawn nor an
+// unpublished draft), or nil before the first.
 func (e *entry) latest() *govlake.Manifest {
 	for i := len(e.versions) - 1; i >= 0; i-- {
-		if e.withdrawn[e.versions[i].Version] == nil {
-			return e.versions[i]
+		if m := e.versions[i]; e.withdrawn[m.Version] == nil && !e.draft(m) {
+			return m
 		}
 	}
 	return nil
+}
+
+// draft says whether m is a draft nobody has published yet.
+func (e *entry) draft(m *govlake.Manifest) bool { return m.Draft && !e.published[m.Version] }
+
+// sees says whether the request's principal may see m: anyone a public
+// version, only its organisation (and admins) a draft.
+func (e *entry) sees(ctx context.Context, m *govlake.Manifest) bool {
+	return !e.draft(m) || govlake.PrincipalFrom(ctx).Can(govlake.RoleEditor, e.meta.Organization)
 }
 
 // Datasets lists every dataset: those with versions, and those whose runs
@@ -205,8 +222,15 @@ func (c *Catalog) Dataset(ctx context.Context, id string) (*govlake.Detail, erro
 	}
 	for i := len(e.versions) - 1; i >= 0; i-- {
 		v := e.versions[i]
-		d.Versions = append(d.Versions, govlake.VersionSummary{Version: v.Version, Created: v.CreatedAt, Rows: v.Rows,
-			SHA256: v.Source.SHA256, Table: govlake.VersionTable(id, v.Version), RunID: v.RunID, Withdrawn: e.withdrawn[v.Version]})
+		if !e.sees(ctx, v) {
+			continue
+		}
+		vs := govlake.VersionSummary{Version: v.Version, Created: v.CreatedAt, Rows: v.Rows,
+			SHA256: v.Source.SHA256, Table: govlake.VersionTable(id, v.Version), RunID: v.RunID, Withdrawn: e.withdrawn[v.Version]}
+		if e.draft(v) {
+			vs.Draft, vs.DraftReasons = true, v.DraftReasons
+		}
+		d.Versions = append(d.Versions, vs)
 	}
 	recent, err := c.runKeys(ctx, govlake.RunsPrefix(id))
 	if err != nil {
@@ -245,7 +269,7 @@ func (c *Catalog) Version(ctx context.Context, id string, n int) (*govlake.Manif
 	if w := e.withdrawn[n]; w != nil {
 		return nil, govlake.Errorf(govlake.EGONE, "version %d of %s was %s", n, id, w.Text())
 	}
-	if m := e.find(n); m != nil {
+	if m := e.find(n); m != nil && e.sees(ctx, m) {
 		return m, nil
 	}
 	return nil, govlake.Errorf(govlake.ENOTFOUND, "dataset %q has no version %d", id, n)
@@ -270,4 +294,26 @@ func (c *Catalog) forget(ctx context.Context, id string, n int) {
 			delete(c.runs, key)
 		}
 	}
+}
+
+// versionName finds id__vN in SQL text (lower case), with or without
+// __rejected after it.
+var versionName = regexp.MustCompile(`([a-z][a-z0-9_]*?)__v([0-9]+)`)
+
+// CheckDrafts refuses a statement that names a draft version the
+// request's principal may not see, as if it did not exist. The engine
+// resolves names without the request, so the check is on the text, before
+// the statement runs.
+func (c *Catalog) CheckDrafts(ctx context.Context, sql string) error {
+	for _, m := range versionName.FindAllStringSubmatch(strings.ToLower(sql), -1) {
+		e, err := c.entry(ctx, m[1])
+		if err != nil {
+			continue
+		}
+		n, _ := strconv.Atoi(m[2])
+		if v := e.find(n); v != nil && !e.sees(ctx, v) {
+			return govlake.Errorf(govlake.ENOTFOUND, "dataset %s has no version %d", m[1], n)
+		}
+	}
+	return nil
 }

@@ -48,8 +48,8 @@ func (q *Queries) DeriveRestricted(name string, rows DerivedRows, into Materiali
 // test is on the text: a name that appears only in a comment costs one
 // refresh, which is harmless.
 func (q *Queries) prepare(ctx context.Context, sql string) error {
-	if len(q.derived) == 0 {
-		return nil
+	if err := q.cat.CheckDrafts(ctx, sql); err != nil {
+		return err
 	}
 	lower := strings.ToLower(sql)
 	for _, d := range q.derived {

@@ -37,9 +37,14 @@ func (c *Catalog) Table(ctx context.Context, name string) (govlake.Table, error)
 	}
 	m := e.latest()
 	if m == nil && len(e.versions) > 0 {
-		return govlake.Table{}, govlake.Errorf(govlake.EGONE, "every version of dataset %s was withdrawn", id)
+		if len(e.withdrawn) == len(e.versions) {
+			return govlake.Table{}, govlake.Errorf(govlake.EGONE, "every version of dataset %s was withdrawn", id)
+		}
+		if !versioned {
+			return govlake.Table{}, govlake.Errorf(govlake.ENOTFOUND, "dataset %s has no published version yet", id)
+		}
 	}
-	if m == nil {
+	if m == nil && !versioned {
 		return govlake.Table{}, govlake.Errorf(govlake.ENOTFOUND, "dataset %s has no version yet: its runs have made none (its page, /datasets/%s, says why; the last run's rejected rows are in %s)", id, id, govlake.LastRunRejectedTable(id))
 	}
 	if dated {
@@ -51,7 +56,7 @@ func (c *Catalog) Table(ctx context.Context, name string) (govlake.Table, error)
 		end := day.Add(24 * time.Hour)
 		m = nil
 		for _, v := range e.versions {
-			if v.CreatedAt.Before(end) {
+			if v.CreatedAt.Before(end) && !e.draft(v) {
 				m = v
 			}
 		}

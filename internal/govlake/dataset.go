@@ -91,6 +91,11 @@ type Manifest struct {
 	Validation ValidationSummary `json:"validation"`
 	StartedAt  time.Time         `json:"started_at"`
 	CreatedAt  time.Time         `json:"created_at"`
+	// Draft versions are seen only by their organisation until a publisher
+	// publishes them (a published.json beside the manifest).
+	Draft bool `json:"draft,omitempty"`
+	// DraftReasons say why the version waits for review.
+	DraftReasons []string `json:"draft_reasons,omitempty"`
 }
 
 // FileInfo is one stored file of a version.
@@ -180,4 +185,7 @@ type VersionSummary struct {
 	// Withdrawn says when, by whom and why the version was withdrawn; its
 	// data is gone and its table answers 410.
 	Withdrawn *Withdrawal `json:"withdrawn,omitempty"`
+	// Draft: only its organisation sees it, until it is published.
+	Draft        bool     `json:"draft,omitempty"`
+	DraftReasons []string `json:"draft_reasons,omitempty"`
 }

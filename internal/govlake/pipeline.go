@@ -38,6 +38,10 @@ type Pipeline struct {
 	// and recorded as failed, and no half version is left.
 	Timeout time.Duration `json:"timeout"`
 
+	// Draft makes the version a draft, for these reasons (review required,
+	// personal data found); set by the publisher, never by a file.
+	Draft []string `json:"-"`
+
 	// File is the pipeline file the definition came from; Source.URL and
 	// Schema are already resolved against its folder.
 	File string `json:"-"`

@@ -28,6 +28,9 @@ type Run struct {
 	Rejections  []Rejection `json:"rejections,omitempty"`
 	RejectedKey string      `json:"rejected_key,omitempty"`
 	Error       string      `json:"error,omitempty"`
+	// Draft says why the version made waits for a publisher (review
+	// required, personal data found); empty when it is public.
+	Draft []string `json:"draft_reasons,omitempty"`
 	// Scheduled is the schedule time a daemon ran this for; zero when run by hand.
 	Scheduled time.Time `json:"scheduled,omitzero"`
 }

@@ -41,3 +41,13 @@ func Withdrawn(ctx context.Context, s Store, id string) (map[int]*Withdrawal, er
 	}
 	return out, nil
 }
+
+// Publication records who published a draft version, and when.
+type Publication struct {
+	At  time.Time `json:"published_at"`
+	By  string    `json:"by"`
+	Org string    `json:"organization"`
+}
+
+// PublishedKey marks a draft version published, beside its manifest.
+func PublishedKey(id string, n int) string { return VersionPrefix(id, n) + "published.json" }

@@ -39,6 +39,9 @@ type Publisher struct {
 	// Infer proposes a JSON Schema from a file, for a dataset defined
 	// without one.
 	Infer func(ctx context.Context, path, format string) (map[string]any, error)
+	// Review says whether an organisation reviews every upload: then each
+	// is a draft until a publisher publishes it.
+	Review func(org string) bool
 }
 
 // NewPublisher returns a publisher that runs loads with runner.
@@ -221,7 +224,36 @@ func (p *Publisher) Upload(ctx context.Context, id, format string, body io.Reade
 		return nil, govlake.Errorf(govlake.EINVALID, "%s", strings.ReplaceAll(govlake.ErrorMessage(err), dir+string(filepath.Separator), ""))
 	}
 	pl.Source.URL, pl.Source.Shown = path, "upload"
+	if p.Review != nil && p.Review(pl.Organization) {
+		pl.Draft = append(pl.Draft, "the organization "+pl.Organization+" reviews every upload")
+	}
 	return p.runner.Run(ctx, pl), nil
+}
+
+// Publish makes draft version n of dataset id public. Publishing twice
+// keeps the first record.
+func (p *Publisher) Publish(ctx context.Context, id string, n int, by, org string) (*govlake.Publication, error) {
+	store := p.runner.Store
+	m, err := govlake.ReadManifest(ctx, store, id, n)
+	if govlake.ErrorCode(err) == govlake.ENOTFOUND {
+		return nil, govlake.Errorf(govlake.ENOTFOUND, "dataset %s has no version %d", id, n)
+	} else if err != nil {
+		return nil, err
+	}
+	if !m.Draft {
+		return nil, govlake.Errorf(govlake.ECONFLICT, "version %d of %s is not a draft: it was public from the start", n, id)
+	}
+	if gone, err := govlake.Withdrawn(ctx, store, id); err == nil && gone[n] != nil {
+		return nil, govlake.Errorf(govlake.EGONE, "version %d of %s was %s", n, id, gone[n].Text())
+	}
+	pub := &govlake.Publication{At: p.runner.Now().UTC(), By: by, Org: org}
+	b, _ := json.MarshalIndent(pub, "", "  ")
+	if err := store.Create(ctx, govlake.PublishedKey(id, n), bytes.NewReader(b)); govlake.ErrorCode(err) == govlake.ECONFLICT {
+		return pub, govlake.ReadJSON(ctx, store, govlake.PublishedKey(id, n), pub)
+	} else if err != nil {
+		return nil, fmt.Errorf("publish %s version %d: %w", id, n, err)
+	}
+	return pub, nil
 }
 
 // infer proposes the schema of a dataset defined without one from its

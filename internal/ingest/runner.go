@@ -226,23 +226,25 @@ func (r *Runner) run(ctx context.Context, p *govlake.Pipeline, run *govlake.Run)
 // publish commits the version a run made, then the dataset's metadata.
 func (r *Runner) publish(ctx context.Context, p *govlake.Pipeline, run *govlake.Run, schema Schema, src govlake.SourceInfo, res *result, meta govlake.Metadata, process string) error {
 	m := &govlake.Manifest{
-		Dataset:    p.Dataset,
-		RunID:      run.ID,
-		Metadata:   meta,
-		Schema:     json.RawMessage(compactJSON(schema.Raw())),
-		SchemaSHA:  schema.SHA256(),
-		ProcessSHA: process,
-		Columns:    schema.Columns(),
-		Source:     src,
-		Rows:       res.rows,
-		Validation: res.summary,
-		StartedAt:  run.StartedAt,
+		Dataset:      p.Dataset,
+		RunID:        run.ID,
+		Metadata:     meta,
+		Schema:       json.RawMessage(compactJSON(schema.Raw())),
+		SchemaSHA:    schema.SHA256(),
+		ProcessSHA:   process,
+		Columns:      schema.Columns(),
+		Source:       src,
+		Rows:         res.rows,
+		Validation:   res.summary,
+		StartedAt:    run.StartedAt,
+		Draft:        len(p.Draft) > 0,
+		DraftReasons: p.Draft,
 	}
 	n, err := r.commit(ctx, m, res)
 	if err != nil {
 		return err
 	}
-	run.Status, run.Version = govlake.RunSucceeded, n
+	run.Status, run.Version, run.Draft = govlake.RunSucceeded, n, p.Draft
 	return r.updateMetadata(ctx, p.Dataset, meta)
 }
 

@@ -20,6 +20,48 @@ type Publisher interface {
 	Withdraw(ctx context.Context, id string, n int, by, org, reason string) (*govlake.Withdrawal, error)
 	WithdrawAll(ctx context.Context, id, by, org, reason string) (int, error)
 	Definition(ctx context.Context, id string) (map[string]any, error)
+	Publish(ctx context.Context, id string, n int, by, org string) (*govlake.Publication, error)
+}
+
+// Published answers the publication of a draft.
+type Published struct {
+	Dataset string `json:"dataset"`
+	Version int    `json:"version"`
+	*govlake.Publication
+}
+
+func (s *Server) apiPublish(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	n, err := strconv.Atoi(r.PathValue("n"))
+	if err != nil || n < 1 {
+		s.fail(w, r, govlake.Errorf(govlake.EINVALID, "version %q must be a number from 1", r.PathValue("n")))
+		return
+	}
+	org, exists := "", false
+	if s.Publisher == nil {
+		err = govlake.Errorf(govlake.ENOTFOUND, "this server does not publish: it serves a read-only catalogue")
+	} else {
+		org, _, exists, err = s.Publisher.Owner(r.Context(), id)
+	}
+	if err == nil && !exists {
+		err = govlake.Errorf(govlake.ENOTFOUND, "no dataset %s", id)
+	}
+	if err == nil {
+		err = s.require(r, govlake.RolePublisher, org)
+	}
+	var pub *govlake.Publication
+	if err == nil {
+		p := govlake.PrincipalFrom(r.Context())
+		pub, err = s.Publisher.Publish(r.Context(), id, n, p.Who, p.Org)
+	}
+	if govlake.PrincipalFrom(r.Context()) != nil && govlake.ErrorCode(err) != govlake.EFORBIDDEN {
+		s.audit(r, govlake.AuditEvent{Action: "version.publish", Target: id + " version " + strconv.Itoa(n), Result: resultOf(err)})
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, Published{Dataset: id, Version: n, Publication: pub})
 }
 
 // WithdrawRequest is the body of a withdrawal: why, shown to everyone.

@@ -99,6 +99,11 @@ func NewCatalog(ctx context.Context, cfg CatalogConfig, logger *slog.Logger) (*C
 	queries.DeriveRestricted(AuditTable, audit.Rows, engine, access.AdminsOnly)
 	publisher := ingest.NewPublisher(NewRunner(store, logger), yaml.ParsePipeline, CheckPipeline)
 	publisher.Infer = duckdb.InferSchema
+	review := map[string]bool{}
+	for _, o := range orgs {
+		review[o.ID] = o.Review == "required"
+	}
+	publisher.Review = func(org string) bool { return review[org] }
 	srv.Publisher = publisher
 	srv.MaxUpload = cfg.MaxUpload
 	if cfg.TokenRate > 0 {
