@@ -455,3 +455,45 @@ func TestReviewMakesDrafts(t *testing.T) {
 		t.Errorf("the dataset after publishing: %d", code)
 	}
 }
+
+// An upload with columns that look like personal data becomes a draft
+// whose reasons name the column, the kind and the rows; a dataset that
+// expects personal data is published at once.
+func TestPersonalDataMakesADraft(t *testing.T) {
+	store := t.TempDir()
+	moh := newToken(t, store, "moh", "publisher")
+	base := startCatalog(t, store, "-organizations", "../../organizations")
+	schema := `{"type": "object", "properties": {"township": {"type": "string"}, "contact": {"type": "string"}, "cases": {"type": "integer"}}}`
+	csv := "township,contact,cases\nBahan,aung@example.org,12\nHlaing,09 421 234 567,7\nKamayut,mya@example.org,3\n"
+	for _, tc := range []struct {
+		id, extra string
+		draft     []string
+	}{
+		{"cases_a", "", []string{`personal data? column "contact" looks like e-mail addresses (rows 2, 4); publish it if it may be public, or set personal_data: expected`}},
+		{"cases_b", `"personal_data": "expected", `, nil},
+	} {
+		def := []byte(`{"title": "Cases", ` + tc.extra + `"schema": ` + schema + `}`)
+		if code := call(t, "PUT", base+"/api/v1/datasets/"+tc.id, moh, "application/json", def, nil); code != 201 {
+			t.Fatalf("define %s: %d", tc.id, code)
+		}
+		var up struct {
+			Run struct {
+				Draft []string `json:"draft_reasons"`
+			}
+		}
+		if code := call(t, "POST", base+"/api/v1/datasets/"+tc.id+"/versions", moh, "text/csv", []byte(csv), &up); code != 201 || strings.Join(up.Run.Draft, "|") != strings.Join(tc.draft, "|") {
+			t.Errorf("%s: %d %q", tc.id, code, up.Run.Draft)
+		}
+	}
+	var e errJSON
+	if code := call(t, "GET", base+"/api/v1/query?sql="+urlQuery("SELECT * FROM cases_a__v1"), "", "", nil, &e); code != 404 {
+		t.Errorf("the draft with personal data is public: %d", code)
+	}
+	if code := call(t, "GET", base+"/api/v1/query?sql="+urlQuery("SELECT * FROM cases_b"), "", "", nil, &e); code != 200 {
+		t.Errorf("the dataset that expects personal data: %d %+v", code, e)
+	}
+	bad := []byte(`{"title": "Cases", "personal_data": "maybe", "schema": ` + schema + `}`)
+	if code := call(t, "PUT", base+"/api/v1/datasets/cases_c", moh, "application/json", bad, &e); code != 400 || !strings.Contains(e.Error.Message, `personal_data: "maybe" must be expected`) {
+		t.Errorf("a bad personal_data: %d %+v", code, e)
+	}
+}

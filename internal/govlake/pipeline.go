@@ -38,6 +38,9 @@ type Pipeline struct {
 	// and recorded as failed, and no half version is left.
 	Timeout time.Duration `json:"timeout"`
 
+	// PersonalData "expected" lets an upload with columns that look like
+	// personal data be published without review.
+	PersonalData string `json:"personal_data,omitempty"`
 	// Draft makes the version a draft, for these reasons (review required,
 	// personal data found); set by the publisher, never by a file.
 	Draft []string `json:"-"`
@@ -269,6 +272,9 @@ func (p *Pipeline) Validate() error {
 	}
 	if p.MaxInvalidRatio < 0 || p.MaxInvalidRatio > 1 {
 		add("max_invalid_ratio: %g must be between 0 and 1", p.MaxInvalidRatio)
+	}
+	if p.PersonalData != "" && p.PersonalData != "expected" {
+		add("personal_data: %q must be expected (or left out, to have uploads checked for it)", p.PersonalData)
 	}
 	for name, v := range p.Source.Headers {
 		if secretHeaders[strings.ToLower(name)] && !strings.Contains(v, "${") {

@@ -227,7 +227,50 @@ func (p *Publisher) Upload(ctx context.Context, id, format string, body io.Reade
 	if p.Review != nil && p.Review(pl.Organization) {
 		pl.Draft = append(pl.Draft, "the organization "+pl.Organization+" reviews every upload")
 	}
+	if pl.PersonalData != "expected" {
+		for _, f := range p.personalData(pl, dir) {
+			pl.Draft = append(pl.Draft, "personal data? "+f.Text()+"; publish it if it may be public, or set personal_data: expected")
+		}
+	}
 	return p.runner.Run(ctx, pl), nil
+}
+
+// personalSample is how many records of an upload are looked at for
+// personal data.
+const personalSample = 1000
+
+// personalData reads the first records of an upload, as the load will
+// read them, and names the columns that look like personal data. A file
+// that cannot be read is left to the load, which says why.
+func (p *Publisher) personalData(pl *govlake.Pipeline, dir string) []govlake.PersonalFinding {
+	if p.runner.Decode == nil {
+		return nil
+	}
+	path, name, err := unpack(pl.Source.URL, "upload", pl.Source.Format, dir)
+	if err != nil {
+		return nil
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	rd, err := p.runner.Decode(f, name, pl.Source)
+	if err != nil {
+		return nil
+	}
+	defer rd.Close()
+	var rows [][]string
+	var nums []int64
+	for len(rows) < personalSample {
+		rec, err := rd.Read()
+		if err != nil {
+			break
+		}
+		rows = append(rows, append([]string(nil), rec.Cells...))
+		nums = append(nums, rec.Row)
+	}
+	return govlake.FindPersonalData(rd.Header(), rows, nums)
 }
 
 // Publish makes draft version n of dataset id public. Publishing twice

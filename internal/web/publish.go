@@ -134,6 +134,7 @@ type DatasetDefinition struct {
 	Schedule        string         `json:"schedule,omitempty"`
 	OnInvalid       string         `json:"on_invalid,omitempty"`
 	MaxInvalidRatio *float64       `json:"max_invalid_ratio,omitempty"`
+	PersonalData    string         `json:"personal_data,omitempty"` // expected: no review for columns that look like personal data
 }
 
 // Defined answers PUT /api/v1/datasets/{id}.

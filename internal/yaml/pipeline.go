@@ -33,6 +33,7 @@ type file struct {
 	OnInvalid       string   `yaml:"on_invalid"`
 	MaxInvalidRatio *float64 `yaml:"max_invalid_ratio"`
 	AllowEmpty      bool     `yaml:"allow_empty"`
+	PersonalData    string   `yaml:"personal_data"`
 	Timeout         string   `yaml:"timeout"`
 }
 
@@ -86,7 +87,7 @@ func ParsePipeline(data []byte, path, dir string) (*govlake.Pipeline, error) {
 	}
 	p.Dataset, p.Title, p.Description = f.Dataset, f.Title, f.Description
 	p.Organization, p.License, p.Tags, p.Schedule = f.Organization, f.License, f.Tags, f.Schedule
-	p.Schema, p.OnInvalid, p.AllowEmpty = f.Schema, f.OnInvalid, f.AllowEmpty
+	p.Schema, p.OnInvalid, p.AllowEmpty, p.PersonalData = f.Schema, f.OnInvalid, f.AllowEmpty, f.PersonalData
 	if f.MaxInvalidRatio != nil {
 		p.MaxInvalidRatio = *f.MaxInvalidRatio
 	}
