@@ -497,3 +497,50 @@ func TestPersonalDataMakesADraft(t *testing.T) {
 		t.Errorf("a bad personal_data: %d %+v", code, e)
 	}
 }
+
+// A restricted dataset exists only for its organisation: for anyone else
+// its page, API entry, versions, SQL names, CKAN package and runs are 404
+// or absent, never 403, so that its name does not leak.
+func TestRestrictedDataset(t *testing.T) {
+	store := t.TempDir()
+	moh := newToken(t, store, "moh", "publisher")
+	edu := newToken(t, store, "moe", "publisher")
+	base := startCatalog(t, store, "-organizations", "../../organizations")
+	def := []byte(`{"title": "Patients by township", "access": "restricted", "schema": ` + casesSchema + `}`)
+	if code := call(t, "PUT", base+"/api/v1/datasets/patients", moh, "application/json", def, nil); code != 201 {
+		t.Fatalf("define: %d", code)
+	}
+	if code := call(t, "POST", base+"/api/v1/datasets/patients/versions", moh, "text/csv", []byte("week,township,cases\n2024-W01,Bahan,3\n"), nil); code != 201 {
+		t.Fatalf("upload: %d", code)
+	}
+	for _, tok := range []string{"", edu} {
+		for _, u := range []string{"/api/v1/datasets/patients", "/datasets/patients", "/api/v1/datasets/patients/versions/1", "/datasets/patients/versions/1",
+			"/api/3/action/package_show?id=patients",
+			"/api/v1/query?sql=" + urlQuery("SELECT * FROM patients"), "/api/v1/query?sql=" + urlQuery("SELECT * FROM patients__v1"),
+			"/api/v1/query?sql=" + urlQuery(`SELECT * FROM "PATIENTS__rejected"`)} {
+			if code := call(t, "GET", base+u, tok, "", nil, nil); code != 404 {
+				t.Errorf("with a token %v, %s: %d", tok != "", u, code)
+			}
+		}
+		var list struct{ Datasets []struct{ ID string } }
+		call(t, "GET", base+"/api/v1/datasets", tok, "", nil, &list)
+		var runs struct{ Runs []struct{ Dataset string } }
+		call(t, "GET", base+"/api/v1/runs", tok, "", nil, &runs)
+		var pkgs struct{ Result []string }
+		call(t, "GET", base+"/api/3/action/package_list", tok, "", nil, &pkgs)
+		if len(list.Datasets) != 0 || len(runs.Runs) != 0 || len(pkgs.Result) != 0 {
+			t.Errorf("with a token %v: lists %v %v %v", tok != "", list.Datasets, runs.Runs, pkgs.Result)
+		}
+	}
+	var res struct{ Rows [][]any }
+	if code := call(t, "GET", base+"/api/v1/query?sql="+urlQuery("SELECT sum(cases) FROM patients"), moh, "", nil, &res); code != 200 || res.Rows[0][0] != float64(3) {
+		t.Errorf("its organisation: %d %v", code, res.Rows)
+	}
+	if code := call(t, "GET", base+"/datasets/patients", moh, "", nil, nil); code != 200 {
+		t.Errorf("its organisation's page: %d", code)
+	}
+	// A column named like it is not the dataset.
+	if code := call(t, "GET", base+"/api/v1/query?sql="+urlQuery("SELECT 1 AS patients_count"), "", "", nil, nil); code != 200 {
+		t.Errorf("a longer name that starts like it: %d", code)
+	}
+}

@@ -182,6 +182,9 @@ func (c *Catalog) Datasets(ctx context.Context) ([]govlake.Summary, error) {
 	out := make([]govlake.Summary, 0, len(snap.ids))
 	for _, id := range snap.ids {
 		e := snap.datasets[id]
+		if e.hidden(ctx) {
+			continue
+		}
 		sum := govlake.Summary{ID: id, Title: e.meta.Title, Organization: e.meta.Organization, Updated: e.meta.UpdatedAt}
 		if m := e.latest(); m != nil {
 			sum.Version, sum.Rows, sum.Updated = m.Version, m.Rows.Valid, m.CreatedAt
@@ -197,10 +200,16 @@ func (c *Catalog) entry(ctx context.Context, id string) (*entry, error) {
 		return nil, err
 	}
 	e, ok := snap.datasets[id]
-	if !ok {
+	if !ok || e.hidden(ctx) {
 		return nil, govlake.Errorf(govlake.ENOTFOUND, "no dataset %q", id)
 	}
 	return e, nil
+}
+
+// hidden says whether the dataset is restricted to an organisation the
+// request's principal is not of: then it does not exist for them.
+func (e *entry) hidden(ctx context.Context) bool {
+	return e.meta.Access == govlake.AccessRestricted && !govlake.PrincipalFrom(ctx).Can(govlake.RoleEditor, e.meta.Organization)
 }
 
 // RunsShown is how many recent runs a dataset's detail lists.
@@ -305,7 +314,19 @@ var versionName = regexp.MustCompile(`([a-z][a-z0-9_]*?)__v([0-9]+)`)
 // resolves names without the request, so the check is on the text, before
 // the statement runs.
 func (c *Catalog) CheckDrafts(ctx context.Context, sql string) error {
-	for _, m := range versionName.FindAllStringSubmatch(strings.ToLower(sql), -1) {
+	lower := strings.ToLower(sql)
+	snap, err := c.current(ctx)
+	if err != nil {
+		return err
+	}
+	for _, id := range snap.ids {
+		// A restricted dataset's name anywhere in the text, as a word or
+		// before __, is refused for outsiders as if it did not exist.
+		if e := snap.datasets[id]; e.hidden(ctx) && mentions(lower, id) {
+			return govlake.Errorf(govlake.ENOTFOUND, "no dataset or table named %s; GET /api/v1/datasets lists them", id)
+		}
+	}
+	for _, m := range versionName.FindAllStringSubmatch(lower, -1) {
 		e, err := c.entry(ctx, m[1])
 		if err != nil {
 			continue
@@ -316,4 +337,26 @@ func (c *Catalog) CheckDrafts(ctx context.Context, sql string) error {
 		}
 	}
 	return nil
+}
+
+// mentions says whether id stands in sql as a name: not inside a longer
+// word, though it may be followed by __ (id__v2, id__rejected).
+func mentions(sql, id string) bool {
+	for i := 0; ; {
+		j := strings.Index(sql[i:], id)
+		if j < 0 {
+			return false
+		}
+		at, end := i+j, i+j+len(id)
+		before := at == 0 || !isWord(sql[at-1])
+		after := end == len(sql) || !isWord(sql[end]) || strings.HasPrefix(sql[end:], "__")
+		if before && after {
+			return true
+		}
+		i = at + 1
+	}
+}
+
+func isWord(b byte) bool {
+	return b == '_' || b >= 'a' && b <= 'z' || b >= '0' && b <= '9'
 }

@@ -32,6 +32,11 @@ func (c *Catalog) Runs(ctx context.Context, pipeline string, limit int) ([]*govl
 		if err != nil {
 			return nil, err
 		}
+		if snap, err := c.current(ctx); err == nil {
+			if e := snap.datasets[r.Dataset]; e != nil && e.hidden(ctx) {
+				continue // a restricted dataset's runs do not exist for outsiders
+			}
+		}
 		runs = append(runs, r)
 	}
 	return runs, nil

@@ -9,14 +9,20 @@ import (
 // dataset.json and may change without a new data version; each manifest keeps
 // the copy that was current when its version was made.
 type Metadata struct {
-	ID           string    `json:"id"`
-	Title        string    `json:"title"`
-	Description  string    `json:"description,omitempty"`
-	Organization string    `json:"organization,omitempty"`
-	License      string    `json:"license,omitempty"`
-	Tags         []string  `json:"tags,omitempty"`
-	UpdatedAt    time.Time `json:"updated_at,omitzero"`
+	ID           string   `json:"id"`
+	Title        string   `json:"title"`
+	Description  string   `json:"description,omitempty"`
+	Organization string   `json:"organization,omitempty"`
+	License      string   `json:"license,omitempty"`
+	Tags         []string `json:"tags,omitempty"`
+	// Access "restricted": the dataset exists only for its organisation.
+	Access    string    `json:"access,omitempty"`
+	UpdatedAt time.Time `json:"updated_at,omitzero"`
 }
+
+// AccessRestricted datasets, their versions, pages, tables and catalogue
+// entries exist only for their organisation (and admins).
+const AccessRestricted = "restricted"
 
 // SameAs reports whether two metadata records describe the dataset alike,
 // ignoring when they were written.

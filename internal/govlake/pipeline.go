@@ -38,6 +38,8 @@ type Pipeline struct {
 	// and recorded as failed, and no half version is left.
 	Timeout time.Duration `json:"timeout"`
 
+	// Access "restricted" shows the dataset to its organisation only.
+	Access string `json:"access,omitempty"`
 	// PersonalData "expected" lets an upload with columns that look like
 	// personal data be published without review.
 	PersonalData string `json:"personal_data,omitempty"`
@@ -224,6 +226,7 @@ func (p *Pipeline) Metadata() Metadata {
 		Organization: p.Organization,
 		License:      p.License,
 		Tags:         p.Tags,
+		Access:       p.Access,
 	}
 }
 
@@ -272,6 +275,9 @@ func (p *Pipeline) Validate() error {
 	}
 	if p.MaxInvalidRatio < 0 || p.MaxInvalidRatio > 1 {
 		add("max_invalid_ratio: %g must be between 0 and 1", p.MaxInvalidRatio)
+	}
+	if p.Access != "" && p.Access != "public" && p.Access != AccessRestricted {
+		add("access: %q must be public or restricted", p.Access)
 	}
 	if p.PersonalData != "" && p.PersonalData != "expected" {
 		add("personal_data: %q must be expected (or left out, to have uploads checked for it)", p.PersonalData)

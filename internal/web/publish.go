@@ -135,6 +135,7 @@ type DatasetDefinition struct {
 	OnInvalid       string         `json:"on_invalid,omitempty"`
 	MaxInvalidRatio *float64       `json:"max_invalid_ratio,omitempty"`
 	PersonalData    string         `json:"personal_data,omitempty"` // expected: no review for columns that look like personal data
+	Access          string         `json:"access,omitempty"`        // restricted: only the organisation sees the dataset
 }
 
 // Defined answers PUT /api/v1/datasets/{id}.

@@ -34,6 +34,7 @@ type file struct {
 	MaxInvalidRatio *float64 `yaml:"max_invalid_ratio"`
 	AllowEmpty      bool     `yaml:"allow_empty"`
 	PersonalData    string   `yaml:"personal_data"`
+	Access          string   `yaml:"access"`
 	Timeout         string   `yaml:"timeout"`
 }
 
@@ -88,6 +89,7 @@ func ParsePipeline(data []byte, path, dir string) (*govlake.Pipeline, error) {
 	p.Dataset, p.Title, p.Description = f.Dataset, f.Title, f.Description
 	p.Organization, p.License, p.Tags, p.Schedule = f.Organization, f.License, f.Tags, f.Schedule
 	p.Schema, p.OnInvalid, p.AllowEmpty, p.PersonalData = f.Schema, f.OnInvalid, f.AllowEmpty, f.PersonalData
+	p.Access = f.Access
 	if f.MaxInvalidRatio != nil {
 		p.MaxInvalidRatio = *f.MaxInvalidRatio
 	}
