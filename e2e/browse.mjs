@@ -7,7 +7,8 @@
 //
 // plan: {"chromium": "/usr/bin/chromium", "pages": [{"url", "screenshot",
 //        "axe": true, "width": 1280, "height": 900,
-//        "download": "#selector", "pdf": "out.pdf", "javascript": true}]}
+//        "download": "#selector", "pdf": "out.pdf", "javascript": true,
+//        "steps": [{"fill": [sel, text]}, {"file": [sel, path]}, {"check": sel}, {"submit": sel}]}]}
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
@@ -47,6 +48,16 @@ async function visit(p) {
   try {
     const resp = await page.goto(p.url, { waitUntil: 'load', timeout: 30000 });
     out.status = resp ? resp.status() : 0;
+    for (const step of p.steps || []) {
+      if (step.fill) await page.fill(step.fill[0], step.fill[1]);
+      if (step.file) await page.setInputFiles(step.file[0], step.file[1]);
+      if (step.check) await page.check(step.check);
+      if (step.submit) {
+        const [r] = await Promise.all([page.waitForNavigation({ waitUntil: 'load', timeout: 30000 }), page.click(step.submit)]);
+        out.status = r ? r.status() : 0;
+        out.steps = (out.steps || []).concat([{ url: page.url(), status: out.status }]);
+      }
+    }
     if (p.download) {
       const [dl] = await Promise.all([page.waitForEvent('download', { timeout: 15000 }), page.click(p.download)]);
       const path = p.screenshot ? p.screenshot.replace(/\.png$/, '') + '.download' : 'download.bin';

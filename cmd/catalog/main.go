@@ -37,6 +37,9 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer, ready ch
 	if len(args) > 0 && args[0] == "token" {
 		return tokenCommand(ctx, args[1:], stdout, stderr)
 	}
+	if len(args) > 0 && args[0] == "user" {
+		return userCommand(ctx, args[1:], os.Stdin, stdout, stderr)
+	}
 	fs := flag.NewFlagSet("catalog", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	storeURL := fs.String("store", "./data", "store: a folder path, file:///path or s3://bucket/prefix?endpoint=URL&region=R")

@@ -21,6 +21,16 @@ type pagePlan struct {
 	Height     int    `json:"height,omitempty"`
 	Download   string `json:"download,omitempty"` // a selector to click that downloads a file
 	JavaScript *bool  `json:"javascript,omitempty"`
+	Steps      []step `json:"steps,omitempty"`
+}
+
+// step is one thing done on a page: fill a field, choose a file, tick a
+// box, or submit (click and wait for the next page).
+type step struct {
+	Fill   []string `json:"fill,omitempty"`
+	File   []string `json:"file,omitempty"`
+	Check  string   `json:"check,omitempty"`
+	Submit string   `json:"submit,omitempty"`
 }
 
 // pageSeen is what the browser saw on a page.
@@ -42,6 +52,10 @@ type pageSeen struct {
 		Nodes            []string
 	}
 	Download *struct{ Name, Path string }
+	Steps    []struct {
+		URL    string
+		Status int
+	}
 }
 
 // drive runs e2e/browse.mjs over the pages and returns what it saw. node

@@ -544,3 +544,69 @@ func TestRestrictedDataset(t *testing.T) {
 		t.Errorf("a longer name that starts like it: %d", code)
 	}
 }
+
+// A data officer signs in in chromium, uploads a file through the form on
+// "my organization", reads the report, and publishes the draft; a wrong
+// password is refused with the same words as an unknown account; every
+// page passes axe-core.
+func TestSignInAndUploadInBrowser(t *testing.T) {
+	store := t.TempDir()
+	moh := newToken(t, store, "moh", "publisher")
+	var out, errs bytes.Buffer
+	code := userCmd(t, store, "a long enough password\n", &out, &errs)
+	if code != 0 {
+		t.Fatalf("user create: %d %s", code, errs.String())
+	}
+	base := startCatalog(t, store, "-organizations", "testdata/orgs")
+	def := []byte(`{"title": "Dengue cases", "max_invalid_ratio": 0.5, "schema": ` + casesSchema + `}`)
+	if code := call(t, "PUT", base+"/api/v1/datasets/dengue", moh, "application/json", def, nil); code != 201 {
+		t.Fatalf("define: %d", code)
+	}
+	csvFile := filepath.Join(t.TempDir(), "dengue.csv")
+	os.WriteFile(csvFile, []byte("week,township,cases\n2024-W01,Bahan,12\n2024-W01,Hlaing,-3\n2024-W02,Bahan,15\n"), 0o644)
+	dir := shotDir(t)
+	signIn := []step{{Fill: []string{"#email", "officer@mohs.gov.mm"}}, {Fill: []string{"#password", "a long enough password"}}, {Submit: "button[type=submit]"}}
+	seen := drive(t, []pagePlan{
+		{URL: base + "/signin", Axe: true, Steps: []step{{Fill: []string{"#email", "officer@mohs.gov.mm"}}, {Fill: []string{"#password", "wrong password, twelve"}}, {Submit: "button[type=submit]"}}},
+		{URL: base + "/signin", Axe: true, Screenshot: filepath.Join(dir, "my.png"), Steps: signIn},
+		{URL: base + "/signin", Axe: true, Screenshot: filepath.Join(dir, "uploaded.png"), Steps: append(signIn[:3:3],
+			step{File: []string{"#file-dengue", csvFile}}, step{Submit: "form[enctype] button[type=submit]"})},
+		{URL: base + "/signin", Steps: append(signIn[:3:3], step{Submit: "form[action$='/publish'] button"})},
+	})
+	if !strings.Contains(seen[0].HTML, "the e-mail address or the password is wrong") || seen[0].Status != 401 {
+		t.Errorf("a wrong password: %d %.300s", seen[0].Status, seen[0].HTML)
+	}
+	if !strings.Contains(seen[1].HTML, "My organization: moh") || !strings.Contains(seen[1].HTML, `id="file-dengue"`) {
+		t.Errorf("my organization: %.500s", seen[1].HTML)
+	}
+	report := seen[2].HTML
+	for _, w := range []string{"Upload to dengue: succeeded", "version 1", "3 read, 2 valid, 1 rejected", "the organization moh reviews every upload", `<td class="n">3</td><td>cases</td>`} {
+		if !strings.Contains(report, w) {
+			t.Errorf("the report lacks %q", w)
+		}
+	}
+	if !strings.Contains(seen[3].HTML, "dengue version 1 is published") {
+		t.Errorf("publish: %.500s", seen[3].HTML)
+	}
+	var res struct{ Rows [][]any }
+	getJSON(t, "GET", base+"/api/v1/query?sql="+urlQuery("SELECT sum(cases) AS n FROM dengue"), "", 200, &res)
+	if res.Rows[0][0] != float64(27) {
+		t.Errorf("after publishing from the page: %v", res.Rows)
+	}
+	// A form without the session's CSRF token is refused.
+	if code := call(t, "POST", base+"/my/datasets/dengue/versions/1/withdraw", "", "application/x-www-form-urlencoded", []byte("reason=x&confirm=yes"), nil); code != 401 {
+		t.Errorf("a form post without a session: %d", code)
+	}
+	noAxeViolations(t, seen[1:3])
+	for _, v := range seen[0].Axe { // the refused sign-in answers 401 on purpose
+		if v.Impact == "serious" || v.Impact == "critical" {
+			t.Errorf("sign-in refused: axe-core %s: %s", v.ID, v.Help)
+		}
+	}
+}
+
+func userCmd(t *testing.T, store, password string, out, errs io.Writer) int {
+	t.Helper()
+	return userCommand(context.Background(), []string{"create", "-store", store, "-org", "moh", "-role", "publisher", "-email", "officer@mohs.gov.mm", "-name", "Data officer"},
+		strings.NewReader(password), out, errs)
+}

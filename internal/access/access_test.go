@@ -123,3 +123,52 @@ func TestAuditRows(t *testing.T) {
 		t.Error("AdminsOnly")
 	}
 }
+
+type plainHasher struct{}
+
+func (plainHasher) Hash(p string) (string, error) { return "h:" + p, nil }
+func (plainHasher) Verify(enc, p string) bool     { return enc == "h:"+p }
+
+var _ PasswordHasher = plainHasher{}
+
+// Sign-in: the right password opens a session; five wrong ones lock the
+// account for a while, and every failure says the same, whether or not
+// the account exists.
+func TestAccountsSignIn(t *testing.T) {
+	store, _ := file.NewStore(t.TempDir())
+	ctx := context.Background()
+	c := &clock{time.Date(2026, 12, 5, 8, 0, 0, 0, time.UTC)}
+	a := NewAccounts(store, plainHasher{}, c.now)
+	if _, err := a.Create(ctx, "officer@mohs.gov.mm", "Data officer", "moh", "publisher", "short"); govlake.ErrorCode(err) != govlake.EINVALID {
+		t.Errorf("a short password: %v", err)
+	}
+	if _, err := a.Create(ctx, "officer@mohs.gov.mm", "Data officer", "moh", "publisher", "a long enough password"); err != nil {
+		t.Fatal(err)
+	}
+	id, s, err := a.SignIn(ctx, "officer@mohs.gov.mm", "a long enough password")
+	if err != nil || s.Org != "moh" || len(s.CSRF) < 40 {
+		t.Fatalf("sign in: %v %+v", err, s)
+	}
+	if got, p := a.Session(ctx, id); got == nil || p.Who != "account officer@mohs.gov.mm" || p.Role != "publisher" {
+		t.Errorf("session %+v %+v", got, p)
+	}
+	_, _, unknown := a.SignIn(ctx, "nobody@mohs.gov.mm", "whatever it is")
+	for i := 0; i < MaxFailures; i++ {
+		_, _, err := a.SignIn(ctx, "officer@mohs.gov.mm", "wrong password!")
+		if govlake.ErrorMessage(err) != govlake.ErrorMessage(unknown) {
+			t.Errorf("failure %d says %q; an unknown account %q", i+1, err, unknown)
+		}
+	}
+	if _, _, err := a.SignIn(ctx, "officer@mohs.gov.mm", "a long enough password"); govlake.ErrorMessage(err) != govlake.ErrorMessage(unknown) {
+		t.Errorf("a locked account with the right password: %v", err)
+	}
+	c.t = c.t.Add(LockFor + time.Second)
+	if _, _, err := a.SignIn(ctx, "officer@mohs.gov.mm", "a long enough password"); err != nil {
+		t.Errorf("after the lock: %v", err)
+	}
+	c.t = c.t.Add(SessionLifetime)
+	if s, _ := a.Session(ctx, id); s != nil {
+		t.Error("an expired session is live")
+	}
+	a.SignOut(ctx, id)
+}

@@ -91,3 +91,13 @@ type AuditEvent struct {
 func AuditKey(at time.Time, id string) string {
 	return "audit/" + at.UTC().Format("2006/01/02/20060102T150405.000000000Z") + "-" + id + ".json"
 }
+
+// Session is a signed-in browser, as stored (under a hash of its id):
+// who, and the token its forms must carry against cross-site requests.
+type Session struct {
+	Email   string    `json:"email"`
+	Org     string    `json:"organization"`
+	Role    string    `json:"role"`
+	CSRF    string    `json:"csrf"`
+	Expires time.Time `json:"expires"`
+}

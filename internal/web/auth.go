@@ -27,7 +27,7 @@ type Auditor interface {
 func (s *Server) authenticate(r *http.Request) (*http.Request, error) {
 	h := strings.TrimSpace(r.Header.Get("Authorization"))
 	if h == "" {
-		return r, nil
+		return s.withSession(r), nil
 	}
 	secret := h
 	if scheme, rest, ok := strings.Cut(h, " "); ok {

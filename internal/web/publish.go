@@ -31,23 +31,20 @@ type Published struct {
 }
 
 func (s *Server) apiPublish(w http.ResponseWriter, r *http.Request) {
-	id := r.PathValue("id")
-	n, err := strconv.Atoi(r.PathValue("n"))
-	if err != nil || n < 1 {
-		s.fail(w, r, govlake.Errorf(govlake.EINVALID, "version %q must be a number from 1", r.PathValue("n")))
+	n, pub, err := s.publish(r, r.PathValue("id"), r.PathValue("n"))
+	if err != nil {
+		s.fail(w, r, err)
 		return
 	}
-	org, exists := "", false
-	if s.Publisher == nil {
-		err = govlake.Errorf(govlake.ENOTFOUND, "this server does not publish: it serves a read-only catalogue")
-	} else {
-		org, _, exists, err = s.Publisher.Owner(r.Context(), id)
-	}
-	if err == nil && !exists {
-		err = govlake.Errorf(govlake.ENOTFOUND, "no dataset %s", id)
-	}
+	writeJSON(w, http.StatusOK, Published{Dataset: r.PathValue("id"), Version: n, Publication: pub})
+}
+
+// publish publishes draft version ver of dataset id for the request's
+// principal and puts it on record.
+func (s *Server) publish(r *http.Request, id, ver string) (int, *govlake.Publication, error) {
+	n, err := versionOf(ver)
 	if err == nil {
-		err = s.require(r, govlake.RolePublisher, org)
+		err = s.writer(r, id)
 	}
 	var pub *govlake.Publication
 	if err == nil {
@@ -55,13 +52,9 @@ func (s *Server) apiPublish(w http.ResponseWriter, r *http.Request) {
 		pub, err = s.Publisher.Publish(r.Context(), id, n, p.Who, p.Org)
 	}
 	if govlake.PrincipalFrom(r.Context()) != nil && govlake.ErrorCode(err) != govlake.EFORBIDDEN {
-		s.audit(r, govlake.AuditEvent{Action: "version.publish", Target: id + " version " + strconv.Itoa(n), Result: resultOf(err)})
+		s.audit(r, govlake.AuditEvent{Action: "version.publish", Target: id + " version " + ver, Result: resultOf(err)})
 	}
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, Published{Dataset: id, Version: n, Publication: pub})
+	return n, pub, err
 }
 
 // WithdrawRequest is the body of a withdrawal: why, shown to everyone.
@@ -77,15 +70,37 @@ type Withdrawn struct {
 }
 
 func (s *Server) apiWithdraw(w http.ResponseWriter, r *http.Request) {
-	id := r.PathValue("id")
-	n, err := strconv.Atoi(r.PathValue("n"))
-	if err != nil || n < 1 {
-		s.fail(w, r, govlake.Errorf(govlake.EINVALID, "version %q must be a number from 1", r.PathValue("n")))
+	var req WithdrawRequest
+	err := json.NewDecoder(io.LimitReader(r.Body, 64<<10)).Decode(&req)
+	if err != nil {
+		err = govlake.Errorf(govlake.EINVALID, "the body must be JSON: {\"reason\": \"why the version is withdrawn\"}")
+	}
+	var wd *govlake.Withdrawal
+	n := 0
+	if err == nil {
+		n, wd, err = s.withdraw(r, r.PathValue("id"), r.PathValue("n"), req.Reason)
+	}
+	if err != nil {
+		s.fail(w, r, err)
 		return
 	}
+	writeJSON(w, http.StatusOK, Withdrawn{Dataset: r.PathValue("id"), Version: n, Withdrawal: wd})
+}
+
+// versionOf reads a version number from a path.
+func versionOf(v string) (int, error) {
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 {
+		return 0, govlake.Errorf(govlake.EINVALID, "version %q must be a number from 1", v)
+	}
+	return n, nil
+}
+
+// writer finds the organisation of an existing dataset and checks that
+// the request's principal is its publisher.
+func (s *Server) writer(r *http.Request, id string) error {
 	if s.Publisher == nil {
-		s.fail(w, r, govlake.Errorf(govlake.ENOTFOUND, "this server does not publish: it serves a read-only catalogue"))
-		return
+		return govlake.Errorf(govlake.ENOTFOUND, "this server does not publish: it serves a read-only catalogue")
 	}
 	org, _, exists, err := s.Publisher.Owner(r.Context(), id)
 	if err == nil && !exists {
@@ -94,30 +109,27 @@ func (s *Server) apiWithdraw(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		err = s.require(r, govlake.RolePublisher, org)
 	}
-	var req WithdrawRequest
+	return err
+}
+
+// withdraw withdraws version ver of dataset id for the request's principal
+// and puts it on record.
+func (s *Server) withdraw(r *http.Request, id, ver, reason string) (int, *govlake.Withdrawal, error) {
+	n, err := versionOf(ver)
 	if err == nil {
-		if e := json.NewDecoder(io.LimitReader(r.Body, 64<<10)).Decode(&req); e != nil {
-			err = govlake.Errorf(govlake.EINVALID, "the body must be JSON: {\"reason\": \"why the version is withdrawn\"}")
-		}
+		err = s.writer(r, id)
 	}
 	var wd *govlake.Withdrawal
 	if err == nil {
 		p := govlake.PrincipalFrom(r.Context())
-		wd, err = s.Publisher.Withdraw(r.Context(), id, n, p.Who, p.Org, req.Reason)
+		wd, err = s.Publisher.Withdraw(r.Context(), id, n, p.Who, p.Org, reason)
 	}
-	target := id + " version " + strconv.Itoa(n)
-	if err != nil {
-		if govlake.PrincipalFrom(r.Context()) != nil && govlake.ErrorCode(err) != govlake.EFORBIDDEN {
-			s.audit(r, govlake.AuditEvent{Action: "version.withdraw", Target: target, Result: govlake.ErrorCode(err), Detail: govlake.ErrorMessage(err)})
+	if govlake.PrincipalFrom(r.Context()) != nil && govlake.ErrorCode(err) != govlake.EFORBIDDEN {
+		if e := s.audit(r, govlake.AuditEvent{Action: "version.withdraw", Target: id + " version " + ver, Result: resultOf(err), Detail: reason}); e != nil && err == nil {
+			err = govlake.Errorf(govlake.EUNAVAILABLE, "the version was withdrawn but its audit record was not: %w", e)
 		}
-		s.fail(w, r, err)
-		return
 	}
-	if err := s.audit(r, govlake.AuditEvent{Action: "version.withdraw", Target: target, Result: "ok", Detail: req.Reason}); err != nil {
-		s.fail(w, r, govlake.Errorf(govlake.EUNAVAILABLE, "the version was withdrawn but its audit record was not: %w", err))
-		return
-	}
-	writeJSON(w, http.StatusOK, Withdrawn{Dataset: id, Version: n, Withdrawal: wd})
+	return n, wd, err
 }
 
 // DatasetDefinition is a PUT /api/v1/datasets/{id} body: the pipeline
@@ -226,7 +238,29 @@ var uploadFormats = map[string]string{
 }
 
 func (s *Server) apiUpload(w http.ResponseWriter, r *http.Request) {
-	id := r.PathValue("id")
+	format := r.URL.Query().Get("format")
+	if mt, _, e := mime.ParseMediaType(r.Header.Get("Content-Type")); format == "" && e == nil {
+		format = uploadFormats[mt]
+	}
+	run, err := s.upload(r, r.PathValue("id"), format, r.Body)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	code := http.StatusCreated
+	switch {
+	case run.Failed():
+		code = http.StatusUnprocessableEntity
+	case run.Status == govlake.RunUnchanged:
+		code = http.StatusOK
+	}
+	writeJSON(w, code, Uploaded{Run: run})
+}
+
+// upload loads body as dataset id's next version for the request's
+// principal, and puts it on record. A run that was rejected is a result,
+// not an error.
+func (s *Server) upload(r *http.Request, id, format string, body io.Reader) (*govlake.Run, error) {
 	org, exists, err := s.owner(r, id, nil)
 	if err == nil && !exists {
 		err = govlake.Errorf(govlake.ENOTFOUND, "no dataset %s: PUT /api/v1/datasets/%s defines it first", id, id)
@@ -235,33 +269,23 @@ func (s *Server) apiUpload(w http.ResponseWriter, r *http.Request) {
 		err = s.require(r, govlake.RolePublisher, org)
 	}
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
-	format := r.URL.Query().Get("format")
-	if mt, _, e := mime.ParseMediaType(r.Header.Get("Content-Type")); format == "" && e == nil {
-		format = uploadFormats[mt]
-	}
-	run, err := s.Publisher.Upload(r.Context(), id, format, r.Body, s.MaxUpload)
+	run, err := s.Publisher.Upload(r.Context(), id, format, body, s.MaxUpload)
 	if err != nil {
 		s.audit(r, govlake.AuditEvent{Action: "version.upload", Target: id, Result: govlake.ErrorCode(err), Detail: govlake.ErrorMessage(err)})
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
-	result, code := "ok", http.StatusCreated
-	switch {
-	case run.Failed():
-		result, code = run.Status, http.StatusUnprocessableEntity
-	case run.Status == govlake.RunUnchanged:
-		code = http.StatusOK
+	result := "ok"
+	if run.Failed() {
+		result = run.Status
 	}
 	detail := run.Status
 	if run.Version > 0 {
 		detail += ", version " + strconv.Itoa(run.Version)
 	}
 	if err := s.audit(r, govlake.AuditEvent{Action: "version.upload", Target: id, Result: result, Detail: detail}); err != nil {
-		s.fail(w, r, govlake.Errorf(govlake.EUNAVAILABLE, "the upload was loaded (%s) but its audit record was not: %w", detail, err))
-		return
+		return nil, govlake.Errorf(govlake.EUNAVAILABLE, "the upload was loaded (%s) but its audit record was not: %w", detail, err)
 	}
-	writeJSON(w, code, Uploaded{Run: run})
+	return run, nil
 }

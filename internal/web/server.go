@@ -75,6 +75,8 @@ type Server struct {
 	Publisher Publisher
 	// MaxUpload bounds an uploaded file.
 	MaxUpload int64
+	// Sessions signs people in on the web; without it /signin answers 404.
+	Sessions Sessions
 
 	limits *rateLimiter // per token; see TokenRate
 }

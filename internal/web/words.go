@@ -11,7 +11,7 @@ import (
 type words struct {
 	Lang, Name                                            string // code, and the language's own name
 	Datasets, KPIs, Heading, Intro, AsOf, TargetBy, Since string
-	Organizations                                         string
+	Organizations, Publish                                string
 	Target, Sources, Figures, Chart, Caveats, Revisions   string
 	Period, Dimension, Value, Version, Latest             string
 	CSV, PNG, AllKPIs, Owner, Status, Search, Filter, All string
@@ -25,7 +25,7 @@ type words struct {
 var languages = []words{english, burmese, lao, vietnamese}
 
 var english = words{Lang: "en", Name: "English",
-	Datasets: "Datasets", Organizations: "Organizations", KPIs: "KPIs", Heading: "Key performance indicators",
+	Datasets: "Datasets", Organizations: "Organizations", Publish: "Publish", KPIs: "KPIs", Heading: "Key performance indicators",
 	Intro: "Each figure is computed from the published datasets; the versions it came from are named on its page.",
 	AsOf:  "As they stood at the end of %s.", TargetBy: "Target: %s by %s", Since: "%s since %s",
 	Target: "Target", Sources: "Sources", Figures: "Figures", Chart: "Chart", Caveats: "Caveats", Revisions: "Revisions",
@@ -39,7 +39,7 @@ var english = words{Lang: "en", Name: "English",
 }
 
 var burmese = words{Lang: "my", Name: "မြန်မာ",
-	Datasets: "ဒေတာအစုံများ", Organizations: "အဖွဲ့အစည်းများ", KPIs: "ညွှန်းကိန်းများ", Heading: "အဓိက စွမ်းဆောင်ရည် ညွှန်းကိန်းများ",
+	Datasets: "ဒေတာအစုံများ", Organizations: "အဖွဲ့အစည်းများ", Publish: "ထုတ်ပြန်ရန်", KPIs: "ညွှန်းကိန်းများ", Heading: "အဓိက စွမ်းဆောင်ရည် ညွှန်းကိန်းများ",
 	Intro: "ကိန်းဂဏန်းတိုင်းကို ထုတ်ပြန်ထားသော ဒေတာအစုံများမှ တွက်ချက်ထားပြီး အသုံးပြုခဲ့သော ဗားရှင်းများကို ၎င်း၏ စာမျက်နှာတွင် ဖော်ပြထားသည်။",
 	AsOf:  "%s ရက်နေ့ အဆုံးတွင် ရှိခဲ့သည့်အတိုင်း။", TargetBy: "ပစ်မှတ်: %[2]s တွင် %[1]s", Since: "%[2]s မှစ၍ %[1]s",
 	Target: "ပစ်မှတ်", Sources: "ရင်းမြစ်များ", Figures: "ကိန်းဂဏန်းများ", Chart: "ပုံပြဇယား", Caveats: "သတိပြုရန်များ", Revisions: "ပြင်ဆင်မှုများ",
@@ -53,7 +53,7 @@ var burmese = words{Lang: "my", Name: "မြန်မာ",
 }
 
 var lao = words{Lang: "lo", Name: "ລາວ",
-	Datasets: "ຊຸດຂໍ້ມູນ", Organizations: "ອົງການ", KPIs: "ຕົວຊີ້ວັດ", Heading: "ຕົວຊີ້ວັດຜົນງານຫຼັກ",
+	Datasets: "ຊຸດຂໍ້ມູນ", Organizations: "ອົງການ", Publish: "ເຜີຍແຜ່", KPIs: "ຕົວຊີ້ວັດ", Heading: "ຕົວຊີ້ວັດຜົນງານຫຼັກ",
 	Intro: "ທຸກຕົວເລກຄິດໄລ່ຈາກຊຸດຂໍ້ມູນທີ່ເຜີຍແຜ່ແລ້ວ; ສະບັບຂອງຂໍ້ມູນທີ່ໃຊ້ແມ່ນລະບຸໄວ້ໃນໜ້າຂອງມັນ.",
 	AsOf:  "ຕາມສະພາບໃນທ້າຍວັນທີ %s.", TargetBy: "ເປົ້າໝາຍ: %s ພາຍໃນ %s", Since: "%s ນັບແຕ່ %s",
 	Target: "ເປົ້າໝາຍ", Sources: "ແຫຼ່ງຂໍ້ມູນ", Figures: "ຕົວເລກ", Chart: "ແຜນພາບ", Caveats: "ຂໍ້ສັງເກດ", Revisions: "ການປັບປຸງ",
@@ -67,7 +67,7 @@ var lao = words{Lang: "lo", Name: "ລາວ",
 }
 
 var vietnamese = words{Lang: "vi", Name: "Tiếng Việt",
-	Datasets: "Bộ dữ liệu", Organizations: "Cơ quan", KPIs: "Chỉ số", Heading: "Các chỉ số hiệu quả chính",
+	Datasets: "Bộ dữ liệu", Organizations: "Cơ quan", Publish: "Công bố", KPIs: "Chỉ số", Heading: "Các chỉ số hiệu quả chính",
 	Intro: "Mỗi số liệu được tính từ các bộ dữ liệu đã công bố; trang của chỉ số nêu rõ các phiên bản dữ liệu đã dùng.",
 	AsOf:  "Như vào cuối ngày %s.", TargetBy: "Mục tiêu: %s đến %s", Since: "%s so với %s",
 	Target: "Mục tiêu", Sources: "Nguồn", Figures: "Số liệu", Chart: "Biểu đồ", Caveats: "Lưu ý", Revisions: "Điều chỉnh",

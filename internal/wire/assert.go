@@ -2,6 +2,7 @@ package wire
 
 import (
 	"govlake/internal/access"
+	"govlake/internal/argon2"
 	"govlake/internal/cache"
 	"govlake/internal/catalog"
 	"govlake/internal/cron"
@@ -34,35 +35,37 @@ var (
 	_ ingest.FilePutter = (*file.Store)(nil)
 
 	// Sources and readers.
-	_ fetch.Source         = (*fetch.Router)(nil)
-	_ fetch.Source         = (*fetch.Fetcher)(nil)
-	_ fetch.Source         = file.Fetcher{}
-	_ tabular.RecordReader = (*csv.Reader)(nil)
-	_ tabular.RecordReader = (*json.Reader)(nil)
-	_ tabular.RecordReader = (*xlsx.Reader)(nil)
-	_ ingest.ChunkReader   = (*csv.Reader)(nil)
-	_ ingest.Warner        = (*csv.Reader)(nil)
-	_ ingest.Schema        = (*jsonschema.Schema)(nil)
-	_ ingest.Schema        = fastSchema{}
-	_ ingest.FastSchema    = fastSchema{}
-	_ ingest.ColumnChecker = (*jsonschema.FastColumns)(nil)
-	_ ingest.Burmese       = burmese{}
-	_ ingest.Normalizer    = norm.NFC{}
-	_ ingest.Schedule      = cron.Schedule{}
-	_ ingest.RowWriter     = (*parquet.Writer)(nil)
-	_ ingest.Preparer      = (*parquet.Writer)(nil)
-	_ ingest.Clock         = realClock{}
-	_ web.TableWriter      = (*parquet.Writer)(nil)
-	_ web.TableWriter      = (*parquet.ArrowStream)(nil)
-	_ web.Catalog          = (*catalog.Catalog)(nil)
-	_ web.Queries          = (*catalog.Queries)(nil)
-	_ web.KPIReports       = (*catalog.KPIs)(nil)
-	_ catalog.TableLister  = (*duckdb.Engine)(nil)
-	_ catalog.Engine       = (*duckdb.Engine)(nil)
-	_ catalog.Materializer = (*duckdb.Engine)(nil)
-	_ web.TokenVerifier    = (*access.Tokens)(nil)
-	_ web.Auditor          = (*access.Audit)(nil)
-	_ web.Publisher        = (*ingest.Publisher)(nil)
-	_ catalog.Forgetter    = (*cache.Cache)(nil)
-	_ duckdb.Resolver      = (*catalog.Catalog)(nil)
+	_ fetch.Source          = (*fetch.Router)(nil)
+	_ fetch.Source          = (*fetch.Fetcher)(nil)
+	_ fetch.Source          = file.Fetcher{}
+	_ tabular.RecordReader  = (*csv.Reader)(nil)
+	_ tabular.RecordReader  = (*json.Reader)(nil)
+	_ tabular.RecordReader  = (*xlsx.Reader)(nil)
+	_ ingest.ChunkReader    = (*csv.Reader)(nil)
+	_ ingest.Warner         = (*csv.Reader)(nil)
+	_ ingest.Schema         = (*jsonschema.Schema)(nil)
+	_ ingest.Schema         = fastSchema{}
+	_ ingest.FastSchema     = fastSchema{}
+	_ ingest.ColumnChecker  = (*jsonschema.FastColumns)(nil)
+	_ ingest.Burmese        = burmese{}
+	_ ingest.Normalizer     = norm.NFC{}
+	_ ingest.Schedule       = cron.Schedule{}
+	_ ingest.RowWriter      = (*parquet.Writer)(nil)
+	_ ingest.Preparer       = (*parquet.Writer)(nil)
+	_ ingest.Clock          = realClock{}
+	_ web.TableWriter       = (*parquet.Writer)(nil)
+	_ web.TableWriter       = (*parquet.ArrowStream)(nil)
+	_ web.Catalog           = (*catalog.Catalog)(nil)
+	_ web.Queries           = (*catalog.Queries)(nil)
+	_ web.KPIReports        = (*catalog.KPIs)(nil)
+	_ catalog.TableLister   = (*duckdb.Engine)(nil)
+	_ catalog.Engine        = (*duckdb.Engine)(nil)
+	_ catalog.Materializer  = (*duckdb.Engine)(nil)
+	_ web.TokenVerifier     = (*access.Tokens)(nil)
+	_ web.Auditor           = (*access.Audit)(nil)
+	_ web.Publisher         = (*ingest.Publisher)(nil)
+	_ web.Sessions          = (*access.Accounts)(nil)
+	_ access.PasswordHasher = (*argon2.Hasher)(nil)
+	_ catalog.Forgetter     = (*cache.Cache)(nil)
+	_ duckdb.Resolver       = (*catalog.Catalog)(nil)
 )

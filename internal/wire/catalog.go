@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"govlake/internal/access"
+	"govlake/internal/argon2"
 	"govlake/internal/catalog"
 	"govlake/internal/duckdb"
 	"govlake/internal/govlake"
@@ -94,6 +95,7 @@ func NewCatalog(ctx context.Context, cfg CatalogConfig, logger *slog.Logger) (*C
 	srv.NewTableWriter = TableWriter
 	srv.Saved = saved
 	srv.Tokens = access.NewTokens(store, time.Now)
+	srv.Sessions = access.NewAccounts(store, argon2.New(), time.Now)
 	audit := access.NewAudit(store, time.Now)
 	srv.Audit = audit
 	queries.DeriveRestricted(AuditTable, audit.Rows, engine, access.AdminsOnly)
@@ -129,4 +131,13 @@ func OpenTokens(ctx context.Context, storeURL string, logger *slog.Logger) (*acc
 		return nil, nil, err
 	}
 	return access.NewTokens(store, time.Now), access.NewAudit(store, time.Now), nil
+}
+
+// OpenAccounts opens the store's accounts, for the user command.
+func OpenAccounts(ctx context.Context, storeURL string, logger *slog.Logger) (*access.Accounts, *access.Audit, error) {
+	store, err := OpenStore(ctx, storeURL, logger)
+	if err != nil {
+		return nil, nil, err
+	}
+	return access.NewAccounts(store, argon2.New(), time.Now), access.NewAudit(store, time.Now), nil
 }
