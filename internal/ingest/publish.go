@@ -277,10 +277,8 @@ func (p *Publisher) personalData(pl *govlake.Pipeline, dir string) []govlake.Per
 // keeps the first record.
 func (p *Publisher) Publish(ctx context.Context, id string, n int, by, org string) (*govlake.Publication, error) {
 	store := p.runner.Store
-	m, err := govlake.ReadManifest(ctx, store, id, n)
-	if govlake.ErrorCode(err) == govlake.ENOTFOUND {
-		return nil, govlake.Errorf(govlake.ENOTFOUND, "dataset %s has no version %d", id, n)
-	} else if err != nil {
+	m, err := p.manifest(ctx, id, n)
+	if err != nil {
 		return nil, err
 	}
 	if !m.Draft {
@@ -344,4 +342,13 @@ func (p *Publisher) Definition(ctx context.Context, id string) (map[string]any, 
 		return nil, fmt.Errorf("read the definition of %s: %w", id, err)
 	}
 	return fields, nil
+}
+
+// manifest reads version n of dataset id, or says it has none.
+func (p *Publisher) manifest(ctx context.Context, id string, n int) (*govlake.Manifest, error) {
+	m, err := govlake.ReadManifest(ctx, p.runner.Store, id, n)
+	if govlake.ErrorCode(err) == govlake.ENOTFOUND {
+		return nil, govlake.Errorf(govlake.ENOTFOUND, "dataset %s has no version %d", id, n)
+	}
+	return m, err
 }

@@ -22,10 +22,8 @@ func (p *Publisher) Withdraw(ctx context.Context, id string, n int, by, org, rea
 		return nil, govlake.Errorf(govlake.EINVALID, "say why the version is withdrawn: {\"reason\": \"...\"}; the reason is shown to everyone")
 	}
 	store := p.runner.Store
-	m, err := govlake.ReadManifest(ctx, store, id, n)
-	if govlake.ErrorCode(err) == govlake.ENOTFOUND {
-		return nil, govlake.Errorf(govlake.ENOTFOUND, "dataset %s has no version %d", id, n)
-	} else if err != nil {
+	m, err := p.manifest(ctx, id, n)
+	if err != nil {
 		return nil, err
 	}
 	w := &govlake.Withdrawal{At: p.runner.Now().UTC(), By: by, Org: org, Reason: reason}
