@@ -18,6 +18,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -56,6 +57,11 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer, ready ch
 	queued := fs.Int("max-queue", 16, "queries that may wait for a slot; more are answered 429")
 	refresh := fs.Duration("refresh", 2*time.Second, "how long a read of the store's listing serves before it is read again")
 	maxUpload := fs.String("max-upload", "1GB", "largest file a publisher may upload")
+	oidcIssuer := fs.String("oidc-issuer", "", "sign people in with this OpenID Connect provider (its issuer URL)")
+	oidcClient := fs.String("oidc-client-id", "govlake", "this server's client id at the provider (the secret comes from GOVLAKE_OIDC_CLIENT_SECRET)")
+	oidcOrg := fs.String("oidc-org-claim", "govlake_org", "the ID token claim that names the organization")
+	oidcRole := fs.String("oidc-role-claim", "govlake_role", "the ID token claim that names the role")
+	publicURL := fs.String("public-url", "", "the address people reach this server at (default http://ADDR), for the provider's callback")
 	tokenRate := fs.Float64("token-rate", 20, "requests a second each API token may send (twice that at once); more are answered 429")
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -71,7 +77,12 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer, ready ch
 		fmt.Fprintln(stderr, "catalog: -max-upload:", govlake.ErrorMessage(err))
 		return 2
 	}
-	cfg := wire.CatalogConfig{MaxUpload: uploadBytes, TokenRate: *tokenRate, Store: *storeURL, MaxRows: *maxRows, Timeout: *timeout, Memory: *memory, Refresh: *refresh,
+	public := strings.TrimSuffix(*publicURL, "/")
+	if public == "" {
+		public = "http://" + *addr
+	}
+	oidcCfg := wire.OIDCConfig(*oidcIssuer, *oidcClient, os.Getenv("GOVLAKE_OIDC_CLIENT_SECRET"), public+"/signin/oidc/callback", *oidcOrg, *oidcRole)
+	cfg := wire.CatalogConfig{MaxUpload: uploadBytes, OIDC: oidcCfg, TokenRate: *tokenRate, Store: *storeURL, MaxRows: *maxRows, Timeout: *timeout, Memory: *memory, Refresh: *refresh,
 		CacheDir: *cacheDir, CacheBytes: cacheBytes, Running: *running, Queued: *queued, Queries: *queries, KPIs: *kpis, Orgs: *orgs}
 	if err := serve(ctx, cfg, *addr, logger, ready); err != nil {
 		fmt.Fprintln(stderr, "catalog:", govlake.ErrorMessage(err))

@@ -142,6 +142,8 @@ func routes() []route {
 			token:  govlake.RolePublisher, reply: typeOf[Published](), handle: func(s *Server) http.HandlerFunc { return s.apiPublish }},
 		{method: "GET", path: "/signin", summary: "Page: sign in (data officers)", media: htmlPage, handle: func(s *Server) http.HandlerFunc { return s.pageSignin }},
 		{method: "POST", path: "/signin", summary: "Sign in with e-mail and password: a session cookie (HttpOnly, SameSite=Lax), then /my", media: htmlPage, handle: func(s *Server) http.HandlerFunc { return s.postSignin }},
+		{method: "GET", path: "/signin/oidc", summary: "Sign in with the ministry's OpenID Connect provider (a redirect to it)", media: htmlPage, handle: func(s *Server) http.HandlerFunc { return s.oidcStart }},
+		{method: "GET", path: "/signin/oidc/callback", summary: "The identity provider's answer: the ID token's organization and role claims open a session", media: htmlPage, handle: func(s *Server) http.HandlerFunc { return s.oidcCallback }},
 		{method: "POST", path: "/signout", summary: "Sign out (form with the session's CSRF token)", media: htmlPage, handle: func(s *Server) http.HandlerFunc { return s.postSignout }},
 		{method: "GET", path: "/my", summary: "Page: my organization's datasets, drafts and versions, with upload, publish and withdraw forms", media: htmlPage, handle: func(s *Server) http.HandlerFunc { return s.pageMy }},
 		{method: "POST", path: "/my/datasets/{id}/versions", summary: "Form: upload a file (multipart field file); the page shows the run's report", params: []param{{name: "id", in: "path", desc: "dataset id", typ: "string", required: true}}, media: htmlPage, handle: func(s *Server) http.HandlerFunc { return s.postMyUpload }},

@@ -77,6 +77,8 @@ type Server struct {
 	MaxUpload int64
 	// Sessions signs people in on the web; without it /signin answers 404.
 	Sessions Sessions
+	// OIDC, when set, signs people in with a ministry's identity provider.
+	OIDC OIDC
 
 	limits *rateLimiter // per token; see TokenRate
 }

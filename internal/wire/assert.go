@@ -15,6 +15,7 @@ import (
 	"govlake/internal/json"
 	"govlake/internal/jsonschema"
 	"govlake/internal/norm"
+	"govlake/internal/oidc"
 	"govlake/internal/parquet"
 	"govlake/internal/s3"
 	"govlake/internal/tabular"
@@ -65,6 +66,7 @@ var (
 	_ web.Auditor           = (*access.Audit)(nil)
 	_ web.Publisher         = (*ingest.Publisher)(nil)
 	_ web.Sessions          = (*access.Accounts)(nil)
+	_ web.OIDC              = (*oidc.Provider)(nil)
 	_ access.PasswordHasher = (*argon2.Hasher)(nil)
 	_ catalog.Forgetter     = (*cache.Cache)(nil)
 	_ duckdb.Resolver       = (*catalog.Catalog)(nil)

@@ -13,6 +13,7 @@ import (
 	"govlake/internal/duckdb"
 	"govlake/internal/govlake"
 	"govlake/internal/ingest"
+	"govlake/internal/oidc"
 	"govlake/internal/web"
 	"govlake/internal/yaml"
 )
@@ -29,6 +30,7 @@ type CatalogConfig struct {
 	Orgs       string        // folder of organization files
 	MaxUpload  int64         // largest upload
 	TokenRate  float64       // requests a second per API token (0: no limit)
+	OIDC       oidc.Config   // a ministry's identity provider, when Issuer is set
 	MaxRows    int
 	Timeout    time.Duration
 	Running    int
@@ -96,6 +98,15 @@ func NewCatalog(ctx context.Context, cfg CatalogConfig, logger *slog.Logger) (*C
 	srv.Saved = saved
 	srv.Tokens = access.NewTokens(store, time.Now)
 	srv.Sessions = access.NewAccounts(store, argon2.New(), time.Now)
+	if cfg.OIDC.Issuer != "" {
+		provider, err := oidc.New(ctx, cfg.OIDC)
+		if err != nil {
+			engine.Close()
+			os.RemoveAll(tmp)
+			return nil, err
+		}
+		srv.OIDC = provider
+	}
 	audit := access.NewAudit(store, time.Now)
 	srv.Audit = audit
 	queries.DeriveRestricted(AuditTable, audit.Rows, engine, access.AdminsOnly)
@@ -140,4 +151,9 @@ func OpenAccounts(ctx context.Context, storeURL string, logger *slog.Logger) (*a
 		return nil, nil, err
 	}
 	return access.NewAccounts(store, argon2.New(), time.Now), access.NewAudit(store, time.Now), nil
+}
+
+// OIDCConfig is the setup of an OpenID Connect provider, for cmd/catalog.
+func OIDCConfig(issuer, clientID, secret, redirect, orgClaim, roleClaim string) oidc.Config {
+	return oidc.Config{Issuer: issuer, ClientID: clientID, ClientSecret: secret, RedirectURL: redirect, OrgClaim: orgClaim, RoleClaim: roleClaim}
 }
