@@ -25,11 +25,12 @@ type pagePlan struct {
 }
 
 // step is one thing done on a page: fill a field, choose a file, tick a
-// box, or submit (click and wait for the next page).
+// box, click, or submit (click and wait for the next page).
 type step struct {
 	Fill   []string `json:"fill,omitempty"`
 	File   []string `json:"file,omitempty"`
 	Check  string   `json:"check,omitempty"`
+	Click  string   `json:"click,omitempty"`
 	Submit string   `json:"submit,omitempty"`
 }
 

@@ -572,6 +572,9 @@ func TestSignInAndUploadInBrowser(t *testing.T) {
 		{URL: base + "/signin", Axe: true, Screenshot: filepath.Join(dir, "uploaded.png"), Steps: append(signIn[:3:3],
 			step{File: []string{"#file-dengue", csvFile}}, step{Submit: "form[enctype] button[type=submit]"})},
 		{URL: base + "/signin", Steps: append(signIn[:3:3], step{Submit: "form[action$='/publish'] button"})},
+		{URL: base + "/signin", Axe: true, Steps: append(signIn[:3:3], step{Click: "#create summary"}, step{Fill: []string{"#new-id", "weekly"}},
+			step{Fill: []string{"#new-title", "Weekly cases"}}, step{Submit: "#create button[type=submit]"},
+			step{File: []string{"#file-weekly", csvFile}}, step{Submit: "form[action='/my/datasets/weekly/versions'] button[type=submit]"})},
 	})
 	if !strings.Contains(seen[0].HTML, "the e-mail address or the password is wrong") || seen[0].Status != 401 {
 		t.Errorf("a wrong password: %d %.300s", seen[0].Status, seen[0].HTML)
@@ -593,11 +596,20 @@ func TestSignInAndUploadInBrowser(t *testing.T) {
 	if res.Rows[0][0] != float64(27) {
 		t.Errorf("after publishing from the page: %v", res.Rows)
 	}
+	// A dataset defined by the form, without a schema: DuckDB inferred one
+	// from the upload, so the negative count passed as an integer.
+	if w := "Upload to weekly: succeeded"; !strings.Contains(seen[4].HTML, w) || !strings.Contains(seen[4].HTML, "3 read, 3 valid, 0 rejected") {
+		t.Errorf("the form-defined dataset's upload: %.600s", seen[4].HTML)
+	}
+	if len(seen[4].Steps) != 3 || seen[4].Steps[1].Status != 200 || !strings.Contains(seen[4].Steps[1].URL, "/my?done=dataset+weekly+is+defined") {
+		t.Errorf("defining through the form: %+v", seen[4].Steps)
+	}
 	// A form without the session's CSRF token is refused.
 	if code := call(t, "POST", base+"/my/datasets/dengue/versions/1/withdraw", "", "application/x-www-form-urlencoded", []byte("reason=x&confirm=yes"), nil); code != 401 {
 		t.Errorf("a form post without a session: %d", code)
 	}
 	noAxeViolations(t, seen[1:3])
+	noAxeViolations(t, seen[4:])
 	for _, v := range seen[0].Axe { // the refused sign-in answers 401 on purpose
 		if v.Impact == "serious" || v.Impact == "critical" {
 			t.Errorf("sign-in refused: axe-core %s: %s", v.ID, v.Help)

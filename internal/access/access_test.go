@@ -41,8 +41,12 @@ func TestTokens(t *testing.T) {
 		t.Fatalf("verify: %+v %v", p, err)
 	}
 	denied := "the token is not valid: it is wrong, expired or revoked"
+	other := "A" // a last character the secret does not have
+	if strings.HasSuffix(secret, "A") {
+		other = "B"
+	}
 	for name, s := range map[string]string{
-		"tampered": secret[:len(secret)-1] + "A", "unknown id": "glk_0000000000000000_" + secret[len(secret)-43:],
+		"tampered": secret[:len(secret)-1] + other, "unknown id": "glk_0000000000000000_" + secret[len(secret)-43:],
 		"no prefix": secret[4:], "empty": "", "path": "glk_../../x_y",
 	} {
 		if _, err := tokens.Verify(ctx, s); govlake.ErrorCode(err) != govlake.EUNAUTHORIZED || govlake.ErrorMessage(err) != denied {

@@ -1,9 +1,11 @@
 package web
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"govlake/internal/govlake"
 )
@@ -116,3 +118,49 @@ func (s *Server) postMyWithdraw(w http.ResponseWriter, r *http.Request) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// postMyCreate defines a dataset from the form on "my organization": its
+// metadata, and a JSON Schema pasted in or left out (then DuckDB infers
+// one from the first upload, shown on the dataset's page for review).
+func (s *Server) postMyCreate(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, s.MaxBody)
+	if err := checkCSRF(r); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	id := strings.TrimSpace(r.FormValue("id"))
+	def := map[string]any{"title": strings.TrimSpace(r.FormValue("title")), "source": map[string]any{"format": r.FormValue("format")}}
+	for _, k := range []string{"description", "license", "access"} {
+		if v := strings.TrimSpace(r.FormValue(k)); v != "" {
+			def[k] = v
+		}
+	}
+	if tags := strings.TrimSpace(r.FormValue("tags")); tags != "" {
+		def["tags"] = strings.Split(strings.ReplaceAll(tags, " ", ""), ",")
+	}
+	if sch := strings.TrimSpace(r.FormValue("schema")); sch != "" {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(sch), &m); err != nil {
+			s.fail(w, r, govlake.Errorf(govlake.EINVALID, "the schema is not a JSON object: paste a JSON Schema, or leave it empty to have one inferred from the first upload"))
+			return
+		}
+		def["schema"] = m
+	}
+	body, _ := json.Marshal(def)
+	org, exists, err := s.owner(r, id, body)
+	if err == nil && exists {
+		err = govlake.Errorf(govlake.ECONFLICT, "dataset %s exists already", id)
+	}
+	if err == nil {
+		err = s.require(r, govlake.RoleEditor, org)
+	}
+	if err == nil {
+		_, err = s.Publisher.Define(r.Context(), id, org, body)
+		s.audit(r, govlake.AuditEvent{Action: "dataset.create", Target: id, Result: resultOf(err), Detail: "form"})
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/my?"+url.Values{"done": {"dataset " + id + " is defined: upload its first version below"}}.Encode(), http.StatusSeeOther)
+}
