@@ -8,7 +8,7 @@
 // plan: {"chromium": "/usr/bin/chromium", "pages": [{"url", "screenshot",
 //        "axe": true, "width": 1280, "height": 900,
 //        "download": "#selector", "pdf": "out.pdf", "javascript": true,
-//        "steps": [{"fill": [sel, text]}, {"file": [sel, path]}, {"check": sel}, {"click": sel}, {"submit": sel}]}]}
+//        "steps": [{"fill": [sel, text]}, {"file": [sel, path]}, {"check": sel}, {"click": sel}, {"waitFor": sel}, {"submit": sel}]}]}
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
@@ -53,6 +53,7 @@ async function visit(p) {
       if (step.file) await page.setInputFiles(step.file[0], step.file[1]);
       if (step.check) await page.check(step.check);
       if (step.click) await page.click(step.click);
+      if (step.waitFor) await page.waitForSelector(step.waitFor, { timeout: 30000 });
       if (step.submit) {
         const [r] = await Promise.all([page.waitForNavigation({ waitUntil: 'load', timeout: 30000 }), page.click(step.submit)]);
         out.status = r ? r.status() : 0;
@@ -81,6 +82,7 @@ async function visit(p) {
       }));
     }
     out.html = await page.content();
+    out.finalURL = page.url();
   } catch (e) {
     out.error = String(e && e.message ? e.message : e);
   }

@@ -27,16 +27,18 @@ type pagePlan struct {
 // step is one thing done on a page: fill a field, choose a file, tick a
 // box, click, or submit (click and wait for the next page).
 type step struct {
-	Fill   []string `json:"fill,omitempty"`
-	File   []string `json:"file,omitempty"`
-	Check  string   `json:"check,omitempty"`
-	Click  string   `json:"click,omitempty"`
-	Submit string   `json:"submit,omitempty"`
+	Fill    []string `json:"fill,omitempty"`
+	File    []string `json:"file,omitempty"`
+	Check   string   `json:"check,omitempty"`
+	Click   string   `json:"click,omitempty"`
+	WaitFor string   `json:"waitFor,omitempty"`
+	Submit  string   `json:"submit,omitempty"`
 }
 
 // pageSeen is what the browser saw on a page.
 type pageSeen struct {
 	URL      string
+	FinalURL string `json:"finalURL"`
 	Status   int
 	Error    string
 	HTML     string

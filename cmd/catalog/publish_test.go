@@ -565,24 +565,28 @@ func TestSignInAndUploadInBrowser(t *testing.T) {
 	csvFile := filepath.Join(t.TempDir(), "dengue.csv")
 	os.WriteFile(csvFile, []byte("week,township,cases\n2024-W01,Bahan,12\n2024-W01,Hlaing,-3\n2024-W02,Bahan,15\n"), 0o644)
 	dir := shotDir(t)
+	noJS := false // the forms work without JavaScript; with it, the upload shows its progress
 	signIn := []step{{Fill: []string{"#email", "officer@mohs.gov.mm"}}, {Fill: []string{"#password", "a long enough password"}}, {Submit: "button[type=submit]"}}
 	seen := drive(t, []pagePlan{
 		{URL: base + "/signin", Axe: true, Steps: []step{{Fill: []string{"#email", "officer@mohs.gov.mm"}}, {Fill: []string{"#password", "wrong password, twelve"}}, {Submit: "button[type=submit]"}}},
 		{URL: base + "/signin", Axe: true, Screenshot: filepath.Join(dir, "my.png"), Steps: signIn},
 		{URL: base + "/signin", Axe: true, Screenshot: filepath.Join(dir, "uploaded.png"), Steps: append(signIn[:3:3],
-			step{File: []string{"#file-dengue", csvFile}}, step{Submit: "form[enctype] button[type=submit]"})},
+			step{File: []string{"#file-dengue", csvFile}}, step{Click: "form[enctype] button[type=submit]"}, step{WaitFor: "#report"})},
 		{URL: base + "/signin", Steps: append(signIn[:3:3], step{Submit: "form[action$='/publish'] button"})},
-		{URL: base + "/signin", Axe: true, Steps: append(signIn[:3:3], step{Click: "#create summary"}, step{Fill: []string{"#new-id", "weekly"}},
+		{URL: base + "/signin", JavaScript: &noJS, Steps: append(signIn[:3:3], step{Click: "#create summary"}, step{Fill: []string{"#new-id", "weekly"}},
 			step{Fill: []string{"#new-title", "Weekly cases"}}, step{Submit: "#create button[type=submit]"},
 			step{File: []string{"#file-weekly", csvFile}}, step{Submit: "form[action='/my/datasets/weekly/versions'] button[type=submit]"})},
 	})
 	if !strings.Contains(seen[0].HTML, "the e-mail address or the password is wrong") || seen[0].Status != 401 {
 		t.Errorf("a wrong password: %d %.300s", seen[0].Status, seen[0].HTML)
 	}
-	if !strings.Contains(seen[1].HTML, "My organization: moh") || !strings.Contains(seen[1].HTML, `id="file-dengue"`) {
+	if !strings.Contains(seen[1].HTML, "My organization: moh") || !strings.Contains(seen[1].HTML, `id="file-dengue"`) || !strings.Contains(seen[1].HTML, `<progress id="progress-dengue" hidden`) {
 		t.Errorf("my organization: %.500s", seen[1].HTML)
 	}
 	report := seen[2].HTML
+	if !strings.HasSuffix(seen[2].FinalURL, "/my") {
+		t.Errorf("the upload left /my for %s: the progress script did not send it", seen[2].FinalURL)
+	}
 	for _, w := range []string{"Upload to dengue: succeeded", "version 1", "3 read, 2 valid, 1 rejected", "the organization moh reviews every upload", `<td class="n">3</td><td>cases</td>`} {
 		if !strings.Contains(report, w) {
 			t.Errorf("the report lacks %q", w)
