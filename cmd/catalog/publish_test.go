@@ -1,14 +1,17 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -625,4 +628,65 @@ func userCmd(t *testing.T, store, password string, out, errs io.Writer) int {
 	t.Helper()
 	return userCommand(context.Background(), []string{"create", "-store", store, "-org", "moh", "-role", "publisher", "-email", "officer@mohs.gov.mm", "-name", "Data officer"},
 		strings.NewReader(password), out, errs)
+}
+
+// Sign-in with a real OpenID Connect provider (the npm oidc-provider, run
+// by node): in chromium, "Sign in with your ministry's account" goes to
+// the provider, its login and consent pages are filled in, and the
+// provider's ID token (checked by go-oidc) opens a session on /my with the
+// organisation and role of its claims.
+func TestOIDCWithARealProvider(t *testing.T) {
+	node := nodeWithPackages(t)
+	if _, err := os.Stat("../../node_modules/oidc-provider"); err != nil {
+		t.Fatal("node_modules/oidc-provider is missing; the test script runs npm ci")
+	}
+	freePort := func() string {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer ln.Close()
+		return strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
+	}
+	catPort, opPort := freePort(), freePort()
+	public := "http://127.0.0.1:" + catPort
+	ctx, cancel := context.WithCancel(context.Background())
+	op := exec.CommandContext(ctx, node, "../../e2e/oidc-provider.mjs", opPort, public+"/signin/oidc/callback")
+	stdout, _ := op.StdoutPipe()
+	var opErr bytes.Buffer
+	op.Stderr = &opErr
+	if err := op.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cancel(); op.Wait() })
+	ready := make(chan bool, 1)
+	go func() {
+		line, _ := bufio.NewReader(stdout).ReadString('\n')
+		ready <- strings.TrimSpace(line) == "READY"
+	}()
+	select {
+	case ok := <-ready:
+		if !ok {
+			t.Fatalf("the provider did not start: %s", opErr.String())
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatalf("the provider did not start in 30 s: %s", opErr.String())
+	}
+	t.Setenv("GOVLAKE_OIDC_CLIENT_SECRET", "govlake-test-secret")
+	store := t.TempDir()
+	base := startCatalog(t, store, "-organizations", "testdata/orgs", "-addr", "127.0.0.1:"+catPort, "-public-url", public,
+		"-oidc-issuer", "http://127.0.0.1:"+opPort, "-oidc-client-id", "govlake")
+	seen := drive(t, []pagePlan{{URL: base + "/signin", Screenshot: filepath.Join(shotDir(t), "oidc.png"), Steps: []step{
+		{Submit: "#oidc"},
+		{Fill: []string{"input[name=login]", "officer@mohs.gov.mm"}}, {Fill: []string{"input[name=password]", "any"}},
+		{Submit: "button[type=submit]"},
+		{Submit: "button[type=submit]"},
+	}}})
+	if len(seen[0].Steps) != 3 || !strings.Contains(seen[0].Steps[0].URL, "127.0.0.1:"+opPort+"/interaction/") {
+		t.Errorf("the sign-in did not go through the provider's pages: %+v", seen[0].Steps)
+	}
+	if !strings.HasSuffix(seen[0].FinalURL, "/my") || !strings.Contains(seen[0].HTML, "My organization: moh") ||
+		!strings.Contains(seen[0].HTML, "Signed in as officer@mohs.gov.mm (publisher)") {
+		t.Errorf("after the provider: %s %.600s (steps %+v)", seen[0].FinalURL, seen[0].HTML, seen[0].Steps)
+	}
 }
