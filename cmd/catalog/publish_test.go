@@ -285,6 +285,9 @@ func TestWithdrawVersion(t *testing.T) {
 	if code := call(t, "POST", base+"/api/v1/datasets/dengue/versions/1/withdraw", moh, "application/json", []byte(`{"reason": "again"}`), &wd); code != 200 || wd.Reason != reason {
 		t.Errorf("withdrawing again keeps the first tombstone: %d %+v", code, wd)
 	}
+	if got := auditActions(t, base, store); got != "dataset.create ok|version.upload ok|version.upload ok|auth.denied forbidden|version.withdraw invalid|version.withdraw ok|version.upload ok|version.withdraw ok" {
+		t.Errorf("audit_log: %s", got)
+	}
 }
 
 func storeFiles(t *testing.T, root, prefix string) []string {
@@ -457,6 +460,25 @@ func TestReviewMakesDrafts(t *testing.T) {
 	if code := call(t, "GET", base+"/api/v1/query?sql="+urlQuery("SELECT count(*) AS n FROM dengue"), "", "", nil, &res); code != 200 {
 		t.Errorf("the dataset after publishing: %d", code)
 	}
+	if got := auditActions(t, base, store); got != "dataset.create ok|version.upload ok|auth.denied forbidden|auth.denied forbidden|version.publish ok" {
+		t.Errorf("audit_log: %s", got)
+	}
+}
+
+// auditActions reads audit_log's writes (not token creation) with a new
+// admin's token, in time order.
+func auditActions(t *testing.T, base, store string) string {
+	t.Helper()
+	admin := newToken(t, store, "govlake", "admin")
+	var res struct{ Rows [][]any }
+	if code := call(t, "GET", base+"/api/v1/query?sql="+urlQuery("SELECT action || ' ' || result FROM audit_log WHERE action NOT LIKE 'token.%' ORDER BY time"), admin, "", nil, &res); code != 200 {
+		t.Fatalf("audit_log: %d", code)
+	}
+	var out []string
+	for _, r := range res.Rows {
+		out = append(out, r[0].(string))
+	}
+	return strings.Join(out, "|")
 }
 
 // An upload with columns that look like personal data becomes a draft
@@ -595,7 +617,7 @@ func TestSignInAndUploadInBrowser(t *testing.T) {
 			t.Errorf("the report lacks %q", w)
 		}
 	}
-	if !strings.Contains(seen[3].HTML, "dengue version 1 is published") {
+	if !strings.Contains(seen[3].HTML, "dengue version 1 is published") || !strings.Contains(seen[3].HTML, `aria-label="Recent runs of Dengue cases"`) {
 		t.Errorf("publish: %.500s", seen[3].HTML)
 	}
 	var res struct{ Rows [][]any }
