@@ -234,11 +234,36 @@ func check(ctx context.Context, dir, kpiDir, orgDir string, stdout, stderr io.Wr
 func serve(ctx context.Context, dir string, store govlake.Store, every time.Duration, logger *slog.Logger, stderr io.Writer) int {
 	host, _ := os.Hostname()
 	d := wire.NewDaemon(store, logger, fmt.Sprintf("%s-%d", host, os.Getpid()))
+	defs, err := os.MkdirTemp("", "govlake-api-definitions-")
+	if err != nil {
+		fmt.Fprintln(stderr, "ingest: a folder for the API's dataset definitions:", err)
+		return 1
+	}
+	defer os.RemoveAll(defs)
+	apiPrint := func() string {
+		_, print, _ := wire.APIPipelines(ctx, store, logger, defs)
+		return print
+	}
 	load := func() {
 		ps, err := wire.LoadPipelines(dir)
 		if err != nil {
 			// Broken files are reported; the others keep their schedules.
 			printProblems(stderr, err)
+		}
+		// Datasets defined through the catalogue's API with a URL and a
+		// schedule; a pipeline file of the same id wins.
+		api, _, err := wire.APIPipelines(ctx, store, logger, defs)
+		if err != nil {
+			printProblems(stderr, err)
+		}
+		files := map[string]bool{}
+		for _, p := range ps {
+			files[p.Dataset] = true
+		}
+		for _, p := range api {
+			if !files[p.Dataset] {
+				ps = append(ps, p)
+			}
 		}
 		for _, e := range d.Set(ps) {
 			printProblems(stderr, e)
@@ -252,7 +277,7 @@ func serve(ctx context.Context, dir string, store govlake.Store, every time.Dura
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
 	go func() {
-		last := fingerprint(dir)
+		last := fingerprint(dir) + apiPrint()
 		tick := time.NewTicker(every)
 		defer tick.Stop()
 		for {
@@ -261,10 +286,10 @@ func serve(ctx context.Context, dir string, store govlake.Store, every time.Dura
 				return
 			case <-hup:
 				logger.Info("reloading pipeline files (SIGHUP)")
-				last = fingerprint(dir)
+				last = fingerprint(dir) + apiPrint()
 				load()
 			case <-tick.C:
-				if f := fingerprint(dir); f != last {
+				if f := fingerprint(dir) + apiPrint(); f != last {
 					logger.Info("reloading pipeline files (changed)")
 					last = f
 					load()

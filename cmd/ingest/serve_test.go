@@ -113,3 +113,44 @@ func TestServeProcess(t *testing.T) {
 	}
 	checkNoHalfVersions(t, store, "people")
 }
+
+// ingest serve also fetches the datasets a ministry defined through the
+// catalogue's API with a URL and a schedule (definition.json and
+// schema.json in the store, as PUT /api/v1/datasets/{id} writes them).
+func TestServeFetchesAPIDefinedDatasets(t *testing.T) {
+	storeDir, srcDir := t.TempDir(), t.TempDir()
+	src := filepath.Join(srcDir, "cases.csv")
+	os.WriteFile(src, []byte("week,cases\n2024-W01,12\n2024-W02,15\n"), 0o644)
+	store := testStore(t, storeDir)
+	ctx := context.Background()
+	def := `{"dataset": "cases", "title": "Cases", "organization": "moh", "schedule": "@every 1s", "schema": "schema.json",
+  "source": {"url": "` + src + `", "format": "csv"}}`
+	schema := `{"type": "object", "properties": {"week": {"type": "string"}, "cases": {"type": "integer"}}}`
+	store.Put(ctx, "datasets/cases/definition.json", strings.NewReader(def))
+	store.Put(ctx, "datasets/cases/schema.json", strings.NewReader(schema))
+	empty := t.TempDir()
+	logPath := filepath.Join(t.TempDir(), "serve.log")
+	logf, _ := os.Create(logPath)
+	cmd := exec.Command(os.Args[0], "serve", "-pipelines", empty, "-store", storeDir, "-reload", "200ms")
+	cmd.Env = append(os.Environ(), "GOVLAKE_AS_INGEST=1")
+	cmd.Stdout, cmd.Stderr = logf, logf
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { cmd.Process.Signal(syscall.SIGTERM); cmd.Wait() }()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		if vs, _ := govlake.Versions(ctx, store, "cases"); len(vs) == 1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			log, _ := os.ReadFile(logPath)
+			t.Fatalf("no version of the API-defined dataset:\n%s", log)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	m := manifest(t, store, "cases", 1)
+	if m.Rows.Valid != 2 || m.Metadata.Organization != "moh" {
+		t.Errorf("version 1: %+v %+v", m.Rows, m.Metadata)
+	}
+}

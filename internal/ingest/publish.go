@@ -3,12 +3,14 @@ package ingest
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"govlake/internal/govlake"
 )
@@ -351,4 +353,55 @@ func (p *Publisher) manifest(ctx context.Context, id string, n int) (*govlake.Ma
 		return nil, govlake.Errorf(govlake.ENOTFOUND, "dataset %s has no version %d", id, n)
 	}
 	return m, err
+}
+
+// Scheduled returns the datasets defined through the API that a daemon
+// fetches: those with a source URL and a schedule. Their schemas are
+// written under dir, where the runs read them. The fingerprint changes
+// when any definition does.
+func (p *Publisher) Scheduled(ctx context.Context, dir string) ([]*govlake.Pipeline, string, error) {
+	objs, err := p.runner.Store.List(ctx, "datasets/")
+	if err != nil {
+		return nil, "", fmt.Errorf("list the datasets' definitions: %w", err)
+	}
+	var out []*govlake.Pipeline
+	var print strings.Builder
+	for _, o := range objs {
+		id, ok := strings.CutSuffix(strings.TrimPrefix(o.Key, "datasets/"), "/definition.json")
+		if !ok || strings.Contains(id, "/") {
+			continue
+		}
+		fmt.Fprintf(&print, "%s %d %s;", o.Key, o.Size, o.ModTime.UTC().Format(time.RFC3339Nano))
+		def, err := p.read(ctx, o.Key)
+		if err != nil {
+			return nil, "", err
+		}
+		var fields struct {
+			Schedule string `json:"schedule"`
+			Source   struct {
+				URL string `json:"url"`
+			} `json:"source"`
+		}
+		if json.Unmarshal(def, &fields) != nil || fields.Schedule == "" || fields.Source.URL == uploadPlaceholder {
+			continue
+		}
+		schema, err := p.read(ctx, SchemaKey(id))
+		if err != nil {
+			continue // a dataset awaiting its first upload has no schema to check against
+		}
+		fmt.Fprintf(&print, "%x;", sha256.Sum256(schema))
+		d := filepath.Join(dir, id)
+		if err := os.MkdirAll(d, 0o700); err != nil {
+			return nil, "", err
+		}
+		if err := os.WriteFile(filepath.Join(d, "schema.json"), schema, 0o600); err != nil {
+			return nil, "", err
+		}
+		pl, err := p.Parse(def, "the definition of "+id, d)
+		if err != nil {
+			return nil, "", err
+		}
+		out = append(out, pl)
+	}
+	return out, print.String(), nil
 }

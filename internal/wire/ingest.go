@@ -118,3 +118,11 @@ func CheckOrganizations(dir string, pipelines []*govlake.Pipeline) (int, []error
 	}
 	return len(orgs), errs, warnings
 }
+
+// APIPipelines returns the datasets that ministries defined through the
+// catalogue's API with a URL and a schedule, for ingest serve; their
+// schemas are kept under dir. The fingerprint changes with any definition.
+func APIPipelines(ctx context.Context, store govlake.Store, logger *slog.Logger, dir string) ([]*govlake.Pipeline, string, error) {
+	p := ingest.NewPublisher(NewRunner(store, logger), yaml.ParsePipeline, CheckPipeline)
+	return p.Scheduled(ctx, dir)
+}
