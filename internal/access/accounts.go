@@ -12,6 +12,7 @@ import (
 	"io"
 	"net/mail"
 	"strings"
+	"sync"
 	"time"
 
 	"govlake/internal/govlake"
@@ -49,13 +50,22 @@ type Accounts struct {
 	store  govlake.Store
 	now    func() time.Time
 	hasher PasswordHasher
-	dummy  string // a hash to check unknown accounts against, so that they take as long
+
+	// dummy is a hash to check unknown accounts against, so that they take
+	// as long; made at the first sign-in, not at start (64 MiB of work).
+	dummyOnce sync.Once
+	dummy     string
 }
 
 // NewAccounts returns the accounts of store.
 func NewAccounts(store govlake.Store, hasher PasswordHasher, now func() time.Time) *Accounts {
-	dummy, _ := hasher.Hash("no account has this password")
-	return &Accounts{store: store, now: now, hasher: hasher, dummy: dummy}
+	return &Accounts{store: store, now: now, hasher: hasher}
+}
+
+// waste checks a password against the dummy hash.
+func (a *Accounts) waste(password string) {
+	a.dummyOnce.Do(func() { a.dummy, _ = a.hasher.Hash("no account has this password") })
+	a.hasher.Verify(a.dummy, password)
 }
 
 func digest(s string) string {
@@ -103,14 +113,14 @@ func (a *Accounts) SignIn(ctx context.Context, email, password string) (string, 
 	var acc Account
 	err := govlake.ReadJSON(ctx, a.store, accountKey(email), &acc)
 	if govlake.ErrorCode(err) == govlake.ENOTFOUND {
-		a.hasher.Verify(a.dummy, password)
+		a.waste(password)
 		return "", nil, errSignIn()
 	} else if err != nil {
 		return "", nil, govlake.Errorf(govlake.EUNAVAILABLE, "read the account: %w", err)
 	}
 	now := a.now()
 	if now.Before(acc.LockedUntil) {
-		a.hasher.Verify(a.dummy, password)
+		a.waste(password)
 		return "", nil, errSignIn()
 	}
 	if !a.hasher.Verify(acc.Hash, password) {
