@@ -57,6 +57,11 @@ func thaiID(s string) bool {
 }
 
 var (
+	// idLabel names a column of identity document numbers in the region's
+	// languages. Lao ID card numbers have no public format to check, so
+	// they, and any other card, are found by the column's name.
+	idLabel    = regexp.MustCompile(`(?i)(id_?card|national_?id|citizen_?id|identity|passport|^nrc$|cccd|cmnd|ບັດປະຈຳຕົວ|ເລກບັດ|မှတ်ပုံတင်|căn cước|chứng minh|บัตรประชาชน)`)
+	idValue    = regexp.MustCompile(`^[A-Za-z0-9/()\-]{6,20}$`)
 	birthLabel = regexp.MustCompile(`(?i)(birth|^dob$|date_of_birth|ngày ?sinh|ngay_sinh|မွေးသက္ကရာဇ်|ວັນເດືອນປີເກີດ)`)
 	nameLabel  = regexp.MustCompile(`(?i)(^|_| )(name|full_?name|họ tên|ho_ten|အမည်|ຊື່)($|_| )`)
 )
@@ -91,6 +96,29 @@ func FindPersonalData(header []string, rows [][]string, rowNum []int64) []Person
 				out = append(out, PersonalFinding{Column: label, Kind: personalKinds[k].kind, Rows: h[:min(3, len(h))]})
 				break
 			}
+		}
+	}
+	flagged := map[string]bool{}
+	for _, f := range out {
+		flagged[f.Column] = true
+	}
+	for c, l := range header {
+		if flagged[l] || !idLabel.MatchString(l) {
+			continue
+		}
+		var rs []int64
+		filled := 0
+		for i, r := range rows {
+			if c >= len(r) || strings.TrimSpace(r[c]) == "" {
+				continue
+			}
+			filled++
+			if v := strings.TrimSpace(r[c]); idValue.MatchString(v) && strings.ContainsAny(v, "0123456789") {
+				rs = append(rs, rowNum[i])
+			}
+		}
+		if len(rs) > 0 && 2*len(rs) >= filled {
+			out = append(out, PersonalFinding{Column: l, Kind: "identity document numbers (by the column's name)", Rows: rs[:min(3, len(rs))]})
 		}
 	}
 	named := false

@@ -36,6 +36,13 @@ func TestFindPersonalData(t *testing.T) {
 	if f := FindPersonalData([]string{"year", "code"}, [][]string{{"2018", "MMR"}, {"2019", "LAO"}}, []int64{2, 3}); len(f) != 0 {
 		t.Errorf("public figures flagged: %+v", f)
 	}
+	lao := FindPersonalData([]string{"village", "ເລກບັດປະຈຳຕົວ", "id_card"}, [][]string{{"Sikhottabong", "0123456789", "LA-1234567"}, {"Chanthabuly", "0198765432", ""}}, []int64{2, 3})
+	if len(lao) != 2 || lao[0].Text() != `column "ເລກບັດປະຈຳຕົວ" looks like identity document numbers (by the column's name) (rows 2, 3)` || lao[1].Column != "id_card" {
+		t.Errorf("Lao ID columns: %+v", lao)
+	}
+	if f := FindPersonalData([]string{"identity_of_survey"}, [][]string{{"household survey"}}, []int64{2}); len(f) != 0 {
+		t.Errorf("a text column named like an ID: %+v", f)
+	}
 	if thaiID("1101700207031") {
 		t.Error("a wrong Thai check digit passed")
 	}
