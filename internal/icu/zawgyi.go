@@ -1,6 +1,7 @@
-// Package icu converts Zawgyi-encoded Burmese to Unicode with ICU's
-// Zawgyi-my transliterator (CLDR's my-t-my-s0-zawgyi rules), through cgo
-// against Debian's libicu-dev.
+// Package icu is ICU through cgo against Debian's libicu-dev: Zawgyi-
+// encoded Burmese converted to Unicode with the Zawgyi-my transliterator
+// (CLDR's my-t-my-s0-zawgyi rules), and text cut into words by the word
+// break iterator, whose dictionaries segment Burmese, Lao, Thai and Khmer.
 package icu
 
 /*

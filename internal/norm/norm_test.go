@@ -19,3 +19,14 @@ func TestNFC(t *testing.T) {
 		}
 	}
 }
+
+func TestFold(t *testing.T) {
+	for in, want := range map[string]string{
+		"Hà Nội": "ha noi", "Đà Nẵng": "da nang", "HA NOI": "ha noi", "Agliè": "aglie",
+		"ဆေးရုံ": "ဆေးရုံ", "ประชากร": "ประชากร", "ປະຊາກອນ": "ປະຊາກອນ", "ប្រជាជន": "ប្រជាជន",
+	} {
+		if got := Fold(in); got != want {
+			t.Errorf("Fold(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
