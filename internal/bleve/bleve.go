@@ -15,21 +15,9 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
 	_ "github.com/blevesearch/bleve/v2/analysis/tokenizer/whitespace" // the whitespace tokenizer, by name
 	"github.com/blevesearch/bleve/v2/search/query"
+
+	"govlake/internal/govlake"
 )
-
-// Doc is one dataset as indexed. Title and Text hold space-separated,
-// folded words; the keyword fields hold values as they are.
-type Doc struct {
-	ID           string   `json:"id"`
-	Title        string   `json:"title"`
-	Text         string   `json:"text"`
-	Organization string   `json:"organization"`
-	Tags         []string `json:"tags"`
-	License      string   `json:"license"`
-}
-
-// Facets are the keyword fields counted for each search.
-var Facets = []string{"organization", "tags", "license"}
 
 // Index is an in-memory index, rebuilt from the store when the catalogue
 // starts and updated as datasets change.
@@ -47,7 +35,7 @@ func New() (*Index, error) {
 	kw.Analyzer = keyword.Name
 	doc.AddFieldMappingsAt("title", words)
 	doc.AddFieldMappingsAt("text", words)
-	for _, f := range Facets {
+	for _, f := range govlake.SearchFacets {
 		doc.AddFieldMappingsAt(f, kw)
 	}
 	m.DefaultMapping = doc
@@ -65,43 +53,14 @@ func New() (*Index, error) {
 const simpleWhitespace = "govlake_words"
 
 // Put adds or replaces a document.
-func (x *Index) Put(d Doc) error { return x.idx.Index(d.ID, d) }
+func (x *Index) Put(d govlake.SearchDoc) error { return x.idx.Index(d.ID, d) }
 
 // Delete removes a document.
 func (x *Index) Delete(id string) error { return x.idx.Delete(id) }
 
-// Query is a search: words (cut and folded like the documents), the last
-// one matched as a prefix when Prefix is set, and facet filters.
-type Query struct {
-	Words   []string
-	Prefix  bool
-	Filters map[string]string // facet field → value
-	From    int
-	Size    int
-}
-
-// Hit is one result.
-type Hit struct {
-	ID    string
-	Score float64
-}
-
-// Result is a page of hits, their total, and the facets' counts.
-type Result struct {
-	Total  uint64
-	Hits   []Hit
-	Facets map[string][]FacetCount
-}
-
-// FacetCount is how many results have a facet value.
-type FacetCount struct {
-	Value string
-	Count int
-}
-
 // Search runs q: every word must match the title or the text (title
 // matches weigh three times more).
-func (x *Index) Search(q Query) (*Result, error) {
+func (x *Index) Search(q govlake.SearchQuery) (*govlake.SearchHits, error) {
 	var must []query.Query
 	for i, w := range q.Words {
 		var title, text query.Query
@@ -126,9 +85,11 @@ func (x *Index) Search(q Query) (*Result, error) {
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		t := bleve.NewTermQuery(q.Filters[k])
-		t.SetField(k)
-		must = append(must, t)
+		for _, v := range q.Filters[k] {
+			t := bleve.NewTermQuery(v)
+			t.SetField(k)
+			must = append(must, t)
+		}
 	}
 	var all query.Query = bleve.NewMatchAllQuery()
 	if len(must) > 0 {
@@ -139,21 +100,21 @@ func (x *Index) Search(q Query) (*Result, error) {
 		size = 20
 	}
 	req := bleve.NewSearchRequestOptions(all, size, q.From, false)
-	for _, f := range Facets {
+	for _, f := range govlake.SearchFacets {
 		req.AddFacet(f, bleve.NewFacetRequest(f, 50))
 	}
 	res, err := x.idx.Search(req)
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}
-	out := &Result{Total: res.Total, Facets: map[string][]FacetCount{}}
+	out := &govlake.SearchHits{Total: int(res.Total), IDs: []string{}, Facets: map[string][]govlake.FacetCount{}}
 	for _, h := range res.Hits {
-		out.Hits = append(out.Hits, Hit{ID: h.ID, Score: h.Score})
+		out.IDs = append(out.IDs, h.ID)
 	}
 	for name, f := range res.Facets {
-		counts := []FacetCount{}
+		counts := []govlake.FacetCount{}
 		for _, t := range f.Terms.Terms() {
-			counts = append(counts, FacetCount{Value: t.Term, Count: t.Count})
+			counts = append(counts, govlake.FacetCount{Value: t.Term, Count: t.Count})
 		}
 		sort.SliceStable(counts, func(i, j int) bool {
 			if counts[i].Count != counts[j].Count {

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"govlake/internal/govlake"
 )
 
 // The words are cut and folded as the catalogue does it (ICU's word
@@ -14,7 +16,7 @@ func TestSearch(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer x.Close()
-	for _, d := range []Doc{
+	for _, d := range []govlake.SearchDoc{
 		{ID: "hospitals", Title: "ကျန်းမာရေး ဝန်ကြီးဌာန ဆေးရုံ များ", Organization: "moh", Tags: []string{"health"}, License: "CC-BY-4.0"},
 		{ID: "thai_population", Title: "สถิติ ประชากร ของ ประเทศไทย", Organization: "nso", Tags: []string{"population"}, License: "CC-BY-4.0"},
 		{ID: "hanoi", Title: "dan so ha noi", Text: "population of ha noi by district", Organization: "gso", Tags: []string{"population"}, License: "ODbL-1.0"},
@@ -27,26 +29,20 @@ func TestSearch(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	ids := func(r *Result) string {
-		var s []string
-		for _, h := range r.Hits {
-			s = append(s, h.ID)
-		}
-		return strings.Join(s, ",")
-	}
+	ids := func(r *govlake.SearchHits) string { return strings.Join(r.IDs, ",") }
 	for _, tc := range []struct {
-		q    Query
+		q    govlake.SearchQuery
 		want string
 	}{
-		{Query{Words: []string{"ဆေးရုံ"}}, "hospitals"},
-		{Query{Words: []string{"ประชากร"}}, "thai_population"},
-		{Query{Words: []string{"ປະຊາກອນ"}}, "lao_population"},
-		{Query{Words: []string{"ប្រជាជន"}}, "khmer_population"},
-		{Query{Words: []string{"ha", "noi"}}, "hanoi"},
-		{Query{Words: []string{"cap"}, Prefix: true}, "gdp"},
-		{Query{Words: []string{"population"}}, "population,gdp,hanoi"}, // the title match first
-		{Query{Words: []string{"population"}, Filters: map[string]string{"organization": "gso"}}, "hanoi"},
-		{Query{Words: []string{"nothing"}}, ""},
+		{govlake.SearchQuery{Words: []string{"ဆေးရုံ"}}, "hospitals"},
+		{govlake.SearchQuery{Words: []string{"ประชากร"}}, "thai_population"},
+		{govlake.SearchQuery{Words: []string{"ປະຊາກອນ"}}, "lao_population"},
+		{govlake.SearchQuery{Words: []string{"ប្រជាជន"}}, "khmer_population"},
+		{govlake.SearchQuery{Words: []string{"ha", "noi"}}, "hanoi"},
+		{govlake.SearchQuery{Words: []string{"cap"}, Prefix: true}, "gdp"},
+		{govlake.SearchQuery{Words: []string{"population"}}, "population,gdp,hanoi"}, // the title match first
+		{govlake.SearchQuery{Words: []string{"population"}, Filters: map[string][]string{"organization": {"gso"}}}, "hanoi"},
+		{govlake.SearchQuery{Words: []string{"nothing"}}, ""},
 	} {
 		r, err := x.Search(tc.q)
 		if err != nil {
@@ -54,7 +50,7 @@ func TestSearch(t *testing.T) {
 		}
 		got := ids(r)
 		if tc.want == "population,gdp,hanoi" {
-			if !strings.HasPrefix(got, "population,") || len(r.Hits) != 3 {
+			if !strings.HasPrefix(got, "population,") || len(r.IDs) != 3 {
 				t.Errorf("%v: %s, want the title match first of 3", tc.q.Words, got)
 			}
 			continue
@@ -63,7 +59,7 @@ func TestSearch(t *testing.T) {
 			t.Errorf("%v %v: %s, want %s", tc.q.Words, tc.q.Filters, got, tc.want)
 		}
 	}
-	all, err := x.Search(Query{Size: 100})
+	all, err := x.Search(govlake.SearchQuery{Size: 100})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,7 +67,7 @@ func TestSearch(t *testing.T) {
 		t.Errorf("facets %v, total %d", all.Facets, all.Total)
 	}
 	x.Delete("hospitals")
-	if r, _ := x.Search(Query{Words: []string{"ဆေးရုံ"}}); r.Total != 0 {
+	if r, _ := x.Search(govlake.SearchQuery{Words: []string{"ဆေးရုံ"}}); r.Total != 0 {
 		t.Error("a deleted dataset is found")
 	}
 }

@@ -38,6 +38,7 @@ type Catalog struct {
 	loadedAt  time.Time
 	manifests map[string]*govlake.Manifest // by manifest key; immutable
 	orgs      []*govlake.Organization      // from the organisation files
+	search    *searcher                    // the full-text index, when set
 }
 
 type snapshot struct {
@@ -81,6 +82,9 @@ func (c *Catalog) current(ctx context.Context) (*snapshot, error) {
 		return nil, err
 	}
 	c.snap, c.loadedAt = snap, c.now()
+	if c.search != nil {
+		c.search.sync(snap)
+	}
 	return snap, nil
 }
 

@@ -13,6 +13,7 @@ import (
 // organization or tags, every filter matched, in an order, one page.
 type SearchRequest struct {
 	Words   []string
+	Prefix  bool                // the last word may be the start of one (a search box's suggestions)
 	Filters map[string][]string // organization, tags or license: all must match
 	Sort    string              // id, title or modified
 	Desc    bool
@@ -27,6 +28,7 @@ var SearchFields = []string{"organization", "tags", "license"}
 type SearchResult struct {
 	Count    int
 	Datasets []*govlake.Detail
+	Facets   map[string][]govlake.FacetCount // with the full-text index only
 }
 
 // Search finds datasets by words and filters.
@@ -40,31 +42,60 @@ func (c *Catalog) Search(ctx context.Context, req SearchRequest) (*SearchResult,
 	if !ok {
 		return nil, govlake.Errorf(govlake.EINVALID, "sort %q is not supported (id, title, modified)", req.Sort)
 	}
-	sums, err := c.Datasets(ctx)
+	found, facets, err := c.find(ctx, req)
 	if err != nil {
 		return nil, err
 	}
-	var found []*govlake.Detail
-	for _, s := range sums {
-		d, err := c.Dataset(ctx, s.ID)
-		if err != nil {
-			return nil, err
-		}
-		if matches(d, req) {
-			found = append(found, d)
-		}
-	}
 	sort.SliceStable(found, func(i, j int) bool {
+		if req.Sort == "" && c.search != nil {
+			return false // the index's order: relevance, title matches first
+		}
 		if req.Desc {
 			return less(found[j], found[i])
 		}
 		return less(found[i], found[j])
 	})
-	res := &SearchResult{Count: len(found), Datasets: []*govlake.Detail{}}
+	res := &SearchResult{Count: len(found), Datasets: []*govlake.Detail{}, Facets: facets}
 	if req.Start < len(found) {
 		res.Datasets = found[req.Start:min(req.Start+max(req.Rows, 0), len(found))]
 	}
 	return res, nil
+}
+
+// find returns every dataset that matches: through the full-text index
+// when there is one, else by scanning the catalogue.
+func (c *Catalog) find(ctx context.Context, req SearchRequest) ([]*govlake.Detail, map[string][]govlake.FacetCount, error) {
+	if err := c.Refresh(ctx); err != nil {
+		return nil, nil, err
+	}
+	var found []*govlake.Detail
+	if c.search != nil {
+		hits, err := c.search.index.Search(govlake.SearchQuery{Words: c.search.words(strings.Join(req.Words, " ")), Prefix: req.Prefix,
+			Filters: req.Filters, Size: 10000})
+		if err != nil {
+			return nil, nil, govlake.Errorf(govlake.EINTERNAL, "search the index: %w", err)
+		}
+		for _, id := range hits.IDs {
+			if d, err := c.Dataset(ctx, id); err == nil {
+				found = append(found, d)
+			}
+		}
+		return found, hits.Facets, nil
+	}
+	sums, err := c.Datasets(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, s := range sums {
+		d, err := c.Dataset(ctx, s.ID)
+		if err != nil {
+			return nil, nil, err
+		}
+		if matches(d, req) {
+			found = append(found, d)
+		}
+	}
+	return found, nil, nil
 }
 
 var searchOrders = map[string]func(a, b *govlake.Detail) bool{

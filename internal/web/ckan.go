@@ -210,11 +210,24 @@ func ckanPackageShow(s *Server, r *http.Request) (*CKANPackage, error) {
 
 // CKANSearch is package_search's result.
 type CKANSearch struct {
-	Count        int               `json:"count"`
-	Results      []CKANPackage     `json:"results"`
-	Sort         string            `json:"sort"`
-	Facets       map[string]string `json:"facets"`
-	SearchFacets map[string]string `json:"search_facets"`
+	Count        int                        `json:"count"`
+	Results      []CKANPackage              `json:"results"`
+	Sort         string                     `json:"sort"`
+	Facets       map[string]map[string]int  `json:"facets"`
+	SearchFacets map[string]CKANSearchFacet `json:"search_facets"`
+}
+
+// CKANSearchFacet is one facet.field's counts, as CKAN lists them.
+type CKANSearchFacet struct {
+	Title string          `json:"title"`
+	Items []CKANFacetItem `json:"items"`
+}
+
+// CKANFacetItem is one value of a facet and how many packages have it.
+type CKANFacetItem struct {
+	Name        string `json:"name"`
+	DisplayName string `json:"display_name"`
+	Count       int    `json:"count"`
 }
 
 // ckanFilterFields maps fq's field names to the catalogue's.
@@ -263,9 +276,27 @@ func ckanPackageSearch(s *Server, r *http.Request) (*CKANSearch, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := &CKANSearch{Count: found.Count, Results: []CKANPackage{}, Sort: sortSpec, Facets: map[string]string{}, SearchFacets: map[string]string{}}
+	out := &CKANSearch{Count: found.Count, Results: []CKANPackage{}, Sort: sortSpec, Facets: map[string]map[string]int{}, SearchFacets: map[string]CKANSearchFacet{}}
 	for _, d := range found.Datasets {
 		out.Results = append(out.Results, ckanPackage(r, d))
+	}
+	if ff := ckanParam(r, "facet.field"); ff != "" {
+		var fields []string
+		if err := json.Unmarshal([]byte(ff), &fields); err != nil {
+			return nil, govlake.Errorf(govlake.EINVALID, "facet.field: %q must be a JSON list such as [\"organization\", \"tags\"]", ff)
+		}
+		for _, f := range fields {
+			ours, ok := ckanFilterFields[f]
+			if !ok {
+				return nil, govlake.Errorf(govlake.EINVALID, "facet.field: %q is not supported (organization, tags, license_id)", f)
+			}
+			counts, sf := map[string]int{}, CKANSearchFacet{Title: f, Items: []CKANFacetItem{}}
+			for _, c := range found.Facets[ours] {
+				counts[c.Value] = c.Count
+				sf.Items = append(sf.Items, CKANFacetItem{c.Value, c.Value, c.Count})
+			}
+			out.Facets[f], out.SearchFacets[f] = counts, sf
+		}
 	}
 	return out, nil
 }

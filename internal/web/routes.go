@@ -150,6 +150,12 @@ func routes() []route {
 		{method: "POST", path: "/my/datasets/{id}/versions", summary: "Form: upload a file (multipart field file); the page shows the run's report", params: []param{{name: "id", in: "path", desc: "dataset id", typ: "string", required: true}}, media: htmlPage, handle: func(s *Server) http.HandlerFunc { return s.postMyUpload }},
 		{method: "POST", path: "/my/datasets/{id}/versions/{n}/publish", summary: "Form: publish a draft", params: []param{{name: "id", in: "path", desc: "dataset id", typ: "string", required: true}, {name: "n", in: "path", desc: "version", typ: "integer", required: true}}, media: htmlPage, handle: func(s *Server) http.HandlerFunc { return s.postMyPublish }},
 		{method: "POST", path: "/my/datasets/{id}/versions/{n}/withdraw", summary: "Form: withdraw a version (reason, and a confirmation box)", params: []param{{name: "id", in: "path", desc: "dataset id", typ: "string", required: true}, {name: "n", in: "path", desc: "version", typ: "integer", required: true}}, media: htmlPage, handle: func(s *Server) http.HandlerFunc { return s.postMyWithdraw }},
+		{method: "GET", path: "/api/v1/search", summary: "Search the datasets: every word in the title, description, tags, organization, licence or columns (Burmese, Lao, Thai and Khmer cut into words; Latin letters with or without diacritics), title matches first, the last word as a prefix; with facet counts",
+			params: []param{{name: "q", in: "query", desc: "words", typ: "string"}, {name: "organization", in: "query", desc: "only this organization", typ: "string"},
+				{name: "tag", in: "query", desc: "only datasets with this tag", typ: "string"}, {name: "license", in: "query", desc: "only this licence", typ: "string"},
+				{name: "sort", in: "query", desc: "relevance (default), id, title or modified", typ: "string", enum: []string{"relevance", "id", "title", "modified"}},
+				{name: "page", in: "query", desc: "page number from 1, 20 results a page", typ: "integer"}},
+			reply: typeOf[SearchAnswer](), handle: func(s *Server) http.HandlerFunc { return s.apiSearch }},
 		{method: "GET", path: "/kpis", summary: "Page: the KPIs, grouped by owner", params: []param{pLang, pAsOf, pOwner, pStatus, pWords}, media: htmlPage, handle: func(s *Server) http.HandlerFunc { return s.pageKPIs }},
 		{method: "GET", path: "/kpis/{id}", summary: "Page: one KPI", params: []param{{name: "id", in: "path", desc: "KPI id", typ: "string", required: true}, pLang, pAsOf}, media: htmlPage,
 			handle: func(s *Server) http.HandlerFunc { return s.pageKPI }},
@@ -172,7 +178,8 @@ func routes() []route {
 	rs = append(rs, ckanRoutes("package_list", "dataset names", ckanPackageList)...)
 	rs = append(rs, ckanRoutes("package_show", "one dataset as a CKAN package", ckanPackageShow, str("id", "dataset id", true))...)
 	rs = append(rs, ckanRoutes("package_search", "search datasets", ckanPackageSearch, str("q", "words", false), str("fq", "organization:NAME tags:TAG license_id:ID", false),
-		integer("rows", "page size"), integer("start", "offset"), str("sort", "name|title_string|metadata_modified asc|desc", false))...)
+		integer("rows", "page size"), integer("start", "offset"), str("sort", "name|title_string|metadata_modified asc|desc", false),
+		str("facet.field", `JSON list of organization, tags, license_id: their counts in facets and search_facets`, false))...)
 	rs = append(rs, ckanRoutes("organization_list", "organization names", ckanOrganizationList)...)
 	rs = append(rs, ckanRoutes("organization_show", "one organization", ckanOrganizationShow, str("id", "organization name", true))...)
 	rs = append(rs, ckanWriteRoute("package_create", "create a dataset of the token's organization (govlake_schema: its JSON Schema; without one, DuckDB infers it from the first upload)", ckanPackageCreate))

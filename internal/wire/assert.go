@@ -3,6 +3,7 @@ package wire
 import (
 	"govlake/internal/access"
 	"govlake/internal/argon2"
+	"govlake/internal/bleve"
 	"govlake/internal/cache"
 	"govlake/internal/catalog"
 	"govlake/internal/cron"
@@ -69,5 +70,6 @@ var (
 	_ web.OIDC              = (*oidc.Provider)(nil)
 	_ access.PasswordHasher = (*argon2.Hasher)(nil)
 	_ catalog.Forgetter     = (*cache.Cache)(nil)
+	_ catalog.SearchIndex   = (*bleve.Index)(nil)
 	_ duckdb.Resolver       = (*catalog.Catalog)(nil)
 )

@@ -9,10 +9,13 @@ import (
 
 	"govlake/internal/access"
 	"govlake/internal/argon2"
+	"govlake/internal/bleve"
 	"govlake/internal/catalog"
 	"govlake/internal/duckdb"
 	"govlake/internal/govlake"
+	"govlake/internal/icu"
 	"govlake/internal/ingest"
+	"govlake/internal/norm"
 	"govlake/internal/oidc"
 	"govlake/internal/web"
 	"govlake/internal/yaml"
@@ -81,6 +84,10 @@ func NewCatalog(ctx context.Context, cfg CatalogConfig, logger *slog.Logger) (*C
 	cat := catalog.New(store, local, logger, time.Now)
 	cat.TTL = cfg.Refresh
 	cat.SetOrganizations(orgs)
+	if err := setSearch(cat); err != nil {
+		os.RemoveAll(tmp)
+		return nil, err
+	}
 	if err := cat.Refresh(ctx); err != nil {
 		os.RemoveAll(tmp)
 		return nil, err
@@ -156,4 +163,26 @@ func OpenAccounts(ctx context.Context, storeURL string, logger *slog.Logger) (*a
 // OIDCConfig is the setup of an OpenID Connect provider, for cmd/catalog.
 func OIDCConfig(issuer, clientID, secret, redirect, orgClaim, roleClaim string) oidc.Config {
 	return oidc.Config{Issuer: issuer, ClientID: clientID, ClientSecret: secret, RedirectURL: redirect, OrgClaim: orgClaim, RoleClaim: roleClaim}
+}
+
+// setSearch gives the catalogue its full-text index (bleve, in memory,
+// rebuilt from the store at start) and the word cutter for documents and
+// queries: ICU's word breaks, then each word folded.
+func setSearch(cat *catalog.Catalog) error {
+	idx, err := bleve.New()
+	if err != nil {
+		return err
+	}
+	words, err := icu.NewWords()
+	if err != nil {
+		return govlake.Errorf(govlake.EUNAVAILABLE, "search needs ICU's word breaks: %w", err)
+	}
+	cat.SetSearch(idx, func(s string) []string {
+		ws, _ := words.Split(s)
+		for i, w := range ws {
+			ws[i] = norm.Fold(w)
+		}
+		return ws
+	})
+	return nil
 }

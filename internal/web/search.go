@@ -1,0 +1,72 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"govlake/internal/catalog"
+	"govlake/internal/govlake"
+)
+
+// SearchAnswer is GET /api/v1/search: how many datasets match, one page
+// of them, and the facets' counts over all matches.
+type SearchAnswer struct {
+	Count   int                             `json:"count"`
+	Page    int                             `json:"page"`
+	Results []govlake.Summary               `json:"results"`
+	Facets  map[string][]govlake.FacetCount `json:"facets"`
+}
+
+// searchPage is how many results a page of search shows.
+const searchPage = 20
+
+// searchRequest reads ?q=&organization=&tag=&license=&sort=&page=.
+func searchRequest(r *http.Request) (catalog.SearchRequest, int, error) {
+	q := r.URL.Query()
+	req := catalog.SearchRequest{Words: strings.Fields(q.Get("q")), Prefix: true, Filters: map[string][]string{}, Rows: searchPage}
+	for param, field := range map[string]string{"organization": "organization", "tag": "tags", "license": "license"} {
+		if v := q[param]; len(v) > 0 {
+			req.Filters[field] = v
+		}
+	}
+	switch sort := q.Get("sort"); sort {
+	case "", "relevance":
+	case "id", "title":
+		req.Sort = sort
+	case "modified":
+		req.Sort, req.Desc = "modified", true
+	default:
+		return req, 0, govlake.Errorf(govlake.EINVALID, "sort %q must be relevance, id, title or modified", sort)
+	}
+	page := 1
+	if v := q.Get("page"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 10000 {
+			return req, 0, govlake.Errorf(govlake.EINVALID, "page %q must be a number from 1", v)
+		}
+		page = n
+	}
+	req.Start = (page - 1) * searchPage
+	return req, page, nil
+}
+
+func (s *Server) apiSearch(w http.ResponseWriter, r *http.Request) {
+	req, page, err := searchRequest(r)
+	var found *catalog.SearchResult
+	if err == nil {
+		found, err = s.catalog.Search(r.Context(), req)
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	out := SearchAnswer{Count: found.Count, Page: page, Results: []govlake.Summary{}, Facets: found.Facets}
+	if out.Facets == nil {
+		out.Facets = map[string][]govlake.FacetCount{}
+	}
+	for _, d := range found.Datasets {
+		out.Results = append(out.Results, govlake.Summary{ID: d.ID, Title: d.Title, Organization: d.Organization, Version: d.Version, Rows: d.Rows, Updated: d.Updated})
+	}
+	writeJSON(w, http.StatusOK, out)
+}
