@@ -88,6 +88,20 @@ func TestSearchInEveryScript(t *testing.T) {
 	var e errJSON
 	getJSON(t, "GET", base+"/api/v1/search?sort=colour", "", 400, &e)
 
+	// The search page, in chromium: a search, then a facet followed as a
+	// link; axe-core finds nothing serious.
+	seen := drive(t, []pagePlan{
+		{URL: base + "/search?q=" + url.QueryEscape("ประชากร"), Axe: true},
+		{URL: base + "/", Axe: true, Steps: []step{{Fill: []string{"#q", "population"}}, {Submit: "form[role=search] button"}, {Submit: "a[href*='organization=nso']"}}},
+	})
+	noAxeViolations(t, seen)
+	if !strings.Contains(seen[0].HTML, `<li data-id="th_population">`) || !strings.Contains(seen[0].HTML, "1 datasets found") {
+		t.Errorf("the search page: %.400s", seen[0].HTML)
+	}
+	if !strings.Contains(seen[1].FinalURL, "organization=nso") || !strings.Contains(seen[1].HTML, `aria-current="true">✔ nso</a>`) {
+		t.Errorf("following a facet: %s", seen[1].FinalURL)
+	}
+
 	// CKAN's package_search on the same index.
 	var ck struct {
 		Result struct {

@@ -156,6 +156,8 @@ func routes() []route {
 				{name: "sort", in: "query", desc: "relevance (default), id, title or modified", typ: "string", enum: []string{"relevance", "id", "title", "modified"}},
 				{name: "page", in: "query", desc: "page number from 1, 20 results a page", typ: "integer"}},
 			reply: typeOf[SearchAnswer](), handle: func(s *Server) http.HandlerFunc { return s.apiSearch }},
+		{method: "GET", path: "/search", summary: "Page: search the datasets, with facets as links", params: []param{{name: "q", in: "query", desc: "words", typ: "string"}},
+			media: htmlPage, handle: func(s *Server) http.HandlerFunc { return s.pageSearch }},
 		{method: "GET", path: "/kpis", summary: "Page: the KPIs, grouped by owner", params: []param{pLang, pAsOf, pOwner, pStatus, pWords}, media: htmlPage, handle: func(s *Server) http.HandlerFunc { return s.pageKPIs }},
 		{method: "GET", path: "/kpis/{id}", summary: "Page: one KPI", params: []param{{name: "id", in: "path", desc: "KPI id", typ: "string", required: true}, pLang, pAsOf}, media: htmlPage,
 			handle: func(s *Server) http.HandlerFunc { return s.pageKPI }},

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -69,4 +70,84 @@ func (s *Server) apiSearch(w http.ResponseWriter, r *http.Request) {
 		out.Results = append(out.Results, govlake.Summary{ID: d.ID, Title: d.Title, Organization: d.Organization, Version: d.Version, Rows: d.Rows, Updated: d.Updated})
 	}
 	writeJSON(w, http.StatusOK, out)
+}
+
+// searchView is the search page: the box, the results, and the facets
+// as links that add a filter (no JavaScript needed).
+type searchView struct {
+	Q      string
+	Count  int
+	Page   int
+	Result []*govlake.Detail
+	Facets []facetView
+	Prev   string
+	Next   string
+}
+
+type facetView struct {
+	Title string
+	Items []facetLink
+}
+
+type facetLink struct {
+	Value, Href string
+	Count       int
+	On          bool
+}
+
+var facetParams = []struct{ field, param, title string }{
+	{"organization", "organization", "Organization"}, {"tags", "tag", "Tag"}, {"license", "license", "Licence"},
+}
+
+func (s *Server) pageSearch(w http.ResponseWriter, r *http.Request) {
+	req, page, err := searchRequest(r)
+	var found *catalog.SearchResult
+	if err == nil {
+		found, err = s.catalog.Search(r.Context(), req)
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	q := r.URL.Query()
+	v := searchView{Q: q.Get("q"), Count: found.Count, Page: page, Result: found.Datasets}
+	for _, f := range facetParams {
+		fv := facetView{Title: f.title}
+		for _, c := range found.Facets[f.field] {
+			link := cloneValues(q)
+			link.Del("page")
+			on := false
+			for _, have := range q[f.param] {
+				on = on || have == c.Value
+			}
+			if on {
+				link.Del(f.param)
+			} else {
+				link.Add(f.param, c.Value)
+			}
+			fv.Items = append(fv.Items, facetLink{Value: c.Value, Count: c.Count, On: on, Href: "/search?" + link.Encode()})
+		}
+		if len(fv.Items) > 0 {
+			v.Facets = append(v.Facets, fv)
+		}
+	}
+	if page > 1 {
+		p := cloneValues(q)
+		p.Set("page", strconv.Itoa(page-1))
+		v.Prev = "/search?" + p.Encode()
+	}
+	if page*searchPage < found.Count {
+		p := cloneValues(q)
+		p.Set("page", strconv.Itoa(page+1))
+		v.Next = "/search?" + p.Encode()
+	}
+	s.render(w, r, "search.html", v)
+}
+
+func cloneValues(v map[string][]string) url.Values {
+	out := url.Values{}
+	for k, vs := range v {
+		out[k] = append([]string(nil), vs...)
+	}
+	return out
 }
