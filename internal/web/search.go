@@ -52,12 +52,18 @@ func searchRequest(r *http.Request) (catalog.SearchRequest, int, error) {
 	return req, page, nil
 }
 
-func (s *Server) apiSearch(w http.ResponseWriter, r *http.Request) {
+// search runs the request's search, for the API and the page alike.
+func (s *Server) search(r *http.Request) (*catalog.SearchResult, int, error) {
 	req, page, err := searchRequest(r)
-	var found *catalog.SearchResult
-	if err == nil {
-		found, err = s.catalog.Search(r.Context(), req)
+	if err != nil {
+		return nil, 0, err
 	}
+	found, err := s.catalog.Search(r.Context(), req)
+	return found, page, err
+}
+
+func (s *Server) apiSearch(w http.ResponseWriter, r *http.Request) {
+	found, page, err := s.search(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -100,11 +106,7 @@ var facetParams = []struct{ field, param, title string }{
 }
 
 func (s *Server) pageSearch(w http.ResponseWriter, r *http.Request) {
-	req, page, err := searchRequest(r)
-	var found *catalog.SearchResult
-	if err == nil {
-		found, err = s.catalog.Search(r.Context(), req)
-	}
+	found, page, err := s.search(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
