@@ -125,18 +125,7 @@ func ckanPackageCreate(s *Server, r *http.Request) (*CKANPackage, error) {
 		def["organization"] = org
 	}
 	body, _ := json.Marshal(def)
-	org, exists, err := s.owner(r, id, body)
-	if err == nil && exists {
-		err = govlake.Errorf(govlake.EINVALID, "name: That URL is already in use.")
-	}
-	if err == nil {
-		err = s.require(r, govlake.RoleEditor, org)
-	}
-	if err != nil {
-		return nil, err
-	}
-	p, err := s.Publisher.Define(r.Context(), id, org, body)
-	s.audit(r, govlake.AuditEvent{Action: "dataset.create", Target: id, Result: resultOf(err), Detail: "CKAN package_create"})
+	p, _, err := s.define(r, id, body, govlake.Errorf(govlake.EINVALID, "name: That URL is already in use."), "CKAN package_create")
 	if err != nil {
 		return nil, err
 	}
@@ -212,19 +201,8 @@ func ckanResourceCreate(s *Server, r *http.Request) (*CKANResource, error) {
 	if w.file != nil {
 		defer w.file.Close()
 	}
-	id := w.str("package_id")
-	org, exists, err := s.owner(r, id, nil)
-	if err == nil && !exists {
-		err = govlake.Errorf(govlake.ENOTFOUND, "Dataset not found")
-	}
-	if err == nil {
-		err = s.require(r, govlake.RolePublisher, org)
-	}
-	if err == nil && w.file == nil {
-		err = govlake.Errorf(govlake.EINVALID, "upload: send the file as the multipart field upload; a resource by url is fetched by a pipeline instead")
-	}
-	if err != nil {
-		return nil, err
+	if w.file == nil {
+		return nil, govlake.Errorf(govlake.EINVALID, "upload: send the file as the multipart field upload; a resource by url is fetched by a pipeline instead")
 	}
 	format := strings.ToLower(w.str("format"))
 	if format == "" {
@@ -233,11 +211,11 @@ func ckanResourceCreate(s *Server, r *http.Request) (*CKANResource, error) {
 	if _, ok := map[string]bool{"csv": true, "json": true, "ndjson": true, "xlsx": true}[format]; !ok {
 		format = ""
 	}
-	run, err := s.Publisher.Upload(r.Context(), id, format, w.file, s.MaxUpload)
+	id := w.str("package_id")
+	run, err := s.upload(r, id, format, w.file)
 	if err == nil && run.Failed() {
 		err = govlake.Errorf(govlake.EINVALID, "upload: %s", run.Error)
 	}
-	s.audit(r, govlake.AuditEvent{Action: "version.upload", Target: id, Result: resultOf(err), Detail: "CKAN resource_create " + w.name})
 	if err != nil {
 		return nil, err
 	}
@@ -256,14 +234,7 @@ func ckanPackageDelete(s *Server, r *http.Request) (*struct{}, error) {
 		return nil, err
 	}
 	id := w.str("id")
-	org, _, exists, err := s.Publisher.Owner(r.Context(), id)
-	if err == nil && !exists {
-		err = govlake.Errorf(govlake.ENOTFOUND, "Dataset not found")
-	}
-	if err == nil {
-		err = s.require(r, govlake.RolePublisher, org)
-	}
-	if err != nil {
+	if err := s.writer(r, id); err != nil {
 		return nil, err
 	}
 	p := govlake.PrincipalFrom(r.Context())

@@ -147,18 +147,7 @@ func (s *Server) postMyCreate(w http.ResponseWriter, r *http.Request) {
 		def["schema"] = m
 	}
 	body, _ := json.Marshal(def)
-	org, exists, err := s.owner(r, id, body)
-	if err == nil && exists {
-		err = govlake.Errorf(govlake.ECONFLICT, "dataset %s exists already", id)
-	}
-	if err == nil {
-		err = s.require(r, govlake.RoleEditor, org)
-	}
-	if err == nil {
-		_, err = s.Publisher.Define(r.Context(), id, org, body)
-		s.audit(r, govlake.AuditEvent{Action: "dataset.create", Target: id, Result: resultOf(err), Detail: "form"})
-	}
-	if err != nil {
+	if _, _, err := s.define(r, id, body, govlake.Errorf(govlake.ECONFLICT, "dataset %s exists already", id), "form"); err != nil {
 		s.fail(w, r, err)
 		return
 	}

@@ -198,9 +198,29 @@ func (s *Server) apiDefine(w http.ResponseWriter, r *http.Request) {
 	if err == nil && int64(len(body)) > s.MaxBody {
 		err = govlake.Errorf(govlake.ETOOLARGE, "the definition is over %d bytes", s.MaxBody)
 	}
-	org, exists := "", false
-	if err == nil {
-		org, exists, err = s.owner(r, id, body)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p, exists, err := s.define(r, id, body, nil, "")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	code := http.StatusOK
+	if !exists {
+		code = http.StatusCreated
+	}
+	writeJSON(w, code, Defined{Dataset: id, Organization: p.Organization, Title: p.Title, Created: !exists})
+}
+
+// define stores body as dataset id's definition for the request's
+// principal (an editor of the dataset's organisation), and puts it on
+// record. taken, when not nil, refuses a dataset that exists already.
+func (s *Server) define(r *http.Request, id string, body []byte, taken error, detail string) (*govlake.Pipeline, bool, error) {
+	org, exists, err := s.owner(r, id, body)
+	if err == nil && exists && taken != nil {
+		err = taken
 	}
 	if err == nil {
 		err = s.require(r, govlake.RoleEditor, org)
@@ -210,25 +230,15 @@ func (s *Server) apiDefine(w http.ResponseWriter, r *http.Request) {
 		p, err = s.Publisher.Define(r.Context(), id, org, body)
 	}
 	action := "dataset.create"
-	if exists {
+	if exists && taken == nil {
 		action = "dataset.update"
 	}
-	if err != nil {
-		if govlake.PrincipalFrom(r.Context()) != nil && govlake.ErrorCode(err) != govlake.EFORBIDDEN {
-			s.audit(r, govlake.AuditEvent{Action: action, Target: id, Result: govlake.ErrorCode(err)})
+	if govlake.PrincipalFrom(r.Context()) != nil && govlake.ErrorCode(err) != govlake.EFORBIDDEN {
+		if e := s.audit(r, govlake.AuditEvent{Action: action, Target: id, Result: resultOf(err), Detail: detail}); e != nil && err == nil {
+			err = govlake.Errorf(govlake.EUNAVAILABLE, "the dataset was saved but its audit record was not: %w", e)
 		}
-		s.fail(w, r, err)
-		return
 	}
-	if err := s.audit(r, govlake.AuditEvent{Action: action, Target: id, Result: "ok"}); err != nil {
-		s.fail(w, r, govlake.Errorf(govlake.EUNAVAILABLE, "the dataset was saved but its audit record was not: %w", err))
-		return
-	}
-	code := http.StatusOK
-	if !exists {
-		code = http.StatusCreated
-	}
-	writeJSON(w, code, Defined{Dataset: id, Organization: p.Organization, Title: p.Title, Created: !exists})
+	return p, exists, err
 }
 
 // uploadFormats maps a body's media type to a source format.
