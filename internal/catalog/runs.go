@@ -23,6 +23,10 @@ func (c *Catalog) Runs(ctx context.Context, pipeline string, limit int) ([]*govl
 	if err != nil {
 		return nil, err
 	}
+	snap, err := c.current(ctx)
+	if err != nil {
+		return nil, err
+	}
 	runs := []*govlake.Run{}
 	for _, k := range keys {
 		if len(runs) >= limit {
@@ -32,10 +36,8 @@ func (c *Catalog) Runs(ctx context.Context, pipeline string, limit int) ([]*govl
 		if err != nil {
 			return nil, err
 		}
-		if snap, err := c.current(ctx); err == nil {
-			if e := snap.datasets[r.Dataset]; e != nil && e.hidden(ctx) {
-				continue // a restricted dataset's runs do not exist for outsiders
-			}
+		if e := snap.datasets[r.Dataset]; e != nil && e.hidden(ctx) {
+			continue // a restricted dataset's runs do not exist for outsiders
 		}
 		runs = append(runs, r)
 	}

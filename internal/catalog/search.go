@@ -21,9 +21,6 @@ type SearchRequest struct {
 	Rows    int
 }
 
-// SearchFields are the fields a search can filter on.
-var SearchFields = []string{"organization", "tags", "license"}
-
 // SearchResult is one page of matching datasets and how many match.
 type SearchResult struct {
 	Count    int
@@ -34,22 +31,22 @@ type SearchResult struct {
 // Search finds datasets by words and filters.
 func (c *Catalog) Search(ctx context.Context, req SearchRequest) (*SearchResult, error) {
 	for k := range req.Filters {
-		if !slices.Contains(SearchFields, k) {
-			return nil, govlake.Errorf(govlake.EINVALID, "filter %q is not supported (%s)", k, strings.Join(SearchFields, ", "))
+		if !slices.Contains(govlake.SearchFacets, k) {
+			return nil, govlake.Errorf(govlake.EINVALID, "filter %q is not supported (%s)", k, strings.Join(govlake.SearchFacets, ", "))
 		}
 	}
 	less, ok := searchOrders[req.Sort]
 	if !ok {
 		return nil, govlake.Errorf(govlake.EINVALID, "sort %q is not supported (id, title, modified)", req.Sort)
 	}
+	if c.search != nil && req.Sort == "" {
+		return c.ranked(ctx, req)
+	}
 	found, facets, err := c.find(ctx, req)
 	if err != nil {
 		return nil, err
 	}
 	sort.SliceStable(found, func(i, j int) bool {
-		if req.Sort == "" && c.search != nil {
-			return false // the index's order: relevance, title matches first
-		}
 		if req.Desc {
 			return less(found[j], found[i])
 		}
@@ -58,6 +55,29 @@ func (c *Catalog) Search(ctx context.Context, req SearchRequest) (*SearchResult,
 	res := &SearchResult{Count: len(found), Datasets: []*govlake.Detail{}, Facets: facets}
 	if req.Start < len(found) {
 		res.Datasets = found[req.Start:min(req.Start+max(req.Rows, 0), len(found))]
+	}
+	return res, nil
+}
+
+// ranked answers a search in the index's order (relevance, title matches
+// first): the index pages the hits, so only the page's datasets are read.
+func (c *Catalog) ranked(ctx context.Context, req SearchRequest) (*SearchResult, error) {
+	if err := c.Refresh(ctx); err != nil {
+		return nil, err
+	}
+	hits, err := c.search.index.Search(govlake.SearchQuery{Words: c.search.words(strings.Join(req.Words, " ")), Prefix: req.Prefix,
+		Filters: req.Filters, From: req.Start, Size: max(req.Rows, 1)})
+	if err != nil {
+		return nil, govlake.Errorf(govlake.EINTERNAL, "search the index: %w", err)
+	}
+	if req.Rows <= 0 {
+		hits.IDs = nil // rows=0 asks for the count and the facets only
+	}
+	res := &SearchResult{Count: hits.Total, Datasets: []*govlake.Detail{}, Facets: hits.Facets}
+	for _, id := range hits.IDs {
+		if d, err := c.Dataset(ctx, id); err == nil {
+			res.Datasets = append(res.Datasets, d)
+		}
 	}
 	return res, nil
 }
