@@ -39,6 +39,7 @@ async function visit(p) {
     viewport: { width: p.width || 1280, height: p.height || 900 },
     javaScriptEnabled: p.javascript !== false,
     acceptDownloads: true,
+    locale: p.locale || 'en-US',
   });
   const page = await context.newPage();
   const out = { url: p.url, console: [], requests: [] };
@@ -67,6 +68,7 @@ async function visit(p) {
       out.download = { name: dl.suggestedFilename(), path };
     }
     out.chart = await page.evaluate(chartInfo);
+    out.overflow = await page.evaluate(overflowInfo);
     if (p.screenshot) await page.screenshot({ path: p.screenshot, fullPage: true });
     if (p.pdf) {
       await page.emulateMedia({ media: 'print' });
@@ -111,4 +113,17 @@ function chartInfo() {
     });
   }
   return info;
+}
+
+// overflowInfo says whether the page scrolls sideways, and which elements
+// stick out of the viewport (tables inside a scrolling box do not count).
+function overflowInfo() {
+  const width = document.documentElement.clientWidth;
+  const wide = [];
+  for (const el of document.body.querySelectorAll('*')) {
+    if (el.closest('.scroll, pre')) continue;
+    const r = el.getBoundingClientRect();
+    if (r.right > width + 1 && wide.length < 5) wide.push(el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + ' ' + Math.round(r.right));
+  }
+  return { scrollWidth: document.documentElement.scrollWidth, clientWidth: width, wide };
 }

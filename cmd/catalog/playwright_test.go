@@ -21,6 +21,7 @@ type pagePlan struct {
 	Height     int    `json:"height,omitempty"`
 	Download   string `json:"download,omitempty"` // a selector to click that downloads a file
 	JavaScript *bool  `json:"javascript,omitempty"`
+	Locale     string `json:"locale,omitempty"` // the browser's language (Accept-Language)
 	Steps      []step `json:"steps,omitempty"`
 }
 
@@ -53,6 +54,11 @@ type pageSeen struct {
 	Axe []struct {
 		ID, Impact, Help string
 		Nodes            []string
+	}
+	Overflow struct {
+		ScrollWidth int `json:"scrollWidth"`
+		ClientWidth int `json:"clientWidth"`
+		Wide        []string
 	}
 	Download *struct{ Name, Path string }
 	Steps    []struct {

@@ -98,7 +98,7 @@ func TestSearchInEveryScript(t *testing.T) {
 	if !strings.Contains(seen[0].HTML, `<li data-id="th_population">`) || !strings.Contains(seen[0].HTML, "1 datasets found") {
 		t.Errorf("the search page: %.400s", seen[0].HTML)
 	}
-	if !strings.Contains(seen[1].FinalURL, "organization=nso") || !strings.Contains(seen[1].HTML, `aria-current="true">✔ nso</a>`) {
+	if !strings.Contains(seen[1].FinalURL, "organization=nso") || !strings.Contains(seen[1].HTML, `aria-current="true" data-value="nso">✔ nso</a>`) {
 		t.Errorf("following a facet: %s", seen[1].FinalURL)
 	}
 

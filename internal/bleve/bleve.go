@@ -9,11 +9,13 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/blevesearch/bleve/v2"
 	_ "github.com/blevesearch/bleve/v2/analysis/analyzer/custom" // the custom analyzer type, by name
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
 	_ "github.com/blevesearch/bleve/v2/analysis/tokenizer/whitespace" // the whitespace tokenizer, by name
+	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 
 	"govlake/internal/govlake"
@@ -36,8 +38,11 @@ func New() (*Index, error) {
 	doc.AddFieldMappingsAt("title", words)
 	doc.AddFieldMappingsAt("text", words)
 	for _, f := range govlake.SearchFacets {
-		doc.AddFieldMappingsAt(f, kw)
+		if f != recency {
+			doc.AddFieldMappingsAt(f, kw)
+		}
 	}
+	doc.AddFieldMappingsAt("updated", bleve.NewDateTimeFieldMapping())
 	m.DefaultMapping = doc
 	if err := m.AddCustomAnalyzer(simpleWhitespace, map[string]any{"type": "custom", "tokenizer": "whitespace"}); err != nil {
 		return nil, fmt.Errorf("make the search analyzer: %w", err)
@@ -86,6 +91,14 @@ func (x *Index) Search(q govlake.SearchQuery) (*govlake.SearchHits, error) {
 	sort.Strings(keys)
 	for _, k := range keys {
 		for _, v := range q.Filters[k] {
+			if k == recency {
+				from, to, ok := recencySpan(v, q.Now)
+				if !ok {
+					return nil, govlake.Errorf(govlake.EINVALID, "recency %q must be week, month, year or older", v)
+				}
+				must = append(must, dateRange(from, to))
+				continue
+			}
 			t := bleve.NewTermQuery(v)
 			t.SetField(k)
 			must = append(must, t)
@@ -100,9 +113,20 @@ func (x *Index) Search(q govlake.SearchQuery) (*govlake.SearchHits, error) {
 		size = 20
 	}
 	req := bleve.NewSearchRequestOptions(all, size, q.From, false)
-	for _, f := range govlake.SearchFacets {
-		req.AddFacet(f, bleve.NewFacetRequest(f, 50))
+	if q.Newest {
+		req.SortBy([]string{"-updated", "_id"})
 	}
+	for _, f := range govlake.SearchFacets {
+		if f != recency {
+			req.AddFacet(f, bleve.NewFacetRequest(f, 50))
+		}
+	}
+	rf := bleve.NewFacetRequest("updated", len(govlake.RecencyBuckets))
+	for _, b := range govlake.RecencyBuckets {
+		from, to, _ := recencySpan(b.Name, q.Now)
+		rf.AddDateTimeRange(b.Name, from, to)
+	}
+	req.AddFacet(recency, rf)
 	res, err := x.idx.Search(req)
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
@@ -113,8 +137,17 @@ func (x *Index) Search(q govlake.SearchQuery) (*govlake.SearchHits, error) {
 	}
 	for name, f := range res.Facets {
 		counts := []govlake.FacetCount{}
-		for _, t := range f.Terms.Terms() {
-			counts = append(counts, govlake.FacetCount{Value: t.Term, Count: t.Count})
+		if f.Terms != nil {
+			for _, t := range f.Terms.Terms() {
+				if t.Term == "" {
+					continue // a field left empty (no frequency declared) is no value
+				}
+				counts = append(counts, govlake.FacetCount{Value: t.Term, Count: t.Count})
+			}
+		}
+		if name == recency {
+			out.Facets[name] = recencyCounts(f.DateRanges)
+			continue
 		}
 		sort.SliceStable(counts, func(i, j int) bool {
 			if counts[i].Count != counts[j].Count {
@@ -125,6 +158,52 @@ func (x *Index) Search(q govlake.SearchQuery) (*govlake.SearchHits, error) {
 		out.Facets[name] = counts
 	}
 	return out, nil
+}
+
+// recency is the facet counted over the updated field's date ranges.
+const recency = "recency"
+
+// recencySpan is a recency bucket's date range back from now: a zero
+// time is open (the newest bucket also takes times a little ahead of
+// now; the oldest has no start).
+func recencySpan(name string, now time.Time) (from, to time.Time, ok bool) {
+	var shorter time.Duration
+	for _, b := range govlake.RecencyBuckets {
+		if b.Name == name {
+			if shorter > 0 {
+				to = now.Add(-shorter)
+			}
+			if b.Span > 0 {
+				from = now.Add(-b.Span)
+			}
+			return from, to, true
+		}
+		shorter = b.Span
+	}
+	return time.Time{}, time.Time{}, false
+}
+
+// dateRange matches documents updated in [from, to).
+func dateRange(from, to time.Time) query.Query {
+	yes, no := true, false
+	q := bleve.NewDateRangeInclusiveQuery(from, to, &yes, &no)
+	q.SetField("updated")
+	return q
+}
+
+// recencyCounts lists the buckets in their order, empty ones left out.
+func recencyCounts(ranges search.DateRangeFacets) []govlake.FacetCount {
+	got := map[string]int{}
+	for _, r := range ranges {
+		got[r.Name] = r.Count
+	}
+	out := []govlake.FacetCount{}
+	for _, b := range govlake.RecencyBuckets {
+		if got[b.Name] > 0 {
+			out = append(out, govlake.FacetCount{Value: b.Name, Count: got[b.Name]})
+		}
+	}
+	return out
 }
 
 // Close releases the index.

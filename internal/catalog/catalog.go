@@ -189,7 +189,7 @@ func (c *Catalog) Datasets(ctx context.Context) ([]govlake.Summary, error) {
 		if e.hidden(ctx) {
 			continue
 		}
-		sum := govlake.Summary{ID: id, Title: e.meta.Title, Organization: e.meta.Organization, Updated: e.meta.UpdatedAt}
+		sum := govlake.Summary{ID: id, Title: e.meta.Title, TitleTranslated: e.meta.TitleTranslated, Organization: e.meta.Organization, Updated: e.meta.UpdatedAt}
 		if m := e.latest(); m != nil {
 			sum.Version, sum.Rows, sum.Updated = m.Version, m.Rows.Valid, m.CreatedAt
 		}

@@ -19,6 +19,9 @@ type SearchRequest struct {
 	Desc    bool
 	Start   int
 	Rows    int
+	// Lang picks the language of the title and description whose matched
+	// words are marked in Marked.
+	Lang string
 }
 
 // SearchResult is one page of matching datasets and how many match.
@@ -26,20 +29,35 @@ type SearchResult struct {
 	Count    int
 	Datasets []*govlake.Detail
 	Facets   map[string][]govlake.FacetCount // with the full-text index only
+	// Marked are each dataset's title and description in the request's
+	// language (or English) with the matched words marked.
+	Marked map[string]Marked
+}
+
+// Marked is a dataset's title and description cut into pieces, the words
+// a search matched marked, and the language they are in.
+type Marked struct {
+	Title, Description         []govlake.TextPiece
+	TitleLang, DescriptionLang string
 }
 
 // Search finds datasets by words and filters.
 func (c *Catalog) Search(ctx context.Context, req SearchRequest) (*SearchResult, error) {
-	for k := range req.Filters {
+	for k, vs := range req.Filters {
 		if !slices.Contains(govlake.SearchFacets, k) {
 			return nil, govlake.Errorf(govlake.EINVALID, "filter %q is not supported (%s)", k, strings.Join(govlake.SearchFacets, ", "))
+		}
+		for _, v := range vs {
+			if k == "recency" && !slices.ContainsFunc(govlake.RecencyBuckets, func(b govlake.RecencyBucket) bool { return b.Name == v }) {
+				return nil, govlake.Errorf(govlake.EINVALID, "recency %q must be week, month, year or older", v)
+			}
 		}
 	}
 	less, ok := searchOrders[req.Sort]
 	if !ok {
 		return nil, govlake.Errorf(govlake.EINVALID, "sort %q is not supported (id, title, modified)", req.Sort)
 	}
-	if c.search != nil && req.Sort == "" {
+	if c.search != nil && (req.Sort == "" || (req.Sort == "modified" && req.Desc)) {
 		return c.ranked(ctx, req)
 	}
 	found, facets, err := c.find(ctx, req)
@@ -65,18 +83,20 @@ func (c *Catalog) ranked(ctx context.Context, req SearchRequest) (*SearchResult,
 	if err := c.Refresh(ctx); err != nil {
 		return nil, err
 	}
-	hits, err := c.search.index.Search(govlake.SearchQuery{Words: c.search.words(strings.Join(req.Words, " ")), Prefix: req.Prefix,
-		Filters: req.Filters, From: req.Start, Size: max(req.Rows, 1)})
+	words := c.search.words(strings.Join(req.Words, " "))
+	hits, err := c.search.index.Search(govlake.SearchQuery{Words: words, Prefix: req.Prefix,
+		Filters: req.Filters, From: req.Start, Size: max(req.Rows, 1), Now: c.now(), Newest: req.Sort == "modified"})
 	if err != nil {
 		return nil, govlake.Errorf(govlake.EINTERNAL, "search the index: %w", err)
 	}
 	if req.Rows <= 0 {
 		hits.IDs = nil // rows=0 asks for the count and the facets only
 	}
-	res := &SearchResult{Count: hits.Total, Datasets: []*govlake.Detail{}, Facets: hits.Facets}
+	res := &SearchResult{Count: hits.Total, Datasets: []*govlake.Detail{}, Facets: hits.Facets, Marked: map[string]Marked{}}
 	for _, id := range hits.IDs {
 		if d, err := c.Dataset(ctx, id); err == nil {
 			res.Datasets = append(res.Datasets, d)
+			res.Marked[id] = c.search.marked(d, words, req.Prefix, req.Lang)
 		}
 	}
 	return res, nil
@@ -91,7 +111,7 @@ func (c *Catalog) find(ctx context.Context, req SearchRequest) ([]*govlake.Detai
 	var found []*govlake.Detail
 	if c.search != nil {
 		hits, err := c.search.index.Search(govlake.SearchQuery{Words: c.search.words(strings.Join(req.Words, " ")), Prefix: req.Prefix,
-			Filters: req.Filters, Size: 10000})
+			Filters: req.Filters, Size: 10000, Now: c.now()})
 		if err != nil {
 			return nil, nil, govlake.Errorf(govlake.EINTERNAL, "search the index: %w", err)
 		}
@@ -151,4 +171,31 @@ func matches(d *govlake.Detail, req SearchRequest) bool {
 		}
 	}
 	return true
+}
+
+// marked is d's title and description in lang (or English), matches marked.
+func (s *searcher) marked(d *govlake.Detail, words []string, prefix bool, lang string) Marked {
+	var m Marked
+	title, desc := text(d.TitleTranslated, d.Title, lang), text(d.DescriptionTranslated, d.Description, lang)
+	m.Title, m.TitleLang = s.mark(title[0], words, prefix), title[1]
+	m.Description, m.DescriptionLang = s.mark(desc[0], words, prefix), desc[1]
+	return m
+}
+
+// text is t in lang, or in English (plain), with the language it is in.
+func text(t govlake.Text, plain, lang string) [2]string {
+	if s := t[lang]; s != "" {
+		return [2]string{s, lang}
+	}
+	if s := t["en"]; s != "" {
+		return [2]string{s, "en"}
+	}
+	if plain != "" {
+		return [2]string{plain, govlake.ScriptLanguage(plain)}
+	}
+	l := t.Languages()
+	if len(l) == 0 {
+		return [2]string{"", lang}
+	}
+	return [2]string{t[l[0]], l[0]}
 }

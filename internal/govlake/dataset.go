@@ -15,6 +15,15 @@ type Metadata struct {
 	Organization string   `json:"organization,omitempty"`
 	License      string   `json:"license,omitempty"`
 	Tags         []string `json:"tags,omitempty"`
+	// TitleTranslated and DescriptionTranslated hold the texts in every
+	// language given (ckanext-fluent's names); Title and Description are
+	// the English (or only) ones.
+	TitleTranslated       Text `json:"title_translated,omitempty"`
+	DescriptionTranslated Text `json:"description_translated,omitempty"`
+	// Frequency is how often a new version is due (daily, weekly,
+	// monthly, quarterly, annual, irregular): the page says when one is
+	// overdue.
+	Frequency string `json:"frequency,omitempty"`
 	// Access "restricted": the dataset exists only for its organisation.
 	Access    string    `json:"access,omitempty"`
 	UpdatedAt time.Time `json:"updated_at,omitzero"`
@@ -142,12 +151,13 @@ func (c RowCounts) InvalidRatio() float64 {
 
 // Summary is one line of the dataset list.
 type Summary struct {
-	ID           string    `json:"id"`
-	Title        string    `json:"title"`
-	Organization string    `json:"organization"`
-	Version      int       `json:"version"`
-	Rows         int64     `json:"rows"`
-	Updated      time.Time `json:"updated"`
+	ID              string    `json:"id"`
+	Title           string    `json:"title"`
+	TitleTranslated Text      `json:"title_translated,omitempty"`
+	Organization    string    `json:"organization"`
+	Version         int       `json:"version"`
+	Rows            int64     `json:"rows"`
+	Updated         time.Time `json:"updated"`
 }
 
 // Detail is everything the dataset page and API show.

@@ -7,24 +7,6 @@ import (
 	"strings"
 )
 
-// Text is a text in several languages, by language code; English ("en")
-// is the fallback.
-type Text map[string]string
-
-// In returns the text in lang, or in English, or in any language given.
-func (t Text) In(lang string) string {
-	if s := t[lang]; s != "" {
-		return s
-	}
-	if s := t["en"]; s != "" {
-		return s
-	}
-	for _, s := range t {
-		return s
-	}
-	return ""
-}
-
 // KPI is an indicator that policymakers follow: a SQL query over the
 // datasets that gives a value per period (and per dimension, such as a
 // country), a baseline, and targets.

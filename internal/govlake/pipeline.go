@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 )
@@ -18,19 +19,47 @@ const (
 	OnInvalidQuarantine = "quarantine" // keep valid rows, store the rest with reasons
 )
 
+// Frequencies a dataset may declare, and how long each gives before a new
+// version is overdue (FrequencyDue).
+var Frequencies = []string{"daily", "weekly", "monthly", "quarterly", "annual", "irregular"}
+
+// FrequencyDue is how long after a version the next one is due; zero for
+// irregular or undeclared.
+func FrequencyDue(f string) time.Duration {
+	const day = 24 * time.Hour
+	switch f {
+	case "daily":
+		return day
+	case "weekly":
+		return 7 * day
+	case "monthly":
+		return 31 * day
+	case "quarterly":
+		return 92 * day
+	case "annual":
+		return 366 * day
+	}
+	return 0
+}
+
 // Pipeline is one dataset's definition, read from a pipeline file.
 type Pipeline struct {
-	Dataset         string   `json:"dataset"`
-	Title           string   `json:"title"`
-	Description     string   `json:"description,omitempty"`
-	Organization    string   `json:"organization,omitempty"`
-	License         string   `json:"license,omitempty"`
-	Tags            []string `json:"tags,omitempty"`
-	Schedule        string   `json:"schedule,omitempty"`
-	Source          Source   `json:"source"`
-	Schema          string   `json:"schema"`
-	OnInvalid       string   `json:"on_invalid"`
-	MaxInvalidRatio float64  `json:"max_invalid_ratio"`
+	Dataset      string   `json:"dataset"`
+	Title        string   `json:"title"`
+	Description  string   `json:"description,omitempty"`
+	Organization string   `json:"organization,omitempty"`
+	License      string   `json:"license,omitempty"`
+	Tags         []string `json:"tags,omitempty"`
+	// The title and description in every language given (Title and
+	// Description are the English ones, or the only ones).
+	TitleTranslated       Text    `json:"title_translated,omitempty"`
+	DescriptionTranslated Text    `json:"description_translated,omitempty"`
+	Frequency             string  `json:"frequency,omitempty"`
+	Schedule              string  `json:"schedule,omitempty"`
+	Source                Source  `json:"source"`
+	Schema                string  `json:"schema"`
+	OnInvalid             string  `json:"on_invalid"`
+	MaxInvalidRatio       float64 `json:"max_invalid_ratio"`
 	// AllowEmpty lets a run with no valid row make a version; without it
 	// such a run fails and the latest version stays as it was.
 	AllowEmpty bool `json:"allow_empty,omitempty"`
@@ -200,10 +229,10 @@ func (p *Pipeline) MetadataWith(portal *Metadata) Metadata {
 		return m
 	}
 	if m.Title == "" {
-		m.Title = portal.Title
+		m.Title, m.TitleTranslated = portal.Title, portal.TitleTranslated
 	}
 	if m.Description == "" {
-		m.Description = portal.Description
+		m.Description, m.DescriptionTranslated = portal.Description, portal.DescriptionTranslated
 	}
 	if m.Organization == "" {
 		m.Organization = portal.Organization
@@ -227,6 +256,10 @@ func (p *Pipeline) Metadata() Metadata {
 		License:      p.License,
 		Tags:         p.Tags,
 		Access:       p.Access,
+		Frequency:    p.Frequency,
+
+		TitleTranslated:       p.TitleTranslated,
+		DescriptionTranslated: p.DescriptionTranslated,
 	}
 }
 
@@ -250,6 +283,9 @@ func (p *Pipeline) Validate() error {
 	}
 	if strings.TrimSpace(p.Title) == "" && p.Source.CKAN == "" {
 		add("title: required (a CKAN source may leave it to the portal)")
+	}
+	if p.Frequency != "" && !slices.Contains(Frequencies, p.Frequency) {
+		add("frequency: %q must be one of %s", p.Frequency, strings.Join(Frequencies, ", "))
 	}
 	switch {
 	case p.Source.CKAN != "" && p.Source.URL != "":

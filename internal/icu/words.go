@@ -26,6 +26,8 @@ import (
 	"sync"
 	"unicode/utf16"
 	"unsafe"
+
+	"govlake/internal/govlake"
 )
 
 // Words cuts text into words with ICU's word break iterator, whose
@@ -60,6 +62,19 @@ func openWords() (*C.UBreakIterator, error) {
 
 // Split returns the words of text, in order.
 func (w *Words) Split(text string) ([]string, error) {
+	pieces, err := w.Pieces(text)
+	var out []string
+	for _, p := range pieces {
+		if p.Word {
+			out = append(out, p.Text)
+		}
+	}
+	return out, err
+}
+
+// Pieces cuts text whole: its words and what lies between them, in order,
+// so that they join back into text (for marking matched words).
+func (w *Words) Pieces(text string) ([]govlake.TextPiece, error) {
 	if text == "" {
 		return nil, nil
 	}
@@ -80,7 +95,7 @@ func (w *Words) Split(text string) ([]string, error) {
 	if status > C.U_ZERO_ERROR {
 		return nil, fmt.Errorf("ICU could not take the text (error %d)", int(status))
 	}
-	var out []string
+	var out []govlake.TextPiece
 	start := C.ubrk_first(bi)
 	for {
 		var rule C.int32_t
@@ -88,9 +103,8 @@ func (w *Words) Split(text string) ([]string, error) {
 		if end == C.UBRK_DONE {
 			break
 		}
-		if rule >= C.UBRK_WORD_NONE_LIMIT { // a word: letters, numbers, kana or ideographs
-			out = append(out, string(utf16.Decode(units[start:end])))
-		}
+		// A word is letters, numbers, kana or ideographs.
+		out = append(out, govlake.TextPiece{Text: string(utf16.Decode(units[start:end])), Word: rule >= C.UBRK_WORD_NONE_LIMIT})
 		start = end
 	}
 	C.ubrk_setText(bi, nil, 0, &status) // the buffer is freed next

@@ -76,9 +76,10 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		writeJSON(w, st, ErrorBody{ErrorDetail{code, msg}})
 		return
 	}
+	c := s.chrome(w, r) // before the status: it may set the language cookie
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(st)
-	s.pages.ExecuteTemplate(w, "error.html", errorView{st, code, msg})
+	s.pages.ExecuteTemplate(w, "error.html", page{c, errorView{st, code, msg}})
 }
 
 func writeJSON(w http.ResponseWriter, st int, v any) {

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"fmt"
 	"net/http"
 	"net/url"
 
@@ -15,8 +14,8 @@ type kpiCard struct {
 	Spark                                        *spark
 }
 
-func card(k *catalog.KPIReport, w words) kpiCard {
-	c := kpiCard{KPIReport: k, StatusLabel: w.Statuses[k.Status], Mark: statusMarks[k.Status]}
+func card(k *catalog.KPIReport, l *locale) kpiCard {
+	c := kpiCard{KPIReport: k, StatusLabel: l.T("status." + k.Status), Mark: statusMarks[k.Status]}
 	if k.KPI == nil {
 		return c
 	}
@@ -29,11 +28,11 @@ func card(k *catalog.KPIReport, w words) kpiCard {
 			if d < 0 {
 				sign, d = "−", -d
 			}
-			c.Change = fmt.Sprintf(w.Since, sign+f.Write(d), k.Previous.Period)
+			c.Change = l.T("kpi.since", sign+f.Write(d), k.Previous.Period)
 		}
 	}
 	if t := k.Target; t != nil {
-		c.TargetText = fmt.Sprintf(w.TargetBy, f.Write(t.Value), t.Period)
+		c.TargetText = l.T("kpi.targetby", f.Write(t.Value), t.Period)
 	}
 	c.Spark = sparkline(k.Trend)
 	return c
@@ -41,13 +40,13 @@ func card(k *catalog.KPIReport, w words) kpiCard {
 
 // kpisView is /kpis: the KPIs grouped by owner, and the filter form.
 type kpisView struct {
-	Chrome
-	Groups   []kpiGroup
-	AsOf     string
-	Filter   catalog.KPIFilter
-	Owners   []option
-	Statuses []option
-	Lang     string
+	PageTitle string
+	Groups    []kpiGroup
+	AsOf      string
+	Filter    catalog.KPIFilter
+	Owners    []option
+	Statuses  []option
+	Lang      string
 }
 
 type kpiGroup struct {
@@ -66,16 +65,16 @@ func (s *Server) pageKPIs(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	c := chromeFor(r, wordsFor(lang(r)).KPIs)
+	l := s.locales.pick(r)
 	f := kpiFilter(r)
-	v := kpisView{Chrome: c, AsOf: r.URL.Query().Get("asof"), Filter: f, Lang: c.W.Lang}
+	v := kpisView{PageTitle: l.T("kpi.kpis"), AsOf: r.URL.Query().Get("asof"), Filter: f, Lang: l.Code}
 	for _, g := range catalog.ByOwner(list) {
 		kg := kpiGroup{Owner: g.Owner}
 		if kg.Owner == "" {
-			kg.Owner = c.W.Other
+			kg.Owner = l.T("kpi.other")
 		}
 		for _, k := range g.KPIs {
-			kg.Cards = append(kg.Cards, card(k, c.W))
+			kg.Cards = append(kg.Cards, card(k, l))
 		}
 		v.Groups = append(v.Groups, kg)
 	}
@@ -83,7 +82,7 @@ func (s *Server) pageKPIs(w http.ResponseWriter, r *http.Request) {
 	all := list
 	if s.KPIs != nil && f != (catalog.KPIFilter{}) {
 		day, _ := asof(r)
-		all = s.KPIs.Reports(r.Context(), lang(r), day)
+		all = s.KPIs.Reports(r.Context(), s.lang(r), day)
 	}
 	for _, o := range catalog.Owners(all) {
 		if o != "" {
@@ -91,7 +90,7 @@ func (s *Server) pageKPIs(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	for _, st := range []string{"achieved", "on_track", "needs_acceleration", "regressing", "insufficient_data", "no_target", "error"} {
-		v.Statuses = append(v.Statuses, option{st, c.W.Statuses[st], st == f.Status})
+		v.Statuses = append(v.Statuses, option{st, l.T("status." + st), st == f.Status})
 	}
 	s.render(w, r, "kpis.html", v)
 }
@@ -99,7 +98,7 @@ func (s *Server) pageKPIs(w http.ResponseWriter, r *http.Request) {
 // kpiView is one KPI's page: its card, each dimension against its target,
 // the chart and the same figures as a table.
 type kpiView struct {
-	Chrome
+	PageTitle string
 	kpiCard
 	Description, Caveats string
 	Dimensions           []dimensionRow
@@ -136,33 +135,33 @@ func (s *Server) pageKPI(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	c := chromeFor(r, k.Title)
+	l := s.locales.pick(r)
 	q := url.Values{"format": {"csv"}}
-	back := url.Values{"lang": {c.W.Lang}}
+	back := url.Values{"lang": {l.Code}}
 	if a := r.URL.Query().Get("asof"); a != "" {
 		q.Set("asof", a)
 		back.Set("asof", a)
 	}
-	v := kpiView{Chrome: c, kpiCard: card(k, c.W), CSV: "/api/v1/kpis/" + k.ID + "?" + q.Encode(), Back: "/kpis?" + back.Encode(), Chart: chart(k)}
+	v := kpiView{PageTitle: k.Title, kpiCard: card(k, l), CSV: "/api/v1/kpis/" + k.ID + "?" + q.Encode(), Back: "/kpis?" + back.Encode(), Chart: chart(k)}
 	if k.KPI == nil {
 		s.render(w, r, "kpi.html", v)
 		return
 	}
 	f := k.KPI.Format
-	v.Description, v.Caveats = k.KPI.Description.In(c.W.Lang), k.KPI.Caveats.In(c.W.Lang)
+	v.Description, v.Caveats = k.KPI.Description.In(l.Code), k.KPI.Caveats.In(l.Code)
 	for _, d := range k.Dimensions {
-		row := dimensionRow{Dimension: d.Dimension, StatusLabel: c.W.Statuses[d.Status], Mark: statusMarks[d.Status], Status: d.Status, Text: d.Text}
+		row := dimensionRow{Dimension: d.Dimension, StatusLabel: l.T("status." + d.Status), Mark: statusMarks[d.Status], Status: d.Status, Text: d.Text}
 		if d.Latest != nil {
 			row.Latest, row.Period = f.Write(d.Latest.Value), d.Latest.Period
 		}
 		if d.Target != nil {
-			row.Target = fmt.Sprintf(c.W.TargetBy, f.Write(d.Target.Value), d.Target.Period)
+			row.Target = l.T("kpi.targetby", f.Write(d.Target.Value), d.Target.Period)
 		}
 		v.Dimensions = append(v.Dimensions, row)
 	}
 	revised := map[[2]string]string{}
 	for _, rv := range k.Revisions {
-		note := fmt.Sprintf(c.W.RevisedOn, rv.RevisedOn, f.Write(rv.Was))
+		note := l.T("kpi.revisedon", rv.RevisedOn, f.Write(rv.Was))
 		revised[[2]string{rv.Period, rv.Dimension}] = note
 		where := rv.Period
 		if rv.Dimension != "" {

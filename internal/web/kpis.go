@@ -55,7 +55,7 @@ func (s *Server) reports(r *http.Request) ([]*catalog.KPIReport, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := kpiFilter(r).Filter(s.KPIs.Reports(r.Context(), lang(r), day))
+	out := kpiFilter(r).Filter(s.KPIs.Reports(r.Context(), s.lang(r), day))
 	for i, k := range out {
 		out[i] = k.Brief()
 	}
@@ -70,7 +70,7 @@ func (s *Server) report(r *http.Request) (*catalog.KPIReport, error) {
 	if err != nil {
 		return nil, err
 	}
-	return s.KPIs.Report(r.Context(), r.PathValue("id"), lang(r), day)
+	return s.KPIs.Report(r.Context(), r.PathValue("id"), s.lang(r), day)
 }
 
 func (s *Server) apiKPIs(w http.ResponseWriter, r *http.Request) {

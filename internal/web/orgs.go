@@ -51,7 +51,7 @@ func (s *Server) apiOrganizations(w http.ResponseWriter, r *http.Request) {
 	}
 	list := OrgList{Organizations: []Org{}}
 	for _, o := range orgs {
-		list.Organizations = append(list.Organizations, orgOf(o, lang(r)))
+		list.Organizations = append(list.Organizations, orgOf(o, s.lang(r)))
 	}
 	writeJSON(w, http.StatusOK, list)
 }
@@ -62,7 +62,7 @@ func (s *Server) apiOrganization(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, orgOf(o, lang(r)))
+	writeJSON(w, http.StatusOK, orgOf(o, s.lang(r)))
 }
 
 // logo serves an organisation's logo file.
@@ -105,7 +105,7 @@ func (s *Server) pageOrganizations(w http.ResponseWriter, r *http.Request) {
 	}
 	v := orgsView{}
 	for _, o := range orgs {
-		v.Orgs = append(v.Orgs, orgOf(o, "en"))
+		v.Orgs = append(v.Orgs, orgOf(o, s.lang(r)))
 	}
 	s.render(w, r, "orgs.html", v)
 }
@@ -116,5 +116,5 @@ func (s *Server) pageOrganization(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.render(w, r, "org.html", orgView{Org: orgOf(o, "en"), Datasets: o.Datasets})
+	s.render(w, r, "org.html", orgView{Org: orgOf(o, s.lang(r)), Datasets: o.Datasets})
 }

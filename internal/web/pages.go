@@ -6,7 +6,6 @@ import (
 	"html/template"
 	"io"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -15,23 +14,14 @@ import (
 )
 
 var funcs = template.FuncMap{
-	"date": func(t time.Time) string {
-		if t.IsZero() {
-			return ""
-		}
-		return t.UTC().Format("2006-01-02 15:04 UTC")
-	},
-	"num":  func(n int64) string { return govlake.GroupThousands(strconv.FormatInt(n, 10)) },
-	"cell": pageCell,
-	"dur":  func(r *govlake.Run) string { return r.Duration().Round(time.Millisecond).String() },
-	"pct":  func(c govlake.RowCounts) string { return fmt.Sprintf("%.2f%%", 100*c.InvalidRatio()) },
-	// The pages other than the KPI pages are in English, without a switch.
-	"englishChrome": func(title string) Chrome { return Chrome{Title: title, W: english} },
+	"dur": func(r *govlake.Run) string { return r.Duration().Round(time.Millisecond).String() },
+	"pct": func(c govlake.RowCounts) string { return fmt.Sprintf("%.2f%%", 100*c.InvalidRatio()) },
 }
 
+// render writes a page in the request's language.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, name string, view any) {
 	var b strings.Builder
-	if err := s.pages.ExecuteTemplate(&b, name, view); err != nil {
+	if err := s.pages.ExecuteTemplate(&b, name, page{s.chrome(w, r), view}); err != nil {
 		s.fail(w, r, fmt.Errorf("render %s: %w", name, err))
 		return
 	}
@@ -39,18 +29,44 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, name string, vie
 	io.WriteString(w, b.String())
 }
 
-// indexView is the home page: every dataset.
+// indexView is the home page: the search box, the KPI headlines, the
+// recently updated datasets and the organisations.
 type indexView struct {
-	Datasets []govlake.Summary
+	Total  int
+	Recent []govlake.Summary
+	Orgs   []Org
+	KPIs   []kpiCard
 }
 
+// homeRecent is how many recently updated datasets the home page lists.
+const homeRecent = 10
+
 func (s *Server) pageIndex(w http.ResponseWriter, r *http.Request) {
-	ds, err := s.catalog.Datasets(r.Context())
+	l := s.locales.pick(r)
+	found, err := s.catalog.Search(r.Context(), catalog.SearchRequest{Sort: "modified", Desc: true, Rows: homeRecent})
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	s.render(w, r, "index.html", indexView{ds})
+	v := indexView{Total: found.Count}
+	for _, d := range found.Datasets {
+		v.Recent = append(v.Recent, govlake.Summary{ID: d.ID, Title: d.Title, TitleTranslated: d.TitleTranslated,
+			Organization: d.Organization, Version: d.Version, Rows: d.Rows, Updated: d.Updated})
+	}
+	orgs, err := s.catalog.Organizations(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	for _, o := range orgs {
+		v.Orgs = append(v.Orgs, orgOf(o, l.Code))
+	}
+	if s.KPIs != nil {
+		for _, k := range s.KPIs.Reports(r.Context(), l.Code, catalog.AsOf{}) {
+			v.KPIs = append(v.KPIs, card(k, l))
+		}
+	}
+	s.render(w, r, "index.html", v)
 }
 
 // datasetView is a dataset's page.
@@ -129,21 +145,4 @@ func (s *Server) pageQuery(w http.ResponseWriter, r *http.Request) {
 		v.Example = catalog.SampleSQL(ds[0].ID)
 	}
 	s.render(w, r, "query.html", v)
-}
-
-// pageCell writes a value for people: numbers with their thousands grouped
-// and never with an exponent (3,520,000,000, not 3.52e+09), every digit
-// kept; anything else as in a CSV file.
-func pageCell(v any) string {
-	switch x := v.(type) {
-	case int64:
-		return govlake.GroupThousands(strconv.FormatInt(x, 10))
-	case uint64:
-		return govlake.GroupThousands(strconv.FormatUint(x, 10))
-	case float64:
-		return govlake.GroupThousands(strconv.FormatFloat(x, 'f', -1, 64))
-	case json.Number:
-		return govlake.GroupThousands(string(x))
-	}
-	return textCell(v)
 }

@@ -63,7 +63,7 @@ var (
 	pOffset  = param{name: "offset", in: "query", desc: "rows to skip (JSON results)", typ: "integer"}
 	htmlPage = []string{"text/html; charset=utf-8"}
 	pAsOf    = param{name: "asof", in: "query", desc: "YYYY-MM-DD: the figures as they stood at the end of that day, from the dataset versions current then", typ: "string"}
-	pLang    = param{name: "lang", in: "query", desc: "language of titles and page chrome: en, my, lo, vi (falls back to en)", typ: "string"}
+	pLang    = param{name: "lang", in: "query", desc: "language of titles and page chrome: en, my, lo, vi, th, km (else the lang cookie, then Accept-Language; English when none fits)", typ: "string"}
 	pOwner   = param{name: "owner", in: "query", desc: "only the KPIs of this owner", typ: "string"}
 	pStatus  = param{name: "status", in: "query", desc: "only the KPIs with this status", typ: "string",
 		enum: []string{"achieved", "on_track", "needs_acceleration", "regressing", "no_target", "insufficient_data", "error"}}
@@ -151,12 +151,8 @@ func routes() []route {
 		{method: "POST", path: "/my/datasets/{id}/versions/{n}/publish", summary: "Form: publish a draft", params: []param{{name: "id", in: "path", desc: "dataset id", typ: "string", required: true}, {name: "n", in: "path", desc: "version", typ: "integer", required: true}}, media: htmlPage, handle: func(s *Server) http.HandlerFunc { return s.postMyPublish }},
 		{method: "POST", path: "/my/datasets/{id}/versions/{n}/withdraw", summary: "Form: withdraw a version (reason, and a confirmation box)", params: []param{{name: "id", in: "path", desc: "dataset id", typ: "string", required: true}, {name: "n", in: "path", desc: "version", typ: "integer", required: true}}, media: htmlPage, handle: func(s *Server) http.HandlerFunc { return s.postMyWithdraw }},
 		{method: "GET", path: "/api/v1/search", summary: "Search the datasets: every word in the title, description, tags, organization, licence or columns (Burmese, Lao, Thai and Khmer cut into words; Latin letters with or without diacritics), title matches first, the last word as a prefix; with facet counts",
-			params: []param{{name: "q", in: "query", desc: "words", typ: "string"}, {name: "organization", in: "query", desc: "only this organization", typ: "string"},
-				{name: "tag", in: "query", desc: "only datasets with this tag", typ: "string"}, {name: "license", in: "query", desc: "only this licence", typ: "string"},
-				{name: "sort", in: "query", desc: "relevance (default), id, title or modified", typ: "string", enum: []string{"relevance", "id", "title", "modified"}},
-				{name: "page", in: "query", desc: "page number from 1, 20 results a page", typ: "integer"}},
-			reply: typeOf[SearchAnswer](), handle: func(s *Server) http.HandlerFunc { return s.apiSearch }},
-		{method: "GET", path: "/search", summary: "Page: search the datasets, with facets as links", params: []param{{name: "q", in: "query", desc: "words", typ: "string"}},
+			params: searchParamDocs, reply: typeOf[SearchAnswer](), handle: func(s *Server) http.HandlerFunc { return s.apiSearch }},
+		{method: "GET", path: "/search", summary: "Page: search the datasets, matched words marked, with facets as links", params: append(searchParamDocs, pLang),
 			media: htmlPage, handle: func(s *Server) http.HandlerFunc { return s.pageSearch }},
 		{method: "GET", path: "/kpis", summary: "Page: the KPIs, grouped by owner", params: []param{pLang, pAsOf, pOwner, pStatus, pWords}, media: htmlPage, handle: func(s *Server) http.HandlerFunc { return s.pageKPIs }},
 		{method: "GET", path: "/kpis/{id}", summary: "Page: one KPI", params: []param{{name: "id", in: "path", desc: "KPI id", typ: "string", required: true}, pLang, pAsOf}, media: htmlPage,
@@ -195,3 +191,13 @@ func routes() []route {
 	rs = append(rs, ckanRoutes("datastore_search_sql", "run SQL", ckanDatastoreSearchSQL, str("sql", "one SELECT statement", true))...)
 	return rs
 }
+
+// searchParamDocs are the search's parameters, for the API and the page.
+var searchParamDocs = []param{{name: "q", in: "query", desc: "words", typ: "string"}, {name: "organization", in: "query", desc: "only this organization", typ: "string"},
+	{name: "tag", in: "query", desc: "only datasets with this tag", typ: "string"}, {name: "license", in: "query", desc: "only this licence", typ: "string"},
+	{name: "format", in: "query", desc: "only datasets whose latest version came as this format (csv, json, xlsx ...)", typ: "string"},
+	{name: "frequency", in: "query", desc: "only datasets updated at this declared frequency", typ: "string", enum: []string{"daily", "weekly", "monthly", "quarterly", "annual", "irregular"}},
+	{name: "language", in: "query", desc: "only datasets with a title in this language (en, my, lo, vi, th, km ...)", typ: "string"},
+	{name: "recency", in: "query", desc: "only datasets updated in the last week, month or year, or before", typ: "string", enum: []string{"week", "month", "year", "older"}},
+	{name: "sort", in: "query", desc: "relevance (default), id, title or modified", typ: "string", enum: []string{"relevance", "id", "title", "modified"}},
+	{name: "page", in: "query", desc: "page number from 1, 20 results a page", typ: "integer"}}

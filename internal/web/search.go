@@ -1,8 +1,10 @@
 package web
 
 import (
+	"html/template"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -22,11 +24,16 @@ type SearchAnswer struct {
 // searchPage is how many results a page of search shows.
 const searchPage = 20
 
-// searchRequest reads ?q=&organization=&tag=&license=&sort=&page=.
+// searchParams map the query's filter parameters to the index's facets.
+var searchParams = map[string]string{"organization": "organization", "tag": "tags", "license": "license",
+	"format": "format", "frequency": "frequency", "language": "language", "recency": "recency"}
+
+// searchRequest reads ?q=&organization=&tag=&license=&format=&frequency=
+// &language=&recency=&sort=&page=.
 func searchRequest(r *http.Request) (catalog.SearchRequest, int, error) {
 	q := r.URL.Query()
 	req := catalog.SearchRequest{Words: strings.Fields(q.Get("q")), Prefix: true, Filters: map[string][]string{}, Rows: searchPage}
-	for param, field := range map[string]string{"organization": "organization", "tag": "tags", "license": "license"} {
+	for param, field := range searchParams {
 		if v := q[param]; len(v) > 0 {
 			req.Filters[field] = v
 		}
@@ -78,60 +85,90 @@ func (s *Server) apiSearch(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, out)
 }
 
-// searchView is the search page: the box, the results, and the facets
-// as links that add a filter (no JavaScript needed).
+// searchView is the search page: the box, the results with their
+// matched words marked, and the facets as links that add or remove a
+// filter (no JavaScript needed).
 type searchView struct {
 	Q      string
 	Count  int
 	Page   int
-	Result []*govlake.Detail
+	Result []searchItem
 	Facets []facetView
+	Keep   []hidden // the filters in force, kept by a new search
+	Sorts  []option
 	Prev   string
 	Next   string
 }
 
+type searchItem struct {
+	ID, Organization   string
+	Title, Description marked
+}
+
+// marked is a text with its matched words in <mark>, and its language.
+type marked struct {
+	HTML template.HTML
+	Lang string
+}
+
+type hidden struct{ Name, Value string }
+
 type facetView struct {
-	Title string
-	Items []facetLink
+	Field, Title string // Title is a message key
+	Items        []facetLink
 }
 
 type facetLink struct {
-	Value, Href string
-	Count       int
-	On          bool
+	Value, Label, Href string
+	Count              int
+	On                 bool
 }
 
-var facetParams = []struct{ field, param, title string }{
-	{"organization", "organization", "Organization"}, {"tags", "tag", "Tag"}, {"license", "license", "Licence"},
+// facetParams are the facets the page shows, in order, with the message
+// keys of their titles and, where the values are words, of the values.
+var facetParams = []struct{ field, param, values string }{
+	{"organization", "organization", ""}, {"tags", "tag", ""}, {"format", "format", ""}, {"frequency", "frequency", "frequency."},
+	{"language", "language", ""}, {"recency", "recency", "recency."}, {"license", "license", ""},
 }
 
 func (s *Server) pageSearch(w http.ResponseWriter, r *http.Request) {
-	found, page, err := s.search(r)
+	l := s.locales.pick(r)
+	req, page, err := searchRequest(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	req.Lang = l.Code
+	found, err := s.catalog.Search(r.Context(), req)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	q := r.URL.Query()
-	v := searchView{Q: q.Get("q"), Count: found.Count, Page: page, Result: found.Datasets}
+	v := searchView{Q: q.Get("q"), Count: found.Count, Page: page}
+	for _, d := range found.Datasets {
+		m := found.Marked[d.ID]
+		v.Result = append(v.Result, searchItem{ID: d.ID, Organization: d.Organization,
+			Title: markHTML(m.Title, m.TitleLang), Description: markHTML(m.Description, m.DescriptionLang)})
+	}
 	for _, f := range facetParams {
-		fv := facetView{Title: f.title}
+		fv := facetView{Field: f.field, Title: "facet." + f.field}
 		for _, c := range found.Facets[f.field] {
-			link := cloneValues(q)
-			link.Del("page")
-			on := false
-			for _, have := range q[f.param] {
-				on = on || have == c.Value
+			item := facetItem(q, f.param, c, l, f.values)
+			if o, ok := s.locales.byCode[c.Value]; ok && f.field == "language" {
+				item.Label = o.Name // each language in its own name
 			}
-			if on {
-				link.Del(f.param)
-			} else {
-				link.Add(f.param, c.Value)
-			}
-			fv.Items = append(fv.Items, facetLink{Value: c.Value, Count: c.Count, On: on, Href: "/search?" + link.Encode()})
+			fv.Items = append(fv.Items, item)
 		}
 		if len(fv.Items) > 0 {
 			v.Facets = append(v.Facets, fv)
 		}
+		for _, val := range q[f.param] {
+			v.Keep = append(v.Keep, hidden{f.param, val})
+		}
+	}
+	for _, o := range []string{"relevance", "modified", "title"} {
+		v.Sorts = append(v.Sorts, option{o, l.T("search.sort." + o), o == q.Get("sort") || (o == "relevance" && q.Get("sort") == "")})
 	}
 	if page > 1 {
 		p := cloneValues(q)
@@ -144,6 +181,43 @@ func (s *Server) pageSearch(w http.ResponseWriter, r *http.Request) {
 		v.Next = "/search?" + p.Encode()
 	}
 	s.render(w, r, "search.html", v)
+}
+
+// facetItem is a facet value as a link that adds it to the filters, or
+// removes it when it is on.
+func facetItem(q url.Values, param string, c govlake.FacetCount, l *locale, values string) facetLink {
+	link := cloneValues(q)
+	link.Del("page")
+	link.Del("lang")
+	on := slices.Contains(q[param], c.Value)
+	if on {
+		link.Del(param)
+		for _, v := range q[param] {
+			if v != c.Value {
+				link.Add(param, v)
+			}
+		}
+	} else {
+		link.Add(param, c.Value)
+	}
+	label := c.Value
+	if values != "" {
+		label = l.T(values + c.Value)
+	}
+	return facetLink{Value: c.Value, Label: label, Count: c.Count, On: on, Href: "/search?" + link.Encode()}
+}
+
+// markHTML writes pieces with the matched words in <mark>, the rest escaped.
+func markHTML(pieces []govlake.TextPiece, lang string) marked {
+	var b strings.Builder
+	for _, p := range pieces {
+		if p.Match {
+			b.WriteString("<mark>" + template.HTMLEscapeString(p.Text) + "</mark>")
+		} else {
+			b.WriteString(template.HTMLEscapeString(p.Text))
+		}
+	}
+	return marked{HTML: template.HTML(b.String()), Lang: lang}
 }
 
 func cloneValues(v map[string][]string) url.Values {

@@ -52,6 +52,7 @@ type Server struct {
 	logger  *slog.Logger
 	now     func() time.Time
 	pages   *template.Template
+	locales *locales
 	mux     *http.ServeMux
 
 	// MaxBody bounds a request body.
@@ -90,6 +91,11 @@ var templateFS embed.FS
 func NewServer(cat Catalog, queries Queries, logger *slog.Logger, now func() time.Time) *Server {
 	s := &Server{catalog: cat, queries: queries, logger: logger, now: now, MaxBody: 1 << 20}
 	s.pages = template.Must(template.New("").Funcs(funcs).ParseFS(templateFS, "templates/*.html"))
+	ls, err := loadLocales()
+	if err != nil {
+		panic(err) // the message files are embedded: a bad one fails every test
+	}
+	s.locales = ls
 	m := http.NewServeMux()
 	for _, rt := range routes() {
 		m.HandleFunc(rt.pattern(), rt.handle(s))

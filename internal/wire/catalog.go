@@ -183,6 +183,9 @@ func setSearch(cat *catalog.Catalog) error {
 			ws[i] = norm.Fold(w)
 		}
 		return ws
+	}, func(s string) []govlake.TextPiece {
+		ps, _ := words.Pieces(s)
+		return ps
 	})
 	return nil
 }

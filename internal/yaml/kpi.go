@@ -40,25 +40,7 @@ type kpiFile struct {
 }
 
 // text reads a text given as a string or as a map of languages.
-func text(v any, key string) (govlake.Text, error) {
-	switch x := v.(type) {
-	case nil:
-		return nil, nil
-	case string:
-		return govlake.Text{"en": x}, nil
-	case map[string]any:
-		t := govlake.Text{}
-		for lang, s := range x {
-			str, ok := s.(string)
-			if !ok {
-				return nil, fmt.Errorf("%s.%s must be text", key, lang)
-			}
-			t[lang] = str
-		}
-		return t, nil
-	}
-	return nil, fmt.Errorf("%s must be text, or a map of language codes to text such as {en: ..., my: ...}", key)
-}
+func text(v any, key string) (govlake.Text, error) { return govlake.TextOf(v, key) }
 
 // LoadKPI reads one KPI file.
 func LoadKPI(path string) (*govlake.KPI, error) {

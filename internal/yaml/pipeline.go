@@ -22,8 +22,9 @@ import (
 // file mirrors the pipeline file format (README, "Pipeline file").
 type file struct {
 	Dataset         string   `yaml:"dataset"`
-	Title           string   `yaml:"title"`
-	Description     string   `yaml:"description"`
+	Title           any      `yaml:"title"`
+	Description     any      `yaml:"description"`
+	Frequency       string   `yaml:"frequency"`
 	Organization    string   `yaml:"organization"`
 	License         string   `yaml:"license"`
 	Tags            []string `yaml:"tags"`
@@ -86,7 +87,10 @@ func ParsePipeline(data []byte, path, dir string) (*govlake.Pipeline, error) {
 	if err := goyaml.UnmarshalWithOptions(data, &f, goyaml.Strict()); err != nil {
 		return nil, govlake.Errorf(govlake.EINVALID, "%s: %s", path, decodeMessage(err, data))
 	}
-	p.Dataset, p.Title, p.Description = f.Dataset, f.Title, f.Description
+	p.Dataset, p.Frequency = f.Dataset, f.Frequency
+	if err := pipelineTexts(&p, f); err != nil {
+		return nil, govlake.Errorf(govlake.EINVALID, "%s: %s", path, err.Error())
+	}
 	p.Organization, p.License, p.Tags, p.Schedule = f.Organization, f.License, f.Tags, f.Schedule
 	p.Schema, p.OnInvalid, p.AllowEmpty, p.PersonalData = f.Schema, f.OnInvalid, f.AllowEmpty, f.PersonalData
 	p.Access = f.Access
@@ -295,4 +299,25 @@ func LoadQueries(dir string) ([]*govlake.SavedQuery, error) {
 		out = append(out, q)
 	}
 	return out, errors.Join(errs...)
+}
+
+// pipelineTexts reads the title and description, each a string or a map
+// of languages: the English text (or the only one) is the plain field.
+func pipelineTexts(p *govlake.Pipeline, f file) error {
+	title, err := govlake.TextOf(f.Title, "title")
+	if err != nil {
+		return err
+	}
+	desc, err := govlake.TextOf(f.Description, "description")
+	if err != nil {
+		return err
+	}
+	p.Title, p.Description = title.In("en"), desc.In("en")
+	if len(title) > 1 || (len(title) == 1 && title["en"] == "") {
+		p.TitleTranslated = title
+	}
+	if len(desc) > 1 || (len(desc) == 1 && desc["en"] == "") {
+		p.DescriptionTranslated = desc
+	}
+	return nil
 }

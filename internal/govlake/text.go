@@ -1,0 +1,91 @@
+package govlake
+
+import (
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+	"unicode"
+)
+
+// Text is a text in several languages, by language code; English ("en")
+// is the fallback.
+type Text map[string]string
+
+// In returns the text in lang, or in English, or in any language given.
+func (t Text) In(lang string) string {
+	if s := t[lang]; s != "" {
+		return s
+	}
+	if s := t["en"]; s != "" {
+		return s
+	}
+	for _, l := range t.Languages() {
+		return t[l]
+	}
+	return ""
+}
+
+// Languages are the codes the text is given in, sorted.
+func (t Text) Languages() []string {
+	out := make([]string, 0, len(t))
+	for l, s := range t {
+		if s != "" {
+			out = append(out, l)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// languageCode is an ISO 639-1 or 639-3 code, with an optional region or
+// script (pt-BR, zh-Hant).
+var languageCode = regexp.MustCompile(`^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$`)
+
+// TextOf reads a text given as a string (English) or as a map of language
+// codes to strings, as pipeline files and the publishing API accept it.
+// key names the field in the message.
+func TextOf(v any, key string) (Text, error) {
+	switch x := v.(type) {
+	case nil:
+		return nil, nil
+	case string:
+		return Text{"en": x}, nil
+	case map[string]any:
+		t := Text{}
+		for lang, s := range x {
+			str, ok := s.(string)
+			if !ok {
+				return nil, fmt.Errorf("%s.%s must be text", key, lang)
+			}
+			if !languageCode.MatchString(lang) {
+				return nil, fmt.Errorf("%s.%s: %q is not a language code (en, my, lo, vi, th, km ...)", key, lang, lang)
+			}
+			t[lang] = str
+		}
+		return t, nil
+	}
+	return nil, fmt.Errorf("%s must be text, or a map of language codes to text such as {en: ..., my: ...}", key)
+}
+
+// ScriptLanguage guesses the language of a text given as a plain string
+// from its letters: Burmese, Lao, Thai or Khmer script, Vietnamese
+// letters, or else English. It names the language facet of a dataset
+// whose title has no translations.
+func ScriptLanguage(s string) string {
+	for _, r := range s {
+		switch {
+		case unicode.Is(unicode.Myanmar, r):
+			return "my"
+		case unicode.Is(unicode.Lao, r):
+			return "lo"
+		case unicode.Is(unicode.Thai, r):
+			return "th"
+		case unicode.Is(unicode.Khmer, r):
+			return "km"
+		case strings.ContainsRune("ăâđêôơưĂÂĐÊÔƠƯạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ", r):
+			return "vi"
+		}
+	}
+	return "en"
+}
