@@ -23,7 +23,7 @@ var update = flag.Bool("update", false, "rewrite golden files")
 // document must list exactly these.
 var served = []string{
 	"GET /", "GET /datasets/{id}", "GET /datasets/{id}/versions/{n}", "GET /query", "GET /healthz",
-	"GET /api/v1/datasets", "GET /api/v1/datasets/{id}", "GET /api/v1/datasets/{id}/versions/{n}",
+	"GET /api/v1/datasets", "GET /api/v1/datasets/{id}", "GET /api/v1/datasets/{id}/versions/{n}", "GET /api/v1/datasets/{id}/versions/{n}/files/{k}", "GET /api/v1/datasets/{id}/versions/{n}/source",
 	"GET /api/v1/runs", "GET /api/v1/query", "POST /api/v1/query", "GET /api/v1/openapi.json",
 	"GET /api/v1/queries", "GET /api/v1/queries/{name}",
 	"GET /api/v1/kpis", "GET /api/v1/kpis/{id}", "GET /kpis", "GET /kpis/{id}", "GET /static/{file}",
@@ -87,6 +87,7 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 	example := map[string]string{"id": "population", "n": "1", "sql": "SELECT 1", "resource_id": "population", "name": "gdp_per_capita"}
 	kpiExample := map[string]string{"id": "egdi_score"}
 	example["file"] = "echarts.min.js"
+	example["k"] = "0"
 	for path, ops := range doc.Paths {
 		for method, op := range ops {
 			if op.Summary == "" || op.Responses["200"].Content == nil {

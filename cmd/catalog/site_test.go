@@ -13,6 +13,12 @@ import (
 // siteCatalog is a catalogue with datasets titled in several languages,
 // loaded as CSV and JSON, with declared frequencies.
 func siteCatalog(t *testing.T) string {
+	base, _ := siteCatalogTokens(t)
+	return base
+}
+
+// siteCatalogTokens is siteCatalog with the ministry of health's token.
+func siteCatalogTokens(t *testing.T) (string, string) {
 	t.Helper()
 	store := t.TempDir()
 	moh := newToken(t, store, "moh", "publisher")
@@ -21,7 +27,7 @@ func siteCatalog(t *testing.T) string {
 	schema := `{"type": "object", "properties": {"township": {"type": "string", "description": "Township of the facility"}, "beds": {"type": "integer", "minimum": 0}}}`
 	for _, d := range []struct{ id, tok, def, ctype, body string }{
 		{"mm_hospitals", moh, `"title": {"en": "Hospitals of the Ministry of Health", "my": "ကျန်းမာရေးဝန်ကြီးဌာန ဆေးရုံများ", "th": "โรงพยาบาลของกระทรวงสาธารณสุข"},
-			"description": {"en": "Beds by township", "my": "မြို့နယ်အလိုက် ခုတင်များ"}, "frequency": "monthly", "tags": ["health"]`,
+			"description": {"en": "Beds by township", "my": "မြို့နယ်အလိုက် ခုတင်များ"}, "frequency": "monthly", "tags": ["health"], "primary_key": ["township"]`,
 			"text/csv", "township,beds\nBahan,120\nDagon,80\n"},
 		{"hanoi_population", nso, `"title": "Dân số Hà Nội theo quận", "frequency": "annual", "tags": ["population"]`,
 			"application/json", `[{"township": "Ba Đình", "beds": 3}]`},
@@ -35,7 +41,7 @@ func siteCatalog(t *testing.T) string {
 			t.Fatalf("upload %s: %d", d.id, code)
 		}
 	}
-	return base
+	return base, moh
 }
 
 type searchAnswer struct {
@@ -194,3 +200,113 @@ func get(t *testing.T, u string) string {
 	}
 	return string(b)
 }
+
+// The dataset page: the data dictionary from the schema, column profiles
+// and the diff by primary key computed at ingest, the preview filtered
+// and sorted on the server, downloads with their exact sizes, code
+// snippets with the real names, the licence's full name, freshness.
+func TestDatasetPage(t *testing.T) {
+	base, moh := siteCatalogTokens(t)
+	second := "township,beds\nBahan,120\nDagon,90\nMayangon,40\n"
+	if code := call(t, "POST", base+"/api/v1/datasets/mm_hospitals/versions", moh, "text/csv", []byte(second), nil); code != 201 {
+		t.Fatalf("second upload: %d", code)
+	}
+	var d struct {
+		Profile []struct {
+			Name            string
+			Nulls, Distinct int64
+			Min, Max        string
+			Mean            *float64
+			Top             []struct {
+				Value string
+				Count int64
+			}
+			Histogram []struct {
+				From, To string
+				Count    int64
+			}
+		}
+		Versions []struct {
+			Version int
+			Diff    *struct {
+				Previous                int
+				Key                     []string
+				Added, Removed, Changed int64
+			}
+		}
+		Files     []struct{ Size, Rows int64 }
+		Freshness struct {
+			Frequency string
+			Due       string
+			Overdue   bool
+		}
+		Updated string
+	}
+	getJSON(t, "GET", base+"/api/v1/datasets/mm_hospitals", "", 200, &d)
+	// Independently: beds 120, 90, 40: mean 250/3, range 40..120.
+	beds := d.Profile[0] // the columns in the schema's order: beds, township
+	if beds.Name != "beds" || beds.Nulls != 0 || beds.Distinct != 3 || beds.Min != "40" || beds.Max != "120" || beds.Mean == nil ||
+		fmt.Sprintf("%.4f", *beds.Mean) != "83.3333" || len(beds.Histogram) != 10 || beds.Histogram[0].Count != 1 || beds.Histogram[6].Count != 1 || beds.Histogram[9].Count != 1 {
+		t.Errorf("the beds profile: %+v", beds)
+	}
+	// Against version 1 (Bahan 120, Dagon 80) by township: Mayangon added,
+	// Dagon changed, nothing removed.
+	if len(d.Versions) != 2 || d.Versions[0].Diff == nil || fmt.Sprintf("%+v", *d.Versions[0].Diff) != "{Previous:1 Key:[township] Added:1 Removed:0 Changed:1}" || d.Versions[1].Diff != nil {
+		t.Errorf("the versions' diffs: %+v", d.Versions)
+	}
+	if d.Freshness.Frequency != "monthly" || d.Freshness.Overdue || d.Freshness.Due == "" {
+		t.Errorf("freshness: %+v", d.Freshness)
+	}
+
+	page := get(t, base+"/datasets/mm_hospitals")
+	for _, want := range []string{
+		`<a href="https://creativecommons.org/licenses/by/4.0/" rel="license">Creative Commons Attribution 4.0 International</a>`,
+		`<tr data-column="township"><td><code>township</code></td><td>Township of the facility</td>`,
+		`<code>minimum</code> 0`,
+		"1 added, 0 removed, 1 changed (by township)",
+		`<a href="/organizations/moh">`,
+		"Monthly. ",
+		`read_parquet(&#39;http://` + strings.TrimPrefix(base, "http://") + `/api/v1/query?format=parquet&amp;sql=SELECT&#43;%2A&#43;FROM&#43;mm_hospitals&#39;)`,
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the dataset page lacks %s", want)
+		}
+	}
+	// The stored Parquet file and the source, byte for byte as listed.
+	src := fetch(t, base+"/api/v1/datasets/mm_hospitals/versions/2/source")
+	if src != strings.ReplaceAll(second, "\\n", "\n") {
+		t.Errorf("the source download: %q", src)
+	}
+	part := fetch(t, base+"/api/v1/datasets/mm_hospitals/versions/2/files/0")
+	if int64(len(part)) != d.Files[0].Size || !strings.HasPrefix(part, "PAR1") || d.Files[0].Rows != 3 {
+		t.Errorf("the Parquet download: %d bytes, listed %d", len(part), d.Files[0].Size)
+	}
+	if !strings.Contains(page, fmt.Sprintf(`<a href="/api/v1/datasets/mm_hospitals/versions/2/files/0" download>parquet</a></td><td class="n">%d bytes</td>`, len(part))) {
+		t.Error("the page does not list the Parquet file's size")
+	}
+
+	// The preview, filtered and sorted on the server.
+	for q, want := range map[string]string{
+		"column=township&contains=DAG":     "<tbody><tr><td>90</td><td>Dagon</td></tr></tbody>",
+		"sort=beds&desc=1":                 "<tbody><tr><td>120</td><td>Bahan</td></tr><tr><td>90</td><td>Dagon</td></tr><tr><td>40</td><td>Mayangon</td></tr></tbody>",
+		"sort=beds":                        "<tbody><tr><td>40</td><td>Mayangon</td></tr>",
+		"column=township&contains=nowhere": "<tbody><tr><td colspan=\"2\">No row matches.</td></tr></tbody>",
+	} {
+		p := get(t, base+"/datasets/mm_hospitals?"+q)
+		if !strings.Contains(p, want) {
+			t.Errorf("preview %s: %.300s", q, p[strings.Index(p, `<table id="preview">`):])
+		}
+	}
+	if resp, err := http.Get(base + "/datasets/mm_hospitals?sort=colour"); err != nil || resp.StatusCode != 400 {
+		t.Errorf("a sort by no column: %v %v", resp, err)
+	} else {
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if !strings.Contains(string(b), "sort &#34;colour&#34;: sort by one of the dataset&#39;s columns") {
+			t.Errorf("a sort by no column says %.200s", b)
+		}
+	}
+}
+
+// fetch returns a body that must come with status 200.
+func fetch(t *testing.T, u string) string { return get(t, u) }

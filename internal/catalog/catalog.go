@@ -230,6 +230,10 @@ func (c *Catalog) Dataset(ctx context.Context, id string) (*govlake.Detail, erro
 		Tables: govlake.Tables{LastRunRejected: govlake.LastRunRejectedTable(id)}}
 	if m := e.latest(); m != nil {
 		d.Version, d.Rows, d.Updated, d.Schema, d.Columns = m.Version, m.Rows.Valid, m.CreatedAt, m.Schema, m.Columns
+		d.Profile, d.Files = m.Profile, m.Files
+		src := m.Source
+		src.RawKey = "" // where the raw bytes are kept is the store's business
+		d.Source = &src
 		d.Tables = govlake.Tables{Latest: id, Version: id + "__vN", Rejected: govlake.RejectedTable(id), LastRunRejected: d.Tables.LastRunRejected,
 			SelectAll: SelectAll(id), Sample: SampleSQL(id)}
 	}
@@ -239,7 +243,7 @@ func (c *Catalog) Dataset(ctx context.Context, id string) (*govlake.Detail, erro
 			continue
 		}
 		vs := govlake.VersionSummary{Version: v.Version, Created: v.CreatedAt, Rows: v.Rows,
-			SHA256: v.Source.SHA256, Table: govlake.VersionTable(id, v.Version), RunID: v.RunID, Withdrawn: e.withdrawn[v.Version]}
+			SHA256: v.Source.SHA256, Table: govlake.VersionTable(id, v.Version), RunID: v.RunID, Withdrawn: e.withdrawn[v.Version], Diff: v.Diff}
 		if e.draft(v) {
 			vs.Draft, vs.DraftReasons = true, v.DraftReasons
 		}
@@ -270,6 +274,7 @@ func (c *Catalog) Dataset(ctx context.Context, id string) (*govlake.Detail, erro
 	if d.Runs == nil {
 		d.Runs = []*govlake.Run{}
 	}
+	d.Freshness = govlake.FreshnessAt(d.Frequency, d.Updated, c.now())
 	return d, nil
 }
 

@@ -207,7 +207,7 @@ func TestLimiter(t *testing.T) {
 	waitFor(t, func() bool { e.mu.Lock(); defer e.mu.Unlock(); return len(e.sql) == 1 })
 	ctx := context.Background()
 	calls := map[string]func() error{
-		"preview":    func() error { _, err := q.Preview(ctx, "people"); return err },
+		"preview":    func() error { _, err := q.Preview(ctx, "people", nil, PreviewOptions{}); return err },
 		"rejections": func() error { _, _, err := q.Rejections(ctx, "people", 1, 10); return err },
 		"datastore":  func() error { _, err := q.Datastore(ctx, DatastoreRequest{Dataset: "people", Limit: 1}); return err },
 		"run":        func() error { _, err := q.Run(ctx, "SELECT 2", Page{}); return err },
@@ -224,7 +224,7 @@ func TestLimiter(t *testing.T) {
 	go waiting.Run(ctx, "SELECT 1", Page{})
 	waitFor(t, func() bool { e.mu.Lock(); defer e.mu.Unlock(); return len(e.sql) == 2 })
 	start := time.Now()
-	_, err := waiting.Preview(ctx, "people")
+	_, err := waiting.Preview(ctx, "people", nil, PreviewOptions{})
 	if govlake.ErrorCode(err) != govlake.EUNAVAILABLE || time.Since(start) < 50*time.Millisecond {
 		t.Errorf("a queued query: %v after %s, want unavailable after the queue wait", err, time.Since(start))
 	}

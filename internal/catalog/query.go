@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 
@@ -162,17 +163,46 @@ func SampleSQL(id string) string { return SelectAll(id) + " LIMIT 100" }
 // PreviewRows is how many rows a dataset page shows.
 const PreviewRows = 20
 
-// Preview returns the first rows of a dataset's latest version.
-func (q *Queries) Preview(ctx context.Context, id string) (*govlake.Result, error) {
+// PreviewOptions filter and sort a dataset's preview: rows whose Column
+// contains the text (any case), ordered by Sort.
+type PreviewOptions struct {
+	Column, Contains, Sort string
+	Desc                   bool
+}
+
+// Preview returns the first rows of a dataset's latest version, filtered
+// and sorted as asked; cols are its columns, which the options must name.
+func (q *Queries) Preview(ctx context.Context, id string, cols []govlake.Column, opt PreviewOptions) (*govlake.Result, error) {
 	if !govlake.DatasetIDPattern.MatchString(id) {
 		return nil, govlake.Errorf(govlake.ENOTFOUND, "no dataset %q", id)
+	}
+	known := func(name string) bool {
+		return slices.ContainsFunc(cols, func(c govlake.Column) bool { return c.Name == name })
+	}
+	sql, args := "SELECT * FROM "+quoteIdent(id), []any{}
+	if opt.Contains != "" {
+		if !known(opt.Column) {
+			return nil, govlake.Errorf(govlake.EINVALID, "column %q: filter on one of the dataset's columns", opt.Column)
+		}
+		sql += " WHERE contains(lower(CAST(" + quoteIdent(opt.Column) + " AS VARCHAR)), lower(?))"
+		args = append(args, opt.Contains)
+	}
+	if opt.Sort != "" {
+		if !known(opt.Sort) {
+			return nil, govlake.Errorf(govlake.EINVALID, "sort %q: sort by one of the dataset's columns", opt.Sort)
+		}
+		sql += " ORDER BY " + quoteIdent(opt.Sort)
+		if opt.Desc {
+			sql += " DESC"
+		}
+		sql += " NULLS LAST"
 	}
 	ctx, done, err := q.begin(ctx)
 	if err != nil {
 		return nil, err
 	}
 	defer done()
-	return q.engine.Query(ctx, "SELECT * FROM "+quoteIdent(id)+" LIMIT ?", PreviewRows, PreviewRows)
+	return q.engine.Query(ctx, sql+" LIMIT ?", PreviewRows, append(args, PreviewRows)...)
 }
 
 // Rejections returns the first limit rejections of version n of dataset id,

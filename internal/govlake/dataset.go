@@ -111,6 +111,10 @@ type Manifest struct {
 	Draft bool `json:"draft,omitempty"`
 	// DraftReasons say why the version waits for review.
 	DraftReasons []string `json:"draft_reasons,omitempty"`
+	// Profile sums up each column; Diff compares the version with the
+	// previous one. Both are computed when the version is made.
+	Profile []ColumnProfile `json:"profile,omitempty"`
+	Diff    *DiffSummary    `json:"diff,omitempty"`
 }
 
 // FileInfo is one stored file of a version.
@@ -175,6 +179,13 @@ type Detail struct {
 	// failed or was rejected, looked for among the last RunsSearched runs.
 	LastSuccess *Run `json:"last_success,omitempty"`
 	LastFailure *Run `json:"last_failure,omitempty"`
+	// Profile of the latest version's columns, and its freshness against
+	// the declared frequency.
+	Profile   []ColumnProfile `json:"profile,omitempty"`
+	Freshness Freshness       `json:"freshness"`
+	// Files of the latest version as stored, and its source as received.
+	Files  []FileInfo  `json:"files,omitempty"`
+	Source *SourceInfo `json:"source,omitempty"`
 }
 
 // Tables names the SQL tables of a dataset.
@@ -204,4 +215,6 @@ type VersionSummary struct {
 	// Draft: only its organisation sees it, until it is published.
 	Draft        bool     `json:"draft,omitempty"`
 	DraftReasons []string `json:"draft_reasons,omitempty"`
+	// Diff against the version before it, when it was computed.
+	Diff *DiffSummary `json:"diff,omitempty"`
 }

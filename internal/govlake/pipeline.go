@@ -52,14 +52,17 @@ type Pipeline struct {
 	Tags         []string `json:"tags,omitempty"`
 	// The title and description in every language given (Title and
 	// Description are the English ones, or the only ones).
-	TitleTranslated       Text    `json:"title_translated,omitempty"`
-	DescriptionTranslated Text    `json:"description_translated,omitempty"`
-	Frequency             string  `json:"frequency,omitempty"`
-	Schedule              string  `json:"schedule,omitempty"`
-	Source                Source  `json:"source"`
-	Schema                string  `json:"schema"`
-	OnInvalid             string  `json:"on_invalid"`
-	MaxInvalidRatio       float64 `json:"max_invalid_ratio"`
+	TitleTranslated       Text   `json:"title_translated,omitempty"`
+	DescriptionTranslated Text   `json:"description_translated,omitempty"`
+	Frequency             string `json:"frequency,omitempty"`
+	// PrimaryKey names the columns that identify a row, for the diff of a
+	// version against the one before it.
+	PrimaryKey      []string `json:"primary_key,omitempty"`
+	Schedule        string   `json:"schedule,omitempty"`
+	Source          Source   `json:"source"`
+	Schema          string   `json:"schema"`
+	OnInvalid       string   `json:"on_invalid"`
+	MaxInvalidRatio float64  `json:"max_invalid_ratio"`
 	// AllowEmpty lets a run with no valid row make a version; without it
 	// such a run fails and the latest version stays as it was.
 	AllowEmpty bool `json:"allow_empty,omitempty"`

@@ -71,6 +71,11 @@ type Runner struct {
 	// schema offers column-batch checks (for comparisons and benchmarks).
 	Reference bool
 
+	// Describe, when set, profiles a new version's columns over its Parquet
+	// files and compares it with the previous version's (by key, when one
+	// is given).
+	Describe func(ctx context.Context, files, previous []string, cols []govlake.Column, key []string) ([]govlake.ColumnProfile, *govlake.DiffSummary, error)
+
 	// Progress, when set, hears how far a run has read, now and then.
 	Progress func(govlake.Progress)
 
@@ -220,11 +225,11 @@ func (r *Runner) run(ctx context.Context, p *govlake.Pipeline, run *govlake.Run)
 		return govlake.Errorf(govlake.EINVALID, "%s", reason)
 	}
 
-	return r.publish(ctx, p, run, schema, src.info, res, meta, process)
+	return r.publish(ctx, p, run, schema, src.info, res, meta, process, latest, tmp)
 }
 
 // publish commits the version a run made, then the dataset's metadata.
-func (r *Runner) publish(ctx context.Context, p *govlake.Pipeline, run *govlake.Run, schema Schema, src govlake.SourceInfo, res *result, meta govlake.Metadata, process string) error {
+func (r *Runner) publish(ctx context.Context, p *govlake.Pipeline, run *govlake.Run, schema Schema, src govlake.SourceInfo, res *result, meta govlake.Metadata, process string, latest *govlake.Manifest, tmp string) error {
 	m := &govlake.Manifest{
 		Dataset:      p.Dataset,
 		RunID:        run.ID,
@@ -240,6 +245,7 @@ func (r *Runner) publish(ctx context.Context, p *govlake.Pipeline, run *govlake.
 		Draft:        len(p.Draft) > 0,
 		DraftReasons: p.Draft,
 	}
+	r.describe(ctx, p, m, res, latest, tmp)
 	n, err := r.commit(ctx, m, res)
 	if err != nil {
 		return err

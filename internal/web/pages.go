@@ -1,7 +1,6 @@
 package web
 
 import (
-	"encoding/json"
 	"fmt"
 	"html/template"
 	"io"
@@ -14,8 +13,11 @@ import (
 )
 
 var funcs = template.FuncMap{
-	"dur": func(r *govlake.Run) string { return r.Duration().Round(time.Millisecond).String() },
-	"pct": func(c govlake.RowCounts) string { return fmt.Sprintf("%.2f%%", 100*c.InvalidRatio()) },
+	"dur":     func(r *govlake.Run) string { return r.Duration().Round(time.Millisecond).String() },
+	"pct":     func(c govlake.RowCounts) string { return fmt.Sprintf("%.2f%%", 100*c.InvalidRatio()) },
+	"bars":    bars,
+	"binSpan": binSpan,
+	"join":    func(s []string) string { return strings.Join(s, ", ") },
 }
 
 // render writes a page in the request's language.
@@ -67,37 +69,6 @@ func (s *Server) pageIndex(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.render(w, r, "index.html", v)
-}
-
-// datasetView is a dataset's page.
-type datasetView struct {
-	D       *govlake.Detail
-	Preview *govlake.Result // nil before the first version
-	Schema  string
-	// The last run's rejections, when it had any.
-	LastRejected    int64
-	LastRejectedSQL string
-}
-
-func (s *Server) pageDataset(w http.ResponseWriter, r *http.Request) {
-	d, err := s.catalog.Dataset(r.Context(), r.PathValue("id"))
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	v := datasetView{D: d}
-	if d.Version > 0 {
-		if v.Preview, err = s.queries.Preview(r.Context(), d.ID); err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		schema, _ := json.MarshalIndent(d.Schema, "", "  ")
-		v.Schema = string(schema)
-	}
-	if len(d.Runs) > 0 && d.Runs[0].Rows.Rejected > 0 {
-		v.LastRejected, v.LastRejectedSQL = d.Runs[0].Rows.Rejected, catalog.SelectAll(d.Tables.LastRunRejected)
-	}
-	s.render(w, r, "dataset.html", v)
 }
 
 // versionView is a version's page.

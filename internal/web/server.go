@@ -27,13 +27,14 @@ type Catalog interface {
 	Search(ctx context.Context, req catalog.SearchRequest) (*catalog.SearchResult, error)
 	Organizations(ctx context.Context) ([]*catalog.OrgSummary, error)
 	Organization(ctx context.Context, id string) (*catalog.OrgSummary, error)
+	OpenFile(ctx context.Context, id string, n, k int) (*catalog.VersionFile, error)
 }
 
 // Queries runs every SQL the server needs, within the query limits.
 type Queries interface {
 	Run(ctx context.Context, sql string, page catalog.Page, args ...any) (*govlake.Result, error)
 	Stream(ctx context.Context, sql string, header func([]govlake.ResultColumn) error, row func([]any) error, args ...any) error
-	Preview(ctx context.Context, id string) (*govlake.Result, error)
+	Preview(ctx context.Context, id string, cols []govlake.Column, opt catalog.PreviewOptions) (*govlake.Result, error)
 	Rejections(ctx context.Context, id string, n, limit int) ([]govlake.Rejection, bool, error)
 	Datastore(ctx context.Context, req catalog.DatastoreRequest) (*catalog.DatastoreResult, error)
 	Limits() catalog.Limits
@@ -80,6 +81,9 @@ type Server struct {
 	Sessions Sessions
 	// OIDC, when set, signs people in with a ministry's identity provider.
 	OIDC OIDC
+	// PublicURL is where people reach the server (for the code snippets);
+	// without it, the request's host.
+	PublicURL string
 
 	limits *rateLimiter // per token; see TokenRate
 }

@@ -23,6 +23,8 @@ import (
 
 // CatalogConfig is what the catalogue server is made from.
 type CatalogConfig struct {
+	// PublicURL is where people reach the server, when it is not the request's host.
+	PublicURL  string
 	Store      string // store URL
 	CacheDir   string // local copies of a remote store's files ("" = the user cache folder)
 	CacheBytes int64
@@ -102,6 +104,7 @@ func NewCatalog(ctx context.Context, cfg CatalogConfig, logger *slog.Logger) (*C
 	queries := catalog.NewQueries(cat, engine, limits)
 	srv := web.NewServer(cat, queries, logger, time.Now)
 	srv.NewTableWriter = TableWriter
+	srv.PublicURL = cfg.PublicURL
 	srv.Saved = saved
 	srv.Tokens = access.NewTokens(store, time.Now)
 	srv.Sessions = access.NewAccounts(store, argon2.New(), time.Now)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"time"
 
@@ -27,8 +28,19 @@ func LoadKPIs(dir string) ([]*govlake.KPI, error) { return yaml.LoadKPIs(dir) }
 // schema compiles and its schedule parses.
 func CheckPipeline(p *govlake.Pipeline) []error {
 	var errs []error
-	if _, err := jsonschema.Load(p.Schema); err != nil {
+	schema, err := jsonschema.Load(p.Schema)
+	if err != nil {
 		errs = append(errs, fmt.Errorf("%s: %w", p.File, err))
+	} else {
+		var names []string
+		for _, c := range schema.Columns() {
+			names = append(names, c.Name)
+		}
+		for _, k := range p.PrimaryKey {
+			if !slices.Contains(names, k) {
+				errs = append(errs, govlake.Errorf(govlake.EINVALID, "%s: primary_key: %q is not a column of the schema (%s)", p.File, k, strings.Join(names, ", ")))
+			}
+		}
 	}
 	if p.Schedule != "" {
 		if _, err := cron.Parse(p.Schedule); err != nil {

@@ -108,6 +108,7 @@ func NewRunner(store govlake.Store, logger *slog.Logger) *ingest.Runner {
 		return csv.NewReader(rd, name, csv.OptionsFrom(src))
 	}
 	r.Transform = duckdb.Transform
+	r.Describe = duckdb.Describe
 	if z, err := icu.NewZawgyi(); err == nil {
 		r.Burmese = burmese{z}
 	} else {

@@ -25,6 +25,7 @@ type file struct {
 	Title           any      `yaml:"title"`
 	Description     any      `yaml:"description"`
 	Frequency       string   `yaml:"frequency"`
+	PrimaryKey      []string `yaml:"primary_key"`
 	Organization    string   `yaml:"organization"`
 	License         string   `yaml:"license"`
 	Tags            []string `yaml:"tags"`
@@ -87,7 +88,7 @@ func ParsePipeline(data []byte, path, dir string) (*govlake.Pipeline, error) {
 	if err := goyaml.UnmarshalWithOptions(data, &f, goyaml.Strict()); err != nil {
 		return nil, govlake.Errorf(govlake.EINVALID, "%s: %s", path, decodeMessage(err, data))
 	}
-	p.Dataset, p.Frequency = f.Dataset, f.Frequency
+	p.Dataset, p.Frequency, p.PrimaryKey = f.Dataset, f.Frequency, f.PrimaryKey
 	if err := pipelineTexts(&p, f); err != nil {
 		return nil, govlake.Errorf(govlake.EINVALID, "%s: %s", path, err.Error())
 	}

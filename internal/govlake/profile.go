@@ -1,0 +1,72 @@
+package govlake
+
+import "time"
+
+// ColumnProfile sums up one column of a version, computed over all its
+// rows when the version is made (and kept in its manifest). Min, Max and
+// the values are written as DuckDB casts them to text.
+type ColumnProfile struct {
+	Name      string       `json:"name"`
+	Nulls     int64        `json:"nulls"`
+	Distinct  int64        `json:"distinct"`
+	Min       string       `json:"min,omitempty"`
+	Max       string       `json:"max,omitempty"`
+	Mean      *float64     `json:"mean,omitempty"` // numbers only
+	Top       []ValueCount `json:"top,omitempty"`
+	Histogram []Bin        `json:"histogram,omitempty"` // numbers and dates: equal-width bins from Min to Max
+}
+
+// ValueCount is a value and how many rows hold it.
+type ValueCount struct {
+	Value string `json:"value"`
+	Count int64  `json:"count"`
+}
+
+// Bin is one bar of a histogram: rows from From up to To (the last bin
+// includes To).
+type Bin struct {
+	From  string `json:"from"`
+	To    string `json:"to"`
+	Count int64  `json:"count"`
+}
+
+// ProfileTop and ProfileBins bound a profile: the most frequent values kept,
+// and the bars of a histogram.
+const (
+	ProfileTop  = 5
+	ProfileBins = 10
+)
+
+// DiffSummary compares a version with the one before it: rows added,
+// removed and changed, matched by the pipeline's primary key, or by whole
+// rows without one (a changed row then counts as one removed and one
+// added). Only the columns both versions have are compared.
+type DiffSummary struct {
+	Previous int      `json:"previous"`
+	Key      []string `json:"key,omitempty"`
+	Added    int64    `json:"added"`
+	Removed  int64    `json:"removed"`
+	Changed  int64    `json:"changed"`
+	// Columns added and dropped since the previous version.
+	NewColumns     []string `json:"new_columns,omitempty"`
+	DroppedColumns []string `json:"dropped_columns,omitempty"`
+}
+
+// Freshness says whether a dataset is up to date with its declared
+// frequency: the next version was due at Due (zero when no frequency is
+// declared, or it is irregular).
+type Freshness struct {
+	Frequency string    `json:"frequency,omitempty"`
+	Due       time.Time `json:"due,omitzero"`
+	Overdue   bool      `json:"overdue"`
+}
+
+// FreshnessAt is the freshness at now of a dataset last updated at updated.
+func FreshnessAt(frequency string, updated, now time.Time) Freshness {
+	f := Freshness{Frequency: frequency}
+	if d := FrequencyDue(frequency); d > 0 && !updated.IsZero() {
+		f.Due = updated.Add(d)
+		f.Overdue = now.After(f.Due)
+	}
+	return f
+}
