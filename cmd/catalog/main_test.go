@@ -430,7 +430,8 @@ func TestPages(t *testing.T) {
 		}
 	}
 	page := get("/datasets/population", 200)
-	for _, w := range []string{"ODC-PDDL-1.0", "<code>Country Code</code></td><td>string</td>", "<code>Year</code></td><td>int64</td>", "Aruba", "succeeded", "population__rejected"} {
+	for _, w := range []string{"ODC-PDDL-1.0", "<code>Country Code</code></td><td>World Bank three-letter code (ISO 3166-1 alpha-3 for countries)</td><td>string</td><td>no</td><td><code>required</code> <code>pattern</code> ^[A-Z0-9]{3}$<br></td>",
+		"<code>Year</code></td><td></td><td>int64</td><td>no</td><td><code>required</code> <code>minimum</code> 1960<br><code>maximum</code> 2100<br></td>", "Aruba", "succeeded", "population__rejected"} {
 		if !strings.Contains(page, w) {
 			t.Errorf("dataset page lacks %q", w)
 		}
