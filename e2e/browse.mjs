@@ -53,6 +53,7 @@ async function visit(p) {
       if (step.fill) await page.fill(step.fill[0], step.fill[1]);
       if (step.file) await page.setInputFiles(step.file[0], step.file[1]);
       if (step.check) await page.check(step.check);
+      if (step.select) await page.selectOption(step.select[0], step.select[1]);
       if (step.click) await page.click(step.click);
       if (step.waitFor) await page.waitForSelector(step.waitFor, { timeout: 30000 });
       if (step.submit) {

@@ -31,6 +31,7 @@ type step struct {
 	Fill    []string `json:"fill,omitempty"`
 	File    []string `json:"file,omitempty"`
 	Check   string   `json:"check,omitempty"`
+	Select  []string `json:"select,omitempty"` // a select and the value to choose
 	Click   string   `json:"click,omitempty"`
 	WaitFor string   `json:"waitFor,omitempty"`
 	Submit  string   `json:"submit,omitempty"`

@@ -84,36 +84,3 @@ func (s *Server) pageVersion(w http.ResponseWriter, r *http.Request) {
 	}
 	s.render(w, r, "version.html", versionView{v})
 }
-
-// queryView is the SQL console.
-type queryView struct {
-	SQL      string
-	Error    string
-	Result   *govlake.Result
-	Datasets []govlake.Summary
-	Example  string // a statement to start from
-}
-
-// consoleRows is how many rows the SQL console shows.
-const consoleRows = 1000
-
-func (s *Server) pageQuery(w http.ResponseWriter, r *http.Request) {
-	v := queryView{SQL: r.URL.Query().Get("sql")}
-	if strings.TrimSpace(v.SQL) != "" {
-		res, err := s.queries.Run(r.Context(), v.SQL, catalog.Page{Limit: consoleRows})
-		if err != nil {
-			v.Error = govlake.ErrorMessage(err)
-		}
-		v.Result = res
-	}
-	ds, err := s.catalog.Datasets(r.Context())
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	v.Datasets = ds
-	if len(ds) > 0 {
-		v.Example = catalog.SampleSQL(ds[0].ID)
-	}
-	s.render(w, r, "query.html", v)
-}
