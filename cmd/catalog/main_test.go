@@ -53,7 +53,7 @@ func startCatalogArgs(t *testing.T, args []string) string {
 	ready := make(chan string, 1)
 	done := make(chan int, 1)
 	go func() {
-		done <- Main(ctx, append([]string{"-addr", "127.0.0.1:0", "-refresh", "0"}, args...), io.Discard, io.Discard, ready)
+		done <- Main(ctx, append([]string{"-addr", "127.0.0.1:0", "-refresh", "0", "-cache", t.TempDir()}, args...), io.Discard, io.Discard, ready)
 	}()
 	select {
 	case addr := <-ready:

@@ -6,50 +6,117 @@
 package bleve
 
 import (
+	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
-	_ "github.com/blevesearch/bleve/v2/analysis/analyzer/custom" // the custom analyzer type, by name
-	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
+	_ "github.com/blevesearch/bleve/v2/analysis/analyzer/custom"      // the custom analyzer type, by name
 	_ "github.com/blevesearch/bleve/v2/analysis/tokenizer/whitespace" // the whitespace tokenizer, by name
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
+	bolt "go.etcd.io/bbolt"
 
 	"govlake/internal/govlake"
 )
 
-// Index is an in-memory index, rebuilt from the store when the catalogue
-// starts and updated as datasets change.
+// Index is a scorch index in a folder: kept between starts, rebuilt from
+// the store when it is missing, unreadable or of another mapping version,
+// and updated as datasets change.
 type Index struct {
-	idx bleve.Index
+	idx  bleve.Index
+	temp string // a folder of its own, removed on Close
 }
 
-// New makes an empty index.
-func New() (*Index, error) {
+// mappingVersion changes whenever the mapping does: an index made with
+// another is rebuilt.
+const mappingVersion = "govlake-search-2"
+
+func newMapping() (*mapping.IndexMappingImpl, error) {
 	m := bleve.NewIndexMapping()
 	doc := bleve.NewDocumentMapping()
 	words := bleve.NewTextFieldMapping()
 	words.Analyzer = simpleWhitespace
-	kw := bleve.NewTextFieldMapping()
-	kw.Analyzer = keyword.Name
-	doc.AddFieldMappingsAt("title", words)
-	doc.AddFieldMappingsAt("text", words)
+	words.Store, words.IncludeTermVectors = false, false
+	kw := bleve.NewKeywordFieldMapping()
+	kw.Store = false
+	for _, f := range []string{"title", "text"} {
+		doc.AddFieldMappingsAt(f, words)
+	}
 	for _, f := range govlake.SearchFacets {
 		if f != recency {
 			doc.AddFieldMappingsAt(f, kw)
 		}
 	}
-	doc.AddFieldMappingsAt("updated", bleve.NewDateTimeFieldMapping())
+	updated := bleve.NewDateTimeFieldMapping()
+	updated.Store = false
+	doc.AddFieldMappingsAt("updated", updated)
+	key := bleve.NewKeywordFieldMapping()
+	key.Index, key.Store = false, true // read back at start, never searched
+	doc.AddFieldMappingsAt("key", key)
 	m.DefaultMapping = doc
+	m.StoreDynamic, m.IndexDynamic, m.DocValuesDynamic = false, false, false
 	if err := m.AddCustomAnalyzer(simpleWhitespace, map[string]any{"type": "custom", "tokenizer": "whitespace"}); err != nil {
 		return nil, fmt.Errorf("make the search analyzer: %w", err)
 	}
-	idx, err := bleve.NewMemOnly(m)
+	return m, nil
+}
+
+// Open opens the index kept in dir, or makes it anew there. With dir ""
+// (or when another process holds dir) the index lives in a folder of its
+// own for this process only.
+func Open(dir string) (*Index, error) {
+	if dir != "" {
+		if x, err := open(dir); err == nil {
+			return x, nil
+		}
+	}
+	tmp, err := os.MkdirTemp("", "govlake-search-")
 	if err != nil {
-		return nil, fmt.Errorf("make the search index: %w", err)
+		return nil, fmt.Errorf("make a folder for the search index: %w", err)
+	}
+	x, err := open(filepath.Join(tmp, "index"))
+	if err != nil {
+		os.RemoveAll(tmp)
+		return nil, err
+	}
+	x.temp = tmp
+	return x, nil
+}
+
+// New makes an index for this process only.
+func New() (*Index, error) { return Open("") }
+
+func open(dir string) (*Index, error) {
+	// bbolt waits for another process's lock for ever unless told not to.
+	cfg := map[string]any{"bolt_timeout": "500ms"}
+	if idx, err := bleve.OpenUsing(dir, cfg); err == nil {
+		v, _ := idx.GetInternal([]byte("mapping"))
+		if string(v) == mappingVersion {
+			return &Index{idx: idx}, nil
+		}
+		idx.Close()
+	} else if errors.Is(err, bolt.ErrTimeout) || strings.Contains(err.Error(), "timeout") {
+		return nil, err // another process has it open: leave it be
+	}
+	os.RemoveAll(dir)
+	m, err := newMapping()
+	if err != nil {
+		return nil, err
+	}
+	idx, err := bleve.NewUsing(dir, m, scorch.Name, scorch.Name, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("make the search index in %s: %w", dir, err)
+	}
+	if err := idx.SetInternal([]byte("mapping"), []byte(mappingVersion)); err != nil {
+		idx.Close()
+		return nil, fmt.Errorf("make the search index in %s: %w", dir, err)
 	}
 	return &Index{idx: idx}, nil
 }
@@ -57,11 +124,44 @@ func New() (*Index, error) {
 // simpleWhitespace splits on spaces only: the words were cut before.
 const simpleWhitespace = "govlake_words"
 
-// Put adds or replaces a document.
-func (x *Index) Put(d govlake.SearchDoc) error { return x.idx.Index(d.ID, d) }
+// Put adds or replaces documents, and removes those named in gone, in
+// one batch.
+func (x *Index) Put(docs []govlake.SearchDoc, gone []string) error {
+	b := x.idx.NewBatch()
+	for _, d := range docs {
+		if err := b.Index(d.ID, d); err != nil {
+			return fmt.Errorf("index %s: %w", d.ID, err)
+		}
+	}
+	for _, id := range gone {
+		b.Delete(id)
+	}
+	if err := x.idx.Batch(b); err != nil {
+		return fmt.Errorf("update the search index: %w", err)
+	}
+	return nil
+}
 
-// Delete removes a document.
-func (x *Index) Delete(id string) error { return x.idx.Delete(id) }
+// Keys returns what each indexed document was made from (its Key), so
+// that a catalogue starting over a kept index indexes only what changed.
+func (x *Index) Keys() (map[string]string, error) {
+	n, err := x.idx.DocCount()
+	if err != nil {
+		return nil, fmt.Errorf("count the search index: %w", err)
+	}
+	req := bleve.NewSearchRequestOptions(bleve.NewMatchAllQuery(), int(n)+1, 0, false)
+	req.Fields = []string{"key"}
+	res, err := x.idx.Search(req)
+	if err != nil {
+		return nil, fmt.Errorf("read the search index: %w", err)
+	}
+	out := make(map[string]string, len(res.Hits))
+	for _, h := range res.Hits {
+		k, _ := h.Fields["key"].(string)
+		out[h.ID] = k
+	}
+	return out, nil
+}
 
 // Search runs q: every word must match the title or the text (title
 // matches weigh three times more).
@@ -116,17 +216,9 @@ func (x *Index) Search(q govlake.SearchQuery) (*govlake.SearchHits, error) {
 	if q.Newest {
 		req.SortBy([]string{"-updated", "_id"})
 	}
-	for _, f := range govlake.SearchFacets {
-		if f != recency {
-			req.AddFacet(f, bleve.NewFacetRequest(f, 50))
-		}
+	if !q.Bare {
+		addFacets(req, q.Now)
 	}
-	rf := bleve.NewFacetRequest("updated", len(govlake.RecencyBuckets))
-	for _, b := range govlake.RecencyBuckets {
-		from, to, _ := recencySpan(b.Name, q.Now)
-		rf.AddDateTimeRange(b.Name, from, to)
-	}
-	req.AddFacet(recency, rf)
 	res, err := x.idx.Search(req)
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
@@ -158,6 +250,22 @@ func (x *Index) Search(q govlake.SearchQuery) (*govlake.SearchHits, error) {
 		out.Facets[name] = counts
 	}
 	return out, nil
+}
+
+// addFacets asks for every facet's counts: terms, and date ranges back
+// from now for recency.
+func addFacets(req *bleve.SearchRequest, now time.Time) {
+	for _, f := range govlake.SearchFacets {
+		if f != recency {
+			req.AddFacet(f, bleve.NewFacetRequest(f, 50))
+		}
+	}
+	rf := bleve.NewFacetRequest("updated", len(govlake.RecencyBuckets))
+	for _, b := range govlake.RecencyBuckets {
+		from, to, _ := recencySpan(b.Name, now)
+		rf.AddDateTimeRange(b.Name, from, to)
+	}
+	req.AddFacet(recency, rf)
 }
 
 // recency is the facet counted over the updated field's date ranges.
@@ -206,5 +314,11 @@ func recencyCounts(ranges search.DateRangeFacets) []govlake.FacetCount {
 	return out
 }
 
-// Close releases the index.
-func (x *Index) Close() error { return x.idx.Close() }
+// Close releases the index, and removes it when it was this process's own.
+func (x *Index) Close() error {
+	err := x.idx.Close()
+	if x.temp != "" {
+		os.RemoveAll(x.temp)
+	}
+	return err
+}

@@ -2,8 +2,10 @@ package catalog
 
 import (
 	"encoding/json"
+	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"govlake/internal/govlake"
 )
@@ -11,8 +13,10 @@ import (
 // SearchIndex is the full-text index of the datasets; the bleve adapter
 // is one.
 type SearchIndex interface {
-	Put(d govlake.SearchDoc) error
-	Delete(id string) error
+	// Put adds or replaces docs and removes the ids in gone, at once.
+	Put(docs []govlake.SearchDoc, gone []string) error
+	// Keys are what each document held was made from (SearchDoc.Key).
+	Keys() (map[string]string, error)
 	Search(q govlake.SearchQuery) (*govlake.SearchHits, error)
 }
 
@@ -32,7 +36,11 @@ type searcher struct {
 func (c *Catalog) SetSearch(index SearchIndex, words func(string) []string, pieces func(string) []govlake.TextPiece) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.search = &searcher{index: index, words: words, pieces: pieces, keys: map[string]string{}}
+	keys, err := index.Keys() // a kept index: only what changed is indexed again
+	if err != nil {
+		keys = map[string]string{}
+	}
+	c.search = &searcher{index: index, words: words, pieces: pieces, keys: keys}
 	if c.snap != nil {
 		c.search.sync(c.snap)
 	}
@@ -45,6 +53,7 @@ func (s *searcher) sync(snap *snapshot) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	seen := map[string]bool{}
+	var docs []govlake.SearchDoc
 	for _, id := range snap.ids {
 		e := snap.datasets[id]
 		if e.meta.Access == govlake.AccessRestricted {
@@ -52,22 +61,34 @@ func (s *searcher) sync(snap *snapshot) {
 		}
 		seen[id] = true
 		m := e.latest()
-		key := e.meta.UpdatedAt.String()
+		key := e.meta.UpdatedAt.UTC().Format(time.RFC3339Nano)
 		if m != nil {
-			key += " " + m.CreatedAt.String()
+			key += " " + strconv.Itoa(m.Version) + " " + m.CreatedAt.UTC().Format(time.RFC3339Nano)
 		}
 		if s.keys[id] == key {
 			continue
 		}
-		if err := s.index.Put(s.doc(id, e.meta, m)); err == nil {
-			s.keys[id] = key
-		}
+		d := s.doc(id, e.meta, m)
+		d.Key = key
+		docs = append(docs, d)
 	}
+	var gone []string
 	for id := range s.keys {
 		if !seen[id] {
-			s.index.Delete(id)
-			delete(s.keys, id)
+			gone = append(gone, id)
 		}
+	}
+	if len(docs) == 0 && len(gone) == 0 {
+		return
+	}
+	if err := s.index.Put(docs, gone); err != nil {
+		return // tried again at the next snapshot
+	}
+	for _, d := range docs {
+		s.keys[d.ID] = d.Key
+	}
+	for _, id := range gone {
+		delete(s.keys, id)
 	}
 }
 

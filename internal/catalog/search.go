@@ -22,6 +22,8 @@ type SearchRequest struct {
 	// Lang picks the language of the title and description whose matched
 	// words are marked in Marked.
 	Lang string
+	// NoFacets skips counting the facets (a list that shows none).
+	NoFacets bool
 }
 
 // SearchResult is one page of matching datasets and how many match.
@@ -85,7 +87,7 @@ func (c *Catalog) ranked(ctx context.Context, req SearchRequest) (*SearchResult,
 	}
 	words := c.search.words(strings.Join(req.Words, " "))
 	hits, err := c.search.index.Search(govlake.SearchQuery{Words: words, Prefix: req.Prefix,
-		Filters: req.Filters, From: req.Start, Size: max(req.Rows, 1), Now: c.now(), Newest: req.Sort == "modified"})
+		Filters: req.Filters, From: req.Start, Size: max(req.Rows, 1), Now: c.now(), Newest: req.Sort == "modified", Bare: req.NoFacets})
 	if err != nil {
 		return nil, govlake.Errorf(govlake.EINTERNAL, "search the index: %w", err)
 	}

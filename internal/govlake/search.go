@@ -17,6 +17,9 @@ type SearchDoc struct {
 	Frequency    string    `json:"frequency"` // as declared
 	Language     []string  `json:"language"`  // the title's languages
 	Updated      time.Time `json:"updated"`   // the latest version's, or the metadata's
+	// Key says what the document was made from (metadata and version
+	// times), so a kept index knows what changed while it was closed.
+	Key string `json:"key"`
 }
 
 // SearchFacets are the fields a search counts and filters on. Recency
@@ -44,6 +47,7 @@ type SearchQuery struct {
 	Size    int
 	Now     time.Time // what recency is measured from
 	Newest  bool      // newest updated first, instead of best match first
+	Bare    bool      // the hits only: no facet counted
 }
 
 // SearchHits is a page of dataset ids, best first, how many match, and

@@ -45,7 +45,7 @@ const homeRecent = 10
 
 func (s *Server) pageIndex(w http.ResponseWriter, r *http.Request) {
 	l := s.locales.pick(r)
-	found, err := s.catalog.Search(r.Context(), catalog.SearchRequest{Sort: "modified", Desc: true, Rows: homeRecent})
+	found, err := s.catalog.Search(r.Context(), catalog.SearchRequest{Sort: "modified", Desc: true, Rows: homeRecent, NoFacets: true})
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -2,9 +2,13 @@ package wire
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"log/slog"
 	"net/http"
 	"os"
+	"path/filepath"
+	"strings"
 	"time"
 
 	"govlake/internal/access"
@@ -46,12 +50,14 @@ type CatalogConfig struct {
 type Catalog struct {
 	Handler http.Handler
 	engine  *duckdb.Engine
+	index   *bleve.Index
 	tmp     string
 }
 
-// Close releases the query engine and its spill folder.
+// Close releases the query engine, the search index and the spill folder.
 func (c *Catalog) Close() error {
 	err := c.engine.Close()
+	c.index.Close()
 	os.RemoveAll(c.tmp)
 	return err
 }
@@ -86,16 +92,19 @@ func NewCatalog(ctx context.Context, cfg CatalogConfig, logger *slog.Logger) (*C
 	cat := catalog.New(store, local, logger, time.Now)
 	cat.TTL = cfg.Refresh
 	cat.SetOrganizations(orgs)
-	if err := setSearch(cat); err != nil {
+	index, err := setSearch(cat, searchDir(cfg))
+	if err != nil {
 		os.RemoveAll(tmp)
 		return nil, err
 	}
 	if err := cat.Refresh(ctx); err != nil {
+		index.Close()
 		os.RemoveAll(tmp)
 		return nil, err
 	}
 	engine, err := duckdb.Open(ctx, duckdb.Options{AllowedDirs: []string{readable}, MemoryLimit: cfg.Memory, TempDir: tmp}, cat)
 	if err != nil {
+		index.Close()
 		os.RemoveAll(tmp)
 		return nil, err
 	}
@@ -138,7 +147,7 @@ func NewCatalog(ctx context.Context, cfg CatalogConfig, logger *slog.Logger) (*C
 	reports := catalog.NewKPIs(queries, engine, kpis, time.Now)
 	srv.KPIs = reports
 	queries.Derive(catalog.KPIValuesTable, reports.ValuesRows, engine)
-	return &Catalog{Handler: srv, engine: engine, tmp: tmp}, nil
+	return &Catalog{Handler: srv, engine: engine, index: index, tmp: tmp}, nil
 }
 
 // AuditTable is the SQL name of the audit trail, which only admins query.
@@ -168,17 +177,18 @@ func OIDCConfig(issuer, clientID, secret, redirect, orgClaim, roleClaim string) 
 	return oidc.Config{Issuer: issuer, ClientID: clientID, ClientSecret: secret, RedirectURL: redirect, OrgClaim: orgClaim, RoleClaim: roleClaim}
 }
 
-// setSearch gives the catalogue its full-text index (bleve, in memory,
-// rebuilt from the store at start) and the word cutter for documents and
-// queries: ICU's word breaks, then each word folded.
-func setSearch(cat *catalog.Catalog) error {
-	idx, err := bleve.New()
-	if err != nil {
-		return err
-	}
+// setSearch gives the catalogue its full-text index (bleve's scorch, kept
+// in dir between starts, rebuilt from the store when missing) and the word
+// cutter for documents and queries: ICU's word breaks, then each word
+// folded.
+func setSearch(cat *catalog.Catalog, dir string) (*bleve.Index, error) {
 	words, err := icu.NewWords()
 	if err != nil {
-		return govlake.Errorf(govlake.EUNAVAILABLE, "search needs ICU's word breaks: %w", err)
+		return nil, govlake.Errorf(govlake.EUNAVAILABLE, "search needs ICU's word breaks: %w", err)
+	}
+	idx, err := bleve.Open(dir)
+	if err != nil {
+		return nil, err
 	}
 	cat.SetSearch(idx, func(s string) []string {
 		ws, _ := words.Split(s)
@@ -190,5 +200,21 @@ func setSearch(cat *catalog.Catalog) error {
 		ps, _ := words.Pieces(s)
 		return ps
 	})
-	return nil
+	return idx, nil
+}
+
+// searchDir is where a store's search index is kept: beside the cache
+// folder of the store's files (never inside it: the cache evicts what it
+// finds there), one per store.
+func searchDir(cfg CatalogConfig) string {
+	base := cfg.CacheDir
+	if base == "" {
+		user, err := os.UserCacheDir()
+		if err != nil {
+			return "" // the index lives in a temporary folder
+		}
+		sum := sha256.Sum256([]byte(cfg.Store))
+		base = filepath.Join(user, "govlake", hex.EncodeToString(sum[:8]))
+	}
+	return strings.TrimSuffix(base, string(filepath.Separator)) + "-search"
 }
