@@ -97,6 +97,19 @@ func TestSearchFacetsAndLanguages(t *testing.T) {
 	}
 	search("recency=fortnight", 400)
 
+	// CKAN's package_search on the same facets.
+	var ck struct {
+		Result struct {
+			Count   int
+			Results []struct{ Name string }
+			Facets  map[string]map[string]int
+		}
+	}
+	getJSON(t, "GET", base+"/api/3/action/package_search?fq=res_format:csv&facet.field="+url.QueryEscape(`["res_format","language","frequency"]`), "", 200, &ck)
+	if ck.Result.Count != 2 || fmt.Sprint(ck.Result.Facets) != "map[frequency:map[monthly:1] language:map[en:2 my:1 th:1] res_format:map[csv:2]]" {
+		t.Errorf("CKAN package_search with res_format: %+v", ck.Result)
+	}
+
 	var d struct {
 		Title                 string
 		TitleTranslated       map[string]string `json:"title_translated"`

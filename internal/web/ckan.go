@@ -231,13 +231,18 @@ type CKANFacetItem struct {
 }
 
 // ckanFilterFields maps fq's field names to the catalogue's.
-var ckanFilterFields = map[string]string{"organization": "organization", "owner_org": "organization", "tags": "tags", "license_id": "license"}
+var ckanFilterFields = map[string]string{"organization": "organization", "owner_org": "organization", "tags": "tags", "license_id": "license",
+	"res_format": "format", "frequency": "frequency", "language": "language"}
+
+// ckanFieldList names the fields fq and facet.field take, for messages.
+const ckanFieldList = "organization, tags, license_id, res_format, frequency, language"
 
 // ckanSortFields maps sort's field names to the catalogue's.
 var ckanSortFields = map[string]string{"name": "id", "title": "title", "title_string": "title", "metadata_modified": "modified"}
 
 // ckanPackageSearch supports q (words in id, title, notes, tags), fq with
-// organization:NAME, tags:TAG and license_id:ID terms, rows, start and sort.
+// organization:NAME, tags:TAG, license_id:ID, res_format:F, frequency:F
+// and language:L terms, facet.field over the same, rows, start and sort.
 func ckanPackageSearch(s *Server, r *http.Request) (*CKANSearch, error) {
 	req := catalog.SearchRequest{Filters: map[string][]string{}}
 	var err error
@@ -259,7 +264,7 @@ func ckanPackageSearch(s *Server, r *http.Request) (*CKANSearch, error) {
 		}
 		field, known := ckanFilterFields[k]
 		if !known {
-			return nil, govlake.Errorf(govlake.EINVALID, "fq: field %q is not supported (organization, tags, license_id)", k)
+			return nil, govlake.Errorf(govlake.EINVALID, "fq: field %q is not supported (%s)", k, ckanFieldList)
 		}
 		req.Filters[field] = append(req.Filters[field], strings.Trim(v, `"`))
 	}
@@ -288,7 +293,7 @@ func ckanPackageSearch(s *Server, r *http.Request) (*CKANSearch, error) {
 		for _, f := range fields {
 			ours, ok := ckanFilterFields[f]
 			if !ok {
-				return nil, govlake.Errorf(govlake.EINVALID, "facet.field: %q is not supported (organization, tags, license_id)", f)
+				return nil, govlake.Errorf(govlake.EINVALID, "facet.field: %q is not supported (%s)", f, ckanFieldList)
 			}
 			counts, sf := map[string]int{}, CKANSearchFacet{Title: f, Items: []CKANFacetItem{}}
 			for _, c := range found.Facets[ours] {

@@ -167,3 +167,23 @@ func (l *locale) date(t time.Time) string {
 	}
 	return b.String()
 }
+
+// localize rewrites a number already written in English (digits, ','
+// between thousands, '.' before decimals, a sign or a unit around them)
+// in the locale's digits and marks.
+func (l *locale) localize(s string) string {
+	var b strings.Builder
+	for _, c := range s {
+		switch {
+		case c >= '0' && c <= '9':
+			b.WriteString(l.digits[c-'0'])
+		case c == ',':
+			b.WriteString(l.group)
+		case c == '.':
+			b.WriteString(l.decimal)
+		default:
+			b.WriteRune(c)
+		}
+	}
+	return b.String()
+}

@@ -142,6 +142,12 @@ func TestLocalNumbers(t *testing.T) {
 			t.Errorf("%s %v: %q, want %q", tc.lang, tc.v, got, tc.want)
 		}
 	}
+	if got := ls.byCode["vi"].localize("1,234.5%"); got != "1.234,5%" {
+		t.Errorf("a Vietnamese KPI value: %q", got)
+	}
+	if got := ls.byCode["my"].localize("−0.012"); got != "−၀.၀၁၂" {
+		t.Errorf("a Burmese KPI change: %q", got)
+	}
 	if got := (Chrome{L: ls.byCode["my"]}).T("search.count", 12); got != "ဒေတာအစုံ ၁၂ ခု တွေ့ရှိသည်။" {
 		t.Errorf("Burmese count: %q", got)
 	}

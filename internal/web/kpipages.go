@@ -5,6 +5,7 @@ import (
 	"net/url"
 
 	"govlake/internal/catalog"
+	"govlake/internal/govlake"
 )
 
 // kpiCard is one KPI on the KPI pages: its figures written for people.
@@ -19,7 +20,7 @@ func card(k *catalog.KPIReport, l *locale) kpiCard {
 	if k.KPI == nil {
 		return c
 	}
-	f := k.KPI.Format
+	f := localFormat{k.KPI.Format, l}
 	if k.Latest != nil {
 		c.Value = f.Write(k.Latest.Value)
 		if k.Previous != nil {
@@ -147,7 +148,7 @@ func (s *Server) pageKPI(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, "kpi.html", v)
 		return
 	}
-	f := k.KPI.Format
+	f := localFormat{k.KPI.Format, l}
 	v.Description, v.Caveats = k.KPI.Description.In(l.Code), k.KPI.Caveats.In(l.Code)
 	for _, d := range k.Dimensions {
 		row := dimensionRow{Dimension: d.Dimension, StatusLabel: l.T("status." + d.Status), Mark: statusMarks[d.Status], Status: d.Status, Text: d.Text}
@@ -204,3 +205,12 @@ func hasValue(r figureRow) bool {
 	}
 	return false
 }
+
+// localFormat writes a KPI's values as its format says, in the page
+// language's digits and marks.
+type localFormat struct {
+	govlake.ValueFormat
+	l *locale
+}
+
+func (f localFormat) Write(v float64) string { return f.l.localize(f.ValueFormat.Write(v)) }

@@ -89,9 +89,7 @@ func ParsePipeline(data []byte, path, dir string) (*govlake.Pipeline, error) {
 		return nil, govlake.Errorf(govlake.EINVALID, "%s: %s", path, decodeMessage(err, data))
 	}
 	p.Dataset, p.Frequency, p.PrimaryKey = f.Dataset, f.Frequency, f.PrimaryKey
-	if err := pipelineTexts(&p, f); err != nil {
-		return nil, govlake.Errorf(govlake.EINVALID, "%s: %s", path, err.Error())
-	}
+	textErr := pipelineTexts(&p, f)
 	p.Organization, p.License, p.Tags, p.Schedule = f.Organization, f.License, f.Tags, f.Schedule
 	p.Schema, p.OnInvalid, p.AllowEmpty, p.PersonalData = f.Schema, f.OnInvalid, f.AllowEmpty, f.PersonalData
 	p.Access = f.Access
@@ -112,8 +110,15 @@ func ParsePipeline(data []byte, path, dir string) (*govlake.Pipeline, error) {
 		p.Source.Shown = shown(dir, p.Source.URL)
 	}
 	p.Schema = resolve(dir, p.Schema)
+	var errs []error
+	if textErr != nil {
+		errs = append(errs, govlake.Errorf(govlake.EINVALID, "%s: %s", path, textErr.Error()))
+	}
 	if err := p.Validate(); err != nil {
-		return &p, prefix(path, err)
+		errs = append(errs, prefix(path, err))
+	}
+	if len(errs) > 0 {
+		return &p, errors.Join(errs...)
 	}
 	return &p, nil
 }

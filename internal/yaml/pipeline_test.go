@@ -44,6 +44,25 @@ func TestGoodFiles(t *testing.T) {
 	}
 }
 
+// Titles and descriptions in several languages: the English one is the
+// plain field; a map without English keeps its languages and offers
+// one of them as the plain text.
+func TestLanguages(t *testing.T) {
+	p, err := LoadPipeline("testdata/languages.good.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := p.Metadata()
+	if m.Title != "Hospitals of the Ministry of Health" || m.TitleTranslated["my"] != "ကျန်းမာရေးဝန်ကြီးဌာန ဆေးရုံများ" || len(m.TitleTranslated) != 3 ||
+		m.Description != "မြို့နယ်အလိုက် ခုတင်များ" || m.DescriptionTranslated["my"] != m.Description || m.Frequency != "monthly" || strings.Join(p.PrimaryKey, ",") != "township" {
+		t.Errorf("languages: %+v %v", m, p.PrimaryKey)
+	}
+	p, _ = LoadPipeline("testdata/full.good.yaml")
+	if m := p.Metadata(); m.Title != "Population, total" || m.TitleTranslated != nil {
+		t.Errorf("a plain title: %+v", m)
+	}
+}
+
 func TestBadFiles(t *testing.T) {
 	files, _ := filepath.Glob("testdata/*.bad.yaml")
 	if len(files) == 0 {
