@@ -43,6 +43,7 @@ async function visit(p) {
   });
   const page = await context.newPage();
   const out = { url: p.url, console: [], requests: [] };
+  const began = Date.now();
   page.on('console', (m) => { if (m.type() === 'error') out.console.push(m.text()); });
   page.on('pageerror', (e) => out.console.push(String(e)));
   page.on('request', (r) => out.requests.push(r.url()));
@@ -90,6 +91,7 @@ async function visit(p) {
     out.error = String(e && e.message ? e.message : e);
   }
   await context.close();
+  out.ms = Date.now() - began;
   return out;
 }
 

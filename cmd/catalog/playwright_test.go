@@ -62,6 +62,7 @@ type pageSeen struct {
 		Wide        []string
 	}
 	Download *struct{ Name, Path string }
+	MS       int `json:"ms"` // how long the visit took
 	Steps    []struct {
 		URL    string
 		Status int

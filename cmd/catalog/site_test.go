@@ -323,3 +323,51 @@ func TestDatasetPage(t *testing.T) {
 
 // fetch returns a body that must come with status 200.
 func fetch(t *testing.T, u string) string { return get(t, u) }
+
+// The pages of the bundled catalogue not covered above, in every language
+// at a phone's width: no sideways scrolling, nothing serious for axe-core,
+// the page marked with its language.
+func TestEveryPageInEveryLanguage(t *testing.T) {
+	base := bundledCatalog(t)
+	out := shotDir(t)
+	var plan []pagePlan
+	for _, lang := range []string{"en", "my", "lo", "vi", "th", "km"} {
+		for name, path := range map[string]string{"kpis": "/kpis", "kpi": "/kpis/egdi_score", "orgs": "/organizations", "org": "/organizations/worldbank",
+			"version": "/datasets/population/versions/1", "signin": "/signin", "population": "/datasets/population", "error": "/datasets/nothing"} {
+			pp := pagePlan{URL: base + path + "?lang=" + lang, Axe: true, Width: 390, Height: 844}
+			if lang == "en" || lang == "my" { // screenshots of two languages: the rest are checked the same way
+				pp.Screenshot = filepath.Join(out, lang+"-"+name+".png")
+			}
+			plan = append(plan, pp)
+		}
+	}
+	seen := drive(t, plan)
+	for _, p := range seen {
+		t.Logf("%s: %d ms", p.URL, p.MS)
+		lang := p.URL[strings.LastIndex(p.URL, "lang=")+5:]
+		for _, v := range p.Axe {
+			if v.Impact == "serious" || v.Impact == "critical" {
+				t.Errorf("%s: axe-core %s (%s): %s at %v", p.URL, v.ID, v.Impact, v.Help, v.Nodes)
+			}
+		}
+		want, console := 200, 0
+		if strings.Contains(p.URL, "/datasets/nothing") {
+			want, console = 404, 1 // the browser notes the 404 itself
+		}
+		if p.Status != want || len(p.Console) != console || p.Error != "" {
+			t.Errorf("%s: status %d, console %v, %s", p.URL, p.Status, p.Console, p.Error)
+		}
+		if p.Overflow.ScrollWidth > p.Overflow.ClientWidth {
+			t.Errorf("%s scrolls sideways at 390 px (%d > %d): %v", p.URL, p.Overflow.ScrollWidth, p.Overflow.ClientWidth, p.Overflow.Wide)
+		}
+		if !strings.Contains(p.HTML, `<html lang="`+lang+`"`) {
+			t.Errorf("%s is not marked %s", p.URL, lang)
+		}
+	}
+	// The bundled population dataset's title in each language, marked.
+	for _, p := range seen {
+		if strings.Contains(p.URL, "/datasets/population?lang=km") && !strings.Contains(p.HTML, `<h1 lang="km">ចំនួនប្រជាជនសរុប</h1>`) {
+			t.Errorf("the Khmer dataset page lacks its Khmer title")
+		}
+	}
+}
