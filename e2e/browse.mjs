@@ -55,8 +55,24 @@ async function visit(p) {
       if (step.file) await page.setInputFiles(step.file[0], step.file[1]);
       if (step.check) await page.check(step.check);
       if (step.select) await page.selectOption(step.select[0], step.select[1]);
+      if (step.type) await page.keyboard.type(step.type, { delay: 30 });
+      if (step.press) {
+        if (step.press === 'Enter') {
+          // Enter may follow a link or submit a form: wait for the page it opens, if any.
+          const nav = page.waitForNavigation({ waitUntil: 'load', timeout: 10000 }).catch(() => null);
+          await page.keyboard.press('Enter');
+          await nav;
+        } else {
+          await page.keyboard.press(step.press);
+        }
+        out.focused = (out.focused || []).concat([await page.evaluate(() => {
+          const e = document.activeElement;
+          return e ? e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.className ? '.' + e.className : '') : '';
+        })]);
+      }
       if (step.click) await page.click(step.click);
       if (step.waitFor) await page.waitForSelector(step.waitFor, { timeout: 30000 });
+      if (step.attached) await page.waitForSelector(step.attached, { state: 'attached', timeout: 30000 });
       if (step.submit) {
         const [r] = await Promise.all([page.waitForNavigation({ waitUntil: 'load', timeout: 30000 }), page.click(step.submit)]);
         out.status = r ? r.status() : 0;

@@ -28,13 +28,16 @@ type pagePlan struct {
 // step is one thing done on a page: fill a field, choose a file, tick a
 // box, click, or submit (click and wait for the next page).
 type step struct {
-	Fill    []string `json:"fill,omitempty"`
-	File    []string `json:"file,omitempty"`
-	Check   string   `json:"check,omitempty"`
-	Select  []string `json:"select,omitempty"` // a select and the value to choose
-	Click   string   `json:"click,omitempty"`
-	WaitFor string   `json:"waitFor,omitempty"`
-	Submit  string   `json:"submit,omitempty"`
+	Fill     []string `json:"fill,omitempty"`
+	File     []string `json:"file,omitempty"`
+	Check    string   `json:"check,omitempty"`
+	Select   []string `json:"select,omitempty"`   // a select and the value to choose
+	Type     string   `json:"type,omitempty"`     // keys typed into the focused element
+	Attached string   `json:"attached,omitempty"` // wait for an element, seen or not
+	Press    string   `json:"press,omitempty"`    // a key pressed (Tab, Enter ...); the focus is noted
+	Click    string   `json:"click,omitempty"`
+	WaitFor  string   `json:"waitFor,omitempty"`
+	Submit   string   `json:"submit,omitempty"`
 }
 
 // pageSeen is what the browser saw on a page.
@@ -62,7 +65,8 @@ type pageSeen struct {
 		Wide        []string
 	}
 	Download *struct{ Name, Path string }
-	MS       int `json:"ms"` // how long the visit took
+	MS       int      `json:"ms"`      // how long the visit took
+	Focused  []string `json:"focused"` // the focused element after each key pressed
 	Steps    []struct {
 		URL    string
 		Status int

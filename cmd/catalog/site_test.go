@@ -154,7 +154,10 @@ func TestSiteInChromium(t *testing.T) {
 		{Submit: "#results a[href='/datasets/mm_hospitals']"},
 		{Submit: "a[hreflang='my']"},
 		{Submit: "header a[href='/search']"},
-	}}, {URL: base + "/", Locale: "vi-VN"}}
+	}}, {URL: base + "/", Locale: "vi-VN"},
+		// By keyboard alone: the skip link first, into the content, the
+		// search box, typed words and their suggestions, Enter searches.
+		{URL: base + "/", Steps: []step{{Press: "Tab"}, {Press: "Enter"}, {Press: "Tab"}, {Type: "hosp"}, {Attached: "#suggestions option"}, {Press: "Enter"}}}}
 	for _, lang := range []string{"en", "my", "lo", "vi", "th", "km"} {
 		for name, path := range map[string]string{"home": "/", "search": "/search?q=hospital", "dataset": "/datasets/mm_hospitals",
 			"sql": "/query?sql=SELECT+township,beds+FROM+mm_hospitals"} {
@@ -184,6 +187,10 @@ func TestSiteInChromium(t *testing.T) {
 	if !strings.Contains(seen[1].HTML, `<html lang="vi"`) || !strings.Contains(seen[1].HTML, "Dữ liệu mở của Chính phủ") {
 		t.Error("a browser asking for Vietnamese does not get Vietnamese")
 	}
+	if k := seen[2]; strings.Join(k.Focused, " ") != "a.skip main#main input#q body" || !strings.Contains(k.FinalURL, "/search?q=hosp") || strings.Count(k.HTML, `<li data-id="`) != 2 {
+		t.Errorf("by keyboard: focus went %v, ended at %s", k.Focused, k.FinalURL)
+	}
+	seen = append(seen[:2], seen[3:]...)
 	labels := map[string]string{"en": "Data dictionary", "my": "ဒေတာ အဘိဓာန်", "lo": "ວັດຈະນານຸກົມຂໍ້ມູນ", "vi": "Từ điển dữ liệu", "th": "พจนานุกรมข้อมูล", "km": "វចនានុក្រមទិន្នន័យ"}
 	for _, p := range seen[2:] {
 		if p.Overflow.ScrollWidth > p.Overflow.ClientWidth {

@@ -10,7 +10,7 @@ import (
 
 // static holds the pages' scripts, served from the binary (no CDN).
 //
-//go:embed static/echarts.min.js static/kpichart.js static/upload.js
+//go:embed static/echarts.min.js static/kpichart.js static/upload.js static/suggest.js
 var static embed.FS
 
 // asset serves an embedded file; browsers keep it for an hour.
