@@ -209,16 +209,7 @@ func TestSiteInChromium(t *testing.T) {
 // get fetches a page and returns its body; any status but 200 fails.
 func get(t *testing.T, u string) string {
 	t.Helper()
-	resp, err := http.Get(u)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != 200 {
-		t.Fatalf("GET %s: %d %s", u, resp.StatusCode, b)
-	}
-	return string(b)
+	return string(getBody(t, u))
 }
 
 // The dataset page: the data dictionary from the schema, column profiles
@@ -293,11 +284,11 @@ func TestDatasetPage(t *testing.T) {
 		}
 	}
 	// The stored Parquet file and the source, byte for byte as listed.
-	src := fetch(t, base+"/api/v1/datasets/mm_hospitals/versions/2/source")
+	src := get(t, base+"/api/v1/datasets/mm_hospitals/versions/2/source")
 	if src != strings.ReplaceAll(second, "\\n", "\n") {
 		t.Errorf("the source download: %q", src)
 	}
-	part := fetch(t, base+"/api/v1/datasets/mm_hospitals/versions/2/files/0")
+	part := get(t, base+"/api/v1/datasets/mm_hospitals/versions/2/files/0")
 	if int64(len(part)) != d.Files[0].Size || !strings.HasPrefix(part, "PAR1") || d.Files[0].Rows != 3 {
 		t.Errorf("the Parquet download: %d bytes, listed %d", len(part), d.Files[0].Size)
 	}
@@ -327,9 +318,6 @@ func TestDatasetPage(t *testing.T) {
 		}
 	}
 }
-
-// fetch returns a body that must come with status 200.
-func fetch(t *testing.T, u string) string { return get(t, u) }
 
 // The pages of the bundled catalogue not covered above, in every language
 // at a phone's width: no sideways scrolling, nothing serious for axe-core,

@@ -240,7 +240,7 @@ func (k *KPIs) compute(ctx context.Context, d *govlake.KPI, r *KPIReport, source
 		if col["dimension"] >= 0 {
 			p.Dimension = fmt.Sprint(row[col["dimension"]])
 		}
-		v, ok := number(row[col["value"]])
+		v, ok := Number(row[col["value"]])
 		if !ok {
 			if row[col["value"]] == nil {
 				continue // no value for that period
@@ -365,8 +365,8 @@ func dimText(d string) string {
 	return " and dimension " + d
 }
 
-// number reads a query's value as a float.
-func number(v any) (float64, bool) {
+// Number reads a query's value as a float, if it is a number.
+func Number(v any) (float64, bool) {
 	switch x := v.(type) {
 	case int64:
 		return float64(x), true

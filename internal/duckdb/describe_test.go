@@ -2,29 +2,16 @@ package duckdb
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"path/filepath"
 	"testing"
 
-	duckdb "github.com/duckdb/duckdb-go/v2"
-
 	"govlake/internal/govlake"
 )
 
-// writeValues writes rows (a VALUES list) to a Parquet file with DuckDB.
+// writeValues writes rows (a VALUES list) to a Parquet file.
 func writeValues(t *testing.T, path, values string) {
-	t.Helper()
-	c, err := duckdb.NewConnector("", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	db := sql.OpenDB(c)
-	defer db.Close()
-	q := "COPY (SELECT id::BIGINT AS id, name, amount::BIGINT AS amount, day::DATE AS day FROM (VALUES " + values + ") v(id, name, amount, day)) TO " + quote(path) + " (FORMAT parquet)"
-	if _, err := db.Exec(q); err != nil {
-		t.Fatal(err)
-	}
+	writeParquet(t, path, "SELECT id::BIGINT AS id, name, amount::BIGINT AS amount, day::DATE AS day FROM (VALUES "+values+") v(id, name, amount, day)")
 }
 
 func TestDescribe(t *testing.T) {

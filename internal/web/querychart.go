@@ -1,12 +1,12 @@
 package web
 
 import (
-	"encoding/json"
 	"fmt"
 	"math"
 	"strconv"
 	"strings"
 
+	"govlake/internal/catalog"
 	"govlake/internal/govlake"
 )
 
@@ -114,18 +114,8 @@ func columnIndex(res *govlake.Result, name string) int {
 	return -1
 }
 
-// numeric reads a result cell as a number, if it is one.
+// numeric reads a result cell as a number to draw, if it is a finite one.
 func numeric(v any) (float64, bool) {
-	switch x := v.(type) {
-	case int64:
-		return float64(x), true
-	case uint64:
-		return float64(x), true
-	case float64:
-		return x, !math.IsNaN(x) && !math.IsInf(x, 0)
-	case json.Number:
-		f, err := x.Float64()
-		return f, err == nil
-	}
-	return 0, false
+	f, ok := catalog.Number(v)
+	return f, ok && !math.IsNaN(f) && !math.IsInf(f, 0)
 }
