@@ -638,6 +638,25 @@ func TestSignInAndUploadInBrowser(t *testing.T) {
 		t.Errorf("a form post without a session: %d", code)
 	}
 	noAxeViolations(t, seen[1:3])
+
+	// "My organization" in the other five languages at a phone's width:
+	// the language chosen on the sign-in page holds after it.
+	var langs []pagePlan
+	for _, l := range []string{"my", "lo", "vi", "th", "km"} {
+		langs = append(langs, pagePlan{URL: base + "/signin?lang=" + l, Axe: true, Width: 390, Height: 844, Steps: signIn})
+	}
+	headings := map[string]string{"my": "ကျွန်ုပ်၏ အဖွဲ့အစည်း- moh", "lo": "ອົງການຂອງຂ້ອຍ: moh", "vi": "Cơ quan của tôi: moh", "th": "หน่วยงานของฉัน: moh", "km": "ស្ថាប័នរបស់ខ្ញុំ៖ moh"}
+	mine := drive(t, langs)
+	noAxeViolations(t, mine)
+	for _, p := range mine {
+		l := p.URL[len(p.URL)-2:]
+		if !strings.HasSuffix(p.FinalURL, "/my") || !strings.Contains(p.HTML, `<html lang="`+l+`"`) || !strings.Contains(p.HTML, headings[l]) {
+			t.Errorf("my organization in %s: %s %.300s", l, p.FinalURL, p.HTML)
+		}
+		if p.Overflow.ScrollWidth > p.Overflow.ClientWidth {
+			t.Errorf("my organization in %s scrolls sideways at 390 px: %v", l, p.Overflow.Wide)
+		}
+	}
 	noAxeViolations(t, seen[4:])
 	for _, v := range seen[0].Axe { // the refused sign-in answers 401 on purpose
 		if v.Impact == "serious" || v.Impact == "critical" {
