@@ -60,7 +60,7 @@ type searchAnswer struct {
 // Facets over formats, frequencies, title languages and recency, with
 // counts; titles in several languages, all of them searched.
 func TestSearchFacetsAndLanguages(t *testing.T) {
-	base := siteCatalog(t)
+	base, moh := siteCatalogTokens(t)
 	search := func(q string, status int) searchAnswer {
 		var a searchAnswer
 		getJSON(t, "GET", base+"/api/v1/search?"+q, "", status, &a)
@@ -120,6 +120,18 @@ func TestSearchFacetsAndLanguages(t *testing.T) {
 	if d.Title != "Hospitals of the Ministry of Health" || d.TitleTranslated["my"] != "ကျန်းမာရေးဝန်ကြီးဌာန ဆေးရုံများ" ||
 		d.DescriptionTranslated["my"] != "မြို့နယ်အလိုက် ခုတင်များ" || d.Frequency != "monthly" {
 		t.Errorf("the dataset's texts: %+v", d)
+	}
+
+	// A change of metadata alone (no new version) reaches the index.
+	def := `{"title": "Hospital beds per ward", "license": "CC-BY-4.0", "tags": ["health"], "schema": {"type": "object", "properties": {"township": {"type": "string"}, "beds": {"type": "integer"}}}}`
+	if code := call(t, "PUT", base+"/api/v1/datasets/beds", moh, "application/json", []byte(def), nil); code != 200 {
+		t.Fatalf("redefine beds: %d", code)
+	}
+	if a := search("q=ward", 200); a.Count != 1 || a.Results[0].ID != "beds" {
+		t.Errorf("the new title is not found: %+v", a)
+	}
+	if a := search("q=township&tag=health", 200); a.Count != 2 {
+		t.Errorf("the old title's words: %+v", a)
 	}
 
 	// The search page in Burmese: the Burmese title, marked as Burmese,
