@@ -10,6 +10,9 @@ package catalog
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
 	"log/slog"
 	"regexp"
 	"sort"
@@ -44,6 +47,8 @@ type Catalog struct {
 type snapshot struct {
 	ids      []string
 	datasets map[string]*entry
+	state    string    // digest of what it holds
+	modified time.Time // when that last changed
 }
 
 type entry struct {
@@ -153,7 +158,44 @@ func (c *Catalog) load(ctx context.Context) (*snapshot, error) {
 		snap.ids = append(snap.ids, id)
 	}
 	sort.Strings(snap.ids)
+	snap.state, snap.modified = snap.digest()
 	return snap, nil
+}
+
+// digest sums up everything a read of the catalogue can show (metadata,
+// versions, tombstones, publications), and says when it last changed.
+func (snap *snapshot) digest() (string, time.Time) {
+	h := sha256.New()
+	var last time.Time
+	later := func(t time.Time) {
+		if t.After(last) {
+			last = t
+		}
+	}
+	for _, id := range snap.ids {
+		e := snap.datasets[id]
+		fmt.Fprintf(h, "%s %s\n", id, e.meta.UpdatedAt.UTC().Format(time.RFC3339Nano))
+		later(e.meta.UpdatedAt)
+		for _, m := range e.versions {
+			fmt.Fprintf(h, " v%d %s %v %v\n", m.Version, m.RunID, e.withdrawn[m.Version] != nil, e.published[m.Version])
+			later(m.CreatedAt)
+			if w := e.withdrawn[m.Version]; w != nil {
+				later(w.At)
+			}
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil)[:12]), last.UTC().Truncate(time.Second)
+}
+
+// State says what the catalogue holds now, as a digest that changes with
+// any dataset, version, withdrawal or publication, and when that last
+// happened: for ETag and Last-Modified.
+func (c *Catalog) State(ctx context.Context) (string, time.Time, error) {
+	snap, err := c.current(ctx)
+	if err != nil {
+		return "", time.Time{}, err
+	}
+	return snap.state, snap.modified, nil
 }
 
 // latest returns the newest public version (neither withdrawn nor an

@@ -142,6 +142,7 @@ func (s *Server) apiVersionFile(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/vnd.apache.parquet")
 	}
 	w.Header().Set("Content-Length", strconv.FormatInt(f.Size, 10))
+	w.Header().Set("Cache-Control", "public, max-age=31536000, immutable") // a version's files never change
 	w.Header().Set("Content-Disposition", `attachment; filename="`+f.Name+`"`)
 	io.Copy(w, f.Body)
 }

@@ -28,6 +28,7 @@ type Catalog interface {
 	Organizations(ctx context.Context) ([]*catalog.OrgSummary, error)
 	Organization(ctx context.Context, id string) (*catalog.OrgSummary, error)
 	OpenFile(ctx context.Context, id string, n, k int) (*catalog.VersionFile, error)
+	State(ctx context.Context) (string, time.Time, error)
 }
 
 // Queries runs every SQL the server needs, within the query limits.
@@ -84,6 +85,11 @@ type Server struct {
 	// PublicURL is where people reach the server (for the code snippets);
 	// without it, the request's host.
 	PublicURL string
+	// Encoders are the Content-Encodings offered besides gzip (zstd).
+	Encoders map[string]Encoder
+	// CORSOrigins may read the API from their pages ("*": any);
+	// CORSWriteOrigins may also write (none by default).
+	CORSOrigins, CORSWriteOrigins []string
 
 	limits *rateLimiter // per token; see TokenRate
 }
@@ -93,7 +99,7 @@ var templateFS embed.FS
 
 // NewServer returns the handler with every route of the route table.
 func NewServer(cat Catalog, queries Queries, logger *slog.Logger, now func() time.Time) *Server {
-	s := &Server{catalog: cat, queries: queries, logger: logger, now: now, MaxBody: 1 << 20}
+	s := &Server{catalog: cat, queries: queries, logger: logger, now: now, MaxBody: 1 << 20, CORSOrigins: []string{"*"}}
 	s.pages = template.Must(template.New("").Funcs(funcs).ParseFS(templateFS, "templates/*.html"))
 	ls, err := loadLocales()
 	if err != nil {
@@ -118,18 +124,27 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	defer func() {
 		s.logger.Debug("request", "method", r.Method, "path", r.URL.Path, "status", rec.status, "bytes", rec.bytes, "took", s.now().Sub(start))
 	}()
+	coding := acceptedCoding(r, s.encoders())
+	cw := &compressWriter{ResponseWriter: rec, coding: coding, make: s.encoder(coding)}
+	defer cw.close()
+	if s.cors(cw, r) {
+		return
+	}
 	r, err := s.authenticate(r)
 	if err != nil {
-		s.fail(rec, r, err)
+		s.fail(cw, r, err)
 		return
 	}
 	if s.Authorize != nil {
 		if err := s.Authorize(r); err != nil {
-			s.fail(rec, r, err)
+			s.fail(cw, r, err)
 			return
 		}
 	}
-	s.mux.ServeHTTP(rec, r)
+	if s.conditional(cw, r) {
+		return
+	}
+	s.mux.ServeHTTP(cw, r)
 }
 
 // statusRecorder notes the status and size of an answer, for the log.

@@ -23,6 +23,7 @@ import (
 	"govlake/internal/oidc"
 	"govlake/internal/web"
 	"govlake/internal/yaml"
+	"govlake/internal/zstd"
 )
 
 // CatalogConfig is what the catalogue server is made from.
@@ -114,6 +115,7 @@ func NewCatalog(ctx context.Context, cfg CatalogConfig, logger *slog.Logger) (*C
 	srv := web.NewServer(cat, queries, logger, time.Now)
 	srv.NewTableWriter = TableWriter
 	srv.PublicURL = cfg.PublicURL
+	srv.Encoders = map[string]web.Encoder{"zstd": zstd.NewWriter}
 	srv.Saved = saved
 	srv.Tokens = access.NewTokens(store, time.Now)
 	srv.Sessions = access.NewAccounts(store, argon2.New(), time.Now)
