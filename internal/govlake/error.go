@@ -9,14 +9,15 @@ import (
 // Error codes. They are few on purpose: each maps to one HTTP status and one
 // exit behaviour, in one place each.
 const (
-	EINVALID     = "invalid"     // the caller's input is wrong and can be fixed
-	ENOTFOUND    = "not_found"   // no such dataset, version or object
-	ECONFLICT    = "conflict"    // a conditional create lost to another writer
-	ETIMEOUT     = "timeout"     // the work took longer than allowed
-	ETOOLARGE    = "too_large"   // input or result over a configured limit
-	EUNAVAILABLE = "unavailable" // a dependency (store, server) cannot be reached
-	EBUSY        = "busy"        // too much work at once; try again shortly
-	EINTERNAL    = "internal"    // a bug or an unexpected failure
+	EINVALID     = "invalid"            // the caller's input is wrong and can be fixed
+	ENOTFOUND    = "not_found"          // no such dataset, version or object
+	ECONFLICT    = "conflict"           // a conditional create lost to another writer
+	ETIMEOUT     = "timeout"            // the work took longer than allowed
+	ETOOLARGE    = "too_large"          // input or result over a configured limit
+	EUNAVAILABLE = "unavailable"        // a dependency (store, server) cannot be reached
+	EBUSY        = "busy"               // too much work at once; try again shortly
+	EMETHOD      = "method_not_allowed" // the path exists, not for this HTTP method
+	EINTERNAL    = "internal"           // a bug or an unexpected failure
 )
 
 // Error is the coded error type. Message is written for the person who has

@@ -32,6 +32,8 @@ func status(code string) int {
 		return http.StatusForbidden
 	case govlake.EGONE:
 		return http.StatusGone
+	case govlake.EMETHOD:
+		return http.StatusMethodNotAllowed
 	}
 	return http.StatusInternalServerError
 }

@@ -12,6 +12,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"govlake/internal/catalog"
@@ -111,10 +112,29 @@ func NewServer(cat Catalog, queries Queries, logger *slog.Logger, now func() tim
 		m.HandleFunc(rt.pattern(), rt.handle(s))
 	}
 	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		if allow := allowed(m, r); len(allow) > 0 {
+			w.Header().Set("Allow", strings.Join(allow, ", "))
+			s.fail(w, r, govlake.Errorf(govlake.EMETHOD, "%s does not take %s: use %s", r.URL.Path, r.Method, strings.Join(allow, " or ")))
+			return
+		}
 		s.fail(w, r, govlake.Errorf(govlake.ENOTFOUND, "no page at %s", r.URL.Path))
 	})
 	s.mux = m
 	return s
+}
+
+// allowed lists the methods some route takes at r's path (the catch-all
+// "/" would otherwise answer 404 to a wrong method).
+func allowed(m *http.ServeMux, r *http.Request) []string {
+	var out []string
+	for _, method := range []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodDelete} {
+		probe := r.Clone(r.Context())
+		probe.Method = method
+		if _, pattern := m.Handler(probe); pattern != "/" && pattern != "" {
+			out = append(out, method)
+		}
+	}
+	return out
 }
 
 // ServeHTTP logs each request and asks Authorize before routing it.
