@@ -99,6 +99,20 @@ func TestCORS(t *testing.T) {
 	if put.Header.Get("Access-Control-Allow-Origin") != "" {
 		t.Errorf("a write's preflight is allowed: %v", put.Header)
 	}
+	// Configured origins: one portal reads, one admin page also writes.
+	own := startCatalog(t, t.TempDir(), "-cors-origins", "https://portal.example", "-cors-write-origins", "https://admin.example")
+	for _, tc := range []struct{ origin, method, want string }{
+		{"https://portal.example", "GET", "https://portal.example"},
+		{"https://elsewhere.example", "GET", ""},
+		{"https://portal.example", "PUT", ""},
+		{"https://admin.example", "PUT", "https://admin.example"},
+	} {
+		r, _ := do(t, "OPTIONS", own+"/api/v1/datasets/x", "Origin", tc.origin, "Access-Control-Request-Method", tc.method)
+		if got := r.Header.Get("Access-Control-Allow-Origin"); got != tc.want {
+			t.Errorf("%s %s: allowed %q, want %q", tc.origin, tc.method, got, tc.want)
+		}
+	}
+
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

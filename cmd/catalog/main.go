@@ -63,6 +63,8 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer, ready ch
 	oidcRole := fs.String("oidc-role-claim", "govlake_role", "the ID token claim that names the role")
 	publicURL := fs.String("public-url", "", "the address people reach this server at (default http://ADDR), for the provider's callback")
 	tokenRate := fs.Float64("token-rate", 20, "requests a second each API token may send (twice that at once); more are answered 429")
+	corsRead := fs.String("cors-origins", "*", "origins whose pages may read the API, comma-separated (* any, \"\" none)")
+	corsWrite := fs.String("cors-write-origins", "", "origins whose pages may also write through the API (publishing), comma-separated")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -82,7 +84,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer, ready ch
 		public = "http://" + *addr
 	}
 	oidcCfg := wire.OIDCConfig(*oidcIssuer, *oidcClient, os.Getenv("GOVLAKE_OIDC_CLIENT_SECRET"), public+"/signin/oidc/callback", *oidcOrg, *oidcRole)
-	cfg := wire.CatalogConfig{PublicURL: strings.TrimSuffix(*publicURL, "/"), MaxUpload: uploadBytes, OIDC: oidcCfg, TokenRate: *tokenRate, Store: *storeURL, MaxRows: *maxRows, Timeout: *timeout, Memory: *memory, Refresh: *refresh,
+	cfg := wire.CatalogConfig{CORSOrigins: origins(*corsRead), CORSWriteOrigins: origins(*corsWrite), PublicURL: strings.TrimSuffix(*publicURL, "/"), MaxUpload: uploadBytes, OIDC: oidcCfg, TokenRate: *tokenRate, Store: *storeURL, MaxRows: *maxRows, Timeout: *timeout, Memory: *memory, Refresh: *refresh,
 		CacheDir: *cacheDir, CacheBytes: cacheBytes, Running: *running, Queued: *queued, Queries: *queries, KPIs: *kpis, Orgs: *orgs}
 	if err := serve(ctx, cfg, *addr, logger, ready); err != nil {
 		fmt.Fprintln(stderr, "catalog:", govlake.ErrorMessage(err))
@@ -122,4 +124,15 @@ func serve(ctx context.Context, cfg wire.CatalogConfig, addr string, logger *slo
 		return err
 	}
 	return nil
+}
+
+// origins splits a comma-separated list of origins.
+func origins(list string) []string {
+	var out []string
+	for _, o := range strings.Split(list, ",") {
+		if o = strings.TrimSpace(o); o != "" {
+			out = append(out, strings.TrimSuffix(o, "/"))
+		}
+	}
+	return out
 }

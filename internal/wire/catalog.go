@@ -28,6 +28,9 @@ import (
 
 // CatalogConfig is what the catalogue server is made from.
 type CatalogConfig struct {
+	// CORSOrigins may read the API from their pages, CORSWriteOrigins
+	// also write ("*": any). Without either, any origin reads.
+	CORSOrigins, CORSWriteOrigins []string
 	// PublicURL is where people reach the server, when it is not the request's host.
 	PublicURL  string
 	Store      string // store URL
@@ -115,6 +118,9 @@ func NewCatalog(ctx context.Context, cfg CatalogConfig, logger *slog.Logger) (*C
 	srv := web.NewServer(cat, queries, logger, time.Now)
 	srv.NewTableWriter = TableWriter
 	srv.PublicURL = cfg.PublicURL
+	if cfg.CORSOrigins != nil || cfg.CORSWriteOrigins != nil {
+		srv.CORSOrigins, srv.CORSWriteOrigins = cfg.CORSOrigins, cfg.CORSWriteOrigins
+	}
 	srv.Encoders = map[string]web.Encoder{"zstd": zstd.NewWriter}
 	srv.Saved = saved
 	srv.Tokens = access.NewTokens(store, time.Now)
