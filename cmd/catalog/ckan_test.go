@@ -106,3 +106,36 @@ func TestCKANAPI(t *testing.T) {
 		t.Errorf("hostile sql %+v", a)
 	}
 }
+
+// CKAN's action paths without the version answer the same; an unknown
+// action gets CKAN's error envelope.
+func TestCKANPathsAndUnknownActions(t *testing.T) {
+	base := bundledCatalog(t)
+	var v3, plain struct {
+		Success bool
+		Result  []string
+	}
+	getJSON(t, "GET", base+"/api/3/action/package_list", "", 200, &v3)
+	getJSON(t, "GET", base+"/api/action/package_list", "", 200, &plain)
+	if !plain.Success || strings.Join(plain.Result, ",") != strings.Join(v3.Result, ",") || len(plain.Result) != 7 {
+		t.Errorf("/api/action/package_list: %+v, /api/3: %+v", plain, v3)
+	}
+	var show struct {
+		Success bool
+		Result  struct{ Name string }
+	}
+	getJSON(t, "GET", base+"/api/action/package_show?id=population", "", 200, &show)
+	if !show.Success || show.Result.Name != "population" {
+		t.Errorf("/api/action/package_show: %+v", show)
+	}
+	for _, u := range []string{"/api/3/action/frobnicate", "/api/action/frobnicate"} {
+		var e struct {
+			Success bool
+			Error   map[string]string
+		}
+		getJSON(t, "GET", base+u, "", 400, &e)
+		if e.Success || e.Error["__type"] != "Not Found Error" || e.Error["message"] != "Action name not known: frobnicate" {
+			t.Errorf("%s: %+v", u, e)
+		}
+	}
+}

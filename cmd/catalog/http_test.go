@@ -82,6 +82,10 @@ func TestHTTPCachingAndCompression(t *testing.T) {
 	if pq.Header.Get("Content-Encoding") != "" || pq.Header.Get("Cache-Control") != "public, max-age=31536000, immutable" {
 		t.Errorf("a Parquet file: %v", pq.Header)
 	}
+	// Behind a proxy, the snippets name the address people use.
+	if _, page := do(t, "GET", base+"/datasets/beds", "X-Forwarded-Proto", "https", "X-Forwarded-Host", "data.gov.example"); !strings.Contains(string(page), "https://data.gov.example/api/v1/query?format=csv") {
+		t.Error("the snippets ignore X-Forwarded-Proto and X-Forwarded-Host")
+	}
 	if wrong, _ := do(t, "PUT", base+"/api/v1/search"); wrong.StatusCode != 405 || !strings.Contains(wrong.Header.Get("Allow"), "GET") {
 		t.Errorf("a wrong method: %d, Allow %q", wrong.StatusCode, wrong.Header.Get("Allow"))
 	}

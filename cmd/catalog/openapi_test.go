@@ -36,6 +36,9 @@ func init() {
 	for _, a := range []string{"package_list", "package_show", "package_search", "organization_list", "organization_show", "datastore_search", "datastore_search_sql"} {
 		served = append(served, "GET /api/3/action/"+a, "POST /api/3/action/"+a)
 	}
+	for _, m := range []string{"GET", "POST"} {
+		served = append(served, m+" /api/action/{action}", m+" /api/3/action/{action}")
+	}
 	for _, a := range []string{"package_create", "package_patch", "package_update", "resource_create", "package_delete"} {
 		served = append(served, "POST /api/3/action/"+a)
 	}
@@ -88,6 +91,7 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 	kpiExample := map[string]string{"id": "egdi_score"}
 	example["file"] = "echarts.min.js"
 	example["k"] = "0"
+	example["action"] = "package_list"
 	for path, ops := range doc.Paths {
 		for method, op := range ops {
 			if op.Summary == "" || op.Responses["200"].Content == nil {

@@ -363,3 +363,18 @@ func ckanOrganizationShow(s *Server, r *http.Request) (*CKANOrganization, error)
 	}
 	return out, nil
 }
+
+// ckanUnversioned serves /api/action/NAME as /api/3/action/NAME.
+func (s *Server) ckanUnversioned(w http.ResponseWriter, r *http.Request) {
+	r2 := r.Clone(r.Context())
+	r2.URL.Path = "/api/3/action/" + r.PathValue("action")
+	r2.URL.RawPath = ""
+	s.mux.ServeHTTP(w, r2)
+}
+
+// ckanUnknown answers an action govlake does not have as CKAN does.
+func (s *Server) ckanUnknown(w http.ResponseWriter, r *http.Request) {
+	name := r.PathValue("action")
+	writeJSON(w, http.StatusBadRequest, CKANReply[*struct{}]{Help: "http://" + r.Host + "/api/3/action/help_show?name=" + name,
+		Error: &CKANError{Type: "Not Found Error", Message: "Action name not known: " + name}})
+}

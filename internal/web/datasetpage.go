@@ -106,17 +106,24 @@ func snippets(d *govlake.Detail, base string) []snippet {
 	}
 }
 
-// baseURL is where visitors reach this server: -public-url, else the
-// request's own host.
+// baseURL is where visitors reach this server: -public-url, else what a
+// proxy in front says (X-Forwarded-Proto and -Host), else the request's
+// own host.
 func (s *Server) baseURL(r *http.Request) string {
 	if s.PublicURL != "" {
 		return s.PublicURL
 	}
-	scheme := "http"
+	scheme, host := "http", r.Host
 	if r.TLS != nil {
 		scheme = "https"
 	}
-	return scheme + "://" + r.Host
+	if p := strings.TrimSpace(strings.Split(r.Header.Get("X-Forwarded-Proto"), ",")[0]); p == "http" || p == "https" {
+		scheme = p
+	}
+	if h := strings.TrimSpace(strings.Split(r.Header.Get("X-Forwarded-Host"), ",")[0]); h != "" && !strings.ContainsAny(h, "/\\ \"'<>") {
+		host = h
+	}
+	return scheme + "://" + host
 }
 
 // apiVersionFile serves a version's stored file (a Parquet part, or the

@@ -178,6 +178,7 @@ func routes() []route {
 		return param{name: name, in: "query", desc: desc, typ: "string", required: req}
 	}
 	integer := func(name, desc string) param { return param{name: name, in: "query", desc: desc, typ: "integer"} }
+	rs = append(rs, ckanAliases()...)
 	rs = append(rs, ckanRoutes("package_list", "dataset names", ckanPackageList)...)
 	rs = append(rs, ckanRoutes("package_show", "one dataset as a CKAN package", ckanPackageShow, str("id", "dataset id", true))...)
 	rs = append(rs, ckanRoutes("package_search", "search datasets", ckanPackageSearch, str("q", "words", false), str("fq", "organization:NAME tags:TAG license_id:ID", false),
@@ -206,3 +207,19 @@ var searchParamDocs = []param{{name: "q", in: "query", desc: "words", typ: "stri
 	{name: "recency", in: "query", desc: "only datasets updated in the last week, month or year, or before", typ: "string", enum: []string{"week", "month", "year", "older"}},
 	{name: "sort", in: "query", desc: "relevance (default), id, title or modified", typ: "string", enum: []string{"relevance", "id", "title", "modified"}},
 	{name: "page", in: "query", desc: "page number from 1, 20 results a page", typ: "integer"}}
+
+// ckanAliases are CKAN's action paths without the API version (where the
+// ckanapi client and older harvesters call), and CKAN's answer to an
+// action it does not know.
+func ckanAliases() []route {
+	action := param{name: "action", in: "path", desc: "a CKAN action name", typ: "string", required: true}
+	var rs []route
+	for _, m := range []string{"GET", "POST"} {
+		rs = append(rs,
+			route{method: m, path: "/api/action/{action}", summary: "CKAN action API without its version: the same as /api/3/action/{action}",
+				params: []param{action}, reply: typeOf[CKANReply[any]](), handle: func(s *Server) http.HandlerFunc { return s.ckanUnversioned }},
+			route{method: m, path: "/api/3/action/{action}", summary: "CKAN action API: an action it does not have answers CKAN's error envelope",
+				params: []param{action}, reply: typeOf[CKANReply[any]](), handle: func(s *Server) http.HandlerFunc { return s.ckanUnknown }})
+	}
+	return rs
+}
