@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -119,6 +120,27 @@ func TestCKANPathsAndUnknownActions(t *testing.T) {
 	getJSON(t, "GET", base+"/api/action/package_list", "", 200, &plain)
 	if !plain.Success || strings.Join(plain.Result, ",") != strings.Join(v3.Result, ",") || len(plain.Result) != 7 {
 		t.Errorf("/api/action/package_list: %+v, /api/3: %+v", plain, v3)
+	}
+	var page struct{ Result []string }
+	getJSON(t, "GET", base+"/api/action/package_list?limit=2&offset=3", "", 200, &page)
+	if strings.Join(page.Result, ",") != strings.Join(v3.Result[3:5], ",") {
+		t.Errorf("package_list limit=2 offset=3: %v of %v", page.Result, v3.Result)
+	}
+	var tags struct{ Result []string }
+	getJSON(t, "GET", base+"/api/3/action/tag_list", "", 200, &tags)
+	if !slices.Contains(tags.Result, "population") || !slices.Contains(tags.Result, "e-government") || !slices.IsSorted(tags.Result) {
+		t.Errorf("tag_list: %v", tags.Result)
+	}
+	var st struct {
+		Success bool
+		Result  struct {
+			CKANVersion string `json:"ckan_version"`
+			SiteURL     string `json:"site_url"`
+		}
+	}
+	getJSON(t, "GET", base+"/api/action/status_show", "", 200, &st)
+	if !st.Success || st.Result.CKANVersion != "2.10.4" || st.Result.SiteURL != base {
+		t.Errorf("status_show: %+v", st)
 	}
 	var show struct {
 		Success bool

@@ -33,7 +33,7 @@ var served = []string{
 }
 
 func init() {
-	for _, a := range []string{"package_list", "package_show", "package_search", "organization_list", "organization_show", "datastore_search", "datastore_search_sql"} {
+	for _, a := range []string{"package_list", "tag_list", "status_show", "package_show", "package_search", "organization_list", "organization_show", "datastore_search", "datastore_search_sql"} {
 		served = append(served, "GET /api/3/action/"+a, "POST /api/3/action/"+a)
 	}
 	for _, m := range []string{"GET", "POST"} {

@@ -240,6 +240,30 @@ func (c *Catalog) Datasets(ctx context.Context) ([]govlake.Summary, error) {
 	return out, nil
 }
 
+// Tags lists every tag of the datasets the caller may see, sorted, once.
+func (c *Catalog) Tags(ctx context.Context) ([]string, error) {
+	snap, err := c.current(ctx)
+	if err != nil {
+		return nil, err
+	}
+	seen := map[string]bool{}
+	out := []string{}
+	for _, id := range snap.ids {
+		e := snap.datasets[id]
+		if e.hidden(ctx) {
+			continue
+		}
+		for _, t := range e.meta.Tags {
+			if !seen[t] {
+				seen[t] = true
+				out = append(out, t)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out, nil
+}
+
 func (c *Catalog) entry(ctx context.Context, id string) (*entry, error) {
 	snap, err := c.current(ctx)
 	if err != nil {

@@ -180,16 +180,49 @@ func ckanPackage(r *http.Request, d *govlake.Detail) CKANPackage {
 	}
 }
 
+// ckanPackageList lists dataset names, paged by CKAN's limit and offset.
 func ckanPackageList(s *Server, r *http.Request) ([]string, error) {
+	limit, err := intParam(r, "limit", 1<<30, 1<<30)
+	if err != nil {
+		return nil, err
+	}
+	offset, err := intParam(r, "offset", 0, 1<<30)
+	if err != nil {
+		return nil, err
+	}
 	ds, err := s.catalog.Datasets(r.Context())
 	if err != nil {
 		return nil, err
 	}
 	ids := []string{}
-	for _, d := range ds {
-		ids = append(ids, d.ID)
+	for i, d := range ds {
+		if i >= offset && len(ids) < limit {
+			ids = append(ids, d.ID)
+		}
 	}
 	return ids, nil
+}
+
+// ckanTagList lists every tag of the datasets one sees, sorted, once.
+func ckanTagList(s *Server, r *http.Request) ([]string, error) {
+	return s.catalog.Tags(r.Context())
+}
+
+// CKANStatus is status_show: what CKAN says of itself, for clients that
+// check the API before using it.
+type CKANStatus struct {
+	SiteTitle   string   `json:"site_title"`
+	SiteURL     string   `json:"site_url"`
+	CKANVersion string   `json:"ckan_version"`
+	Locale      string   `json:"locale_default"`
+	Extensions  []string `json:"extensions"`
+}
+
+// ckanCompatible is the CKAN version whose action API govlake answers as.
+const ckanCompatible = "2.10.4"
+
+func ckanStatusShow(s *Server, r *http.Request) (*CKANStatus, error) {
+	return &CKANStatus{SiteTitle: "govlake", SiteURL: s.baseURL(r), CKANVersion: ckanCompatible, Locale: "en", Extensions: []string{"datastore"}}, nil
 }
 
 func ckanPackageShow(s *Server, r *http.Request) (*CKANPackage, error) {

@@ -179,7 +179,9 @@ func routes() []route {
 	}
 	integer := func(name, desc string) param { return param{name: name, in: "query", desc: desc, typ: "integer"} }
 	rs = append(rs, ckanAliases()...)
-	rs = append(rs, ckanRoutes("package_list", "dataset names", ckanPackageList)...)
+	rs = append(rs, ckanRoutes("package_list", "dataset names", ckanPackageList, integer("limit", "at most this many names"), integer("offset", "names to skip"))...)
+	rs = append(rs, ckanRoutes("tag_list", "every tag", ckanTagList)...)
+	rs = append(rs, ckanRoutes("status_show", "the site and the CKAN API version it answers as", ckanStatusShow)...)
 	rs = append(rs, ckanRoutes("package_show", "one dataset as a CKAN package", ckanPackageShow, str("id", "dataset id", true))...)
 	rs = append(rs, ckanRoutes("package_search", "search datasets", ckanPackageSearch, str("q", "words", false), str("fq", "organization:NAME tags:TAG license_id:ID", false),
 		integer("rows", "page size"), integer("start", "offset"), str("sort", "name|title_string|metadata_modified asc|desc", false),

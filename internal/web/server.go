@@ -30,6 +30,7 @@ type Catalog interface {
 	Organization(ctx context.Context, id string) (*catalog.OrgSummary, error)
 	OpenFile(ctx context.Context, id string, n, k int) (*catalog.VersionFile, error)
 	State(ctx context.Context) (string, time.Time, error)
+	Tags(ctx context.Context) ([]string, error)
 }
 
 // Queries runs every SQL the server needs, within the query limits.

@@ -24,6 +24,7 @@ var errDown = govlake.Errorf(govlake.EUNAVAILABLE, "list datasets in the store: 
 func (down) Datasets(ctx context.Context) ([]govlake.Summary, error)         { return nil, errDown }
 func (down) Dataset(ctx context.Context, id string) (*govlake.Detail, error) { return nil, errDown }
 func (down) State(ctx context.Context) (string, time.Time, error)            { return "", time.Time{}, errDown }
+func (down) Tags(ctx context.Context) ([]string, error)                      { return nil, errDown }
 func (down) OpenFile(ctx context.Context, id string, n, k int) (*catalog.VersionFile, error) {
 	return nil, errDown
 }
