@@ -20,7 +20,7 @@ type SearchRequest struct {
 	Start   int
 	Rows    int
 	// Lang picks the language of the title and description whose matched
-	// words are marked in Marked.
+	// words are marked in Marked; without it nothing is marked.
 	Lang string
 	// NoFacets skips counting the facets (a list that shows none).
 	NoFacets bool
@@ -98,7 +98,9 @@ func (c *Catalog) ranked(ctx context.Context, req SearchRequest) (*SearchResult,
 	for _, id := range hits.IDs {
 		if d, err := c.Dataset(ctx, id); err == nil {
 			res.Datasets = append(res.Datasets, d)
-			res.Marked[id] = c.search.marked(d, words, req.Prefix, req.Lang)
+			if req.Lang != "" { // only a page for people shows the marks
+				res.Marked[id] = c.search.marked(d, words, req.Prefix, req.Lang)
+			}
 		}
 	}
 	return res, nil
@@ -178,26 +180,9 @@ func matches(d *govlake.Detail, req SearchRequest) bool {
 // marked is d's title and description in lang (or English), matches marked.
 func (s *searcher) marked(d *govlake.Detail, words []string, prefix bool, lang string) Marked {
 	var m Marked
-	title, desc := text(d.TitleTranslated, d.Title, lang), text(d.DescriptionTranslated, d.Description, lang)
-	m.Title, m.TitleLang = s.mark(title[0], words, prefix), title[1]
-	m.Description, m.DescriptionLang = s.mark(desc[0], words, prefix), desc[1]
+	title, titleLang := d.TitleTranslated.Local(lang, d.Title)
+	desc, descLang := d.DescriptionTranslated.Local(lang, d.Description)
+	m.Title, m.TitleLang = s.mark(title, words, prefix), titleLang
+	m.Description, m.DescriptionLang = s.mark(desc, words, prefix), descLang
 	return m
-}
-
-// text is t in lang, or in English (plain), with the language it is in.
-func text(t govlake.Text, plain, lang string) [2]string {
-	if s := t[lang]; s != "" {
-		return [2]string{s, lang}
-	}
-	if s := t["en"]; s != "" {
-		return [2]string{s, "en"}
-	}
-	if plain != "" {
-		return [2]string{plain, govlake.ScriptLanguage(plain)}
-	}
-	l := t.Languages()
-	if len(l) == 0 {
-		return [2]string{"", lang}
-	}
-	return [2]string{t[l[0]], l[0]}
 }

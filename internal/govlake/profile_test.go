@@ -26,3 +26,21 @@ func TestFreshness(t *testing.T) {
 		}
 	}
 }
+
+func TestTextLocal(t *testing.T) {
+	tr := Text{"en": "Hospitals", "my": "ဆေးရုံများ"}
+	for _, tc := range []struct {
+		t               Text
+		lang, plain     string
+		wantText, wantL string
+	}{
+		{tr, "my", "Hospitals", "ဆေးရုံများ", "my"},
+		{tr, "lo", "Hospitals", "Hospitals", "en"},
+		{nil, "lo", "Dân số Hà Nội", "Dân số Hà Nội", "vi"}, // a plain title's language from its script
+		{Text{"th": "โรงพยาบาล", "km": "មន្ទីរពេទ្យ"}, "my", "", "មន្ទីរពេទ្យ", "km"},
+	} {
+		if got, l := tc.t.Local(tc.lang, tc.plain); got != tc.wantText || l != tc.wantL {
+			t.Errorf("%v in %s: %q %s, want %q %s", tc.t, tc.lang, got, l, tc.wantText, tc.wantL)
+		}
+	}
+}

@@ -26,6 +26,25 @@ func (t Text) In(lang string) string {
 	return ""
 }
 
+// Local picks the text to show a reader of lang: t in lang, else in
+// English, else plain (the single-language field, its language told from
+// its script), else any language t has; with the language it is in.
+func (t Text) Local(lang, plain string) (text, in string) {
+	if s := t[lang]; s != "" {
+		return s, lang
+	}
+	if s := t["en"]; s != "" {
+		return s, "en"
+	}
+	if plain != "" {
+		return plain, ScriptLanguage(plain)
+	}
+	if l := t.Languages(); len(l) > 0 {
+		return t[l[0]], l[0]
+	}
+	return "", lang
+}
+
 // Languages are the codes the text is given in, sorted.
 func (t Text) Languages() []string {
 	out := make([]string, 0, len(t))

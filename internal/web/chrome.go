@@ -88,21 +88,11 @@ type Local struct {
 	Text, Lang string
 }
 
-// In picks t's text for the page, or fallback (English) when t has none.
+// In picks t's text for the page: in its language, else English, else
+// fallback (the plain field), with the language it is in.
 func (c Chrome) In(t govlake.Text, fallback string) Local {
-	if s := t[c.L.Code]; s != "" {
-		return Local{s, c.L.Code}
-	}
-	if s := t["en"]; s != "" {
-		return Local{s, "en"}
-	}
-	if fallback != "" {
-		return Local{fallback, "en"}
-	}
-	for l, s := range t {
-		return Local{s, l}
-	}
-	return Local{}
+	text, lang := t.Local(c.L.Code, fallback)
+	return Local{text, lang}
 }
 
 // Status is a KPI status in words, in the page's language.

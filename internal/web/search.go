@@ -24,18 +24,14 @@ type SearchAnswer struct {
 // searchPage is how many results a page of search shows.
 const searchPage = 20
 
-// searchParams map the query's filter parameters to the index's facets.
-var searchParams = map[string]string{"organization": "organization", "tag": "tags", "license": "license",
-	"format": "format", "frequency": "frequency", "language": "language", "recency": "recency"}
-
 // searchRequest reads ?q=&organization=&tag=&license=&format=&frequency=
 // &language=&recency=&sort=&page=.
 func searchRequest(r *http.Request) (catalog.SearchRequest, int, error) {
 	q := r.URL.Query()
 	req := catalog.SearchRequest{Words: strings.Fields(q.Get("q")), Prefix: true, Filters: map[string][]string{}, Rows: searchPage}
-	for param, field := range searchParams {
-		if v := q[param]; len(v) > 0 {
-			req.Filters[field] = v
+	for _, f := range facetParams {
+		if v := q[f.param]; len(v) > 0 {
+			req.Filters[f.field] = v
 		}
 	}
 	switch sort := q.Get("sort"); sort {
