@@ -385,14 +385,16 @@ func TestCKANClientPublishes(t *testing.T) {
 }
 
 // nodeWithPackages finds node and the npm packages, as drive does.
-func nodeWithPackages(t *testing.T) string {
+func nodeWithPackages(t *testing.T, pkgs ...string) string {
 	t.Helper()
 	node, err := exec.LookPath("node")
-	if _, statErr := os.Stat("../../node_modules/ckanapi"); err != nil || statErr != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("node or the npm packages are missing; the test script runs npm ci")
+	for _, p := range append([]string{"ckanapi"}, pkgs...) {
+		if _, statErr := os.Stat("../../node_modules/" + p); err != nil || statErr != nil {
+			if os.Getenv("CI") == "true" {
+				t.Fatal("node or the npm packages are missing; the test script runs npm ci")
+			}
+			t.Skip("node or node_modules/" + p + " is missing: run npm ci")
 		}
-		t.Skip("node or node_modules/ckanapi is missing: run npm ci")
 	}
 	return node
 }

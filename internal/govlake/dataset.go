@@ -24,6 +24,14 @@ type Metadata struct {
 	// monthly, quarterly, annual, irregular): the page says when one is
 	// overdue.
 	Frequency string `json:"frequency,omitempty"`
+	// Contact, Themes (EU data themes), Spatial (country codes, "world" or
+	// places' addresses) and Temporal coverage (or the column whose range
+	// is each version's) describe the dataset to harvesters (DCAT).
+	Contact        *Contact `json:"contact,omitempty"`
+	Themes         []string `json:"themes,omitempty"`
+	Spatial        []string `json:"spatial,omitempty"`
+	Temporal       *Period  `json:"temporal,omitempty"`
+	TemporalColumn string   `json:"temporal_column,omitempty"`
 	// Access "restricted": the dataset exists only for its organisation.
 	Access    string    `json:"access,omitempty"`
 	UpdatedAt time.Time `json:"updated_at,omitzero"`
@@ -122,6 +130,8 @@ type FileInfo struct {
 	Key  string `json:"key"`
 	Size int64  `json:"size"`
 	Rows int64  `json:"rows"`
+	// SHA256 of the file's bytes (versions made before it was kept have none).
+	SHA256 string `json:"sha256,omitempty"`
 }
 
 // SourceInfo records where a version's bytes came from.

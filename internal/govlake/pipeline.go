@@ -55,6 +55,12 @@ type Pipeline struct {
 	TitleTranslated       Text   `json:"title_translated,omitempty"`
 	DescriptionTranslated Text   `json:"description_translated,omitempty"`
 	Frequency             string `json:"frequency,omitempty"`
+	// Contact, themes and coverage, for harvesters (see Metadata).
+	Contact        *Contact `json:"contact,omitempty"`
+	Themes         []string `json:"themes,omitempty"`
+	Spatial        []string `json:"spatial,omitempty"`
+	Temporal       *Period  `json:"temporal,omitempty"`
+	TemporalColumn string   `json:"temporal_column,omitempty"`
 	// PrimaryKey names the columns that identify a row, for the diff of a
 	// version against the one before it.
 	PrimaryKey      []string `json:"primary_key,omitempty"`
@@ -261,6 +267,8 @@ func (p *Pipeline) Metadata() Metadata {
 		Access:       p.Access,
 		Frequency:    p.Frequency,
 
+		Contact: p.Contact, Themes: p.Themes, Spatial: p.Spatial, Temporal: p.Temporal, TemporalColumn: p.TemporalColumn,
+
 		TitleTranslated:       p.TitleTranslated,
 		DescriptionTranslated: p.DescriptionTranslated,
 	}
@@ -290,6 +298,7 @@ func (p *Pipeline) Validate() error {
 	if p.Frequency != "" && !slices.Contains(Frequencies, p.Frequency) {
 		add("frequency: %q must be one of %s", p.Frequency, strings.Join(Frequencies, ", "))
 	}
+	p.validateDescription(add)
 	switch {
 	case p.Source.CKAN != "" && p.Source.URL != "":
 		add("source: give either url or ckan (with package), not both")

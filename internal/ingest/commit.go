@@ -3,9 +3,12 @@ package ingest
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"govlake/internal/govlake"
+	"io"
 	"os"
 	"strings"
 	"time"
@@ -50,18 +53,18 @@ func (r *Runner) upload(ctx context.Context, m *govlake.Manifest, n int, res *re
 	m.Files = nil
 	for k, p := range res.parts {
 		key := govlake.PartKey(id, n, k)
-		size, err := r.putFileSize(ctx, key, p.path)
+		size, sum, err := r.putFileSize(ctx, key, p.path)
 		if err != nil {
 			return err
 		}
-		m.Files = append(m.Files, govlake.FileInfo{Key: key, Size: size, Rows: p.rows})
+		m.Files = append(m.Files, govlake.FileInfo{Key: key, Size: size, Rows: p.rows, SHA256: sum})
 	}
 	key := govlake.RejectedKey(id, n)
-	size, err := r.putFileSize(ctx, key, res.rejectedPath)
+	size, sum, err := r.putFileSize(ctx, key, res.rejectedPath)
 	if err != nil {
 		return err
 	}
-	m.Rejected = &govlake.FileInfo{Key: key, Size: size, Rows: res.rejections}
+	m.Rejected = &govlake.FileInfo{Key: key, Size: size, Rows: res.rejections, SHA256: sum}
 	m.CreatedAt = r.Now().UTC()
 	if err := r.putJSON(ctx, govlake.ManifestKey(id, n), m, true); err != nil {
 		return fmt.Errorf("commit version %d of %s: %w", n, id, err)
@@ -159,7 +162,7 @@ func (r *Runner) putJSON(ctx context.Context, key string, v any, create bool) er
 }
 
 func (r *Runner) putFile(ctx context.Context, key, path string) error {
-	_, err := r.putFileSize(ctx, key, path)
+	_, _, err := r.putFileSize(ctx, key, path)
 	return err
 }
 
@@ -169,30 +172,34 @@ type FilePutter interface {
 	PutFile(ctx context.Context, key, path string) error
 }
 
-func (r *Runner) putFileSize(ctx context.Context, key, path string) (int64, error) {
-	if fp, ok := r.Store.(FilePutter); ok {
-		st, err := os.Stat(path)
-		if err != nil {
-			return 0, err
-		}
-		if err := fp.PutFile(ctx, key, path); err != nil {
-			return 0, fmt.Errorf("upload %s: %w", key, err)
-		}
-		return st.Size(), nil
-	}
+func (r *Runner) putFileSize(ctx context.Context, key, path string) (int64, string, error) {
+	// The digest is read from the local file before the upload, so that a
+	// catalogue can publish it (DCAT's spdx:checksum) without reading the
+	// stored object back.
 	f, err := os.Open(path)
 	if err != nil {
-		return 0, err
+		return 0, "", err
 	}
 	defer f.Close()
-	st, err := f.Stat()
+	h := sha256.New()
+	size, err := io.Copy(h, f)
 	if err != nil {
-		return 0, err
+		return 0, "", fmt.Errorf("read %s: %w", path, err)
+	}
+	sum := hex.EncodeToString(h.Sum(nil))
+	if fp, ok := r.Store.(FilePutter); ok {
+		if err := fp.PutFile(ctx, key, path); err != nil {
+			return 0, "", fmt.Errorf("upload %s: %w", key, err)
+		}
+		return size, sum, nil
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return 0, "", err
 	}
 	if err := r.Store.Put(ctx, key, f); err != nil {
-		return 0, fmt.Errorf("upload %s: %w", key, err)
+		return 0, "", fmt.Errorf("upload %s: %w", key, err)
 	}
-	return st.Size(), nil
+	return size, sum, nil
 }
 
 // compactJSON keeps the schema's key order, which a decode would lose.

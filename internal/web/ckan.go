@@ -222,7 +222,7 @@ type CKANStatus struct {
 const ckanCompatible = "2.10.4"
 
 func ckanStatusShow(s *Server, r *http.Request) (*CKANStatus, error) {
-	return &CKANStatus{SiteTitle: "govlake", SiteURL: s.baseURL(r), CKANVersion: ckanCompatible, Locale: "en", Extensions: []string{"datastore"}}, nil
+	return &CKANStatus{SiteTitle: s.Portal.Title, SiteURL: s.baseURL(r), CKANVersion: ckanCompatible, Locale: "en", Extensions: []string{"datastore"}}, nil
 }
 
 func ckanPackageShow(s *Server, r *http.Request) (*CKANPackage, error) {

@@ -46,7 +46,18 @@ type snippet struct {
 }
 
 func (s *Server) pageDataset(w http.ResponseWriter, r *http.Request) {
-	d, err := s.catalog.Dataset(r.Context(), r.PathValue("id"))
+	id := r.PathValue("id")
+	if base, ext, ok := strings.Cut(id, "."); ok {
+		if x, known := syntaxByExt(ext); known {
+			s.dcatDataset(w, r, base, x)
+			return
+		}
+	}
+	if x, ok := negotiated(r); ok {
+		s.dcatDataset(w, r, id, x)
+		return
+	}
+	d, err := s.catalog.Dataset(r.Context(), id)
 	if err != nil {
 		s.fail(w, r, err)
 		return

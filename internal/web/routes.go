@@ -167,7 +167,8 @@ func routes() []route {
 		{method: "GET", path: "/healthz", summary: "Whether the server answers", media: []string{"text/plain"},
 			handle: func(s *Server) http.HandlerFunc { return s.health }},
 		{method: "GET", path: "/", summary: "Page: the datasets", media: htmlPage, handle: func(s *Server) http.HandlerFunc { return s.pageIndex }},
-		{method: "GET", path: "/datasets/{id}", summary: "Page: one dataset", params: []param{pID}, media: htmlPage,
+		{method: "GET", path: "/datasets/{id}", summary: "Page: one dataset; as DCAT-AP 3 with an extension (/datasets/population.ttl, .jsonld, .rdf) or when Accept prefers text/turtle, application/ld+json or application/rdf+xml to HTML",
+			params: []param{pID}, media: append(htmlPage, rdfMediaTypes()...),
 			handle: func(s *Server) http.HandlerFunc { return s.pageDataset }},
 		{method: "GET", path: "/datasets/{id}/versions/{n}", summary: "Page: one version and its validation report", params: []param{pID, pVersion}, media: htmlPage,
 			handle: func(s *Server) http.HandlerFunc { return s.pageVersion }},
@@ -179,6 +180,7 @@ func routes() []route {
 	}
 	integer := func(name, desc string) param { return param{name: name, in: "query", desc: desc, typ: "integer"} }
 	rs = append(rs, ckanAliases()...)
+	rs = append(rs, linkedDataRoutes()...)
 	rs = append(rs, ckanRoutes("package_list", "dataset names", ckanPackageList, integer("limit", "at most this many names"), integer("offset", "names to skip"))...)
 	rs = append(rs, ckanRoutes("tag_list", "every tag", ckanTagList)...)
 	rs = append(rs, ckanRoutes("status_show", "the site and the CKAN API version it answers as", ckanStatusShow)...)

@@ -87,6 +87,10 @@ type Server struct {
 	// PublicURL is where people reach the server (for the code snippets);
 	// without it, the request's host.
 	PublicURL string
+	// Portal names the catalogue and who runs it (DCAT, CKAN's status_show).
+	Portal govlake.Portal
+	// DCATPageSize is how many datasets a page of /catalog.* holds (0: 100).
+	DCATPageSize int
 	// Encoders are the Content-Encodings offered besides gzip (zstd).
 	Encoders map[string]Encoder
 	// CORSOrigins may read the API from their pages ("*": any);
@@ -101,7 +105,7 @@ var templateFS embed.FS
 
 // NewServer returns the handler with every route of the route table.
 func NewServer(cat Catalog, queries Queries, logger *slog.Logger, now func() time.Time) *Server {
-	s := &Server{catalog: cat, queries: queries, logger: logger, now: now, MaxBody: 1 << 20, CORSOrigins: []string{"*"}}
+	s := &Server{catalog: cat, queries: queries, logger: logger, now: now, MaxBody: 1 << 20, CORSOrigins: []string{"*"}, Portal: govlake.DefaultPortal}
 	s.pages = template.Must(template.New("").Funcs(funcs).ParseFS(templateFS, "templates/*.html"))
 	ls, err := loadLocales()
 	if err != nil {

@@ -32,22 +32,25 @@ type CatalogConfig struct {
 	// also write ("*": any). Without either, any origin reads.
 	CORSOrigins, CORSWriteOrigins []string
 	// PublicURL is where people reach the server, when it is not the request's host.
-	PublicURL  string
-	Store      string // store URL
-	CacheDir   string // local copies of a remote store's files ("" = the user cache folder)
-	CacheBytes int64
-	Memory     string        // DuckDB memory limit
-	Refresh    time.Duration // how long a read of the store's listing serves
-	Queries    string        // folder of saved queries
-	KPIs       string        // folder of KPI files
-	Orgs       string        // folder of organization files
-	MaxUpload  int64         // largest upload
-	TokenRate  float64       // requests a second per API token (0: no limit)
-	OIDC       oidc.Config   // a ministry's identity provider, when Issuer is set
-	MaxRows    int
-	Timeout    time.Duration
-	Running    int
-	Queued     int
+	PublicURL string
+	// Portal names the catalogue and who runs it, for DCAT and CKAN.
+	Portal       govlake.Portal
+	DCATPageSize int    // datasets a page of the DCAT catalogue (0: 100)
+	Store        string // store URL
+	CacheDir     string // local copies of a remote store's files ("" = the user cache folder)
+	CacheBytes   int64
+	Memory       string        // DuckDB memory limit
+	Refresh      time.Duration // how long a read of the store's listing serves
+	Queries      string        // folder of saved queries
+	KPIs         string        // folder of KPI files
+	Orgs         string        // folder of organization files
+	MaxUpload    int64         // largest upload
+	TokenRate    float64       // requests a second per API token (0: no limit)
+	OIDC         oidc.Config   // a ministry's identity provider, when Issuer is set
+	MaxRows      int
+	Timeout      time.Duration
+	Running      int
+	Queued       int
 }
 
 // Catalog is a ready catalogue server.
@@ -118,6 +121,10 @@ func NewCatalog(ctx context.Context, cfg CatalogConfig, logger *slog.Logger) (*C
 	srv := web.NewServer(cat, queries, logger, time.Now)
 	srv.NewTableWriter = TableWriter
 	srv.PublicURL = cfg.PublicURL
+	srv.DCATPageSize = cfg.DCATPageSize
+	if cfg.Portal.Title != "" {
+		srv.Portal = cfg.Portal
+	}
 	if cfg.CORSOrigins != nil || cfg.CORSWriteOrigins != nil {
 		srv.CORSOrigins, srv.CORSWriteOrigins = cfg.CORSOrigins, cfg.CORSWriteOrigins
 	}

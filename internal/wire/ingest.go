@@ -41,6 +41,9 @@ func CheckPipeline(p *govlake.Pipeline) []error {
 				errs = append(errs, govlake.Errorf(govlake.EINVALID, "%s: primary_key: %q is not a column of the schema (%s)", p.File, k, strings.Join(names, ", ")))
 			}
 		}
+		if c := p.TemporalColumn; c != "" && !slices.Contains(names, c) {
+			errs = append(errs, govlake.Errorf(govlake.EINVALID, "%s: temporal_column: %q is not a column of the schema (%s)", p.File, c, strings.Join(names, ", ")))
+		}
 	}
 	if p.Schedule != "" {
 		if _, err := cron.Parse(p.Schedule); err != nil {

@@ -116,3 +116,19 @@ func TestLoadDir(t *testing.T) {
 		t.Error("missing folder: no error")
 	}
 }
+
+// Contact, themes and coverage are read as written, for DCAT.
+func TestCoverage(t *testing.T) {
+	p, err := LoadPipeline("testdata/coverage.good.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := p.Metadata()
+	if m.Contact == nil || *m.Contact != (govlake.Contact{Name: "Planning Department", Email: "planning@moh.gov.mm", URL: "https://moh.gov.mm"}) {
+		t.Errorf("contact %+v", m.Contact)
+	}
+	if strings.Join(m.Themes, ",") != "HEAL,SOCI" || strings.Join(m.Spatial, ",") != "MMR,https://sws.geonames.org/1298824/" ||
+		m.Temporal == nil || *m.Temporal != (govlake.Period{Start: "2010", End: "2024-06-30"}) {
+		t.Errorf("coverage %+v %+v %+v", m.Themes, m.Spatial, m.Temporal)
+	}
+}
