@@ -312,3 +312,81 @@ func TestDCATTextsAndRestricted(t *testing.T) {
 		t.Errorf("a restricted dataset shows: in the catalogue %v, its own document %d", strings.Contains(res[3].Canonical, "patients"), res[4].Status)
 	}
 }
+
+// jsonSchemaCheck validates the JSON at u against a schema with ajv.
+func jsonSchemaCheck(t *testing.T, schema, u string) (valid bool, errs []map[string]string, doc json.RawMessage) {
+	t.Helper()
+	node := nodeWithPackages(t, "ajv")
+	root, _ := filepath.Abs("../..")
+	out, err := exec.Command(node, filepath.Join(root, "e2e", "jsonschema.mjs"), schema, u).Output()
+	if err != nil {
+		t.Fatalf("e2e/jsonschema.mjs: %v", err)
+	}
+	var res struct {
+		Status   int
+		Valid    bool
+		Errors   []map[string]string
+		Document json.RawMessage
+	}
+	if err := json.Unmarshal(out, &res); err != nil || res.Status != 200 {
+		t.Fatalf("e2e/jsonschema.mjs answered %.300s: %v", out, err)
+	}
+	return res.Valid, res.Errors, res.Document
+}
+
+// data.json is DCAT-US 1.1 (checked with ajv against the specification's
+// rules), with figures from the source files.
+func TestDataJSON(t *testing.T) {
+	store := bundled.storeOr(t)
+	base := startCatalog(t, store, "-organizations", "../../organizations", "-portal-email", "opendata@example.org")
+	valid, errs, raw := jsonSchemaCheck(t, "testdata/dcat-us-1.1.schema.json", base+"/data.json")
+	if !valid {
+		t.Fatalf("data.json is not DCAT-US 1.1: %v", errs)
+	}
+	var doc struct {
+		ConformsTo string
+		Dataset    []struct {
+			Title, Modified, Identifier, AccessLevel, License, Temporal, Spatial, AccrualPeriodicity, LandingPage string
+			Keyword, Language                                                                                     []string
+			ContactPoint                                                                                          struct{ FN, HasEmail string }
+			Publisher                                                                                             struct{ Name string }
+			Distribution                                                                                          []struct{ DownloadURL, MediaType, Format string }
+		}
+	}
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		t.Fatal(err)
+	}
+	if len(doc.Dataset) != 7 {
+		t.Fatalf("%d datasets, want 7", len(doc.Dataset))
+	}
+	for _, d := range doc.Dataset {
+		if d.Identifier != base+"/datasets/population#dataset" {
+			continue
+		}
+		if d.Temporal != "1960/2024" || d.Spatial != "world" || d.AccrualPeriodicity != "R/P1Y" || d.License != "https://opendatacommons.org/licenses/pddl/1-0/" ||
+			d.ContactPoint.FN != "World Bank Data Help Desk" || d.ContactPoint.HasEmail != "mailto:opendata@example.org" || d.Publisher.Name != "The World Bank" ||
+			strings.Join(d.Keyword, ",") != "population,demography" || len(d.Language) != 6 {
+			t.Errorf("population: %+v", d)
+		}
+		if len(d.Distribution) != 6 || d.Distribution[1].Format != "CSV" || d.Distribution[1].MediaType != "text/csv" {
+			t.Fatalf("distributions %+v", d.Distribution)
+		}
+		csvRows := strings.Count(strings.TrimSpace(string(getBody(t, d.Distribution[1].DownloadURL))), "\n")
+		src, _ := os.ReadFile("../../datasets/worldbank/population.csv")
+		if want := strings.Count(strings.TrimSpace(string(src)), "\n"); csvRows != want {
+			t.Errorf("the CSV distribution has %d rows, the source %d", csvRows, want)
+		}
+		return
+	}
+	t.Error("population is not in data.json")
+}
+
+// Without an e-mail anywhere, data.json lacks what DCAT-US requires, and
+// the check says so: the portal must be given -portal-email.
+func TestDataJSONNeedsAnEmail(t *testing.T) {
+	base := startCatalog(t, bundled.storeOr(t), "-organizations", "../../organizations")
+	valid, errs, _ := jsonSchemaCheck(t, "testdata/dcat-us-1.1.schema.json", base+"/data.json")
+	if valid || len(errs) == 0 || !strings.Contains(errs[0]["message"], "hasEmail") {
+		t.Errorf("valid %v, errors %v: want hasEmail missing", valid, errs)
+	}
+}

@@ -68,6 +68,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer, ready ch
 	portalTitle := fs.String("portal-title", govlake.DefaultPortal.Title, "the portal's name, in its DCAT catalogue and CKAN's status_show")
 	portalDesc := fs.String("portal-description", govlake.DefaultPortal.Description, "what the portal holds, in its DCAT catalogue")
 	portalPublisher := fs.String("portal-publisher", "", "the id of the organization that runs the portal (DCAT's publisher of the catalogue)")
+	portalEmail := fs.String("portal-email", "", "the e-mail that answers for datasets naming none (DCAT-US requires one)")
 	dcatPage := fs.Int("dcat-page-size", 100, "datasets a page of the DCAT catalogue (/catalog.ttl ...) holds")
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -88,7 +89,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer, ready ch
 		public = "http://" + *addr
 	}
 	oidcCfg := wire.OIDCConfig(*oidcIssuer, *oidcClient, os.Getenv("GOVLAKE_OIDC_CLIENT_SECRET"), public+"/signin/oidc/callback", *oidcOrg, *oidcRole)
-	cfg := wire.CatalogConfig{DCATPageSize: *dcatPage, Portal: govlake.Portal{Title: *portalTitle, Description: *portalDesc, Publisher: *portalPublisher}, CORSOrigins: origins(*corsRead), CORSWriteOrigins: origins(*corsWrite), PublicURL: strings.TrimSuffix(*publicURL, "/"), MaxUpload: uploadBytes, OIDC: oidcCfg, TokenRate: *tokenRate, Store: *storeURL, MaxRows: *maxRows, Timeout: *timeout, Memory: *memory, Refresh: *refresh,
+	cfg := wire.CatalogConfig{DCATPageSize: *dcatPage, Portal: govlake.Portal{Title: *portalTitle, Description: *portalDesc, Publisher: *portalPublisher, Email: *portalEmail}, CORSOrigins: origins(*corsRead), CORSWriteOrigins: origins(*corsWrite), PublicURL: strings.TrimSuffix(*publicURL, "/"), MaxUpload: uploadBytes, OIDC: oidcCfg, TokenRate: *tokenRate, Store: *storeURL, MaxRows: *maxRows, Timeout: *timeout, Memory: *memory, Refresh: *refresh,
 		CacheDir: *cacheDir, CacheBytes: cacheBytes, Running: *running, Queued: *queued, Queries: *queries, KPIs: *kpis, Orgs: *orgs}
 	if err := serve(ctx, cfg, *addr, logger, ready); err != nil {
 		fmt.Fprintln(stderr, "catalog:", govlake.ErrorMessage(err))

@@ -30,7 +30,7 @@ var served = []string{
 	"PUT /api/v1/datasets/{id}", "POST /api/v1/datasets/{id}/versions", "POST /api/v1/datasets/{id}/versions/{n}/withdraw", "POST /api/v1/datasets/{id}/versions/{n}/publish",
 	"GET /api/v1/search", "GET /search", "GET /signin", "POST /signin", "GET /signin/oidc", "GET /signin/oidc/callback", "POST /signout", "GET /my", "POST /my/datasets", "POST /my/datasets/{id}/versions", "POST /my/datasets/{id}/versions/{n}/publish", "POST /my/datasets/{id}/versions/{n}/withdraw",
 	"GET /api/v1/organizations", "GET /api/v1/organizations/{id}", "GET /organizations", "GET /organizations/{id}", "GET /organizations/{id}/logo",
-	"GET /catalog", "GET /catalog.jsonld", "GET /catalog.ttl", "GET /catalog.rdf",
+	"GET /catalog", "GET /catalog.jsonld", "GET /catalog.ttl", "GET /catalog.rdf", "GET /data.json", "GET /sitemap.xml", "GET /robots.txt",
 }
 
 func init() {

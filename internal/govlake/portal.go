@@ -8,6 +8,9 @@ type Portal struct {
 	// Publisher is the id of the organisation that runs the portal; without
 	// one, the portal publishes under its own title.
 	Publisher string
+	// Email answers for datasets that name no contact e-mail (DCAT-US
+	// requires one).
+	Email string
 }
 
 // DefaultPortal names a portal nobody has named.

@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/json"
+	"html/template"
 	"net/http"
 	"strconv"
 	"time"
@@ -16,7 +17,21 @@ type Chrome struct {
 	Title string
 	L     *locale
 	Langs []langLink
+	Head  Head
 }
+
+// Head is what a page adds to its head for machines: a JSON-LD block for
+// search engines and the other documents that describe the same thing.
+type Head struct {
+	JSONLD     template.JS
+	Alternates []Alternate
+}
+
+// Alternate is another representation of the page (its DCAT).
+type Alternate struct{ Type, Href string }
+
+// headed is a view that adds to its page's head.
+type headed interface{ head() Head }
 
 type langLink struct {
 	Lang, Name, Href string

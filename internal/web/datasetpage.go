@@ -30,7 +30,11 @@ type datasetView struct {
 	// The last run's rejections, when it had any.
 	LastRejected    int64
 	LastRejectedSQL string
+	// Machine is the page's schema.org JSON-LD and its DCAT documents.
+	Machine Head
 }
+
+func (v datasetView) head() Head { return v.Machine }
 
 // download is one way to get the latest version: a stored file with its
 // exact size, or a format made from the rows on request (Size 0).
@@ -83,6 +87,11 @@ func (s *Server) pageDataset(w http.ResponseWriter, r *http.Request) {
 	}
 	if len(d.Runs) > 0 && d.Runs[0].Rows.Rejected > 0 {
 		v.LastRejected, v.LastRejectedSQL = d.Runs[0].Rows.Rejected, catalog.SelectAll(d.Tables.LastRunRejected)
+	}
+	v.Machine, err = s.datasetHead(r, d, v.Dictionary)
+	if err != nil {
+		s.fail(w, r, err)
+		return
 	}
 	s.render(w, r, "dataset.html", v)
 }

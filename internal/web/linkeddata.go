@@ -2,6 +2,8 @@ package web
 
 import (
 	"bytes"
+	"encoding/json"
+	"html/template"
 	"net/http"
 	"strconv"
 	"strings"
@@ -197,5 +199,56 @@ func linkedDataRoutes() []route {
 		rs = append(rs, route{method: "GET", path: "/catalog." + x.ext, summary: "The catalogue as DCAT-AP 3.0.1 (" + x.mediaType + "), paged",
 			params: []param{page}, media: []string{x.mediaType}, handle: func(s *Server) http.HandlerFunc { return s.dcatCatalog }})
 	}
+	rs = append(rs, route{method: "GET", path: "/data.json", summary: "The catalogue as DCAT-US 1.1 (Project Open Data's data.json)", reply: typeOf[dcat.USCatalog](),
+		handle: func(s *Server) http.HandlerFunc { return s.dataJSON }},
+		route{method: "GET", path: "/sitemap.xml", summary: "Every dataset and organization page for search engines (sitemaps.org; a sitemap index of pages past 50,000 addresses)",
+			params: []param{{name: "page", in: "query", desc: "a page of a sitemap index", typ: "integer"}}, media: []string{"application/xml; charset=utf-8"},
+			handle: func(s *Server) http.HandlerFunc { return s.sitemap }},
+		route{method: "GET", path: "/robots.txt", summary: "What crawlers may read, and where the sitemap is", media: []string{"text/plain; charset=utf-8"},
+			handle: func(s *Server) http.HandlerFunc { return s.robots }})
 	return rs
+}
+
+// dataJSON answers /data.json: every dataset one may see, as DCAT-US 1.1.
+func (s *Server) dataJSON(w http.ResponseWriter, r *http.Request) {
+	sums, err := s.catalog.Datasets(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	orgs, err := s.organizations(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var entries []dcat.Entry
+	for _, sum := range sums {
+		d, err := s.catalog.Dataset(r.Context(), sum.ID)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		entries = append(entries, dcat.Entry{Detail: d, Org: orgs[d.Organization]})
+	}
+	writeJSON(w, http.StatusOK, dcat.US(s.site(r, orgs), s.Portal.Email, entries))
+}
+
+// datasetHead is the dataset page's schema.org Dataset, for search
+// engines, and links to its DCAT documents, for harvesters.
+func (s *Server) datasetHead(r *http.Request, d *govlake.Detail, dict []govlake.ColumnDoc) (Head, error) {
+	orgs, err := s.organizations(r)
+	if err != nil {
+		return Head{}, err
+	}
+	site := s.site(r, orgs)
+	// Marshal escapes <, > and &, so the block cannot end the script early.
+	b, err := json.Marshal(dcat.SchemaOrgDataset(site, dcat.Entry{Detail: d, Org: orgs[d.Organization]}, dict))
+	if err != nil {
+		return Head{}, govlake.Errorf(govlake.EINTERNAL, "describe %s for search engines: %w", d.ID, err)
+	}
+	h := Head{JSONLD: template.JS(b)}
+	for _, x := range rdfSyntaxes {
+		h.Alternates = append(h.Alternates, Alternate{Type: x.mediaType, Href: "/datasets/" + d.ID + "." + x.ext})
+	}
+	return h, nil
 }

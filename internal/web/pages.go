@@ -23,7 +23,11 @@ var funcs = template.FuncMap{
 // render writes a page in the request's language.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, name string, view any) {
 	var b strings.Builder
-	if err := s.pages.ExecuteTemplate(&b, name, page{s.chrome(w, r), view}); err != nil {
+	c := s.chrome(w, r)
+	if h, ok := view.(headed); ok {
+		c.Head = h.head()
+	}
+	if err := s.pages.ExecuteTemplate(&b, name, page{c, view}); err != nil {
 		s.fail(w, r, fmt.Errorf("render %s: %w", name, err))
 		return
 	}
