@@ -72,7 +72,7 @@ func TestCKANAPI(t *testing.T) {
 	pkgs, _ := org["packages"].([]any)
 	if org["package_count"] != float64(1) || org["title"] != "Singapore Department of Statistics (SingStat)" ||
 		org["description"] != "Official statistics of Singapore, such as retail prices." || !strings.HasSuffix(org["image_url"].(string), "/organizations/singstat/logo") ||
-		org["created"] == "" || len(pkgs) != 1 || pkgs[0].(map[string]any)["name"] != "retail_prices" || pkgs[0].(map[string]any)["num_resources"] != float64(1) {
+		org["created"] == "" || len(pkgs) != 1 || pkgs[0].(map[string]any)["name"] != "retail_prices" || pkgs[0].(map[string]any)["num_resources"] != float64(3) {
 		t.Errorf("organization_show %v", a.Result)
 	}
 	ckan(t, base, "organization_show", url.Values{"id": {"nobody"}}, 404)

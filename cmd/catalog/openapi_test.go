@@ -34,11 +34,12 @@ var served = []string{
 }
 
 func init() {
-	for _, a := range []string{"package_list", "tag_list", "status_show", "package_show", "package_search", "organization_list", "organization_show", "datastore_search", "datastore_search_sql"} {
+	for _, a := range []string{"package_list", "tag_list", "status_show", "package_show", "package_search", "organization_list", "organization_show", "datastore_search", "datastore_search_sql",
+		"group_list", "resource_show", "site_read", "help_show"} {
 		served = append(served, "GET /api/3/action/"+a, "POST /api/3/action/"+a)
 	}
 	for _, m := range []string{"GET", "POST"} {
-		served = append(served, m+" /api/action/{action}", m+" /api/3/action/{action}")
+		served = append(served, m+" /api/action/{action}", m+" /api/3/action/{action}", m+" /api/{ver}/action/{action}")
 	}
 	for _, a := range []string{"package_create", "package_patch", "package_update", "resource_create", "package_delete"} {
 		served = append(served, "POST /api/3/action/"+a)
@@ -93,6 +94,7 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 	example["file"] = "echarts.min.js"
 	example["k"] = "0"
 	example["action"] = "package_list"
+	example["ver"] = "2"
 	for path, ops := range doc.Paths {
 		for method, op := range ops {
 			if op.Summary == "" || op.Responses["200"].Content == nil {
@@ -119,6 +121,9 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 			}
 			if strings.HasSuffix(path, "/organization_show") {
 				q.Set("id", "worldbank")
+			}
+			if strings.HasSuffix(path, "/help_show") {
+				q.Set("name", "package_search")
 			}
 			if strings.HasPrefix(path, "/api/v1/queries/") {
 				q.Set("year", "2020")

@@ -364,7 +364,7 @@ func TestCKANClientPublishes(t *testing.T) {
 	if got.Resource.Version != 1 || got.Resource.Format != "CSV" {
 		t.Errorf("resource_create: %s", out)
 	}
-	if got.Shown.Title != "Weekly dengue cases" || got.Shown.Notes != "Cases by township and week." || len(got.Shown.Resources) != 1 {
+	if got.Shown.Title != "Weekly dengue cases" || got.Shown.Notes != "Cases by township and week." || len(got.Shown.Resources) != 3 {
 		t.Errorf("package_show after package_patch: %s", out)
 	}
 	if got.Anonymous.Error == nil || got.Anonymous.Error.Type != "Authorization Error" {

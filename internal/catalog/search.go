@@ -24,6 +24,12 @@ type SearchRequest struct {
 	Lang string
 	// NoFacets skips counting the facets (a list that shows none).
 	NoFacets bool
+	// Clauses must all hold too (CKAN's fq); the facets then count the
+	// datasets that meet them.
+	Clauses []Clause
+	// Namespace is the portal's address, from which package ids (the
+	// "id" clause field and sort) are made.
+	Namespace string
 }
 
 // SearchResult is one page of matching datasets and how many match.
@@ -56,15 +62,34 @@ func (c *Catalog) Search(ctx context.Context, req SearchRequest) (*SearchResult,
 		}
 	}
 	less, ok := searchOrders[req.Sort]
-	if !ok {
-		return nil, govlake.Errorf(govlake.EINVALID, "sort %q is not supported (id, title, modified)", req.Sort)
+	if req.Sort == "package_id" {
+		less, ok = func(a, b *govlake.Detail) bool {
+			return govlake.PackageUUID(req.Namespace, a.ID) < govlake.PackageUUID(req.Namespace, b.ID)
+		}, true
 	}
-	if c.search != nil && (req.Sort == "" || (req.Sort == "modified" && req.Desc)) {
+	if !ok {
+		return nil, govlake.Errorf(govlake.EINVALID, "sort %q is not supported (id, title, modified, created, package_id)", req.Sort)
+	}
+	for _, cl := range req.Clauses {
+		if !slices.Contains(ClauseFields, cl.Field) {
+			return nil, govlake.Errorf(govlake.EINVALID, "field %q is not supported (%s)", cl.Field, strings.Join(ClauseFields, ", "))
+		}
+	}
+	if c.search != nil && len(req.Clauses) == 0 && (req.Sort == "" || (req.Sort == "modified" && req.Desc)) {
 		return c.ranked(ctx, req)
 	}
 	found, facets, err := c.find(ctx, req)
 	if err != nil {
 		return nil, err
+	}
+	if len(req.Clauses) > 0 {
+		kept := found[:0]
+		for _, d := range found {
+			if holds(d, req.Clauses, req.Namespace) {
+				kept = append(kept, d)
+			}
+		}
+		found, facets = kept, facetsOf(kept, req.Namespace)
 	}
 	sort.SliceStable(found, func(i, j int) bool {
 		if req.Desc {
@@ -147,6 +172,7 @@ var searchOrders = map[string]func(a, b *govlake.Detail) bool{
 	"id":       func(a, b *govlake.Detail) bool { return a.ID < b.ID },
 	"title":    func(a, b *govlake.Detail) bool { return a.Title < b.Title },
 	"modified": func(a, b *govlake.Detail) bool { return a.Updated.Before(b.Updated) },
+	"created":  func(a, b *govlake.Detail) bool { return created(a).Before(created(b)) },
 }
 
 func matches(d *govlake.Detail, req SearchRequest) bool {

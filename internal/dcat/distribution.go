@@ -62,6 +62,10 @@ func distribution(g *rdf.Graph, dist rdf.Term, d *govlake.Detail, format, title,
 	g.Add(dist, rdf.DCT+"modified", dateTime(d.Updated))
 }
 
+// MediaType is the media type of a format govlake reads or writes ("" when
+// it has none).
+func MediaType(format string) string { return mediaType(format) }
+
 func mediaType(format string) string {
 	for _, f := range Formats {
 		if f.Name == format {

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 
@@ -109,77 +108,6 @@ func required(r *http.Request, name string) (string, error) {
 	return v, nil
 }
 
-// CKANPackage is a dataset as a CKAN package.
-type CKANPackage struct {
-	ID               string         `json:"id"`
-	Name             string         `json:"name"`
-	Title            string         `json:"title"`
-	Notes            string         `json:"notes"`
-	Type             string         `json:"type"`
-	State            string         `json:"state"`
-	LicenseID        string         `json:"license_id"`
-	LicenseTitle     string         `json:"license_title"`
-	Organization     CKANOrgRef     `json:"organization"`
-	OwnerOrg         string         `json:"owner_org"`
-	Tags             []CKANTag      `json:"tags"`
-	NumTags          int            `json:"num_tags"`
-	MetadataModified string         `json:"metadata_modified"`
-	Resources        []CKANResource `json:"resources"`
-	NumResources     int            `json:"num_resources"`
-	URL              string         `json:"url"`
-}
-
-// CKANOrgRef names a package's organization.
-type CKANOrgRef struct {
-	ID    string `json:"id"`
-	Name  string `json:"name"`
-	Title string `json:"title"`
-}
-
-// CKANTag is one tag of a package.
-type CKANTag struct {
-	Name        string `json:"name"`
-	DisplayName string `json:"display_name"`
-}
-
-// CKANResource is a dataset's latest version as a CKAN resource.
-type CKANResource struct {
-	ID              string `json:"id"`
-	PackageID       string `json:"package_id"`
-	Name            string `json:"name"`
-	Format          string `json:"format"`
-	DatastoreActive bool   `json:"datastore_active"`
-	URL             string `json:"url"`
-	Description     string `json:"description"`
-	LastModified    string `json:"last_modified"`
-	Position        int    `json:"position"`
-	Version         int    `json:"govlake_version"`
-	Versions        int    `json:"govlake_versions"`
-}
-
-const ckanTime = "2006-01-02T15:04:05.000000"
-
-func ckanPackage(r *http.Request, d *govlake.Detail) CKANPackage {
-	tags := []CKANTag{}
-	for _, t := range d.Tags {
-		tags = append(tags, CKANTag{t, t})
-	}
-	modified := d.Updated.UTC().Format(ckanTime)
-	res := CKANResource{
-		ID: d.ID, PackageID: d.ID, Name: d.Title, Format: "CSV", DatastoreActive: true,
-		URL:          "http://" + r.Host + "/api/v1/query?" + url.Values{"format": {"csv"}, "sql": {d.Tables.SelectAll}}.Encode(),
-		Description:  "Version " + strconv.Itoa(d.Version) + ", " + strconv.FormatInt(d.Rows, 10) + " rows; query it with datastore_search or datastore_search_sql.",
-		LastModified: modified, Version: d.Version, Versions: len(d.Versions),
-	}
-	return CKANPackage{
-		ID: d.ID, Name: d.ID, Title: d.Title, Notes: d.Description, Type: "dataset", State: "active",
-		LicenseID: d.License, LicenseTitle: d.License,
-		Organization: CKANOrgRef{d.Organization, d.Organization, d.Organization}, OwnerOrg: d.Organization,
-		Tags: tags, NumTags: len(tags), MetadataModified: modified,
-		Resources: []CKANResource{res}, NumResources: 1, URL: "http://" + r.Host + "/datasets/" + d.ID,
-	}
-}
-
 // ckanPackageList lists dataset names, paged by CKAN's limit and offset.
 func ckanPackageList(s *Server, r *http.Request) ([]string, error) {
 	limit, err := intParam(r, "limit", 1<<30, 1<<30)
@@ -230,14 +158,18 @@ func ckanPackageShow(s *Server, r *http.Request) (*CKANPackage, error) {
 	if err != nil {
 		return nil, err
 	}
-	d, err := s.catalog.Dataset(r.Context(), id)
+	d, err := s.datasetByRef(r.Context(), s.baseURL(r), id)
 	if err != nil {
 		if govlake.ErrorCode(err) == govlake.ENOTFOUND {
 			return nil, govlake.Errorf(govlake.ENOTFOUND, "Not found")
 		}
 		return nil, err
 	}
-	p := ckanPackage(r, d)
+	orgs, err := s.organizations(r)
+	if err != nil {
+		return nil, err
+	}
+	p := s.ckanPackage(r, d, orgs[d.Organization])
 	return &p, nil
 }
 
@@ -263,21 +195,16 @@ type CKANFacetItem struct {
 	Count       int    `json:"count"`
 }
 
-// ckanFilterFields maps fq's field names to the catalogue's.
-var ckanFilterFields = map[string]string{"organization": "organization", "owner_org": "organization", "tags": "tags", "license_id": "license",
+// ckanFacetFields maps facet.field's names to the catalogue's facets.
+var ckanFacetFields = map[string]string{"organization": "organization", "tags": "tags", "groups": "groups", "license_id": "license",
 	"res_format": "format", "frequency": "frequency", "language": "language"}
 
-// ckanFieldList names the fields fq and facet.field take, for messages.
-const ckanFieldList = "organization, tags, license_id, res_format, frequency, language"
-
-// ckanSortFields maps sort's field names to the catalogue's.
-var ckanSortFields = map[string]string{"name": "id", "title": "title", "title_string": "title", "metadata_modified": "modified"}
-
-// ckanPackageSearch supports q (words in id, title, notes, tags), fq with
-// organization:NAME, tags:TAG, license_id:ID, res_format:F, frequency:F
-// and language:L terms, facet.field over the same, rows, start and sort.
+// ckanPackageSearch answers package_search: q and fq in the Solr subset
+// that clients and harvesters send (ckansolr.go), sort, rows and start,
+// facet.field.
 func ckanPackageSearch(s *Server, r *http.Request) (*CKANSearch, error) {
-	req := catalog.SearchRequest{Filters: map[string][]string{}}
+	ns := s.baseURL(r)
+	req := catalog.SearchRequest{Filters: map[string][]string{}, Namespace: ns}
 	var err error
 	if req.Rows, err = intParam(r, "rows", 10, 1000); err != nil {
 		return nil, err
@@ -285,58 +212,64 @@ func ckanPackageSearch(s *Server, r *http.Request) (*CKANSearch, error) {
 	if req.Start, err = intParam(r, "start", 0, 1<<30); err != nil {
 		return nil, err
 	}
-	for _, w := range strings.Fields(ckanParam(r, "q")) {
-		if w != "*:*" {
-			req.Words = append(req.Words, w)
-		}
+	q := solrQuery{Filters: req.Filters}
+	if err := parseSolr("q", ckanParam(r, "q"), &q); err != nil {
+		return nil, err
 	}
-	for _, term := range strings.Fields(ckanParam(r, "fq")) {
-		k, v, ok := strings.Cut(term, ":")
-		if !ok {
-			return nil, govlake.Errorf(govlake.EINVALID, "fq: %q must be field:value (organization or tags)", term)
-		}
-		field, known := ckanFilterFields[k]
-		if !known {
-			return nil, govlake.Errorf(govlake.EINVALID, "fq: field %q is not supported (%s)", k, ckanFieldList)
-		}
-		req.Filters[field] = append(req.Filters[field], strings.Trim(v, `"`))
+	if err := parseSolr("fq", ckanParam(r, "fq"), &q); err != nil {
+		return nil, err
 	}
+	req.Words, req.Clauses = q.Words, q.Clauses
 	sortSpec := ckanParam(r, "sort")
 	if sortSpec == "" {
-		sortSpec = "name asc"
+		sortSpec = "score desc, metadata_modified desc"
 	}
-	field, dir, _ := strings.Cut(sortSpec, " ")
-	if req.Sort = ckanSortFields[field]; req.Sort == "" {
-		return nil, govlake.Errorf(govlake.EINVALID, "sort: %q is not supported (name, title_string, metadata_modified; asc or desc)", sortSpec)
+	if req.Sort, req.Desc, err = solrSort(sortSpec, len(req.Words) > 0); err != nil {
+		return nil, err
 	}
-	req.Desc = dir == "desc"
+	facets, err := ckanFacetList(r)
+	if err != nil {
+		return nil, err
+	}
 	found, err := s.catalog.Search(r.Context(), req)
 	if err != nil {
 		return nil, err
 	}
 	out := &CKANSearch{Count: found.Count, Results: []CKANPackage{}, Sort: sortSpec, Facets: map[string]map[string]int{}, SearchFacets: map[string]CKANSearchFacet{}}
-	for _, d := range found.Datasets {
-		out.Results = append(out.Results, ckanPackage(r, d))
+	orgs, err := s.organizations(r)
+	if err != nil {
+		return nil, err
 	}
-	if ff := ckanParam(r, "facet.field"); ff != "" {
-		var fields []string
-		if err := json.Unmarshal([]byte(ff), &fields); err != nil {
-			return nil, govlake.Errorf(govlake.EINVALID, "facet.field: %q must be a JSON list such as [\"organization\", \"tags\"]", ff)
+	for _, d := range found.Datasets {
+		out.Results = append(out.Results, s.ckanPackage(r, d, orgs[d.Organization]))
+	}
+	for _, f := range facets {
+		counts, sf := map[string]int{}, CKANSearchFacet{Title: f, Items: []CKANFacetItem{}}
+		for _, c := range found.Facets[ckanFacetFields[f]] {
+			counts[c.Value] = c.Count
+			sf.Items = append(sf.Items, CKANFacetItem{c.Value, c.Value, c.Count})
 		}
-		for _, f := range fields {
-			ours, ok := ckanFilterFields[f]
-			if !ok {
-				return nil, govlake.Errorf(govlake.EINVALID, "facet.field: %q is not supported (%s)", f, ckanFieldList)
-			}
-			counts, sf := map[string]int{}, CKANSearchFacet{Title: f, Items: []CKANFacetItem{}}
-			for _, c := range found.Facets[ours] {
-				counts[c.Value] = c.Count
-				sf.Items = append(sf.Items, CKANFacetItem{c.Value, c.Value, c.Count})
-			}
-			out.Facets[f], out.SearchFacets[f] = counts, sf
-		}
+		out.Facets[f], out.SearchFacets[f] = counts, sf
 	}
 	return out, nil
+}
+
+// ckanFacetList reads facet.field, a JSON list of field names.
+func ckanFacetList(r *http.Request) ([]string, error) {
+	ff := ckanParam(r, "facet.field")
+	if ff == "" {
+		return nil, nil
+	}
+	var fields []string
+	if err := json.Unmarshal([]byte(ff), &fields); err != nil {
+		return nil, govlake.Errorf(govlake.EINVALID, "facet.field: %q must be a JSON list such as [\"organization\", \"tags\"]", ff)
+	}
+	for _, f := range fields {
+		if _, ok := ckanFacetFields[f]; !ok {
+			return nil, govlake.Errorf(govlake.EINVALID, "facet.field: %q is not supported (organization, tags, groups, license_id, res_format, frequency, language)", f)
+		}
+	}
+	return fields, nil
 }
 
 func ckanOrganizationList(s *Server, r *http.Request) ([]string, error) {
@@ -372,13 +305,23 @@ func ckanOrganizationShow(s *Server, r *http.Request) (*CKANOrganization, error)
 	if err != nil {
 		return nil, err
 	}
+	base := s.baseURL(r)
+	if uuidPattern.MatchString(id) {
+		if all, err := s.catalog.Organizations(r.Context()); err == nil {
+			for _, o := range all {
+				if orgID(base, o.ID) == id {
+					id = o.ID
+				}
+			}
+		}
+	}
 	o, err := s.catalog.Organization(r.Context(), id)
 	if govlake.ErrorCode(err) == govlake.ENOTFOUND {
 		return nil, govlake.Errorf(govlake.ENOTFOUND, "Not found")
 	} else if err != nil {
 		return nil, err
 	}
-	out := &CKANOrganization{ID: o.ID, Name: o.ID, Title: o.Name.In("en"), Description: o.Description.In("en"),
+	out := &CKANOrganization{ID: orgID(base, o.ID), Name: o.ID, Title: o.Name.In("en"), Description: o.Description.In("en"),
 		Type: "organization", IsOrganization: true, ApprovalStatus: "approved", State: "active",
 		PackageCount: len(o.Datasets), Packages: []CKANPackage{}}
 	if o.Logo != "" {
@@ -392,13 +335,20 @@ func ckanOrganizationShow(s *Server, r *http.Request) (*CKANOrganization, error)
 		if err != nil {
 			return nil, err
 		}
-		out.Packages = append(out.Packages, ckanPackage(r, det))
+		out.Packages = append(out.Packages, s.ckanPackage(r, det, o.Organization))
 	}
 	return out, nil
 }
 
-// ckanUnversioned serves /api/action/NAME as /api/3/action/NAME.
+// ckanUnversioned serves /api/action/NAME, /api/1/action/NAME and
+// /api/2/action/NAME as /api/3/action/NAME: the action API answers alike
+// at every version.
 func (s *Server) ckanUnversioned(w http.ResponseWriter, r *http.Request) {
+	if v := r.PathValue("ver"); v != "" && v != "1" && v != "2" {
+		writeJSON(w, http.StatusBadRequest, CKANReply[*struct{}]{Help: s.baseURL(r) + "/api/3/action/help_show?name=" + r.PathValue("action"),
+			Error: &CKANError{Type: "Validation Error", Message: "API version " + v + " is not supported: use /api/3/action/"}})
+		return
+	}
 	r2 := r.Clone(r.Context())
 	r2.URL.Path = "/api/3/action/" + r.PathValue("action")
 	r2.URL.RawPath = ""

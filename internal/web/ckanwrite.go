@@ -144,7 +144,7 @@ func (s *Server) ckanUpdate(r *http.Request, patch bool) (*CKANPackage, error) {
 	if err != nil {
 		return nil, err
 	}
-	id := w.str("id")
+	id := s.ckanName(r, w.str("id"))
 	if id == "" {
 		id = w.str("name")
 	}
@@ -188,9 +188,12 @@ func (s *Server) ckanDefined(r *http.Request, p *govlake.Pipeline) *CKANPackage 
 	for _, t := range p.Tags {
 		tags = append(tags, CKANTag{t, t})
 	}
-	return &CKANPackage{ID: p.Dataset, Name: p.Dataset, Title: p.Title, Notes: p.Description, Type: "dataset", State: "active",
-		LicenseID: p.License, LicenseTitle: p.License, Organization: CKANOrgRef{p.Organization, p.Organization, p.Organization},
-		OwnerOrg: p.Organization, Tags: tags, NumTags: len(tags), Resources: []CKANResource{}, URL: "http://" + r.Host + "/datasets/" + p.Dataset}
+	base := s.baseURL(r)
+	lic := govlake.LicenseOf(p.License)
+	return &CKANPackage{ID: govlake.PackageUUID(base, p.Dataset), Name: p.Dataset, Title: p.Title, Notes: p.Description, Type: "dataset", State: "active",
+		LicenseID: p.License, LicenseTitle: lic.Name, LicenseURL: lic.URL, IsOpen: isOpen(p.License), Organization: ckanOrgRef(base, p.Organization, nil),
+		OwnerOrg: orgID(base, p.Organization), Groups: []CKANGroupRef{}, Tags: tags, NumTags: len(tags), Extras: []CKANExtra{}, Resources: []CKANResource{},
+		Private: p.Access == govlake.AccessRestricted, URL: base + "/datasets/" + p.Dataset}
 }
 
 func ckanResourceCreate(s *Server, r *http.Request) (*CKANResource, error) {
@@ -211,7 +214,7 @@ func ckanResourceCreate(s *Server, r *http.Request) (*CKANResource, error) {
 	if _, ok := map[string]bool{"csv": true, "json": true, "ndjson": true, "xlsx": true}[format]; !ok {
 		format = ""
 	}
-	id := w.str("package_id")
+	id := s.ckanName(r, w.str("package_id"))
 	run, err := s.upload(r, id, format, w.file)
 	if err == nil && run.Failed() {
 		err = govlake.Errorf(govlake.EINVALID, "upload: %s", run.Error)
@@ -223,8 +226,8 @@ func ckanResourceCreate(s *Server, r *http.Request) (*CKANResource, error) {
 	if name == "" {
 		name = w.name
 	}
-	return &CKANResource{ID: id, PackageID: id, Name: name, Format: strings.ToUpper(format), DatastoreActive: true,
-		URL:     "http://" + r.Host + "/api/v1/datasets/" + id,
+	return &CKANResource{ID: id, PackageID: govlake.PackageUUID(s.baseURL(r), id), Name: name, Format: strings.ToUpper(format), DatastoreActive: true,
+		URL: s.baseURL(r) + "/api/v1/datasets/" + id, URLType: "datastore", State: "active",
 		Version: run.Version, Description: "Version " + strconv.Itoa(run.Version) + ", loaded by run " + run.ID + " (" + run.Status + ")"}, nil
 }
 
@@ -233,7 +236,7 @@ func ckanPackageDelete(s *Server, r *http.Request) (*struct{}, error) {
 	if err != nil {
 		return nil, err
 	}
-	id := w.str("id")
+	id := s.ckanName(r, w.str("id"))
 	if err := s.writer(r, id); err != nil {
 		return nil, err
 	}

@@ -184,10 +184,15 @@ func routes() []route {
 	rs = append(rs, ckanRoutes("package_list", "dataset names", ckanPackageList, integer("limit", "at most this many names"), integer("offset", "names to skip"))...)
 	rs = append(rs, ckanRoutes("tag_list", "every tag", ckanTagList)...)
 	rs = append(rs, ckanRoutes("status_show", "the site and the CKAN API version it answers as", ckanStatusShow)...)
-	rs = append(rs, ckanRoutes("package_show", "one dataset as a CKAN package", ckanPackageShow, str("id", "dataset id", true))...)
-	rs = append(rs, ckanRoutes("package_search", "search datasets", ckanPackageSearch, str("q", "words", false), str("fq", "organization:NAME tags:TAG license_id:ID", false),
-		integer("rows", "page size"), integer("start", "offset"), str("sort", "name|title_string|metadata_modified asc|desc", false),
-		str("facet.field", `JSON list of organization, tags, license_id: their counts in facets and search_facets`, false))...)
+	rs = append(rs, ckanRoutes("package_show", "one dataset as a CKAN package", ckanPackageShow, str("id", "the dataset's name or package id", true))...)
+	rs = append(rs, ckanRoutes("group_list", "the groups (EU data themes) of the datasets", ckanGroupList, str("all_fields", "true: each group's fields and package count", false))...)
+	rs = append(rs, ckanRoutes("resource_show", "one resource of a package", ckanResourceShow, str("id", "resource id", true))...)
+	rs = append(rs, ckanRoutes("site_read", "whether the site may be read (always true)", ckanSiteRead)...)
+	rs = append(rs, ckanRoutes("help_show", "what an action does", ckanHelpShow, str("name", "action name", true))...)
+	rs = append(rs, ckanRoutes("package_search", "search datasets", ckanPackageSearch, str("q", "words, and field:value terms as fq takes them", false),
+		str("fq", "Solr terms: field:value, -field:value, +field:value, a OR b, field:(a OR b), metadata_modified:[2024-01-01T00:00:00Z TO *]; fields "+solrFieldList, false),
+		integer("rows", "page size"), integer("start", "offset"), str("sort", "score, id, name, title_string, metadata_modified or metadata_created, asc or desc, comma-separated (default score desc, metadata_modified desc)", false),
+		str("facet.field", `JSON list of organization, tags, groups, license_id, res_format, frequency, language: their counts in facets and search_facets`, false))...)
 	rs = append(rs, ckanRoutes("organization_list", "organization names", ckanOrganizationList)...)
 	rs = append(rs, ckanRoutes("organization_show", "one organization", ckanOrganizationShow, str("id", "organization name", true))...)
 	rs = append(rs, ckanWriteRoute("package_create", "create a dataset of the token's organization (govlake_schema: its JSON Schema; without one, DuckDB infers it from the first upload)", ckanPackageCreate))
@@ -222,6 +227,9 @@ func ckanAliases() []route {
 		rs = append(rs,
 			route{method: m, path: "/api/action/{action}", summary: "CKAN action API without its version: the same as /api/3/action/{action}",
 				params: []param{action}, reply: typeOf[CKANReply[any]](), handle: func(s *Server) http.HandlerFunc { return s.ckanUnversioned }},
+			route{method: m, path: "/api/{ver}/action/{action}", summary: "CKAN action API at version 1 or 2 (where ckanext-harvest's CKAN harvester calls): the same as /api/3/action/{action}",
+				params: []param{{name: "ver", in: "path", desc: "1 or 2", typ: "string", required: true}, action}, reply: typeOf[CKANReply[any]](),
+				handle: func(s *Server) http.HandlerFunc { return s.ckanUnversioned }},
 			route{method: m, path: "/api/3/action/{action}", summary: "CKAN action API: an action it does not have answers CKAN's error envelope",
 				params: []param{action}, reply: typeOf[CKANReply[any]](), handle: func(s *Server) http.HandlerFunc { return s.ckanUnknown }})
 	}
