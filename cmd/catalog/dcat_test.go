@@ -263,7 +263,7 @@ func TestDCATPaging(t *testing.T) {
 func TestDCATTextsAndRestricted(t *testing.T) {
 	store := t.TempDir()
 	moh := newToken(t, store, "moh", "publisher")
-	base := startCatalog(t, store, "-organizations", "testdata/orgs")
+	base := startCatalog(t, store)
 	desc := "Weekly \"dengue\" cases\nby township <b>&</b> C:\\data\\cases.csv – ကျန်းမာရေး"
 	def, _ := json.Marshal(map[string]any{"title": "Dengue cases", "description": desc, "schema": json.RawMessage(casesSchema),
 		"themes": []string{"HEAL"}, "spatial": []string{"MMR"}, "temporal": map[string]string{"start": "2024-01", "end": "2024-12-31"},

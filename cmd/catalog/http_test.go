@@ -135,3 +135,33 @@ func TestCORS(t *testing.T) {
 		t.Errorf("a page on another origin: %s %.300s", seen[0].Error, seen[0].HTML)
 	}
 }
+
+// HEAD answers with a GET's headers and no body; a streamed query stops at
+// its first row instead of being computed to the end, and the connection
+// stays usable.
+func TestHead(t *testing.T) {
+	base := bundledCatalog(t)
+	client := &http.Client{Transport: &http.Transport{DisableCompression: true}}
+	for path, ct := range map[string]string{
+		"/api/v1/query?format=csv&sql=" + url.QueryEscape("SELECT * FROM population, range(1000)"): "text/csv; charset=utf-8",
+		"/api/v1/query?format=parquet&sql=" + url.QueryEscape("SELECT * FROM population"):          "application/vnd.apache.parquet",
+		"/datasets/population.ttl": "text/turtle; charset=utf-8",
+		"/api/v1/datasets":         "application/json",
+	} {
+		req, _ := http.NewRequest("HEAD", base+path, nil)
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatalf("HEAD %s: %v", path, err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != ct || len(body) != 0 {
+			t.Errorf("HEAD %s: %d %q, %d bytes", path, resp.StatusCode, resp.Header.Get("Content-Type"), len(body))
+		}
+		get, err := client.Get(base + "/api/v1/datasets/population")
+		if err != nil || get.StatusCode != 200 {
+			t.Fatalf("GET after HEAD %s: %v", path, err)
+		}
+		get.Body.Close()
+	}
+}

@@ -69,6 +69,9 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer, ready ch
 	portalDesc := fs.String("portal-description", govlake.DefaultPortal.Description, "what the portal holds, in its DCAT catalogue")
 	portalPublisher := fs.String("portal-publisher", "", "the id of the organization that runs the portal (DCAT's publisher of the catalogue)")
 	portalEmail := fs.String("portal-email", "", "the e-mail that answers for datasets naming none (DCAT-US requires one)")
+	pgAddr := fs.String("pg-addr", "", "also answer SQL over the PostgreSQL wire protocol on this address (psql, BI tools), e.g. 127.0.0.1:5433; off by default")
+	pgCert := fs.String("pg-cert", "", "certificate (PEM) for TLS on -pg-addr")
+	pgKey := fs.String("pg-key", "", "its private key (PEM)")
 	dcatPage := fs.Int("dcat-page-size", 100, "datasets a page of the DCAT catalogue (/catalog.ttl ...) holds")
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -89,7 +92,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer, ready ch
 		public = "http://" + *addr
 	}
 	oidcCfg := wire.OIDCConfig(*oidcIssuer, *oidcClient, os.Getenv("GOVLAKE_OIDC_CLIENT_SECRET"), public+"/signin/oidc/callback", *oidcOrg, *oidcRole)
-	cfg := wire.CatalogConfig{DCATPageSize: *dcatPage, Portal: govlake.Portal{Title: *portalTitle, Description: *portalDesc, Publisher: *portalPublisher, Email: *portalEmail}, CORSOrigins: origins(*corsRead), CORSWriteOrigins: origins(*corsWrite), PublicURL: strings.TrimSuffix(*publicURL, "/"), MaxUpload: uploadBytes, OIDC: oidcCfg, TokenRate: *tokenRate, Store: *storeURL, MaxRows: *maxRows, Timeout: *timeout, Memory: *memory, Refresh: *refresh,
+	cfg := wire.CatalogConfig{PGAddr: *pgAddr, PGCert: *pgCert, PGKey: *pgKey, DCATPageSize: *dcatPage, Portal: govlake.Portal{Title: *portalTitle, Description: *portalDesc, Publisher: *portalPublisher, Email: *portalEmail}, CORSOrigins: origins(*corsRead), CORSWriteOrigins: origins(*corsWrite), PublicURL: strings.TrimSuffix(*publicURL, "/"), MaxUpload: uploadBytes, OIDC: oidcCfg, TokenRate: *tokenRate, Store: *storeURL, MaxRows: *maxRows, Timeout: *timeout, Memory: *memory, Refresh: *refresh,
 		CacheDir: *cacheDir, CacheBytes: cacheBytes, Running: *running, Queued: *queued, Queries: *queries, KPIs: *kpis, Orgs: *orgs}
 	if err := serve(ctx, cfg, *addr, logger, ready); err != nil {
 		fmt.Fprintln(stderr, "catalog:", govlake.ErrorMessage(err))
@@ -116,8 +119,16 @@ func serve(ctx context.Context, cfg wire.CatalogConfig, addr string, logger *slo
 	if ready != nil {
 		ready <- ln.Addr().String()
 	}
-	errc := make(chan error, 1)
+	errc := make(chan error, 2)
 	go func() { errc <- hs.Serve(ln) }()
+	if cat.PG != nil {
+		pl, err := net.Listen("tcp", cfg.PGAddr)
+		if err != nil {
+			return govlake.Errorf(govlake.EUNAVAILABLE, "listen on %s (-pg-addr): %w", cfg.PGAddr, err)
+		}
+		logger.Info("serving PostgreSQL", "addr", pl.Addr().String())
+		go func() { errc <- cat.PG.Serve(pl) }()
+	}
 	select {
 	case err := <-errc:
 		return err

@@ -20,7 +20,7 @@ type Clause struct {
 }
 
 // ClauseFields are the fields a clause may name.
-var ClauseFields = []string{"organization", "owner_org", "tags", "groups", "license", "format", "name", "id", "modified", "created"}
+var ClauseFields = []string{"organization", "owner_org", "tags", "groups", "license", "format", "frequency", "language", "name", "id", "modified", "created"}
 
 // created is when a dataset's first version was made.
 func created(d *govlake.Detail) time.Time {
@@ -49,8 +49,17 @@ func fieldValues(d *govlake.Detail, field, namespace string) []string {
 		return []string{d.License}
 	case "format":
 		if d.Source != nil {
-			return []string{strings.ToUpper(d.Source.Format), strings.ToLower(d.Source.Format)}
+			return []string{strings.ToLower(d.Source.Format)}
 		}
+	case "frequency":
+		if d.Frequency != "" {
+			return []string{d.Frequency}
+		}
+	case "language":
+		if langs := d.TitleTranslated.Languages(); len(langs) > 0 {
+			return langs
+		}
+		return []string{govlake.ScriptLanguage(d.Title)}
 	case "name":
 		return []string{d.ID}
 	case "id":
@@ -72,7 +81,12 @@ func holds(d *govlake.Detail, clauses []Clause, namespace string) bool {
 			ok = (c.From.IsZero() || !t.Before(c.From)) && (c.To.IsZero() || !t.After(c.To))
 		default:
 			have := fieldValues(d, c.Field, namespace)
-			ok = slices.ContainsFunc(c.Values, func(v string) bool { return slices.Contains(have, v) })
+			ok = slices.ContainsFunc(c.Values, func(v string) bool {
+				if c.Field == "format" {
+					v = strings.ToLower(v) // CKAN writes formats upper-case
+				}
+				return slices.Contains(have, v)
+			})
 		}
 		if ok == c.Not {
 			return false
@@ -84,13 +98,10 @@ func holds(d *govlake.Detail, clauses []Clause, namespace string) bool {
 // facetsOf counts the facets of the datasets a structured search found.
 func facetsOf(found []*govlake.Detail, namespace string) map[string][]govlake.FacetCount {
 	out := map[string][]govlake.FacetCount{}
-	for _, f := range []string{"organization", "tags", "groups", "license", "format"} {
+	for _, f := range []string{"organization", "tags", "groups", "license", "format", "frequency", "language"} {
 		counts := map[string]int{}
 		for _, d := range found {
 			vals := fieldValues(d, f, namespace)
-			if f == "format" && len(vals) > 0 {
-				vals = vals[:1]
-			}
 			for _, v := range vals {
 				if v != "" {
 					counts[v]++

@@ -41,6 +41,7 @@ type Queries struct {
 	queue  chan struct{} // one per query allowed to run or wait
 
 	derived []*derived // tables the catalogue computes (kpi_values)
+	meta    MetaEngine // catalogue questions (pg_catalog), when set
 }
 
 // NewQueries returns the query layer over cat's tables.

@@ -19,12 +19,17 @@ type DatastoreRequest struct {
 	Sort    []SortKey
 	Limit   int
 	Offset  int
+	// Distinct drops repeated rows; NoTotal skips counting every match.
+	Distinct, NoTotal bool
 }
 
 // SortKey orders rows by one field.
 type SortKey struct {
 	Field string
 	Desc  bool
+	// Nulls is "first" or "last" to place empty values; "" leaves
+	// DuckDB's default (last).
+	Nulls string
 }
 
 // DatastoreResult is one page of rows and how many rows match in all.
@@ -85,6 +90,19 @@ func (q *Queries) Datastore(ctx context.Context, req DatastoreRequest) (*Datasto
 		if k.Desc {
 			order += " DESC"
 		}
+		switch k.Nulls {
+		case "first":
+			order += " NULLS FIRST"
+		case "last":
+			order += " NULLS LAST"
+		case "":
+		default:
+			return nil, govlake.Errorf(govlake.EINVALID, "sort: nulls %q must be first or last", k.Nulls)
+		}
+	}
+	distinct := ""
+	if req.Distinct {
+		distinct = "DISTINCT "
 	}
 	table := quoteIdent(d.ID)
 	ctx, done, err := q.begin(ctx)
@@ -92,11 +110,18 @@ func (q *Queries) Datastore(ctx context.Context, req DatastoreRequest) (*Datasto
 		return nil, err
 	}
 	defer done()
-	res, err := q.engine.Query(ctx, "SELECT "+sel+" FROM "+table+cond+order+" LIMIT ? OFFSET ?", req.Limit, append(args, req.Limit, req.Offset)...)
+	res, err := q.engine.Query(ctx, "SELECT "+distinct+sel+" FROM "+table+cond+order+" LIMIT ? OFFSET ?", req.Limit, append(args, req.Limit, req.Offset)...)
 	if err != nil {
 		return nil, err
 	}
-	total, err := q.engine.Query(ctx, "SELECT count(*) FROM "+table+cond, 1, args...)
+	if req.NoTotal {
+		return &DatastoreResult{Result: res, Total: -1}, nil
+	}
+	count := "SELECT count(*) FROM " + table + cond
+	if req.Distinct {
+		count = "SELECT count(*) FROM (SELECT DISTINCT " + sel + " FROM " + table + cond + ")"
+	}
+	total, err := q.engine.Query(ctx, count, 1, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -17,6 +17,14 @@ type Table struct {
 	Columns []Column // used when there are no files, to give an empty table its shape
 }
 
+// TableSchema is a table as a database catalogue lists it: its name, its
+// columns and what it holds (for BI tools, through the PostgreSQL endpoint).
+type TableSchema struct {
+	Name    string
+	Columns []Column
+	Comment string
+}
+
 // ResultColumn describes one column of a query result.
 type ResultColumn struct {
 	Name string `json:"name"`

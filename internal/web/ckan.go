@@ -35,7 +35,7 @@ type CKANError struct {
 func ckanAction[T any](name string, fn func(s *Server, r *http.Request) (T, error)) func(s *Server) http.HandlerFunc {
 	return func(s *Server) http.HandlerFunc {
 		return func(w http.ResponseWriter, r *http.Request) {
-			help := "http://" + r.Host + "/api/3/action/help_show?name=" + name
+			help := s.baseURL(r) + "/api/3/action/help_show?name=" + name
 			result, err := fn(s, r)
 			if err == nil {
 				writeJSON(w, http.StatusOK, CKANReply[T]{Help: help, Success: true, Result: result})
@@ -325,7 +325,7 @@ func ckanOrganizationShow(s *Server, r *http.Request) (*CKANOrganization, error)
 		Type: "organization", IsOrganization: true, ApprovalStatus: "approved", State: "active",
 		PackageCount: len(o.Datasets), Packages: []CKANPackage{}}
 	if o.Logo != "" {
-		out.ImageURL = "http://" + r.Host + "/organizations/" + o.ID + "/logo"
+		out.ImageURL = base + "/organizations/" + o.ID + "/logo"
 	}
 	if !o.Created.IsZero() {
 		out.Created = o.Created.UTC().Format(ckanTime)
@@ -358,6 +358,6 @@ func (s *Server) ckanUnversioned(w http.ResponseWriter, r *http.Request) {
 // ckanUnknown answers an action govlake does not have as CKAN does.
 func (s *Server) ckanUnknown(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("action")
-	writeJSON(w, http.StatusBadRequest, CKANReply[*struct{}]{Help: "http://" + r.Host + "/api/3/action/help_show?name=" + name,
+	writeJSON(w, http.StatusBadRequest, CKANReply[*struct{}]{Help: s.baseURL(r) + "/api/3/action/help_show?name=" + name,
 		Error: &CKANError{Type: "Not Found Error", Message: "Action name not known: " + name}})
 }

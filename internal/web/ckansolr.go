@@ -19,7 +19,11 @@ import (
 var solrFields = map[string]string{
 	"organization": "organization", "owner_org": "owner_org", "tags": "tags", "groups": "groups", "res_format": "format",
 	"license_id": "license", "name": "name", "id": "id", "metadata_modified": "modified", "metadata_created": "created",
+	"frequency": "frequency", "language": "language",
 }
+
+// indexFilters are the fields the search index filters on itself.
+var indexFilters = map[string]string{"organization": "organization", "tags": "tags", "license_id": "license", "res_format": "format", "frequency": "frequency", "language": "language"}
 
 // solrFieldList names the fields, for messages.
 const solrFieldList = "organization, owner_org, tags, groups, res_format, license_id, name, id, metadata_modified, metadata_created, frequency, language"
@@ -103,14 +107,17 @@ func solrGroup(param string, group []string, into *solrQuery) error {
 			into.Words = append(into.Words, strings.Trim(term, `"`))
 			return nil
 		}
-		if name == "frequency" || name == "language" {
-			if len(group) > 1 || not {
-				return govlake.Errorf(govlake.EINVALID, "%s: %s takes one value, without OR or -", param, name)
+		field, known := solrFields[name]
+		if idx, ok := indexFilters[name]; ok && len(group) == 1 && !not && !strings.HasPrefix(value, "(") {
+			// One required value of a field the search index knows: a
+			// filter of the index, whose facets then count as before.
+			v := strings.Trim(value, `"`)
+			if idx == "format" {
+				v = strings.ToLower(v) // CKAN writes formats upper-case; the index keeps them as read
 			}
-			into.Filters[name] = append(into.Filters[name], strings.Trim(value, `"`))
+			into.Filters[idx] = append(into.Filters[idx], v)
 			return nil
 		}
-		field, known := solrFields[name]
 		if !known {
 			return govlake.Errorf(govlake.EINVALID, "%s: field %q is not supported (%s)", param, name, solrFieldList)
 		}

@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -125,6 +126,9 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, sql, format stri
 	}
 	if err == nil {
 		err = enc.finish()
+	}
+	if errors.Is(err, errHead) {
+		return // a HEAD: the headers are sent, the rest is not computed
 	}
 	if err != nil {
 		// Too late for a status: cut the response so the client cannot take

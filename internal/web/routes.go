@@ -200,8 +200,11 @@ func routes() []route {
 	rs = append(rs, ckanWriteRoute("package_update", "replace a dataset's metadata", ckanPackageUpdate))
 	rs = append(rs, ckanWriteRoute("resource_create", "upload a file (multipart field upload) as the dataset's next version", ckanResourceCreate))
 	rs = append(rs, ckanWriteRoute("package_delete", "withdraw every version of a dataset", ckanPackageDelete))
-	rs = append(rs, ckanRoutes("datastore_search", "rows of a dataset", ckanDatastoreSearch, str("resource_id", "dataset id", true), str("filters", "JSON object of field: value(s)", false),
-		str("q", "text to find in any field", false), str("fields", "comma-separated fields", false), str("sort", "field [asc|desc], ...", false),
+	rs = append(rs, ckanRoutes("datastore_search", "rows of a dataset", ckanDatastoreSearch, str("resource_id", "dataset id (the datastore resource's id), or _table_metadata for the list of tables", true), str("filters", "JSON object of field: value(s)", false),
+		str("q", "text to find in any field", false), str("fields", "fields: a JSON list, or comma-separated", false),
+		str("sort", `field [asc|desc] [nulls first|last], ...; a name with spaces in double quotes ("Country Name" desc)`, false),
+		str("distinct", "true: no repeated rows", false), str("include_total", "false: do not count every match", false),
+		param{name: "records_format", in: "query", desc: "objects (default), lists, or csv or tsv text", typ: "string", enum: []string{"objects", "lists", "csv", "tsv"}},
 		integer("limit", "page size"), integer("offset", "offset"))...)
 	rs = append(rs, ckanRoutes("datastore_search_sql", "run SQL", ckanDatastoreSearchSQL, str("sql", "one SELECT statement", true))...)
 	return rs

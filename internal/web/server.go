@@ -8,6 +8,7 @@ package web
 import (
 	"context"
 	"embed"
+	"errors"
 	"html/template"
 	"io"
 	"log/slog"
@@ -169,7 +170,34 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if s.conditional(cw, r) {
 		return
 	}
+	if r.Method == http.MethodHead {
+		s.mux.ServeHTTP(&headWriter{ResponseWriter: cw}, r)
+		return
+	}
 	s.mux.ServeHTTP(cw, r)
+}
+
+// headWriter answers HEAD with the headers a GET would have and stops the
+// body at its first write: a streamed result (a query's CSV, Parquet ...)
+// ends there instead of being computed to its last row.
+type headWriter struct {
+	http.ResponseWriter
+	wrote bool
+}
+
+// errHead stops a handler that writes a HEAD answer's body.
+var errHead = errors.New("HEAD: no body is sent")
+
+func (h *headWriter) WriteHeader(code int) {
+	if !h.wrote {
+		h.wrote = true
+		h.ResponseWriter.WriteHeader(code)
+	}
+}
+
+func (h *headWriter) Write(b []byte) (int, error) {
+	h.WriteHeader(http.StatusOK)
+	return 0, errHead
 }
 
 // statusRecorder notes the status and size of an answer, for the log.

@@ -18,6 +18,7 @@ import (
 	"govlake/internal/norm"
 	"govlake/internal/oidc"
 	"govlake/internal/parquet"
+	"govlake/internal/pgwire"
 	"govlake/internal/s3"
 	"govlake/internal/tabular"
 	"govlake/internal/web"
@@ -72,4 +73,7 @@ var (
 	_ catalog.Forgetter     = (*cache.Cache)(nil)
 	_ catalog.SearchIndex   = (*bleve.Index)(nil)
 	_ duckdb.Resolver       = (*catalog.Catalog)(nil)
+	_ catalog.MetaEngine    = (*duckdb.Meta)(nil)
+	_ pgwire.Queries        = (*catalog.Queries)(nil)
+	_ pgwire.Tokens         = (*access.Tokens)(nil)
 )

@@ -3,6 +3,7 @@ package wire
 import (
 	"context"
 	"crypto/sha256"
+	"crypto/tls"
 	"encoding/hex"
 	"log/slog"
 	"net/http"
@@ -21,6 +22,7 @@ import (
 	"govlake/internal/ingest"
 	"govlake/internal/norm"
 	"govlake/internal/oidc"
+	"govlake/internal/pgwire"
 	"govlake/internal/web"
 	"govlake/internal/yaml"
 	"govlake/internal/zstd"
@@ -35,22 +37,25 @@ type CatalogConfig struct {
 	PublicURL string
 	// Portal names the catalogue and who runs it, for DCAT and CKAN.
 	Portal       govlake.Portal
-	DCATPageSize int    // datasets a page of the DCAT catalogue (0: 100)
-	Store        string // store URL
-	CacheDir     string // local copies of a remote store's files ("" = the user cache folder)
-	CacheBytes   int64
-	Memory       string        // DuckDB memory limit
-	Refresh      time.Duration // how long a read of the store's listing serves
-	Queries      string        // folder of saved queries
-	KPIs         string        // folder of KPI files
-	Orgs         string        // folder of organization files
-	MaxUpload    int64         // largest upload
-	TokenRate    float64       // requests a second per API token (0: no limit)
-	OIDC         oidc.Config   // a ministry's identity provider, when Issuer is set
-	MaxRows      int
-	Timeout      time.Duration
-	Running      int
-	Queued       int
+	DCATPageSize int // datasets a page of the DCAT catalogue (0: 100)
+	// PGAddr, when set, serves the SQL over the PostgreSQL wire protocol
+	// too; PGCert and PGKey (PEM files) let clients use TLS.
+	PGAddr, PGCert, PGKey string
+	Store                 string // store URL
+	CacheDir              string // local copies of a remote store's files ("" = the user cache folder)
+	CacheBytes            int64
+	Memory                string        // DuckDB memory limit
+	Refresh               time.Duration // how long a read of the store's listing serves
+	Queries               string        // folder of saved queries
+	KPIs                  string        // folder of KPI files
+	Orgs                  string        // folder of organization files
+	MaxUpload             int64         // largest upload
+	TokenRate             float64       // requests a second per API token (0: no limit)
+	OIDC                  oidc.Config   // a ministry's identity provider, when Issuer is set
+	MaxRows               int
+	Timeout               time.Duration
+	Running               int
+	Queued                int
 }
 
 // Catalog is a ready catalogue server.
@@ -59,10 +64,18 @@ type Catalog struct {
 	engine  *duckdb.Engine
 	index   *bleve.Index
 	tmp     string
+	meta    *duckdb.Meta
+	// PG answers the PostgreSQL wire protocol, when CatalogConfig.PGAddr
+	// asks for it: serve it on a listener with ServePG.
+	PG *pgwire.Server
 }
 
 // Close releases the query engine, the search index and the spill folder.
 func (c *Catalog) Close() error {
+	if c.PG != nil {
+		c.PG.Close()
+	}
+	c.meta.Close()
 	err := c.engine.Close()
 	c.index.Close()
 	os.RemoveAll(c.tmp)
@@ -130,7 +143,8 @@ func NewCatalog(ctx context.Context, cfg CatalogConfig, logger *slog.Logger) (*C
 	}
 	srv.Encoders = map[string]web.Encoder{"zstd": zstd.NewWriter}
 	srv.Saved = saved
-	srv.Tokens = access.NewTokens(store, time.Now)
+	tokens := access.NewTokens(store, time.Now)
+	srv.Tokens = tokens
 	srv.Sessions = access.NewAccounts(store, argon2.New(), time.Now)
 	if cfg.OIDC.Issuer != "" {
 		provider, err := oidc.New(ctx, cfg.OIDC)
@@ -162,7 +176,32 @@ func NewCatalog(ctx context.Context, cfg CatalogConfig, logger *slog.Logger) (*C
 	reports := catalog.NewKPIs(queries, engine, kpis, time.Now)
 	srv.KPIs = reports
 	queries.Derive(catalog.KPIValuesTable, reports.ValuesRows, engine)
-	return &Catalog{Handler: srv, engine: engine, index: index, tmp: tmp}, nil
+	meta := duckdb.NewMeta()
+	queries.SetMeta(meta)
+	c := &Catalog{Handler: srv, engine: engine, index: index, tmp: tmp, meta: meta}
+	if cfg.PGAddr != "" {
+		tlsConfig, err := pgTLS(cfg.PGCert, cfg.PGKey)
+		if err == nil {
+			c.PG, err = pgwire.New(queries, tokens, logger, tlsConfig)
+		}
+		if err != nil {
+			c.Close()
+			return nil, err
+		}
+	}
+	return c, nil
+}
+
+// pgTLS loads the PostgreSQL endpoint's certificate, when one is given.
+func pgTLS(cert, key string) (*tls.Config, error) {
+	if cert == "" && key == "" {
+		return nil, nil
+	}
+	pair, err := tls.LoadX509KeyPair(cert, key)
+	if err != nil {
+		return nil, govlake.Errorf(govlake.EINVALID, "-pg-cert %s and -pg-key %s: not a certificate and its key in PEM: %w", cert, key, err)
+	}
+	return &tls.Config{Certificates: []tls.Certificate{pair}, MinVersion: tls.VersionTLS12}, nil
 }
 
 // AuditTable is the SQL name of the audit trail, which only admins query.

@@ -1,0 +1,149 @@
+package duckdb
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+
+	"govlake/internal/govlake"
+)
+
+// Meta answers the catalogue questions that BI tools and psql ask when they
+// connect (pg_catalog, information_schema, version()) from an in-memory
+// DuckDB whose tables are empty copies of the datasets one may see: DuckDB's
+// own PostgreSQL-compatible catalogue views then describe exactly those
+// tables, with their types, and nothing else. The same sandbox as the
+// data's applies (one SELECT, no files, settings locked).
+type Meta struct {
+	mu    sync.Mutex
+	cache []metaEngine // the most recent first
+}
+
+type metaEngine struct {
+	key string
+	e   *Engine
+}
+
+// metaKept is how many table sets Meta keeps open (one per catalogue state
+// and organisation that asked lately).
+const metaKept = 4
+
+// NewMeta returns an empty Meta.
+func NewMeta() *Meta { return &Meta{} }
+
+// Close releases every database Meta holds.
+func (m *Meta) Close() error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, c := range m.cache {
+		c.e.Close()
+	}
+	m.cache = nil
+	return nil
+}
+
+// Stream runs a catalogue query over tables (key names the set: the same
+// key, the same tables) and hands each row to row.
+func (m *Meta) Stream(ctx context.Context, key string, tables []govlake.TableSchema, sql string, header func([]govlake.ResultColumn) error, row func([]any) error, args ...any) error {
+	e, err := m.engine(ctx, key, tables)
+	if err != nil {
+		return err
+	}
+	return e.Stream(ctx, sql, header, row, args...)
+}
+
+func (m *Meta) engine(ctx context.Context, key string, tables []govlake.TableSchema) (*Engine, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for i, c := range m.cache {
+		if c.key == key {
+			copy(m.cache[1:i+1], m.cache[:i])
+			m.cache[0] = c
+			return c.e, nil
+		}
+	}
+	e, err := Open(ctx, Options{MemoryLimit: "256MB", Threads: 1}, noTables{})
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range pgMacros {
+		if _, err := e.db.ExecContext(ctx, m); err != nil {
+			e.Close()
+			return nil, fmt.Errorf("define %s: %w", m, err)
+		}
+	}
+	for _, t := range tables {
+		cols := make([]string, len(t.Columns))
+		for i, c := range t.Columns {
+			cols[i] = quoteIdent(c.Name) + " " + sqlType(c)
+		}
+		stmt := "CREATE TABLE " + quoteIdent(t.Name) + " (" + strings.Join(cols, ", ") + ")"
+		if _, err := e.db.ExecContext(ctx, stmt); err != nil {
+			e.Close()
+			return nil, fmt.Errorf("describe table %s: %w", t.Name, err)
+		}
+		if t.Comment != "" {
+			if _, err := e.db.ExecContext(ctx, "COMMENT ON TABLE "+quoteIdent(t.Name)+" IS "+quote(t.Comment)); err != nil {
+				e.Close()
+				return nil, fmt.Errorf("describe table %s: %w", t.Name, err)
+			}
+		}
+	}
+	m.cache = append([]metaEngine{{key, e}}, m.cache...)
+	if len(m.cache) > metaKept {
+		m.cache[metaKept].e.Close()
+		m.cache = m.cache[:metaKept]
+	}
+	return e, nil
+}
+
+// pgMacros are PostgreSQL functions that psql and BI tools call and
+// DuckDB lacks, answered as a read-only server owned by govlake would.
+var pgMacros = []string{
+	"CREATE MACRO pg_get_userbyid(id) AS 'govlake'",
+	"CREATE MACRO pg_encoding_to_char(id) AS 'UTF8'",
+	"CREATE MACRO pg_get_function_identity_arguments(id) AS ''",
+	"CREATE MACRO pg_get_partkeydef(id) AS NULL",
+	"CREATE MACRO pg_tablespace_location(id) AS ''",
+	"CREATE MACRO pg_postmaster_start_time() AS TIMESTAMPTZ '2000-01-01 00:00:00+00'",
+	"CREATE MACRO pg_backend_pid() AS 1",
+}
+
+// noTables resolves no name: Meta's tables are real ones.
+type noTables struct{}
+
+func (noTables) Table(ctx context.Context, name string) (govlake.Table, error) {
+	return govlake.Table{}, govlake.Errorf(govlake.ENOTFOUND, "no table named %s here: catalogue queries see the catalogue only", name)
+}
+
+func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
+
+// sqlType is the DuckDB type a stored column is read as.
+func sqlType(c govlake.Column) string {
+	switch c.Type {
+	case govlake.TypeInt64:
+		return "BIGINT"
+	case govlake.TypeUint64:
+		return "UBIGINT"
+	case govlake.TypeFloat64:
+		return "DOUBLE"
+	case govlake.TypeBool:
+		return "BOOLEAN"
+	case govlake.TypeDate:
+		return "DATE"
+	case govlake.TypeTimestamp:
+		return "TIMESTAMPTZ"
+	case govlake.TypeTimestampLocal:
+		return "TIMESTAMP"
+	case govlake.TypeTimestampNS:
+		return "TIMESTAMP_NS"
+	case govlake.TypeTime:
+		return "TIME"
+	case govlake.TypeBinary:
+		return "BLOB"
+	case govlake.TypeDecimal:
+		return fmt.Sprintf("DECIMAL(%d,%d)", c.Precision, c.Scale)
+	}
+	return "VARCHAR"
+}
