@@ -2,12 +2,22 @@ package main
 
 import (
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/csv"
+	"encoding/pem"
 	"errors"
 	"fmt"
+	"io"
+	"math/big"
 	"net"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -273,3 +283,34 @@ func TestPostgresPsqlAndTokens(t *testing.T) {
 
 // pgwireTokenUser is the user name that signs in with a token.
 const pgwireTokenUser = "token"
+
+// With -pg-cert and -pg-key, clients that require TLS get it.
+func TestPostgresTLS(t *testing.T) {
+	dir := t.TempDir()
+	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "127.0.0.1"}, IPAddresses: []net.IP{net.ParseIP("127.0.0.1")},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour), KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyDER, _ := x509.MarshalECPrivateKey(key)
+	certFile, keyFile := filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
+	os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600)
+	os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: keyDER}), 0o600)
+	port := pgPort(t)
+	startCatalog(t, bundled.storeOr(t), "-pg-addr", "127.0.0.1:"+port, "-pg-cert", certFile, "-pg-key", keyFile)
+	conn := pgConnect(t, "postgres://analyst@127.0.0.1:"+port+"/govlake?sslmode=require")
+	if _, ok := conn.PgConn().Conn().(*tls.Conn); !ok {
+		t.Errorf("sslmode=require: the connection is %T, not TLS", conn.PgConn().Conn())
+	}
+	var n int64
+	if err := conn.QueryRow(context.Background(), "SELECT count(*) FROM gdp").Scan(&n); err != nil || n == 0 {
+		t.Errorf("over TLS: %d %v", n, err)
+	}
+	var stderr strings.Builder
+	if code := Main(context.Background(), []string{"-store", t.TempDir(), "-addr", "127.0.0.1:0", "-pg-addr", "127.0.0.1:0", "-pg-cert", keyFile, "-pg-key", keyFile}, io.Discard, &stderr, nil); code != 1 ||
+		!strings.Contains(stderr.String(), "-pg-cert "+keyFile+" and -pg-key "+keyFile+": not a certificate and its key in PEM") {
+		t.Errorf("a key given as the certificate: exit %d, %s", code, stderr.String())
+	}
+}
