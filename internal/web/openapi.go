@@ -2,6 +2,8 @@ package web
 
 import (
 	"encoding/json"
+
+	"govlake/internal/govlake"
 	"net/http"
 	"reflect"
 	"strings"
@@ -9,10 +11,11 @@ import (
 )
 
 // OpenAPI builds the OpenAPI 3.1 document from the route table, with each
-// answer's schema derived from the Go type its handler encodes.
-func OpenAPI() map[string]any {
+// answer's schema derived from the Go type its handler encodes, and a path
+// for each saved query with its typed parameters.
+func OpenAPI(saved []*govlake.SavedQuery) map[string]any {
 	paths := map[string]any{}
-	for _, rt := range routes() {
+	for _, rt := range append(routes(), savedRoutes(saved)...) {
 		item, _ := paths[rt.path].(map[string]any)
 		if item == nil {
 			item = map[string]any{}
@@ -23,8 +26,12 @@ func OpenAPI() map[string]any {
 	return map[string]any{
 		"openapi": "3.1.0",
 		"info": map[string]any{"title": "govlake catalogue API", "version": "1",
-			"description": "Open datasets, validated and versioned, with SQL through DuckDB."},
-		"paths": paths,
+			"description": "Open datasets, validated and versioned, with SQL through DuckDB.",
+			"license":     map[string]any{"name": "Each dataset under its own licence: its license field names it", "url": "/search"}},
+		"servers": []any{map[string]any{"url": "/", "description": "this server"}},
+		// Reads need no token; writes say which they need.
+		"security": []any{map[string]any{}, map[string]any{"token": []string{}}},
+		"paths":    paths,
 		"components": map[string]any{"schemas": map[string]any{
 			"Error":     schemaOf(reflect.TypeFor[ErrorBody]()),
 			"CKANError": schemaOf(reflect.TypeFor[CKANReply[*struct{}]]()),
@@ -55,7 +62,9 @@ func operation(rt route) map[string]any {
 		"operationId": strings.ToLower(rt.method) + strings.NewReplacer("/", "_", "{", "", "}", "", ".", "_", "$", "").Replace(rt.path),
 		"responses": map[string]any{
 			"200": ok,
-			"default": map[string]any{"description": "An error: 400 bad request or SQL (409 in CKAN's API), 401 no or bad token, 403 a token that may not, 404 unknown, 409 conflict, 410 withdrawn, 413 too large, 422 rejected load, 429 too many queries, 503 busy or store unavailable, 504 timeout",
+			"4XX": map[string]any{"description": "The request cannot be answered: 400 bad request or SQL (409 in CKAN's API), 401 no or bad token, 403 a token that may not, 404 unknown, 405 wrong method, 409 conflict, 410 withdrawn, 413 too large, 422 rejected load, 429 too many queries",
+				"content": map[string]any{"application/json": map[string]any{"schema": map[string]any{"$ref": errSchema}}}},
+			"5XX": map[string]any{"description": "The server cannot answer now: 503 busy or store unavailable, 504 timeout",
 				"content": map[string]any{"application/json": map[string]any{"schema": map[string]any{"$ref": errSchema}}}},
 		},
 	}
@@ -64,6 +73,12 @@ func operation(rt route) map[string]any {
 		schema := map[string]any{"type": p.typ}
 		if p.enum != nil {
 			schema["enum"] = p.enum
+		}
+		if p.format != "" {
+			schema["format"] = p.format
+		}
+		if p.def != "" {
+			schema["default"] = p.def
 		}
 		params = append(params, map[string]any{"name": p.name, "in": p.in, "required": p.required, "description": p.desc, "schema": schema})
 	}
@@ -162,5 +177,29 @@ func structFields(t reflect.Type, props map[string]any, req *[]string) {
 }
 
 func (s *Server) apiOpenAPI(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, OpenAPI())
+	writeJSON(w, http.StatusOK, OpenAPI(s.Saved))
+}
+
+// savedRoutes document each saved query as a path of its own, with its
+// parameters typed as the query binds them. The one route that serves
+// them all is /api/v1/queries/{name}.
+func savedRoutes(saved []*govlake.SavedQuery) []route {
+	var out []route
+	for _, q := range saved {
+		rt := route{method: "GET", path: "/api/v1/queries/" + q.Name, summary: "Saved query: " + q.Title, reply: typeOf[govlake.Result](), media: mediaTypes()}
+		for _, p := range q.Params {
+			typ, format := p.Type, ""
+			if typ == "date" {
+				typ, format = "string", "date"
+			}
+			desc := p.Description
+			if desc == "" {
+				desc = "$" + p.Name + " in the query"
+			}
+			rt.params = append(rt.params, param{name: p.Name, in: "query", desc: desc, typ: typ, required: p.Required, format: format, def: p.Default})
+		}
+		rt.params = append(rt.params, pFormat)
+		out = append(out, rt)
+	}
+	return out
 }

@@ -26,6 +26,7 @@ type param struct {
 	name, in, desc, typ string
 	required            bool
 	enum                []string
+	format, def         string // a string's format (date), a default value
 }
 
 // pattern is the route's pattern for http.ServeMux.
