@@ -189,3 +189,35 @@ func TestDatastoreSearchAsCKAN(t *testing.T) {
 		t.Errorf("a bad sort: %q", bad.Error.Message)
 	}
 }
+
+// q as an object finds text in each named field, as CKAN's does.
+func TestDatastoreQObject(t *testing.T) {
+	base := bundledCatalog(t)
+	var r struct {
+		Result struct {
+			Total   int
+			Records []map[string]any
+		}
+	}
+	getJSON(t, "GET", base+"/api/3/action/datastore_search?"+url.Values{"resource_id": {"population"}, "q": {`{"Country Name": "myan", "Year": "202"}`}, "limit": {"100"}}.Encode(), "", 200, &r)
+	mmr := mmrPopulation(t)
+	want := 0
+	for y := range mmr {
+		if strings.Contains(strconv.Itoa(y), "202") {
+			want++
+		}
+	}
+	if r.Result.Total != want || len(r.Result.Records) != want {
+		t.Errorf("q object: %d rows, want %d (Myanmar's years with 202)", r.Result.Total, want)
+	}
+	for _, rec := range r.Result.Records {
+		if rec["Country Name"] != "Myanmar" {
+			t.Errorf("q object matched %v", rec)
+		}
+	}
+	var bad struct{ Error struct{ Message string } }
+	getJSON(t, "GET", base+"/api/3/action/datastore_search?"+url.Values{"resource_id": {"population"}, "q": {`{"Colour": "red"}`}}.Encode(), "", 409, &bad)
+	if !strings.Contains(bad.Error.Message, `q: field "Colour" not in the table`) {
+		t.Errorf("q on an unknown field: %q", bad.Error.Message)
+	}
+}

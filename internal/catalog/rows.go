@@ -15,6 +15,7 @@ type DatastoreRequest struct {
 	Dataset string
 	Filters map[string][]string // field: any of these values, compared as text
 	Q       string              // text to find in any field
+	QFields map[string]string   // text to find in each of these fields (CKAN's q as an object)
 	Fields  []string            // empty: every field
 	Sort    []SortKey
 	Limit   int
@@ -153,6 +154,14 @@ func datastoreWhere(req DatastoreRequest, cols []govlake.Column, field func(what
 		}
 		where = append(where, "concat_ws(' ', "+strings.Join(text, ", ")+`) ILIKE ? ESCAPE '\'`)
 		args = append(args, "%"+likeEscape(req.Q)+"%")
+	}
+	for _, name := range sortedKeys(req.QFields) {
+		c, err := field("q", name)
+		if err != nil {
+			return "", nil, err
+		}
+		where = append(where, "coalesce("+c+"::VARCHAR, '') ILIKE ? ESCAPE '\\'")
+		args = append(args, "%"+likeEscape(req.QFields[name])+"%")
 	}
 	cond := ""
 	if len(where) > 0 {

@@ -22,7 +22,8 @@ var catalogQuestion = regexp.MustCompile(`(?i)\b(pg_catalog|information_schema|p
 // DuckDB reads another way: OPERATOR(pg_catalog.~) is ~, and collations
 // named pg_catalog.default are the default.
 var psqlSyntax = strings.NewReplacer("OPERATOR(pg_catalog.~)", "~", "OPERATOR(pg_catalog.=)", "=", " COLLATE pg_catalog.default", "",
-	"pg_catalog.pg_table_is_visible(c.oid)", "true", "pg_catalog.pg_get_userbyid", "pg_get_userbyid", "pg_catalog.pg_encoding_to_char", "pg_encoding_to_char")
+	"pg_catalog.pg_table_is_visible(c.oid)", "true", "pg_catalog.pg_get_userbyid", "pg_get_userbyid", "pg_catalog.pg_encoding_to_char", "pg_encoding_to_char",
+	"::pg_catalog.regtype::pg_catalog.text", "::VARCHAR", "::pg_catalog.text", "::VARCHAR", "::pg_catalog.regclass", "::BIGINT")
 
 // writeCommand is a statement that would change something.
 var writeCommand = regexp.MustCompile(`(?i)^\s*(INSERT|UPDATE|DELETE|MERGE|DROP|CREATE|ALTER|TRUNCATE|COPY|GRANT|REVOKE|VACUUM|ATTACH|DETACH|INSTALL|LOAD|CALL|EXPORT|IMPORT|CHECKPOINT|COMMENT|REINDEX|CLUSTER|LOCK)\b`)

@@ -74,7 +74,11 @@ func ckanDatastoreSearch(s *Server, r *http.Request) (*CKANDatastore, error) {
 	}
 	req.Q = ckanParam(r, "q")
 	if strings.HasPrefix(strings.TrimSpace(req.Q), "{") {
-		return nil, govlake.Errorf(govlake.EINVALID, "q: a JSON object of field: text is not supported; give the text to find in any field")
+		// CKAN's q as an object: text to find in each named field.
+		if err := json.Unmarshal([]byte(req.Q), &req.QFields); err != nil {
+			return nil, govlake.Errorf(govlake.EINVALID, "q: %q must be text, or a JSON object of field: text", req.Q)
+		}
+		req.Q = ""
 	}
 	if req.Sort, err = datastoreSort(ckanParam(r, "sort")); err != nil {
 		return nil, err
