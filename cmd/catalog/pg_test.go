@@ -214,6 +214,15 @@ func TestPostgresBIMetadata(t *testing.T) {
 	if strings.Join(info, ",") != "gdp|4,population|4" {
 		t.Errorf("information_schema.columns %v", info)
 	}
+	// pgjdbc's DatabaseMetaData.getTables (Metabase, DBeaver and other JDBC
+	// tools list tables with it), with the patterns "%" and types TABLE.
+	jdbc, err := os.ReadFile("testdata/pgjdbc-gettables.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v := col(string(jdbc)); strings.Join(v, ",") != "NULL|main|country_codes|TABLE|NULL|||||,NULL|main|country_groups|TABLE|NULL|||||,NULL|main|egdi|TABLE|NULL|||||,NULL|main|gdp|TABLE|NULL|||||,NULL|main|internet_users|TABLE|NULL|||||,NULL|main|population|TABLE|NULL|||||,NULL|main|retail_prices|TABLE|NULL|||||" {
+		t.Errorf("pgjdbc getTables %v", v)
+	}
 	// The data behind the columns is what the catalogue serves.
 	if v := col(`SELECT count(*) FROM "public"."population"`); len(v) != 1 || v[0] == "0" {
 		t.Errorf("a schema-qualified table: %v", v)
@@ -226,6 +235,8 @@ func toText(v any) string {
 		return x
 	case bool:
 		return strconv.FormatBool(x)
+	case nil:
+		return "NULL"
 	}
 	return fmt.Sprint(v)
 }

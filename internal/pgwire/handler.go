@@ -28,6 +28,10 @@ var psqlSyntax = strings.NewReplacer("OPERATOR(pg_catalog.~)", "~", "OPERATOR(pg
 // writeCommand is a statement that would change something.
 var writeCommand = regexp.MustCompile(`(?i)^\s*(INSERT|UPDATE|DELETE|MERGE|DROP|CREATE|ALTER|TRUNCATE|COPY|GRANT|REVOKE|VACUUM|ATTACH|DETACH|INSTALL|LOAD|CALL|EXPORT|IMPORT|CHECKPOINT|COMMENT|REINDEX|CLUSTER|LOCK)\b`)
 
+// regclassLiteral is a table named as an oid ('pg_class'::regclass), which
+// DuckDB has no type for; the catalogue's own tables have no oid there.
+var regclassLiteral = regexp.MustCompile(`(?i)'[a-z_.]+'::(pg_catalog\.)?regclass`)
+
 // versionCall is version(), which BI tools read to learn they talk to
 // PostgreSQL and which version.
 var versionCall = regexp.MustCompile(`(?i)\b(pg_catalog\.)?version\(\)`)
@@ -69,6 +73,7 @@ func (s *Server) statement(ctx context.Context, text string, oids []uint32) (*wi
 	if catalogQuestion.MatchString(text) {
 		stream = s.queries.CatalogStream
 		text = versionCall.ReplaceAllString(psqlSyntax.Replace(text), "'PostgreSQL "+ServerVersion+", read-only'")
+		text = regclassLiteral.ReplaceAllString(text, "0")
 	} else {
 		text = schemaQualifier.ReplaceAllString(text, "$1")
 	}
