@@ -1,11 +1,9 @@
 package main
 
 import (
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"net/url"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"sort"
@@ -17,15 +15,7 @@ import (
 // mmrPopulation reads Myanmar's rows from the bundled source: year → value.
 func mmrPopulation(t *testing.T) map[int]string {
 	t.Helper()
-	f, err := os.Open("../../datasets/worldbank/population.csv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	rows := sourceRows(t, "../../datasets/worldbank/population.csv")
 	out := map[int]string{}
 	for _, r := range rows[1:] {
 		if r[1] == "MMR" {
@@ -174,10 +164,7 @@ func TestDatastoreSearchAsCKAN(t *testing.T) {
 	var distinct page
 	getJSON(t, "GET", base+"/api/3/action/datastore_search?resource_id=population&distinct=true&fields=Country%20Code&limit=1", "", 200, &distinct)
 	codes := map[string]bool{}
-	f, _ := os.Open("../../datasets/worldbank/population.csv")
-	rows, _ := csv.NewReader(f).ReadAll()
-	f.Close()
-	for _, r := range rows[1:] {
+	for _, r := range sourceRows(t, "../../datasets/worldbank/population.csv")[1:] {
 		codes[r[1]] = true
 	}
 	if distinct.Result.Total == nil || *distinct.Result.Total != len(codes) {

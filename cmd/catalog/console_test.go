@@ -1,9 +1,7 @@
 package main
 
 import (
-	"encoding/csv"
 	"net/url"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -15,15 +13,7 @@ import (
 // year from on, read straight from the CSV file.
 func mmrYears(t *testing.T, from int) int {
 	t.Helper()
-	f, err := os.Open("../../datasets/worldbank/population.csv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	rows := sourceRows(t, "../../datasets/worldbank/population.csv")
 	n := 0
 	for _, r := range rows[1:] {
 		if y, err := strconv.Atoi(r[2]); err == nil && r[1] == "MMR" && y >= from {

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"crypto/sha256"
-	"encoding/csv"
 	"encoding/hex"
 	"encoding/json"
 	"os"
@@ -156,10 +155,7 @@ func checkPopulation(t *testing.T, base, nq string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rows, err := csv.NewReader(strings.NewReader(string(src))).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	rows := sourceRows(t, "../../datasets/worldbank/population.csv")
 	first, last := 9999, 0
 	for _, row := range rows[1:] {
 		y, _ := strconv.Atoi(row[2])

@@ -57,9 +57,9 @@ func pgConnect(t *testing.T, url string) *pgx.Conn {
 	}
 }
 
-// sourceFigure reads one cell of a bundled CSV: column col of the row whose
-// columns match where.
-func sourceFigure(t *testing.T, file, col string, where map[string]string) string {
+// sourceRows reads a bundled CSV file whole, header first, independently
+// of govlake.
+func sourceRows(t *testing.T, file string) [][]string {
 	t.Helper()
 	f, err := os.Open(file)
 	if err != nil {
@@ -68,8 +68,16 @@ func sourceFigure(t *testing.T, file, col string, where map[string]string) strin
 	defer f.Close()
 	rows, err := csv.NewReader(f).ReadAll()
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("%s: %v", file, err)
 	}
+	return rows
+}
+
+// sourceFigure reads one cell of a bundled CSV: column col of the row whose
+// columns match where.
+func sourceFigure(t *testing.T, file, col string, where map[string]string) string {
+	t.Helper()
+	rows := sourceRows(t, file)
 	idx := map[string]int{}
 	for i, h := range rows[0] {
 		idx[h] = i

@@ -1,6 +1,8 @@
 package govlake
 
 import (
+	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -128,4 +130,27 @@ func (p QueryParam) Value(s string) (any, error) {
 		return s, nil
 	}
 	return nil, Errorf(EINVALID, "%s: %q is not a valid %s", p.Name, s, p.Type)
+}
+
+// CellText writes a result value as text: numbers with every digit and no
+// exponent, BLOBs in base64, nested values as JSON (the CSV writer's,
+// CKAN's and the PostgreSQL endpoint's text of a value).
+func CellText(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return ""
+	case string:
+		return x
+	case json.Number:
+		return string(x)
+	case float64:
+		// The shortest digits that read back as the same float.
+		return strconv.FormatFloat(x, 'f', -1, 64)
+	case []byte:
+		return base64.StdEncoding.EncodeToString(x)
+	case []any, map[string]any:
+		b, _ := json.Marshal(x)
+		return string(b)
+	}
+	return fmt.Sprint(v)
 }

@@ -1,8 +1,6 @@
 package pgwire
 
 import (
-	"encoding/base64"
-	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -106,25 +104,7 @@ func wireValue(oid uint32, v any) any {
 			return t
 		}
 	}
-	return text(v)
-}
-
-// text writes a value as the JSON API does.
-func text(v any) string {
-	switch x := v.(type) {
-	case string:
-		return x
-	case json.Number:
-		return string(x)
-	case float64:
-		return strconv.FormatFloat(x, 'f', -1, 64)
-	case []byte:
-		return base64.StdEncoding.EncodeToString(x)
-	case []any, map[string]any:
-		b, _ := json.Marshal(x)
-		return string(b)
-	}
-	return fmt.Sprint(v)
+	return govlake.CellText(v)
 }
 
 // argument reads a bound parameter: as its declared type when the client

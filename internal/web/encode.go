@@ -1,14 +1,11 @@
 package web
 
 import (
-	"encoding/base64"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"net/http"
-	"strconv"
 
 	"govlake/internal/catalog"
 	"govlake/internal/govlake"
@@ -138,25 +135,5 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, sql, format stri
 	}
 }
 
-// textCell writes a value as text: numbers with every digit and no
-// exponent, BLOBs in base64, nested values as JSON.
-func textCell(v any) string {
-	switch x := v.(type) {
-	case nil:
-		return ""
-	case string:
-		return x
-	case json.Number:
-		return string(x)
-	case float64:
-		// Plain decimal, never an exponent: the shortest digits that read
-		// back as the same float.
-		return strconv.FormatFloat(x, 'f', -1, 64)
-	case []byte:
-		return base64.StdEncoding.EncodeToString(x)
-	case []any, map[string]any:
-		b, _ := json.Marshal(x)
-		return string(b)
-	}
-	return fmt.Sprint(v)
-}
+// textCell writes a value as text (govlake.CellText).
+func textCell(v any) string { return govlake.CellText(v) }

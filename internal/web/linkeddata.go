@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"html/template"
+	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -113,37 +114,43 @@ func (s *Server) dcatCatalog(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	sums, err := s.catalog.Datasets(r.Context())
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	orgs, err := s.organizations(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	per := s.DCATPageSize
 	if per <= 0 {
 		per = CatalogPageSize
 	}
-	if last := max(1, (len(sums)+per-1)/per); n > last {
+	entries, total, orgs, err := s.dcatEntries(r, (n-1)*per, per)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if last := max(1, (total+per-1)/per); n > last {
 		s.fail(w, r, govlake.Errorf(govlake.ENOTFOUND, "page %d: the catalogue has %d page(s) of %d datasets", n, last, per))
 		return
 	}
-	var entries []dcat.Entry
-	for i := (n - 1) * per; i < len(sums) && i < n*per; i++ {
+	site := s.site(r, orgs)
+	g := rdf.NewGraph()
+	dcat.Catalog(g, site, dcat.Page{URL: site.Base + r.URL.Path, Number: n, Per: per, Total: total}, entries)
+	s.writeGraph(w, r, g, x)
+}
+
+// dcatEntries are at most n of the datasets one may see, from the from-th
+// in id order, with their organisations; total counts them all.
+func (s *Server) dcatEntries(r *http.Request, from, n int) (entries []dcat.Entry, total int, orgs map[string]*govlake.Organization, err error) {
+	sums, err := s.catalog.Datasets(r.Context())
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	if orgs, err = s.organizations(r); err != nil {
+		return nil, 0, nil, err
+	}
+	for i := from; i < len(sums) && i < from+n; i++ {
 		d, err := s.catalog.Dataset(r.Context(), sums[i].ID)
 		if err != nil {
-			s.fail(w, r, err)
-			return
+			return nil, 0, nil, err
 		}
 		entries = append(entries, dcat.Entry{Detail: d, Org: orgs[d.Organization]})
 	}
-	site := s.site(r, orgs)
-	g := rdf.NewGraph()
-	dcat.Catalog(g, site, dcat.Page{URL: site.Base + r.URL.Path, Number: n, Per: per, Total: len(sums)}, entries)
-	s.writeGraph(w, r, g, x)
+	return entries, len(sums), orgs, nil
 }
 
 func pageNumber(r *http.Request) (int, error) {
@@ -211,24 +218,10 @@ func linkedDataRoutes() []route {
 
 // dataJSON answers /data.json: every dataset one may see, as DCAT-US 1.1.
 func (s *Server) dataJSON(w http.ResponseWriter, r *http.Request) {
-	sums, err := s.catalog.Datasets(r.Context())
+	entries, _, orgs, err := s.dcatEntries(r, 0, math.MaxInt)
 	if err != nil {
 		s.fail(w, r, err)
 		return
-	}
-	orgs, err := s.organizations(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	var entries []dcat.Entry
-	for _, sum := range sums {
-		d, err := s.catalog.Dataset(r.Context(), sum.ID)
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		entries = append(entries, dcat.Entry{Detail: d, Org: orgs[d.Organization]})
 	}
 	writeJSON(w, http.StatusOK, dcat.US(s.site(r, orgs), s.Portal.Email, entries))
 }
