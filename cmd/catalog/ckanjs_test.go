@@ -208,3 +208,34 @@ func TestDatastoreQObject(t *testing.T) {
 		t.Errorf("q on an unknown field: %q", bad.Error.Message)
 	}
 }
+
+// _id is each row's place in the stored version, from 1, as CKAN numbers
+// a datastore's rows: the same whatever the filter, sort or page.
+func TestDatastoreRowID(t *testing.T) {
+	base := bundledCatalog(t)
+	rows := sourceRows(t, "../../datasets/worldbank/population.csv")
+	var r struct {
+		Result struct {
+			Fields  []struct{ ID, Type string }
+			Records []map[string]any
+		}
+	}
+	getJSON(t, "GET", base+"/api/3/action/datastore_search?"+url.Values{"resource_id": {"population"}, "filters": {`{"Country Code": "MMR"}`}, "sort": {"_id desc"}, "limit": {"2"}}.Encode(), "", 200, &r)
+	if len(r.Result.Fields) == 0 || r.Result.Fields[0].ID != "_id" || r.Result.Fields[0].Type != "int" {
+		t.Errorf("fields %v: _id first, an int", r.Result.Fields)
+	}
+	var last []int
+	for i, row := range rows[1:] {
+		if row[1] == "MMR" {
+			last = append(last, i+1)
+		}
+	}
+	want := []int{last[len(last)-1], last[len(last)-2]}
+	for i, rec := range r.Result.Records {
+		id := int(rec["_id"].(float64))
+		src := rows[id]
+		if id != want[i] || num(rec["Year"]) != src[2] || num(rec["Value"]) != src[3] {
+			t.Errorf("record %d: %v, want _id %d (%v)", i, rec, want[i], src)
+		}
+	}
+}

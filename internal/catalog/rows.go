@@ -54,6 +54,13 @@ func (q *Queries) Datastore(ctx context.Context, req DatastoreRequest) (*Datasto
 	for _, c := range d.Columns {
 		known[c.Name] = true
 	}
+	table := quoteIdent(d.ID)
+	if !known["_id"] {
+		// CKAN's row id: the row's place in the stored file, from 1
+		// (DuckDB keeps a scan's order, so OVER () numbers rows as stored).
+		known["_id"] = true
+		table = "(SELECT row_number() OVER () AS _id, * FROM " + table + ") AS stored"
+	}
 	field := func(what, name string) (string, error) {
 		if !known[name] {
 			return "", govlake.Errorf(govlake.EINVALID, "%s: field %q not in the table", what, name)
@@ -105,7 +112,6 @@ func (q *Queries) Datastore(ctx context.Context, req DatastoreRequest) (*Datasto
 	if req.Distinct {
 		distinct = "DISTINCT "
 	}
-	table := quoteIdent(d.ID)
 	ctx, done, err := q.begin(ctx)
 	if err != nil {
 		return nil, err
