@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -211,5 +212,24 @@ func TestCKANResFormat(t *testing.T) {
 		if r.Result.Count != 7 {
 			t.Errorf("fq %s: %d packages, want the 7 bundled CSV datasets", fq, r.Result.Count)
 		}
+	}
+}
+
+// The groups facet counts the EU themes of the matches, with or without fq.
+func TestCKANGroupsFacet(t *testing.T) {
+	base := bundledCatalog(t)
+	_, themes := pipelineFacts(t)
+	want := map[string]int{}
+	for _, ts := range themes {
+		for _, th := range ts {
+			want[th]++
+		}
+	}
+	var r struct {
+		Result struct{ Facets map[string]map[string]int }
+	}
+	getJSON(t, "GET", base+"/api/3/action/package_search?"+url.Values{"facet.field": {`["groups"]`}}.Encode(), "", 200, &r)
+	if fmt.Sprint(r.Result.Facets["groups"]) != fmt.Sprint(want) {
+		t.Errorf("groups facet %v, want %v", r.Result.Facets["groups"], want)
 	}
 }

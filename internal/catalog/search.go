@@ -27,6 +27,9 @@ type SearchRequest struct {
 	// Clauses must all hold too (CKAN's fq); the facets then count the
 	// datasets that meet them.
 	Clauses []Clause
+	// CountMatches counts the facets over the matching datasets themselves,
+	// which gives the groups (themes) facet the index does not keep.
+	CountMatches bool
 	// Namespace is the portal's address, from which package ids (the
 	// "id" clause field and sort) are made.
 	Namespace string
@@ -75,14 +78,14 @@ func (c *Catalog) Search(ctx context.Context, req SearchRequest) (*SearchResult,
 			return nil, govlake.Errorf(govlake.EINVALID, "field %q is not supported (%s)", cl.Field, strings.Join(ClauseFields, ", "))
 		}
 	}
-	if c.search != nil && len(req.Clauses) == 0 && (req.Sort == "" || (req.Sort == "modified" && req.Desc)) {
+	if c.search != nil && len(req.Clauses) == 0 && !req.CountMatches && (req.Sort == "" || (req.Sort == "modified" && req.Desc)) {
 		return c.ranked(ctx, req)
 	}
 	found, facets, err := c.find(ctx, req)
 	if err != nil {
 		return nil, err
 	}
-	if len(req.Clauses) > 0 {
+	if len(req.Clauses) > 0 || req.CountMatches {
 		kept := found[:0]
 		for _, d := range found {
 			if holds(d, req.Clauses, req.Namespace) {

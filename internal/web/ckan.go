@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -231,6 +232,7 @@ func ckanPackageSearch(s *Server, r *http.Request) (*CKANSearch, error) {
 	if err != nil {
 		return nil, err
 	}
+	req.CountMatches = slices.Contains(facets, "groups")
 	found, err := s.catalog.Search(r.Context(), req)
 	if err != nil {
 		return nil, err
