@@ -286,6 +286,9 @@ func TestPostgresPsqlAndTokens(t *testing.T) {
 	if out, _ := run("analyst", "", "-w", "-c", `\dt`); !strings.Contains(out, "|dengue|table|") || strings.Contains(out, "patients") {
 		t.Errorf("psql \\dt as anyone:\n%s", out)
 	}
+	if out, err := run("analyst", "", "-w", "-c", `\d dengue`); err != nil || !strings.Contains(out, "week|varchar|||") || !strings.Contains(out, "cases|int8|||") {
+		t.Errorf("psql \\d dengue: %v\n%s", err, out)
+	}
 	if out, err := run("analyst", "", "-w", "-c", "SELECT count(*) FROM patients"); err == nil || !strings.Contains(out, "patients") {
 		t.Errorf("a restricted dataset for anyone: %q %v", out, err)
 	}

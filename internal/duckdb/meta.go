@@ -67,7 +67,7 @@ func (m *Meta) engine(ctx context.Context, key string, tables []govlake.TableSch
 	if err != nil {
 		return nil, err
 	}
-	for _, m := range pgMacros {
+	for _, m := range append(pgMacros, pgShadow...) {
 		if _, err := e.db.ExecContext(ctx, m); err != nil {
 			e.Close()
 			return nil, fmt.Errorf("define %s: %w", m, err)
@@ -108,7 +108,37 @@ var pgMacros = []string{
 	"CREATE MACRO pg_tablespace_location(id) AS ''",
 	"CREATE MACRO pg_postmaster_start_time() AS TIMESTAMPTZ '2000-01-01 00:00:00+00'",
 	"CREATE MACRO pg_backend_pid() AS 1",
+	"CREATE MACRO pg_get_statisticsobjdef_columns(id) AS ''",
+	"CREATE MACRO pg_relation_is_publishable(id) AS false",
+	"CREATE MACRO array_upper(arr, dim) AS len(arr)",
+	"CREATE MACRO pg_get_indexdef(id) AS '', (id, col, pretty) AS ''",
+	"CREATE MACRO pg_get_constraintdef(id) AS '', (id, pretty) AS ''",
+	"CREATE MACRO pg_get_triggerdef(id) AS '', (id, pretty) AS ''",
+	"CREATE MACRO pg_get_ruledef(id) AS '', (id, pretty) AS ''",
 }
+
+// pgShadow completes DuckDB's PostgreSQL catalogue for psql's \d: pg_class
+// with the columns it lacks, and empty tables for what DuckDB has no view of
+// (no inheritance, policies, statistics objects, publications, triggers or
+// rules exist here). The PostgreSQL endpoint reads pg_catalog.X as pg_govlake.X
+// for these names (ShadowedCatalog).
+var pgShadow = []string{
+	"CREATE SCHEMA pg_govlake",
+	"CREATE VIEW pg_govlake.pg_class AS SELECT *, false AS relforcerowsecurity FROM pg_catalog.pg_class",
+	"CREATE TABLE pg_govlake.pg_inherits (inhrelid BIGINT, inhparent BIGINT, inhseqno INTEGER, inhdetachpending BOOLEAN)",
+	"CREATE TABLE pg_govlake.pg_policy (oid BIGINT, polname VARCHAR, polrelid BIGINT, polcmd VARCHAR, polpermissive BOOLEAN, polroles BIGINT[], polqual VARCHAR, polwithcheck VARCHAR)",
+	"CREATE TABLE pg_govlake.pg_statistic_ext (oid BIGINT, stxrelid BIGINT, stxname VARCHAR, stxnamespace BIGINT, stxowner BIGINT, stxstattarget INTEGER, stxkeys INTEGER[], stxkind VARCHAR[], stxexprs VARCHAR)",
+	"CREATE TABLE pg_govlake.pg_publication (oid BIGINT, pubname VARCHAR, pubowner BIGINT, puballtables BOOLEAN, pubinsert BOOLEAN, pubupdate BOOLEAN, pubdelete BOOLEAN, pubtruncate BOOLEAN, pubviaroot BOOLEAN)",
+	"CREATE TABLE pg_govlake.pg_publication_rel (oid BIGINT, prpubid BIGINT, prrelid BIGINT, prqual VARCHAR, prattrs INTEGER[])",
+	"CREATE TABLE pg_govlake.pg_publication_namespace (oid BIGINT, pnpubid BIGINT, pnnspid BIGINT)",
+	"CREATE TABLE pg_govlake.pg_trigger (oid BIGINT, tgrelid BIGINT, tgparentid BIGINT, tgname VARCHAR, tgfoid BIGINT, tgtype INTEGER, tgenabled VARCHAR, tgisinternal BOOLEAN)",
+	"CREATE MACRO pg_govlake.pg_get_expr(expr, rel) AS NULL, (expr, rel, pretty) AS NULL",
+	"CREATE TABLE pg_govlake.pg_roles (oid BIGINT, rolname VARCHAR, rolsuper BOOLEAN, rolcanlogin BOOLEAN)",
+	"CREATE TABLE pg_govlake.pg_rewrite (oid BIGINT, rulename VARCHAR, ev_class BIGINT, ev_type VARCHAR, ev_enabled VARCHAR, is_instead BOOLEAN)",
+}
+
+// ShadowedCatalog are the pg_catalog names Meta completes in schema pg_govlake.
+var ShadowedCatalog = []string{"pg_get_expr", "pg_class", "pg_inherits", "pg_policy", "pg_statistic_ext", "pg_publication", "pg_publication_rel", "pg_publication_namespace", "pg_trigger", "pg_rewrite", "pg_roles"}
 
 // noTables resolves no name: Meta's tables are real ones.
 type noTables struct{}

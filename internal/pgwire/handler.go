@@ -22,11 +22,46 @@ var catalogQuestion = regexp.MustCompile(`(?i)\b(pg_catalog|information_schema|p
 // DuckDB reads another way: OPERATOR(pg_catalog.~) is ~, and collations
 // named pg_catalog.default are the default.
 var psqlSyntax = strings.NewReplacer("OPERATOR(pg_catalog.~)", "~", "OPERATOR(pg_catalog.=)", "=", " COLLATE pg_catalog.default", "",
-	"pg_catalog.pg_table_is_visible(c.oid)", "true", "pg_catalog.pg_get_userbyid", "pg_get_userbyid", "pg_catalog.pg_encoding_to_char", "pg_encoding_to_char",
-	"::pg_catalog.regtype::pg_catalog.text", "::VARCHAR", "::pg_catalog.text", "::VARCHAR", "::pg_catalog.regclass", "::BIGINT")
+	"pg_catalog.pg_get_userbyid", "pg_get_userbyid", "pg_catalog.pg_encoding_to_char", "pg_encoding_to_char",
+	"attnum = prattrs[s])", "attnum = prattrs[s.generate_series])")
 
 // writeCommand is a statement that would change something.
 var writeCommand = regexp.MustCompile(`(?i)^\s*(INSERT|UPDATE|DELETE|MERGE|DROP|CREATE|ALTER|TRUNCATE|COPY|GRANT|REVOKE|VACUUM|ATTACH|DETACH|INSTALL|LOAD|CALL|EXPORT|IMPORT|CHECKPOINT|COMMENT|REINDEX|CLUSTER|LOCK)\b`)
+
+// shadowed are the pg_catalog tables the catalogue completes in schema
+// pg_govlake (columns and tables DuckDB's views lack, which psql's \d reads).
+var shadowed = regexp.MustCompile(`\bpg_catalog\.(pg_get_expr|pg_class|pg_inherits|pg_policy|pg_statistic_ext|pg_publication|pg_publication_rel|pg_publication_namespace|pg_trigger|pg_rewrite|pg_roles)\b`)
+
+// tableVisible is pg_table_is_visible(alias.oid): the datasets, in
+// schema main, are the tables a search path finds.
+var tableVisible = regexp.MustCompile(`\bpg_catalog\.pg_table_is_visible\((\w+)\.oid\)`)
+
+// regexMatch is PostgreSQL's regular expression operator (x ~ 'p', x !~
+// 'p', ~* without case), which matches anywhere in x; DuckDB's ~ matches
+// the whole of x, so it is written as regexp_matches.
+var regexMatch = regexp.MustCompile(`([\w."]+)\s*(!?)~(\*?)\s*('(?:[^']|'')*')`)
+
+func regexCall(m string) string {
+	p := regexMatch.FindStringSubmatch(m)
+	call := "regexp_matches(" + p[1] + ", " + p[4]
+	if p[3] == "*" {
+		call += ", 'i'"
+	}
+	call += ")"
+	if p[2] == "!" {
+		return "(NOT " + call + ")"
+	}
+	return call
+}
+
+// catalogCall is a function named with its schema, pg_catalog.f(...):
+// DuckDB finds its PostgreSQL functions by their names alone.
+var catalogCall = regexp.MustCompile(`\bpg_catalog\.([a-z_0-9]+)\s*\(`)
+
+// catalogCast is a cast to a PostgreSQL catalogue type (regclass,
+// regnamespace, text, name, oid ...): DuckDB reads the names as text and
+// oids as numbers.
+var catalogCast = regexp.MustCompile(`::\s*pg_catalog\.(reg[a-z]+|text|name|oid|int2\[\])`)
 
 // regclassLiteral is a table named as an oid ('pg_class'::regclass), which
 // DuckDB has no type for; the catalogue's own tables have no oid there.
@@ -74,6 +109,19 @@ func (s *Server) statement(ctx context.Context, text string, oids []uint32) (*wi
 		stream = s.queries.CatalogStream
 		text = versionCall.ReplaceAllString(psqlSyntax.Replace(text), "'PostgreSQL "+ServerVersion+", read-only'")
 		text = regclassLiteral.ReplaceAllString(text, "0")
+		text = shadowed.ReplaceAllString(text, "pg_govlake.$1")
+		text = regexMatch.ReplaceAllStringFunc(text, regexCall)
+		text = tableVisible.ReplaceAllString(text, "($1.relnamespace IN (SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = 'main'))")
+		text = catalogCall.ReplaceAllString(text, "$1(")
+		text = catalogCast.ReplaceAllStringFunc(text, func(c string) string {
+			switch {
+			case strings.HasSuffix(c, ".oid"):
+				return "::BIGINT"
+			case strings.HasSuffix(c, ".int2[]"):
+				return "::SMALLINT[]"
+			}
+			return "::VARCHAR"
+		})
 	} else {
 		text = schemaQualifier.ReplaceAllString(text, "$1")
 	}
