@@ -169,7 +169,7 @@ func TestPostgresPgx(t *testing.T) {
 // and information_schema) answer with the datasets and their columns.
 func TestPostgresBIMetadata(t *testing.T) {
 	port := pgPort(t)
-	startCatalog(t, bundled.storeOr(t), "-organizations", "../../organizations", "-pg-addr", "127.0.0.1:"+port)
+	base := startCatalog(t, bundled.storeOr(t), "-organizations", "../../organizations", "-pg-addr", "127.0.0.1:"+port)
 	conn := pgConnect(t, "postgres://superset@127.0.0.1:"+port+"/govlake?sslmode=disable")
 	ctx := context.Background()
 	col := func(sql string) []string {
@@ -228,8 +228,14 @@ func TestPostgresBIMetadata(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if v := col(string(jdbc)); strings.Join(v, ",") != "NULL|main|country_codes|TABLE|NULL|||||,NULL|main|country_groups|TABLE|NULL|||||,NULL|main|egdi|TABLE|NULL|||||,NULL|main|gdp|TABLE|NULL|||||,NULL|main|internet_users|TABLE|NULL|||||,NULL|main|population|TABLE|NULL|||||,NULL|main|retail_prices|TABLE|NULL|||||" {
-		t.Errorf("pgjdbc getTables %v", v)
+	var list struct{ Datasets []struct{ ID, Title string } }
+	getJSON(t, "GET", base+"/api/v1/datasets", "", 200, &list)
+	var want []string
+	for _, d := range list.Datasets {
+		want = append(want, "NULL|main|"+d.ID+"|TABLE|"+d.Title+"|||||")
+	}
+	if v := col(string(jdbc)); strings.Join(v, ",") != strings.Join(want, ",") {
+		t.Errorf("pgjdbc getTables\n%v\nwant\n%v", v, want)
 	}
 	// The data behind the columns is what the catalogue serves.
 	if v := col(`SELECT count(*) FROM "public"."population"`); len(v) != 1 || v[0] == "0" {
@@ -288,6 +294,12 @@ func TestPostgresPsqlAndTokens(t *testing.T) {
 	}
 	if out, err := run("analyst", "", "-w", "-c", `\d dengue`); err != nil || !strings.Contains(out, "week|varchar|||") || !strings.Contains(out, "cases|int8|||") {
 		t.Errorf("psql \\d dengue: %v\n%s", err, out)
+	}
+	if out, err := run("analyst", "", "-w", "-c", `\l`); err != nil || !strings.Contains(out, "govlake|govlake|UTF8|") {
+		t.Errorf("psql \\l: %v\n%s", err, out)
+	}
+	if out, err := run("analyst", "", "-w", "-c", `\dt+`); err != nil || !strings.Contains(out, "|dengue|table|govlake|") || !strings.HasSuffix(strings.Split(out, "\n")[0], "|Cases") {
+		t.Errorf("psql \\dt+: %v\n%s", err, out)
 	}
 	if out, err := run("analyst", "", "-w", "-c", "SELECT count(*) FROM patients"); err == nil || !strings.Contains(out, "patients") {
 		t.Errorf("a restricted dataset for anyone: %q %v", out, err)

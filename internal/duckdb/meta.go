@@ -110,6 +110,10 @@ var pgMacros = []string{
 	"CREATE MACRO pg_backend_pid() AS 1",
 	"CREATE MACRO pg_get_statisticsobjdef_columns(id) AS ''",
 	"CREATE MACRO pg_relation_is_publishable(id) AS false",
+	"CREATE MACRO pg_table_size(id) AS NULL::BIGINT",
+	"CREATE MACRO pg_total_relation_size(id) AS NULL::BIGINT",
+	"CREATE MACRO pg_relation_size(id) AS NULL::BIGINT",
+	"CREATE MACRO pg_database_size(id) AS NULL::BIGINT",
 	"CREATE MACRO array_upper(arr, dim) AS len(arr)",
 	"CREATE MACRO pg_get_indexdef(id) AS '', (id, col, pretty) AS ''",
 	"CREATE MACRO pg_get_constraintdef(id) AS '', (id, pretty) AS ''",
@@ -124,6 +128,7 @@ var pgMacros = []string{
 // for these names (ShadowedCatalog).
 var pgShadow = []string{
 	"CREATE SCHEMA pg_govlake",
+	"CREATE MACRO pg_govlake.obj_description(id, cat) AS (SELECT comment FROM duckdb_tables() WHERE table_oid = id)",
 	"CREATE VIEW pg_govlake.pg_class AS SELECT *, false AS relforcerowsecurity FROM pg_catalog.pg_class",
 	"CREATE TABLE pg_govlake.pg_inherits (inhrelid BIGINT, inhparent BIGINT, inhseqno INTEGER, inhdetachpending BOOLEAN)",
 	"CREATE TABLE pg_govlake.pg_policy (oid BIGINT, polname VARCHAR, polrelid BIGINT, polcmd VARCHAR, polpermissive BOOLEAN, polroles BIGINT[], polqual VARCHAR, polwithcheck VARCHAR)",
@@ -134,11 +139,15 @@ var pgShadow = []string{
 	"CREATE TABLE pg_govlake.pg_trigger (oid BIGINT, tgrelid BIGINT, tgparentid BIGINT, tgname VARCHAR, tgfoid BIGINT, tgtype INTEGER, tgenabled VARCHAR, tgisinternal BOOLEAN)",
 	"CREATE MACRO pg_govlake.pg_get_expr(expr, rel) AS NULL, (expr, rel, pretty) AS NULL",
 	"CREATE TABLE pg_govlake.pg_roles (oid BIGINT, rolname VARCHAR, rolsuper BOOLEAN, rolcanlogin BOOLEAN)",
+	"CREATE TABLE pg_govlake.pg_database AS SELECT 1::BIGINT AS oid, 'govlake' AS datname, 10::BIGINT AS datdba, 6 AS encoding, 'C' AS datcollate, 'C' AS datctype, NULL::VARCHAR AS daticulocale, 'c' AS datlocprovider, NULL::VARCHAR[] AS datacl, true AS datallowconn, false AS datistemplate, -1 AS datconnlimit",
+	// Table descriptions (each dataset's title); a table named as an oid
+	// ('pg_class'::regclass) reads as 0 at the endpoint, hence classoid 0.
+	"CREATE VIEW pg_govlake.pg_description AS SELECT table_oid::BIGINT AS objoid, 0::BIGINT AS classoid, 0 AS objsubid, comment AS description FROM duckdb_tables() WHERE comment IS NOT NULL",
 	"CREATE TABLE pg_govlake.pg_rewrite (oid BIGINT, rulename VARCHAR, ev_class BIGINT, ev_type VARCHAR, ev_enabled VARCHAR, is_instead BOOLEAN)",
 }
 
 // ShadowedCatalog are the pg_catalog names Meta completes in schema pg_govlake.
-var ShadowedCatalog = []string{"pg_get_expr", "pg_class", "pg_inherits", "pg_policy", "pg_statistic_ext", "pg_publication", "pg_publication_rel", "pg_publication_namespace", "pg_trigger", "pg_rewrite", "pg_roles"}
+var ShadowedCatalog = []string{"obj_description", "pg_get_expr", "pg_class", "pg_inherits", "pg_policy", "pg_statistic_ext", "pg_publication", "pg_publication_rel", "pg_publication_namespace", "pg_trigger", "pg_rewrite", "pg_roles", "pg_database", "pg_description"}
 
 // noTables resolves no name: Meta's tables are real ones.
 type noTables struct{}

@@ -18,6 +18,10 @@ import (
 // functions that tell about the session.
 var catalogQuestion = regexp.MustCompile(`(?i)\b(pg_catalog|information_schema|pg_[a-z_]+|current_database|current_schema|current_schemas|current_user|session_user|version|has_[a-z_]*privilege|format_type|obj_description|col_description)\b`)
 
+// bareDescription is obj_description called without its schema, as BI
+// tools call it: it reads the tables' descriptions too.
+var bareDescription = regexp.MustCompile(`(?i)(^|[^.\w])obj_description\s*\(`)
+
 // psqlSyntax is PostgreSQL syntax that psql's backslash commands use and
 // DuckDB reads another way: OPERATOR(pg_catalog.~) is ~, and collations
 // named pg_catalog.default are the default.
@@ -30,7 +34,7 @@ var writeCommand = regexp.MustCompile(`(?i)^\s*(INSERT|UPDATE|DELETE|MERGE|DROP|
 
 // shadowed are the pg_catalog tables the catalogue completes in schema
 // pg_govlake (columns and tables DuckDB's views lack, which psql's \d reads).
-var shadowed = regexp.MustCompile(`\bpg_catalog\.(pg_get_expr|pg_class|pg_inherits|pg_policy|pg_statistic_ext|pg_publication|pg_publication_rel|pg_publication_namespace|pg_trigger|pg_rewrite|pg_roles)\b`)
+var shadowed = regexp.MustCompile(`\bpg_catalog\.(obj_description|pg_get_expr|pg_class|pg_inherits|pg_policy|pg_statistic_ext|pg_publication|pg_publication_rel|pg_publication_namespace|pg_trigger|pg_rewrite|pg_roles|pg_database|pg_description)\b`)
 
 // tableVisible is pg_table_is_visible(alias.oid): the datasets, in
 // schema main, are the tables a search path finds.
@@ -110,6 +114,7 @@ func (s *Server) statement(ctx context.Context, text string, oids []uint32) (*wi
 		text = versionCall.ReplaceAllString(psqlSyntax.Replace(text), "'PostgreSQL "+ServerVersion+", read-only'")
 		text = regclassLiteral.ReplaceAllString(text, "0")
 		text = shadowed.ReplaceAllString(text, "pg_govlake.$1")
+		text = bareDescription.ReplaceAllString(text, "${1}pg_govlake.obj_description(")
 		text = regexMatch.ReplaceAllStringFunc(text, regexCall)
 		text = tableVisible.ReplaceAllString(text, "($1.relnamespace IN (SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = 'main'))")
 		text = catalogCall.ReplaceAllString(text, "$1(")
@@ -138,6 +143,7 @@ func (s *Server) statement(ctx context.Context, text string, oids []uint32) (*wi
 	probe := "SELECT * FROM (" + strings.TrimRight(strings.TrimSpace(text), ";") + "\n) AS shape LIMIT 0"
 	err := stream(ctx, probe, func(c []govlake.ResultColumn) error { cols = c; return nil }, func([]any) error { return nil }, make([]any, len(params))...)
 	if err != nil {
+		s.logFailure(err)
 		return nil, pgError(err)
 	}
 	columns := wireColumns(cols)
@@ -156,11 +162,20 @@ func (s *Server) statement(ctx context.Context, text string, oids []uint32) (*wi
 			return w.Row(wireRow(cols, row))
 		}, args...)
 		if err != nil {
+			s.logFailure(err)
 			return pgError(err)
 		}
 		return w.Complete("SELECT " + itoa(n))
 	}
 	return wire.NewStatement(run, wire.WithColumns(columns), wire.WithParameters(params)), nil
+}
+
+// logFailure logs what failed on the server's side (the client sees
+// only "internal error").
+func (s *Server) logFailure(err error) {
+	if c := govlake.ErrorCode(err); c == govlake.EINTERNAL || c == govlake.EUNAVAILABLE {
+		s.logger.Error("PostgreSQL query failed", "err", err)
+	}
 }
 
 // pgError is a govlake error as PostgreSQL reports one: its message, and
