@@ -144,6 +144,12 @@ func checkPopulation(t *testing.T, base, nq string) {
 	if len(titles) != 6 || !slices.Contains(titles, `"ประชากรทั้งหมด"@th`) || !slices.Contains(titles, `"Population, total"@en`) {
 		t.Errorf("titles %v, want six languages", titles)
 	}
+	kw := objects(nq, ds, dcatNS+"keyword")
+	for _, w := range []string{`"population"`, `"demography"`, `"ประชากร"@th`, `"လူဦးရေ"@my`, `"dân số"@vi`, `"ປະຊາກອນ"@lo`, `"ប្រជាជន"@km`} {
+		if !slices.Contains(kw, w) {
+			t.Errorf("keywords %v lack %s", kw, w)
+		}
+	}
 	if got := objects(nq, ds, dctNS+"accrualPeriodicity"); !slices.Equal(got, []string{"<http://publications.europa.eu/resource/authority/frequency/ANNUAL>"}) {
 		t.Errorf("frequency %v", got)
 	}

@@ -99,6 +99,9 @@ func (s *searcher) doc(id string, meta govlake.Metadata, m *govlake.Manifest) go
 	for _, l := range meta.DescriptionTranslated.Languages() {
 		text = append(text, meta.DescriptionTranslated[l])
 	}
+	for _, words := range meta.Keywords {
+		text = append(text, strings.Join(words, " "))
+	}
 	titles := []string{meta.Title}
 	for _, l := range meta.TitleTranslated.Languages() {
 		titles = append(titles, meta.TitleTranslated[l])

@@ -3,6 +3,7 @@ package dcat
 import (
 	"fmt"
 	"net/url"
+	"slices"
 	"strconv"
 
 	"govlake/internal/catalog"
@@ -28,6 +29,11 @@ func Dataset(g *rdf.Graph, site Site, e Entry) rdf.Term {
 	texts(g, ds, rdf.DCT+"description", d.DescriptionTranslated, description(d))
 	for _, t := range d.Tags {
 		g.Add(ds, rdf.DCAT+"keyword", rdf.Literal(t))
+	}
+	for _, lang := range sortedKeys(d.Keywords) {
+		for _, w := range d.Keywords[lang] {
+			g.Add(ds, rdf.DCAT+"keyword", rdf.Lang(w, lang))
+		}
 	}
 	for _, t := range d.Themes {
 		g.Add(ds, rdf.DCAT+"theme", concept(g, dataTheme+"/"+t, rdf.SKOS+"Concept", govlake.Themes[t]))
@@ -158,4 +164,13 @@ func versions(g *rdf.Graph, site Site, ds rdf.Term, d *govlake.Detail) {
 
 func queryURL(base, format, table string) string {
 	return base + "/api/v1/query?" + url.Values{"format": {format}, "sql": {catalog.SelectAll(table)}}.Encode()
+}
+
+func sortedKeys(m map[string][]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
 }

@@ -1,6 +1,7 @@
 package dcat
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -97,6 +98,9 @@ func SchemaOrgDataset(site Site, e Entry, dict []govlake.ColumnDoc) SchemaDatase
 		IncludedInCatalog: &SchemaCatalogRef{Type: "DataCatalog", Name: site.Title, URL: site.Base + "/"}}
 	if s.Name == "" {
 		s.Name = d.ID
+	}
+	for _, lang := range sortedKeys(d.Keywords) {
+		s.Keywords = append(slices.Clone(s.Keywords), d.Keywords[lang]...)
 	}
 	for _, lang := range d.TitleTranslated.Languages() {
 		if t := d.TitleTranslated[lang]; t != s.Name {

@@ -66,6 +66,16 @@ func (p *Pipeline) validateDescription(add func(string, ...any)) {
 			add("contact: give a name, an email or a url (or leave contact out to use the organisation's)")
 		}
 	}
+	for lang, words := range p.Keywords {
+		if !languageCode.MatchString(lang) {
+			add("keywords: %q is not a language code (en, my, lo, vi, th, km ...)", lang)
+		}
+		for _, w := range words {
+			if strings.TrimSpace(w) == "" {
+				add("keywords.%s: a keyword is empty", lang)
+			}
+		}
+	}
 	for _, t := range p.Themes {
 		if _, ok := Themes[t]; !ok {
 			add("themes: %q is not an EU data theme; use one of %s", t, themeCodes())

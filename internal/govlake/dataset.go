@@ -27,11 +27,14 @@ type Metadata struct {
 	// Contact, Themes (EU data themes), Spatial (country codes, "world" or
 	// places' addresses) and Temporal coverage (or the column whose range
 	// is each version's) describe the dataset to harvesters (DCAT).
-	Contact        *Contact `json:"contact,omitempty"`
-	Themes         []string `json:"themes,omitempty"`
-	Spatial        []string `json:"spatial,omitempty"`
-	Temporal       *Period  `json:"temporal,omitempty"`
-	TemporalColumn string   `json:"temporal_column,omitempty"`
+	Contact *Contact `json:"contact,omitempty"`
+	// Keywords in other languages than the tags' (language: words), for
+	// DCAT's dcat:keyword in each language and for search.
+	Keywords       map[string][]string `json:"keywords,omitempty"`
+	Themes         []string            `json:"themes,omitempty"`
+	Spatial        []string            `json:"spatial,omitempty"`
+	Temporal       *Period             `json:"temporal,omitempty"`
+	TemporalColumn string              `json:"temporal_column,omitempty"`
 	// Access "restricted": the dataset exists only for its organisation.
 	Access    string    `json:"access,omitempty"`
 	UpdatedAt time.Time `json:"updated_at,omitzero"`

@@ -56,11 +56,12 @@ type Pipeline struct {
 	DescriptionTranslated Text   `json:"description_translated,omitempty"`
 	Frequency             string `json:"frequency,omitempty"`
 	// Contact, themes and coverage, for harvesters (see Metadata).
-	Contact        *Contact `json:"contact,omitempty"`
-	Themes         []string `json:"themes,omitempty"`
-	Spatial        []string `json:"spatial,omitempty"`
-	Temporal       *Period  `json:"temporal,omitempty"`
-	TemporalColumn string   `json:"temporal_column,omitempty"`
+	Contact        *Contact            `json:"contact,omitempty"`
+	Keywords       map[string][]string `json:"keywords,omitempty"`
+	Themes         []string            `json:"themes,omitempty"`
+	Spatial        []string            `json:"spatial,omitempty"`
+	Temporal       *Period             `json:"temporal,omitempty"`
+	TemporalColumn string              `json:"temporal_column,omitempty"`
 	// PrimaryKey names the columns that identify a row, for the diff of a
 	// version against the one before it.
 	PrimaryKey      []string `json:"primary_key,omitempty"`
@@ -267,7 +268,7 @@ func (p *Pipeline) Metadata() Metadata {
 		Access:       p.Access,
 		Frequency:    p.Frequency,
 
-		Contact: p.Contact, Themes: p.Themes, Spatial: p.Spatial, Temporal: p.Temporal, TemporalColumn: p.TemporalColumn,
+		Contact: p.Contact, Keywords: p.Keywords, Themes: p.Themes, Spatial: p.Spatial, Temporal: p.Temporal, TemporalColumn: p.TemporalColumn,
 
 		TitleTranslated:       p.TitleTranslated,
 		DescriptionTranslated: p.DescriptionTranslated,

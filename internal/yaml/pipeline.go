@@ -21,28 +21,29 @@ import (
 
 // file mirrors the pipeline file format (README, "Pipeline file").
 type file struct {
-	Dataset         string           `yaml:"dataset"`
-	Title           any              `yaml:"title"`
-	Description     any              `yaml:"description"`
-	Frequency       string           `yaml:"frequency"`
-	PrimaryKey      []string         `yaml:"primary_key"`
-	Organization    string           `yaml:"organization"`
-	License         string           `yaml:"license"`
-	Tags            []string         `yaml:"tags"`
-	Schedule        string           `yaml:"schedule"`
-	Source          source           `yaml:"source"`
-	Schema          string           `yaml:"schema"`
-	OnInvalid       string           `yaml:"on_invalid"`
-	MaxInvalidRatio *float64         `yaml:"max_invalid_ratio"`
-	AllowEmpty      bool             `yaml:"allow_empty"`
-	PersonalData    string           `yaml:"personal_data"`
-	Access          string           `yaml:"access"`
-	Timeout         string           `yaml:"timeout"`
-	Contact         *govlake.Contact `yaml:"contact"`
-	Themes          []string         `yaml:"themes"`
-	Spatial         []string         `yaml:"spatial"`
-	Temporal        *govlake.Period  `yaml:"temporal"`
-	TemporalColumn  string           `yaml:"temporal_column"`
+	Dataset         string              `yaml:"dataset"`
+	Title           any                 `yaml:"title"`
+	Description     any                 `yaml:"description"`
+	Frequency       string              `yaml:"frequency"`
+	PrimaryKey      []string            `yaml:"primary_key"`
+	Organization    string              `yaml:"organization"`
+	License         string              `yaml:"license"`
+	Tags            []string            `yaml:"tags"`
+	Schedule        string              `yaml:"schedule"`
+	Source          source              `yaml:"source"`
+	Schema          string              `yaml:"schema"`
+	OnInvalid       string              `yaml:"on_invalid"`
+	MaxInvalidRatio *float64            `yaml:"max_invalid_ratio"`
+	AllowEmpty      bool                `yaml:"allow_empty"`
+	PersonalData    string              `yaml:"personal_data"`
+	Access          string              `yaml:"access"`
+	Timeout         string              `yaml:"timeout"`
+	Contact         *govlake.Contact    `yaml:"contact"`
+	Keywords        map[string][]string `yaml:"keywords"`
+	Themes          []string            `yaml:"themes"`
+	Spatial         []string            `yaml:"spatial"`
+	Temporal        *govlake.Period     `yaml:"temporal"`
+	TemporalColumn  string              `yaml:"temporal_column"`
 }
 
 type source struct {
@@ -98,6 +99,7 @@ func ParsePipeline(data []byte, path, dir string) (*govlake.Pipeline, error) {
 	p.Organization, p.License, p.Tags, p.Schedule = f.Organization, f.License, f.Tags, f.Schedule
 	p.Schema, p.OnInvalid, p.AllowEmpty, p.PersonalData = f.Schema, f.OnInvalid, f.AllowEmpty, f.PersonalData
 	p.Access = f.Access
+	p.Keywords = f.Keywords
 	p.Contact, p.Themes, p.Spatial, p.Temporal, p.TemporalColumn = f.Contact, f.Themes, f.Spatial, f.Temporal, f.TemporalColumn
 	if f.MaxInvalidRatio != nil {
 		p.MaxInvalidRatio = *f.MaxInvalidRatio

@@ -131,4 +131,7 @@ func TestCoverage(t *testing.T) {
 		m.Temporal == nil || *m.Temporal != (govlake.Period{Start: "2010", End: "2024-06-30"}) {
 		t.Errorf("coverage %+v %+v %+v", m.Themes, m.Spatial, m.Temporal)
 	}
+	if strings.Join(m.Keywords["my"], ",") != "ဆေးရုံ,ခုတင်" || strings.Join(m.Keywords["th"], ",") != "เตียง" {
+		t.Errorf("keywords %v", m.Keywords)
+	}
 }
