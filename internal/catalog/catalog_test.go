@@ -149,7 +149,7 @@ func TestDatastoreBindsValues(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantSQL := []string{
-		`SELECT "id", "name" FROM "people" WHERE "name"::VARCHAR IN (?, ?) AND "township"::VARCHAR IN (?) AND concat_ws(' ', coalesce("id"::VARCHAR, ''), coalesce("name"::VARCHAR, ''), coalesce("township"::VARCHAR, '')) ILIKE ? ESCAPE '\' ORDER BY "name" DESC LIMIT ? OFFSET ?`,
+		`SELECT "id", "name" FROM (SELECT row_number() OVER () AS _id, * FROM "people") AS stored WHERE "name"::VARCHAR IN (?, ?) AND "township"::VARCHAR IN (?) AND concat_ws(' ', coalesce("id"::VARCHAR, ''), coalesce("name"::VARCHAR, ''), coalesce("township"::VARCHAR, '')) ILIKE ? ESCAPE '\' ORDER BY "name" DESC LIMIT ? OFFSET ?`,
 		`SELECT count(*) FROM "people" WHERE "name"::VARCHAR IN (?, ?) AND "township"::VARCHAR IN (?) AND concat_ws(' ', coalesce("id"::VARCHAR, ''), coalesce("name"::VARCHAR, ''), coalesce("township"::VARCHAR, '')) ILIKE ? ESCAPE '\'`,
 	}
 	for i, want := range wantSQL {

@@ -55,11 +55,17 @@ func (q *Queries) Datastore(ctx context.Context, req DatastoreRequest) (*Datasto
 		known[c.Name] = true
 	}
 	table := quoteIdent(d.ID)
+	counted := table // what the total counts: the rows need no _id unless a filter names it
 	if !known["_id"] {
 		// CKAN's row id: the row's place in the stored file, from 1
 		// (DuckDB keeps a scan's order, so OVER () numbers rows as stored).
 		known["_id"] = true
 		table = "(SELECT row_number() OVER () AS _id, * FROM " + table + ") AS stored"
+		if _, f := req.Filters["_id"]; f {
+			counted = table
+		} else if _, q := req.QFields["_id"]; q {
+			counted = table
+		}
 	}
 	field := func(what, name string) (string, error) {
 		if !known[name] {
@@ -124,7 +130,7 @@ func (q *Queries) Datastore(ctx context.Context, req DatastoreRequest) (*Datasto
 	if req.NoTotal {
 		return &DatastoreResult{Result: res, Total: -1}, nil
 	}
-	count := "SELECT count(*) FROM " + table + cond
+	count := "SELECT count(*) FROM " + counted + cond
 	if req.Distinct {
 		count = "SELECT count(*) FROM (SELECT DISTINCT " + sel + " FROM " + table + cond + ")"
 	}

@@ -7,6 +7,20 @@ import (
 	"strings"
 )
 
+// Coverage describes a dataset to harvesters (DCAT) and search: who
+// answers for it, keywords in other languages than the tags', EU data
+// themes, the places it covers (country codes, "world" or places'
+// addresses) and the time (a declared period, or the column whose range is
+// each version's).
+type Coverage struct {
+	Contact        *Contact            `json:"contact,omitempty"`
+	Keywords       map[string][]string `json:"keywords,omitempty"`
+	Themes         []string            `json:"themes,omitempty"`
+	Spatial        []string            `json:"spatial,omitempty"`
+	Temporal       *Period             `json:"temporal,omitempty"`
+	TemporalColumn string              `json:"temporal_column,omitempty"`
+}
+
 // Contact is who answers questions about a dataset (DCAT's contact point,
 // CKAN's maintainer). Without one, the organisation's e-mail and website
 // are the contact.

@@ -24,17 +24,7 @@ type Metadata struct {
 	// monthly, quarterly, annual, irregular): the page says when one is
 	// overdue.
 	Frequency string `json:"frequency,omitempty"`
-	// Contact, Themes (EU data themes), Spatial (country codes, "world" or
-	// places' addresses) and Temporal coverage (or the column whose range
-	// is each version's) describe the dataset to harvesters (DCAT).
-	Contact *Contact `json:"contact,omitempty"`
-	// Keywords in other languages than the tags' (language: words), for
-	// DCAT's dcat:keyword in each language and for search.
-	Keywords       map[string][]string `json:"keywords,omitempty"`
-	Themes         []string            `json:"themes,omitempty"`
-	Spatial        []string            `json:"spatial,omitempty"`
-	Temporal       *Period             `json:"temporal,omitempty"`
-	TemporalColumn string              `json:"temporal_column,omitempty"`
+	Coverage
 	// Access "restricted": the dataset exists only for its organisation.
 	Access    string    `json:"access,omitempty"`
 	UpdatedAt time.Time `json:"updated_at,omitzero"`

@@ -55,13 +55,7 @@ type Pipeline struct {
 	TitleTranslated       Text   `json:"title_translated,omitempty"`
 	DescriptionTranslated Text   `json:"description_translated,omitempty"`
 	Frequency             string `json:"frequency,omitempty"`
-	// Contact, themes and coverage, for harvesters (see Metadata).
-	Contact        *Contact            `json:"contact,omitempty"`
-	Keywords       map[string][]string `json:"keywords,omitempty"`
-	Themes         []string            `json:"themes,omitempty"`
-	Spatial        []string            `json:"spatial,omitempty"`
-	Temporal       *Period             `json:"temporal,omitempty"`
-	TemporalColumn string              `json:"temporal_column,omitempty"`
+	Coverage
 	// PrimaryKey names the columns that identify a row, for the diff of a
 	// version against the one before it.
 	PrimaryKey      []string `json:"primary_key,omitempty"`
@@ -268,7 +262,7 @@ func (p *Pipeline) Metadata() Metadata {
 		Access:       p.Access,
 		Frequency:    p.Frequency,
 
-		Contact: p.Contact, Keywords: p.Keywords, Themes: p.Themes, Spatial: p.Spatial, Temporal: p.Temporal, TemporalColumn: p.TemporalColumn,
+		Coverage: p.Coverage,
 
 		TitleTranslated:       p.TitleTranslated,
 		DescriptionTranslated: p.DescriptionTranslated,
