@@ -155,3 +155,21 @@ func TestS3Withdraw(t *testing.T) {
 		t.Errorf("version 2: %v", res.Rows)
 	}
 }
+
+// /readyz answers 200 while the store can be read and DuckDB runs, and 503
+// with the reason once the S3 server is gone; /healthz still answers.
+func TestReadyz(t *testing.T) {
+	srv := vgwtest.Start(t)
+	base := startCatalogURL(t, s3Store(t, srv), "-refresh", "0")
+	if resp, body := do(t, "GET", base+"/readyz"); resp.StatusCode != 200 || string(body) != "ready\n" || resp.Header.Get("Cache-Control") != "no-store" {
+		t.Fatalf("readyz: %d %q", resp.StatusCode, body)
+	}
+	srv.Stop()
+	resp, body := do(t, "GET", base+"/readyz")
+	if resp.StatusCode != 503 || !strings.HasPrefix(string(body), "not ready: ") || strings.Contains(string(body), "dial tcp") {
+		t.Errorf("readyz without the store: %d %q", resp.StatusCode, body)
+	}
+	if resp, _ := do(t, "GET", base+"/healthz"); resp.StatusCode != 200 {
+		t.Errorf("healthz: %d", resp.StatusCode)
+	}
+}

@@ -234,3 +234,18 @@ func (q *Queries) Rejections(ctx context.Context, id string, n, limit int) ([]go
 	}
 	return out, !res.Truncated, nil
 }
+
+// Ping says whether the catalogue can answer: the store's listing is read
+// afresh and DuckDB runs a statement, within the usual limits.
+func (q *Queries) Ping(ctx context.Context) error {
+	if err := q.cat.Refresh(ctx); err != nil {
+		return err
+	}
+	ctx, done, err := q.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer done()
+	_, err = q.engine.Query(ctx, "SELECT 1", 1)
+	return err
+}

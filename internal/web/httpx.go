@@ -166,7 +166,7 @@ func readMethod(method, path string) bool {
 // varies on. Signed-in requests and the publishing pages are left alone.
 func (s *Server) conditional(w http.ResponseWriter, r *http.Request) bool {
 	if (r.Method != http.MethodGet && r.Method != http.MethodHead) || r.Header.Get("Authorization") != "" || r.Header.Get("X-CKAN-API-Key") != "" ||
-		hasSession(r) || strings.HasPrefix(r.URL.Path, "/my") || strings.HasPrefix(r.URL.Path, "/signin") || strings.HasPrefix(r.URL.Path, "/static/") || r.URL.Path == "/healthz" {
+		hasSession(r) || strings.HasPrefix(r.URL.Path, "/my") || strings.HasPrefix(r.URL.Path, "/signin") || strings.HasPrefix(r.URL.Path, "/static/") || r.URL.Path == "/healthz" || r.URL.Path == "/readyz" {
 		return false
 	}
 	state, modified, err := s.catalog.State(r.Context())

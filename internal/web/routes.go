@@ -165,6 +165,8 @@ func routes() []route {
 			handle: func(s *Server) http.HandlerFunc { return s.pageKPI }},
 		{method: "GET", path: "/static/{file}", summary: "The pages' embedded scripts (Apache ECharts, the KPI chart)", params: []param{{name: "file", in: "path", desc: "file name", typ: "string", required: true}},
 			media: []string{"text/javascript; charset=utf-8"}, handle: func(s *Server) http.HandlerFunc { return s.asset }},
+		{method: "GET", path: "/readyz", summary: "Whether the server can answer queries: the store can be read and DuckDB runs a statement (503 with the reason when not)", media: []string{"text/plain; charset=utf-8"},
+			handle: func(s *Server) http.HandlerFunc { return s.ready }},
 		{method: "GET", path: "/healthz", summary: "Whether the server answers", media: []string{"text/plain"},
 			handle: func(s *Server) http.HandlerFunc { return s.health }},
 		{method: "GET", path: "/", summary: "Page: the datasets", media: htmlPage, handle: func(s *Server) http.HandlerFunc { return s.pageIndex }},

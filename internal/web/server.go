@@ -42,6 +42,7 @@ type Queries interface {
 	Rejections(ctx context.Context, id string, n, limit int) ([]govlake.Rejection, bool, error)
 	Datastore(ctx context.Context, req catalog.DatastoreRequest) (*catalog.DatastoreResult, error)
 	Limits() catalog.Limits
+	Ping(ctx context.Context) error
 }
 
 // TableWriter writes result rows in a binary format (Parquet, Arrow).
@@ -99,6 +100,7 @@ type Server struct {
 	CORSOrigins, CORSWriteOrigins []string
 
 	limits *rateLimiter // per token; see TokenRate
+	policy string       // the Content-Security-Policy header
 }
 
 //go:embed templates/*.html
@@ -108,6 +110,11 @@ var templateFS embed.FS
 func NewServer(cat Catalog, queries Queries, logger *slog.Logger, now func() time.Time) *Server {
 	s := &Server{catalog: cat, queries: queries, logger: logger, now: now, MaxBody: 1 << 20, CORSOrigins: []string{"*"}, Portal: govlake.DefaultPortal}
 	s.pages = template.Must(template.New("").Funcs(funcs).ParseFS(templateFS, "templates/*.html"))
+	var style strings.Builder
+	if err := s.pages.ExecuteTemplate(&style, "style", nil); err != nil {
+		panic(err) // the templates are embedded: a broken one fails every test
+	}
+	s.policy = csp(styleDigest(style.String()))
 	ls, err := loadLocales()
 	if err != nil {
 		panic(err) // the message files are embedded: a bad one fails every test
@@ -150,6 +157,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	defer func() {
 		s.logger.Debug("request", "method", r.Method, "path", r.URL.Path, "status", rec.status, "bytes", rec.bytes, "took", s.now().Sub(start))
 	}()
+	s.secure(w, r)
 	coding := acceptedCoding(r, s.encoders())
 	cw := &compressWriter{ResponseWriter: rec, coding: coding, make: s.encoder(coding)}
 	defer cw.close()
@@ -222,3 +230,20 @@ func (r *statusRecorder) Write(b []byte) (int, error) {
 func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
 
 func (s *Server) health(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok\n") }
+
+// ready says whether the server can answer queries: the store can be read
+// and DuckDB runs a statement. A load balancer sends traffic only then.
+func (s *Server) ready(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 5*time.Second)
+	defer cancel()
+	if err := s.queries.Ping(ctx); err != nil {
+		s.logger.Warn("not ready", "err", err)
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-store")
+		w.WriteHeader(http.StatusServiceUnavailable)
+		io.WriteString(w, "not ready: "+govlake.ErrorMessage(err)+"\n")
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	io.WriteString(w, "ready\n")
+}
