@@ -1,6 +1,7 @@
 package main
 
 import (
+	"net/url"
 	"strings"
 	"testing"
 )
@@ -37,5 +38,25 @@ func TestSecurityHeaders(t *testing.T) {
 		if p.Status != 200 || len(p.Console) > 0 {
 			t.Errorf("%s: status %d, console %v", p.URL, p.Status, p.Console)
 		}
+	}
+}
+
+// CSV downloads neutralise text cells a spreadsheet would run as a formula
+// (OWASP: =, +, -, @, tab, CR first) with an apostrophe; numbers stay
+// numbers; raw=true gives programs the cells as they are.
+func TestCSVFormulaCells(t *testing.T) {
+	base := bundledCatalog(t)
+	sql := `SELECT * FROM (VALUES ('=1+1', -5), ('+cmd', 1), ('-2+3', 2), ('@SUM(A1)', 3), (chr(9) || 'tab', 4), (chr(13) || 'cr', 5), ('plain', -6.5)) AS t(text, n)`
+	get := func(raw string) string {
+		_, body := do(t, "GET", base+"/api/v1/query?"+url.Values{"format": {"csv"}, "sql": {sql}, "raw": {raw}}.Encode())
+		return string(body)
+	}
+	// n is DECIMAL(2,1) (VALUES unify -5 and -6.5), written with its scale.
+	want := "text,n\n'=1+1,-5.0\n'+cmd,1.0\n'-2+3,2.0\n'@SUM(A1),3.0\n'\ttab,4.0\n\"'\rcr\",5.0\nplain,-6.5\n"
+	if got := get(""); got != want {
+		t.Errorf("CSV:\n%q\nwant\n%q", got, want)
+	}
+	if got := get("true"); got != "text,n\n=1+1,-5.0\n+cmd,1.0\n-2+3,2.0\n@SUM(A1),3.0\n\"\ttab\",4.0\n\"\rcr\",5.0\nplain,-6.5\n" {
+		t.Errorf("CSV raw=true:\n%q", got)
 	}
 }

@@ -116,7 +116,8 @@ func downloads(d *govlake.Detail) []download {
 
 // snippets read the dataset from curl, Python (pandas and duckdb) and R.
 func snippets(d *govlake.Detail, base string) []snippet {
-	csv := base + "/api/v1/query?format=csv&sql=" + url.QueryEscape(catalog.SelectAll(d.ID))
+	// Programs read the cells as they are (raw=true): no spreadsheet guard.
+	csv := base + "/api/v1/query?format=csv&raw=true&sql=" + url.QueryEscape(catalog.SelectAll(d.ID))
 	parquet := base + "/api/v1/query?format=parquet&sql=" + url.QueryEscape(catalog.SelectAll(d.ID))
 	return []snippet{
 		{"shell", "curl", fmt.Sprintf("curl -o %s.csv '%s'", d.ID, csv)},

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"strings"
 
 	"govlake/internal/catalog"
 	"govlake/internal/govlake"
@@ -54,8 +55,23 @@ type rowEncoder struct {
 	finish func() error
 }
 
-// newEncoder starts a result in format on w, given its columns.
-func (s *Server) newEncoder(w io.Writer, format string, cols []govlake.ResultColumn) (*rowEncoder, error) {
+// formulaStart are the first characters with which a spreadsheet reads a
+// cell as a formula (OWASP's CSV injection rule).
+const formulaStart = "=+-@\t\r"
+
+// spreadsheetSafe prefixes a text cell that a spreadsheet would run as a
+// formula with an apostrophe, which spreadsheets show as text. Numbers are
+// left alone: a number is never a formula.
+func spreadsheetSafe(v any, text string) string {
+	if _, isText := v.(string); isText && text != "" && strings.ContainsRune(formulaStart, rune(text[0])) {
+		return "'" + text
+	}
+	return text
+}
+
+// newEncoder starts a result in format on w, given its columns. A CSV's
+// text cells are made safe for spreadsheets unless raw (for programs).
+func (s *Server) newEncoder(w io.Writer, format string, cols []govlake.ResultColumn, raw bool) (*rowEncoder, error) {
 	switch format {
 	case "csv":
 		cw := csv.NewWriter(w)
@@ -69,6 +85,9 @@ func (s *Server) newEncoder(w io.Writer, format string, cols []govlake.ResultCol
 		return &rowEncoder{write: func(row []any) error {
 			for i, v := range row {
 				rec[i] = textCell(v)
+				if !raw {
+					rec[i] = spreadsheetSafe(v, rec[i])
+				}
 			}
 			if len(rec) == 1 && rec[0] == "" && row[0] == nil {
 				// encoding/csv writes a lone empty field as an empty line,
@@ -113,7 +132,7 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, sql, format stri
 		w.Header().Set("Content-Type", f.MediaType)
 		w.Header().Set("Content-Disposition", `attachment; filename="result.`+f.Ext+`"`)
 		var err error
-		enc, err = s.newEncoder(w, format, cols)
+		enc, err = s.newEncoder(w, format, cols, r.URL.Query().Get("raw") == "true")
 		return err
 	}, func(row []any) error { return enc.write(row) }, args...)
 	if err != nil && enc == nil {

@@ -198,7 +198,7 @@ func savedRoutes(saved []*govlake.SavedQuery) []route {
 			}
 			rt.params = append(rt.params, param{name: p.Name, in: "query", desc: desc, typ: typ, required: p.Required, format: format, def: p.Default})
 		}
-		rt.params = append(rt.params, pFormat)
+		rt.params = append(rt.params, pFormat, pRaw)
 		out = append(out, rt)
 	}
 	return out

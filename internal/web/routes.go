@@ -60,6 +60,7 @@ var (
 	pVersion = param{name: "n", in: "path", desc: "version number", typ: "integer", required: true}
 	pSQL     = param{name: "sql", in: "query", desc: "one SELECT statement; datasets are tables named by id (id__vN, id__asof_YYYYMMDD, id__rejected)", typ: "string", required: true}
 	pFormat  = param{name: "format", in: "query", desc: "result format: json (default, paged), ndjson, csv, parquet or arrow (Arrow IPC stream)", typ: "string", enum: formatNames()}
+	pRaw     = param{name: "raw", in: "query", desc: "true: CSV cells exactly as stored, for programs (by default a text cell beginning with =, +, -, @, tab or CR gets an apostrophe in front, so spreadsheets do not run it)", typ: "boolean"}
 	pLimit   = param{name: "limit", in: "query", desc: "most rows (JSON results)", typ: "integer"}
 	pOffset  = param{name: "offset", in: "query", desc: "rows to skip (JSON results)", typ: "integer"}
 	htmlPage = []string{"text/html; charset=utf-8"}
@@ -104,16 +105,16 @@ func routes() []route {
 		{method: "GET", path: "/api/v1/runs", summary: "Runs, newest first",
 			params: []param{{name: "dataset", in: "query", desc: "one dataset's runs", typ: "string"}, pLimit},
 			reply:  typeOf[RunList](), handle: func(s *Server) http.HandlerFunc { return s.apiRuns }},
-		{method: "GET", path: "/api/v1/query", summary: "Run SQL; results as JSON (paged), NDJSON, CSV, Parquet or Arrow IPC", params: []param{pSQL, pFormat, pLimit, pOffset},
+		{method: "GET", path: "/api/v1/query", summary: "Run SQL; results as JSON (paged), NDJSON, CSV, Parquet or Arrow IPC", params: []param{pSQL, pFormat, pRaw, pLimit, pOffset},
 			reply: typeOf[QueryResult](), media: mediaTypes(), handle: func(s *Server) http.HandlerFunc { return s.apiQuery }},
-		{method: "POST", path: "/api/v1/query", summary: "Run SQL given as {\"sql\", \"limit\", \"offset\", \"format\"}", params: []param{pFormat},
+		{method: "POST", path: "/api/v1/query", summary: "Run SQL given as {\"sql\", \"limit\", \"offset\", \"format\"}", params: []param{pFormat, pRaw},
 			body: typeOf[QueryRequest](), reply: typeOf[QueryResult](), media: mediaTypes(), handle: func(s *Server) http.HandlerFunc { return s.apiQuery }},
 		{method: "GET", path: "/api/v1/openapi.json", summary: "This document",
 			reply: typeOf[map[string]any](), handle: func(s *Server) http.HandlerFunc { return s.apiOpenAPI }},
 		{method: "GET", path: "/api/v1/queries", summary: "Saved queries with their parameters",
 			reply: typeOf[SavedList](), handle: func(s *Server) http.HandlerFunc { return s.apiQueries }},
 		{method: "GET", path: "/api/v1/queries/{name}", summary: "Run a saved query; its parameters come as query-string values, bound, never pasted into the SQL",
-			params: []param{{name: "name", in: "path", desc: "saved query name", typ: "string", required: true}, pFormat},
+			params: []param{{name: "name", in: "path", desc: "saved query name", typ: "string", required: true}, pFormat, pRaw},
 			reply:  typeOf[govlake.Result](), media: mediaTypes(), handle: func(s *Server) http.HandlerFunc { return s.apiSavedQuery }},
 		{method: "GET", path: "/api/v1/kpis", summary: "Every KPI's latest value, target, status and the dataset versions it came from",
 			params: []param{pLang, pAsOf, pOwner, pStatus, pWords},
