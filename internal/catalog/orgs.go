@@ -22,6 +22,18 @@ func (c *Catalog) SetOrganizations(orgs []*govlake.Organization) {
 	c.orgs = orgs
 }
 
+// DefinedOrganizations are the organisations the files define, by id,
+// without their datasets: a look-up, with no pass over the catalogue.
+func (c *Catalog) DefinedOrganizations() map[string]*govlake.Organization {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out := make(map[string]*govlake.Organization, len(c.orgs))
+	for _, o := range c.orgs {
+		out[o.ID] = o
+	}
+	return out
+}
+
 // Organizations lists every organisation: those defined, and those only
 // named by datasets, by id.
 func (c *Catalog) Organizations(ctx context.Context) ([]*OrgSummary, error) {

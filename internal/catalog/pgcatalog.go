@@ -9,41 +9,46 @@ import (
 
 // MetaEngine answers catalogue questions (pg_catalog, information_schema)
 // over empty tables shaped as the datasets; the DuckDB adapter's Meta is
-// one. key names a set of tables: the same key, the same set.
+// one. key names a set of tables: the same key, the same set, so tables is
+// called only for a key the engine has not seen.
 type MetaEngine interface {
-	Stream(ctx context.Context, key string, tables []govlake.TableSchema, sql string, header func([]govlake.ResultColumn) error, row func([]any) error, args ...any) error
+	Stream(ctx context.Context, key string, tables func() ([]govlake.TableSchema, error), sql string, header func([]govlake.ResultColumn) error, row func([]any) error, args ...any) error
 }
 
 // SetMeta gives the query layer the engine for catalogue questions.
 func (q *Queries) SetMeta(m MetaEngine) { q.meta = m }
 
-// Schemas are the tables one may read, shaped as their latest versions,
-// and a key that changes when they do (the catalogue's state and who asks).
-func (q *Queries) Schemas(ctx context.Context) (string, []govlake.TableSchema, error) {
+// schemaKey names the tables one may read now: it changes with the
+// catalogue's state and with who asks.
+func (q *Queries) schemaKey(ctx context.Context) (string, error) {
 	state, _, err := q.cat.State(ctx)
 	if err != nil {
-		return "", nil, err
+		return "", err
 	}
-	key := state
 	if p := govlake.PrincipalFrom(ctx); p != nil {
-		key += "/" + p.Org + "/" + p.Role
+		state += "/" + p.Org + "/" + p.Role
 	}
-	sums, err := q.cat.Datasets(ctx)
+	return state, nil
+}
+
+// Schemas are the tables one may read, shaped as their latest versions,
+// from the catalogue's listing (no run record is read).
+func (q *Queries) Schemas(ctx context.Context) ([]govlake.TableSchema, error) {
+	snap, err := q.cat.current(ctx)
 	if err != nil {
-		return "", nil, err
+		return nil, err
 	}
 	var out []govlake.TableSchema
-	for _, s := range sums {
-		if s.Version == 0 {
+	for _, id := range snap.ids {
+		e := snap.datasets[id]
+		if e.hidden(ctx) {
 			continue
 		}
-		d, err := q.cat.Dataset(ctx, s.ID)
-		if err != nil {
-			return "", nil, err
+		if m := e.latest(); m != nil {
+			out = append(out, govlake.TableSchema{Name: id, Columns: m.Columns, Comment: strings.TrimSpace(e.meta.Title)})
 		}
-		out = append(out, govlake.TableSchema{Name: d.ID, Columns: d.Columns, Comment: strings.TrimSpace(d.Title)})
 	}
-	return key, out, nil
+	return out, nil
 }
 
 // CatalogStream answers a catalogue question over the tables one may read,
@@ -52,7 +57,7 @@ func (q *Queries) CatalogStream(ctx context.Context, sql string, header func([]g
 	if q.meta == nil {
 		return govlake.Errorf(govlake.EUNAVAILABLE, "this server answers no catalogue queries")
 	}
-	key, tables, err := q.Schemas(ctx)
+	key, err := q.schemaKey(ctx)
 	if err != nil {
 		return err
 	}
@@ -61,5 +66,5 @@ func (q *Queries) CatalogStream(ctx context.Context, sql string, header func([]g
 		return err
 	}
 	defer done()
-	return q.meta.Stream(ctx, key, tables, sql, header, row, args...)
+	return q.meta.Stream(ctx, key, func() ([]govlake.TableSchema, error) { return q.Schemas(ctx) }, sql, header, row, args...)
 }

@@ -16,6 +16,12 @@ import (
 // are not one resource.
 func DatasetURL(base, id string) string { return base + "/datasets/" + id }
 
+// VersionURL is where the API answers for version n of a dataset; its
+// files are below it (/files/K, /source).
+func VersionURL(base, id string, n int) string {
+	return base + "/api/v1/datasets/" + id + "/versions/" + strconv.Itoa(n)
+}
+
 // DatasetIRI names a dataset in the graph.
 func DatasetIRI(base, id string) string { return DatasetURL(base, id) + "#dataset" }
 
@@ -151,7 +157,7 @@ func versions(g *rdf.Graph, site Site, ds rdf.Term, d *govlake.Detail) {
 		if v.Withdrawn != nil {
 			continue
 		}
-		dist := rdf.IRI(site.Base + "/api/v1/datasets/" + d.ID + "/versions/" + n + "#parquet")
+		dist := rdf.IRI(VersionURL(site.Base, d.ID, v.Version) + "#parquet")
 		g.Add(vu, rdf.DCAT+"distribution", dist)
 		distribution(g, dist, d, "parquet", fmt.Sprintf("Version %s as Parquet", n),
 			site.Base+"/api/v1/datasets/"+d.ID+"/versions/"+n,

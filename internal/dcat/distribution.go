@@ -12,7 +12,7 @@ import (
 // every format the query API writes the whole version in.
 func distributions(g *rdf.Graph, site Site, ds rdf.Term, d *govlake.Detail) {
 	n := strconv.Itoa(d.Version)
-	api := site.Base + "/api/v1/datasets/" + d.ID + "/versions/" + n
+	api := VersionURL(site.Base, d.ID, d.Version)
 	if src := d.Source; src != nil && src.Size > 0 {
 		dist := rdf.IRI(api + "/source")
 		g.Add(ds, rdf.DCAT+"distribution", dist)

@@ -141,7 +141,7 @@ func SchemaOrgDataset(site Site, e Entry, dict []govlake.ColumnDoc) SchemaDatase
 
 func schemaDownloads(site Site, d *govlake.Detail) []SchemaDownload {
 	var out []SchemaDownload
-	api := site.Base + "/api/v1/datasets/" + d.ID + "/versions/" + strconv.Itoa(d.Version)
+	api := VersionURL(site.Base, d.ID, d.Version)
 	for k, f := range d.Files {
 		out = append(out, SchemaDownload{Type: "DataDownload", Name: "Version " + strconv.Itoa(d.Version) + " as stored (Parquet)", EncodingFormat: "application/vnd.apache.parquet",
 			ContentURL: api + "/files/" + strconv.Itoa(k), ContentSize: strconv.FormatInt(f.Size, 10) + " B", SHA256: f.SHA256})

@@ -148,7 +148,7 @@ func firstOf(a, b string) string {
 
 func usDistributions(site Site, d *govlake.Detail) []USDistribution {
 	var out []USDistribution
-	api := site.Base + "/api/v1/datasets/" + d.ID + "/versions/" + strconv.Itoa(d.Version)
+	api := VersionURL(site.Base, d.ID, d.Version)
 	if d.Source != nil && d.Source.Size > 0 {
 		if mt := mediaType(d.Source.Format); mt != "" {
 			out = append(out, USDistribution{Type: "dcat:Distribution", Title: "Source of version " + strconv.Itoa(d.Version), DownloadURL: api + "/source", MediaType: mt, Format: strings.ToUpper(d.Source.Format),

@@ -43,9 +43,9 @@ func (m *Meta) Close() error {
 	return nil
 }
 
-// Stream runs a catalogue query over tables (key names the set: the same
-// key, the same tables) and hands each row to row.
-func (m *Meta) Stream(ctx context.Context, key string, tables []govlake.TableSchema, sql string, header func([]govlake.ResultColumn) error, row func([]any) error, args ...any) error {
+// Stream runs a catalogue query over the tables key names (tables gives
+// them, asked only for a key not seen lately) and hands each row to row.
+func (m *Meta) Stream(ctx context.Context, key string, tables func() ([]govlake.TableSchema, error), sql string, header func([]govlake.ResultColumn) error, row func([]any) error, args ...any) error {
 	e, err := m.engine(ctx, key, tables)
 	if err != nil {
 		return err
@@ -53,7 +53,7 @@ func (m *Meta) Stream(ctx context.Context, key string, tables []govlake.TableSch
 	return e.Stream(ctx, sql, header, row, args...)
 }
 
-func (m *Meta) engine(ctx context.Context, key string, tables []govlake.TableSchema) (*Engine, error) {
+func (m *Meta) engine(ctx context.Context, key string, schemas func() ([]govlake.TableSchema, error)) (*Engine, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	for i, c := range m.cache {
@@ -62,6 +62,10 @@ func (m *Meta) engine(ctx context.Context, key string, tables []govlake.TableSch
 			m.cache[0] = c
 			return c.e, nil
 		}
+	}
+	tables, err := schemas()
+	if err != nil {
+		return nil, err
 	}
 	e, err := Open(ctx, Options{MemoryLimit: "256MB", Threads: 1}, noTables{})
 	if err != nil {

@@ -26,7 +26,6 @@ var bareDescription = regexp.MustCompile(`(?i)(^|[^.\w])obj_description\s*\(`)
 // DuckDB reads another way: OPERATOR(pg_catalog.~) is ~, and collations
 // named pg_catalog.default are the default.
 var psqlSyntax = strings.NewReplacer("OPERATOR(pg_catalog.~)", "~", "OPERATOR(pg_catalog.=)", "=", " COLLATE pg_catalog.default", "",
-	"pg_catalog.pg_get_userbyid", "pg_get_userbyid", "pg_catalog.pg_encoding_to_char", "pg_encoding_to_char",
 	"attnum = prattrs[s])", "attnum = prattrs[s.generate_series])")
 
 // writeCommand is a statement that would change something.

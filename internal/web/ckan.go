@@ -166,10 +166,7 @@ func ckanPackageShow(s *Server, r *http.Request) (*CKANPackage, error) {
 		}
 		return nil, err
 	}
-	orgs, err := s.organizations(r)
-	if err != nil {
-		return nil, err
-	}
+	orgs := s.catalog.DefinedOrganizations()
 	p := s.ckanPackage(r, d, orgs[d.Organization])
 	return &p, nil
 }
@@ -238,10 +235,7 @@ func ckanPackageSearch(s *Server, r *http.Request) (*CKANSearch, error) {
 		return nil, err
 	}
 	out := &CKANSearch{Count: found.Count, Results: []CKANPackage{}, Sort: sortSpec, Facets: map[string]map[string]int{}, SearchFacets: map[string]CKANSearchFacet{}}
-	orgs, err := s.organizations(r)
-	if err != nil {
-		return nil, err
-	}
+	orgs := s.catalog.DefinedOrganizations()
 	for _, d := range found.Datasets {
 		out.Results = append(out.Results, s.ckanPackage(r, d, orgs[d.Organization]))
 	}

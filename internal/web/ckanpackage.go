@@ -211,7 +211,7 @@ func ckanResources(base string, d *govlake.Detail) []CKANResource {
 	main.URL = base + "/api/v1/query?" + url.Values{"format": {"csv"}, "sql": {catalog.SelectAll(d.ID)}}.Encode()
 	main.Description = "Version " + strconv.Itoa(d.Version) + ", " + strconv.FormatInt(d.Rows, 10) + " rows; query it with datastore_search or datastore_search_sql."
 	out := []CKANResource{main}
-	api := base + "/api/v1/datasets/" + d.ID + "/versions/" + strconv.Itoa(d.Version)
+	api := dcat.VersionURL(base, d.ID, d.Version)
 	for k, f := range d.Files {
 		r := common
 		size := f.Size

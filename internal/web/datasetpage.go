@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"govlake/internal/catalog"
+	"govlake/internal/dcat"
 	"govlake/internal/govlake"
 )
 
@@ -100,7 +101,7 @@ func (s *Server) pageDataset(w http.ResponseWriter, r *http.Request) {
 // then every result format of the query that reads it all.
 func downloads(d *govlake.Detail) []download {
 	var out []download
-	base := "/api/v1/datasets/" + d.ID + "/versions/" + strconv.Itoa(d.Version)
+	base := dcat.VersionURL("", d.ID, d.Version)
 	if d.Source != nil && d.Source.Size > 0 {
 		out = append(out, download{Label: "source:" + d.Source.Format, Href: base + "/source", Size: d.Source.Size})
 	}

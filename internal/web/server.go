@@ -29,6 +29,7 @@ type Catalog interface {
 	Search(ctx context.Context, req catalog.SearchRequest) (*catalog.SearchResult, error)
 	Organizations(ctx context.Context) ([]*catalog.OrgSummary, error)
 	Organization(ctx context.Context, id string) (*catalog.OrgSummary, error)
+	DefinedOrganizations() map[string]*govlake.Organization
 	OpenFile(ctx context.Context, id string, n, k int) (*catalog.VersionFile, error)
 	State(ctx context.Context) (string, time.Time, error)
 	Tags(ctx context.Context) ([]string, error)

@@ -38,6 +38,7 @@ func (down) Search(ctx context.Context, req catalog.SearchRequest) (*catalog.Sea
 	return nil, errDown
 }
 func (down) Organizations(ctx context.Context) ([]*catalog.OrgSummary, error) { return nil, errDown }
+func (down) DefinedOrganizations() map[string]*govlake.Organization           { return nil }
 func (down) Organization(ctx context.Context, id string) (*catalog.OrgSummary, error) {
 	return nil, errDown
 }
