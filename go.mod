@@ -97,3 +97,6 @@ require (
 	google.golang.org/grpc v1.83.2 // indirect
 	google.golang.org/protobuf v1.36.12 // indirect
 )
+
+// duckdb-go with streaming query results; see third_party/README.md.
+replace github.com/duckdb/duckdb-go/v2 => ./third_party/duckdb-go

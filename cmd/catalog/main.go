@@ -72,6 +72,12 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer, ready ch
 	pgAddr := fs.String("pg-addr", "", "also answer SQL over the PostgreSQL wire protocol on this address (psql, BI tools), e.g. 127.0.0.1:5433; off by default")
 	pgCert := fs.String("pg-cert", "", "certificate (PEM) for TLS on -pg-addr")
 	pgKey := fs.String("pg-key", "", "its private key (PEM)")
+	maxResult := fs.String("max-result-bytes", "64MB", "most bytes of cells a result shown or sent as JSON holds (more: truncated, truncated_by bytes)")
+	maxDownload := fs.String("max-download", "4GB", "most bytes one streamed result (CSV, NDJSON, Parquet, Arrow) may send; past it the answer is cut")
+	spoolLimit := fs.String("spool-limit", "8GB", "disk that streamed results waiting for slow clients may take together")
+	spillLimit := fs.String("spill-limit", "10GB", "disk DuckDB may spill to (its max_temp_directory_size)")
+	writeIdle := fs.Duration("write-idle", 30*time.Second, "longest one 64 KB write of an answer may wait for the client (a minimum read rate)")
+	readIdle := fs.Duration("read-idle", 30*time.Second, "longest a request body may pause")
 	dcatPage := fs.Int("dcat-page-size", 100, "datasets a page of the DCAT catalogue (/catalog.ttl ...) holds")
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -82,17 +88,22 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer, ready ch
 		fmt.Fprintln(stderr, "catalog: -cache-size:", govlake.ErrorMessage(err))
 		return 2
 	}
-	uploadBytes, err := wire.ParseSize(*maxUpload)
-	if err != nil {
-		fmt.Fprintln(stderr, "catalog: -max-upload:", govlake.ErrorMessage(err))
-		return 2
+	sizes := map[string]int64{}
+	for name, v := range map[string]string{"max-upload": *maxUpload, "max-result-bytes": *maxResult, "max-download": *maxDownload, "spool-limit": *spoolLimit, "spill-limit": *spillLimit} {
+		n, err := wire.ParseSize(v)
+		if err != nil {
+			fmt.Fprintf(stderr, "catalog: -%s: %s\n", name, govlake.ErrorMessage(err))
+			return 2
+		}
+		sizes[name] = n
 	}
+	uploadBytes := sizes["max-upload"]
 	public := strings.TrimSuffix(*publicURL, "/")
 	if public == "" {
 		public = "http://" + *addr
 	}
 	oidcCfg := wire.OIDCConfig(*oidcIssuer, *oidcClient, os.Getenv("GOVLAKE_OIDC_CLIENT_SECRET"), public+"/signin/oidc/callback", *oidcOrg, *oidcRole)
-	cfg := wire.CatalogConfig{PGAddr: *pgAddr, PGCert: *pgCert, PGKey: *pgKey, DCATPageSize: *dcatPage, Portal: govlake.Portal{Title: *portalTitle, Description: *portalDesc, Publisher: *portalPublisher, Email: *portalEmail}, CORSOrigins: origins(*corsRead), CORSWriteOrigins: origins(*corsWrite), PublicURL: strings.TrimSuffix(*publicURL, "/"), MaxUpload: uploadBytes, OIDC: oidcCfg, TokenRate: *tokenRate, Store: *storeURL, MaxRows: *maxRows, Timeout: *timeout, Memory: *memory, Refresh: *refresh,
+	cfg := wire.CatalogConfig{PGAddr: *pgAddr, PGCert: *pgCert, PGKey: *pgKey, DCATPageSize: *dcatPage, Portal: govlake.Portal{Title: *portalTitle, Description: *portalDesc, Publisher: *portalPublisher, Email: *portalEmail}, CORSOrigins: origins(*corsRead), CORSWriteOrigins: origins(*corsWrite), PublicURL: strings.TrimSuffix(*publicURL, "/"), MaxUpload: uploadBytes, MaxResultBytes: sizes["max-result-bytes"], MaxDownload: sizes["max-download"], SpoolLimit: sizes["spool-limit"], SpillLimit: *spillLimit, WriteIdle: *writeIdle, ReadIdle: *readIdle, OIDC: oidcCfg, TokenRate: *tokenRate, Store: *storeURL, MaxRows: *maxRows, Timeout: *timeout, Memory: *memory, Refresh: *refresh,
 		CacheDir: *cacheDir, CacheBytes: cacheBytes, Running: *running, Queued: *queued, Queries: *queries, KPIs: *kpis, Orgs: *orgs}
 	if err := serve(ctx, cfg, *addr, logger, ready); err != nil {
 		fmt.Fprintln(stderr, "catalog:", govlake.ErrorMessage(err))
@@ -114,7 +125,9 @@ func serve(ctx context.Context, cfg wire.CatalogConfig, addr string, logger *slo
 	if err != nil {
 		return govlake.Errorf(govlake.EUNAVAILABLE, "listen on %s: %w", addr, err)
 	}
-	hs := &http.Server{Handler: cat.Handler, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
+	// No WriteTimeout: a download may take long. Each write has its own
+	// deadline (-write-idle) instead, and each body read (-read-idle).
+	hs := &http.Server{Handler: cat.Handler, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10, ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
 	logger.Info("serving the catalogue", "url", "http://"+ln.Addr().String()+"/", "store", cfg.Store)
 	if ready != nil {
 		ready <- ln.Addr().String()

@@ -101,6 +101,9 @@ type bundledStore struct {
 }
 
 func TestMain(m *testing.M) {
+	if args := os.Getenv("GOVLAKE_TEST_CATALOG"); args != "" {
+		os.Exit(runChild(args))
+	}
 	code := m.Run()
 	if bundled.store != "" {
 		os.RemoveAll(bundled.store)

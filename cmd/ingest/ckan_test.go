@@ -57,7 +57,7 @@ func TestCKANSource(t *testing.T) {
 	srv, downloads := ckanPortal(t)
 	store := t.TempDir()
 	p := newPipeline(t, "townships", "", peopleSchema, "")
-	yaml := "dataset: townships\nsource:\n  ckan: " + srv.URL + "\n  package: mm-population-2014\n  format: csv\nschema: schema.json\n"
+	yaml := "dataset: townships\nsource:\n  ckan: " + srv.URL + "\n  allow_private_network: true\n  package: mm-population-2014\n  format: csv\nschema: schema.json\n"
 	p.write("townships.yaml", yaml)
 	code, out, errs := runIngest(t, "run", "-pipelines", p.dir, "-store", store)
 	if code != 0 || !strings.Contains(out, "succeeded  v1     valid=3") {

@@ -6,6 +6,8 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -56,7 +58,7 @@ func TestHTTPSource(t *testing.T) {
 	t.Setenv("MOH_TOKEN", "t0ken")
 	store := t.TempDir()
 	p := newPipeline(t, "people", "", peopleSchema, "")
-	p.write("people.yaml", strings.Replace(p.yaml, "url: data.csv", "url: "+srv.URL+"/people.csv\n  headers:\n    Authorization: \"Bearer ${MOH_TOKEN}\"", 1))
+	p.write("people.yaml", strings.Replace(p.yaml, "url: data.csv", "url: "+srv.URL+"/people.csv\n  allow_private_network: true\n  headers:\n    Authorization: \"Bearer ${MOH_TOKEN}\"", 1))
 	run := func() (int, string) {
 		code, out, _ := runIngest(t, "run", "-pipelines", p.dir, "-store", store)
 		return code, out
@@ -101,7 +103,7 @@ func TestHTTPSourceThatHangs(t *testing.T) {
 	defer srv.Close()
 	store := t.TempDir()
 	p := newPipeline(t, "people", "", peopleSchema, "timeout: 500ms\n")
-	p.write("people.yaml", strings.Replace(p.yaml, "url: data.csv", "url: "+srv.URL+"/people.csv", 1))
+	p.write("people.yaml", strings.Replace(p.yaml, "url: data.csv", "url: "+srv.URL+"/people.csv\n  allow_private_network: true", 1))
 	start := time.Now()
 	code, out, _ := runIngest(t, "run", "-pipelines", p.dir, "-store", store)
 	if code != 1 || !strings.Contains(out, "stopped at its timeout of 500ms") {
@@ -117,12 +119,32 @@ func TestHTTPSourceThatHangs(t *testing.T) {
 	// The next run, with the server answering, proceeds. (Its timeout is
 	// raised: 500 ms is too tight for a whole run on a busy machine.)
 	web.hang.Store(false)
-	p.write("people.yaml", strings.Replace(strings.Replace(p.yaml, "url: data.csv", "url: "+srv.URL+"/people.csv", 1), "timeout: 500ms", "timeout: 60s", 1))
+	p.write("people.yaml", strings.Replace(strings.Replace(p.yaml, "url: data.csv", "url: "+srv.URL+"/people.csv\n  allow_private_network: true", 1), "timeout: 500ms", "timeout: 60s", 1))
 	if code, out, _ := runIngest(t, "run", "-pipelines", p.dir, "-store", store); code != 0 || !strings.Contains(out, "succeeded  v1") {
 		t.Fatalf("exit %d: %s", code, out)
 	}
 	rs := runs(t, testStore(t, store), "people")
 	if len(rs) != 2 || rs[0].Status != govlake.RunFailed || rs[1].Status != govlake.RunSucceeded {
 		t.Errorf("runs %+v", rs)
+	}
+}
+
+// A pipeline pointed at the cloud metadata service (or anything else that
+// is not on the public internet) fails before a packet is sent, with a run
+// record saying why and what to change; no version is made.
+func TestHTTPSourceRefusesMetadataAddress(t *testing.T) {
+	store := t.TempDir()
+	p := newPipeline(t, "people", "", peopleSchema, "")
+	p.write("people.yaml", strings.Replace(p.yaml, "url: data.csv", "url: http://169.254.169.254/latest/meta-data/iam/security-credentials/\n  format: csv", 1))
+	code, out, _ := runIngest(t, "run", "-pipelines", p.dir, "-store", store)
+	want := "get http://169.254.169.254/latest/meta-data/iam/security-credentials/: 169.254.169.254 is a link-local address (where cloud metadata services answer): refused; set allow_private_network: true in the pipeline's source if it must be fetched from there"
+	if code != 1 || !strings.Contains(out, want) {
+		t.Fatalf("exit %d: %s\nwant %q", code, out, want)
+	}
+	if _, err := os.Stat(filepath.Join(store, "datasets", "people", "versions")); err == nil {
+		t.Errorf("a version folder was made")
+	}
+	if runs, _ := os.ReadDir(filepath.Join(store, "runs", "people")); len(runs) != 1 {
+		t.Errorf("%d run records, want 1", len(runs))
 	}
 }

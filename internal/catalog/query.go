@@ -26,6 +26,9 @@ type Limits struct {
 	QueueWait time.Duration // longest wait for a slot
 	Timeout   time.Duration // longest a query may run
 	MaxRows   int           // most rows a result held in memory returns
+	// MaxResultBytes bounds the cells of a result held in memory (JSON,
+	// pages); 0 is DefaultMaxResultBytes.
+	MaxResultBytes int64
 }
 
 // DefaultLimits are the limits of a catalogue nobody configured.
@@ -146,7 +149,7 @@ func (q *Queries) Run(ctx context.Context, sql string, page Page, args ...any) (
 		return nil, err
 	}
 	defer done()
-	return q.engine.Query(ctx, sql, page.Limit, args...)
+	return q.collect(ctx, sql, page.Limit, args...)
 }
 
 // quoteIdent quotes a name for SQL text. Only names the catalogue checked
@@ -203,7 +206,7 @@ func (q *Queries) Preview(ctx context.Context, id string, cols []govlake.Column,
 		return nil, err
 	}
 	defer done()
-	return q.engine.Query(ctx, sql+" LIMIT ?", PreviewRows, append(args, PreviewRows)...)
+	return q.collect(ctx, sql+" LIMIT ?", PreviewRows, append(args, PreviewRows)...)
 }
 
 // Rejections returns the first limit rejections of version n of dataset id,
@@ -218,7 +221,7 @@ func (q *Queries) Rejections(ctx context.Context, id string, n, limit int) ([]go
 	}
 	defer done()
 	table := quoteIdent(govlake.VersionRejectedTable(id, n))
-	res, err := q.engine.Query(ctx, `SELECT "row", "column", keyword, value, message FROM `+table+` ORDER BY "row" LIMIT ?`, limit, limit+1)
+	res, err := q.collect(ctx, `SELECT "row", "column", keyword, value, message FROM `+table+` ORDER BY "row" LIMIT ?`, limit, limit+1)
 	if err != nil {
 		return nil, false, err
 	}
@@ -246,6 +249,6 @@ func (q *Queries) Ping(ctx context.Context) error {
 		return err
 	}
 	defer done()
-	_, err = q.engine.Query(ctx, "SELECT 1", 1)
+	_, err = q.collect(ctx, "SELECT 1", 1)
 	return err
 }

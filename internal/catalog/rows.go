@@ -123,7 +123,7 @@ func (q *Queries) Datastore(ctx context.Context, req DatastoreRequest) (*Datasto
 		return nil, err
 	}
 	defer done()
-	res, err := q.engine.Query(ctx, "SELECT "+distinct+sel+" FROM "+table+cond+order+" LIMIT ? OFFSET ?", req.Limit, append(args, req.Limit, req.Offset)...)
+	res, err := q.collect(ctx, "SELECT "+distinct+sel+" FROM "+table+cond+order+" LIMIT ? OFFSET ?", req.Limit, append(args, req.Limit, req.Offset)...)
 	if err != nil {
 		return nil, err
 	}
@@ -134,7 +134,7 @@ func (q *Queries) Datastore(ctx context.Context, req DatastoreRequest) (*Datasto
 	if req.Distinct {
 		count = "SELECT count(*) FROM (SELECT DISTINCT " + sel + " FROM " + table + cond + ")"
 	}
-	total, err := q.engine.Query(ctx, count, 1, args...)
+	total, err := q.collect(ctx, count, 1, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -11,8 +11,8 @@ import (
 	"io"
 	"log/slog"
 	"math/rand/v2"
-	"net"
 	"net/http"
+	"net/netip"
 	neturl "net/url"
 	"os"
 	"regexp"
@@ -34,24 +34,26 @@ type Fetcher struct {
 	Getenv   func(string) string
 	// Sleep waits between tries; tests replace it.
 	Sleep func(ctx context.Context, d time.Duration) error
+	// Trusted are networks reachable without allow_private_network (an
+	// operator's own data servers); other non-public addresses are refused.
+	Trusted []netip.Prefix
 }
 
 // NewFetcher returns a fetcher with a client that gives up on a server that
 // does not connect in 10 s or answer in 60 s; the run's own timeout bounds
 // the whole download.
 func NewFetcher(logger *slog.Logger) *Fetcher {
-	return &Fetcher{
+	f := &Fetcher{
 		Client: &http.Client{
 			Transport: &http.Transport{
 				Proxy:                 http.ProxyFromEnvironment,
-				DialContext:           (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
 				TLSHandshakeTimeout:   10 * time.Second,
 				ResponseHeaderTimeout: 60 * time.Second,
 				MaxIdleConnsPerHost:   4,
 			},
 			CheckRedirect: func(req *http.Request, via []*http.Request) error {
 				if len(via) >= 10 {
-					return errors.New("more than 10 redirects")
+					return errTooManyRedirects
 				}
 				return nil
 			},
@@ -59,7 +61,12 @@ func NewFetcher(logger *slog.Logger) *Fetcher {
 		Logger: logger, Attempts: 4, Backoff: 500 * time.Millisecond, MaxWait: 30 * time.Second,
 		Getenv: os.Getenv, Sleep: sleep,
 	}
+	f.Client.Transport.(*http.Transport).DialContext = f.dial
+	return f
 }
+
+// errTooManyRedirects ends a redirect chain.
+var errTooManyRedirects = errors.New("more than 10 redirects")
 
 func sleep(ctx context.Context, d time.Duration) error {
 	t := time.NewTimer(d)
@@ -105,6 +112,9 @@ func (f *Fetcher) Fetch(ctx context.Context, src govlake.Source, prev *govlake.S
 	if err != nil {
 		return nil, err
 	}
+	if src.AllowPrivateNetwork {
+		ctx = allowPrivate(ctx)
+	}
 	if src.CKAN != "" {
 		return f.fetchCKAN(ctx, src, h, prev)
 	}
@@ -131,6 +141,11 @@ func (f *Fetcher) get(ctx context.Context, url string, maxBytes int64, h http.He
 		resp, err := f.Client.Do(req)
 		retry, failure := false, error(nil)
 		switch {
+		case err != nil && errors.Is(err, errTooManyRedirects):
+			// A loop answers the same way every time: no retry.
+			return nil, govlake.Errorf(govlake.EINVALID, "get %s: more than 10 redirects (a redirect loop?): fix the source url", url)
+		case err != nil && govlake.ErrorCode(err) == govlake.EFORBIDDEN:
+			return nil, govlake.Errorf(govlake.EFORBIDDEN, "get %s: %s", url, govlake.ErrorMessage(err))
 		case err != nil:
 			if ctx.Err() != nil {
 				return nil, govlake.Errorf(govlake.ETIMEOUT, "get %s: no answer before the run's time ran out (try %d)", url, attempt)

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -19,6 +20,7 @@ func testFetcher(env map[string]string) (*Fetcher, *[]time.Duration) {
 	var waits []time.Duration
 	f.Sleep = func(ctx context.Context, d time.Duration) error { waits = append(waits, d); return nil }
 	f.Getenv = func(k string) string { return env[k] }
+	f.Trusted = []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")} // the test servers
 	return f, &waits
 }
 

@@ -105,6 +105,9 @@ type Source struct {
 	// Headers are sent with an http(s) request. A value may name environment
 	// variables as ${NAME}; secrets must come that way, never written here.
 	Headers map[string]string `json:"headers,omitempty"`
+	// AllowPrivateNetwork lets an http(s) or CKAN source reach loopback,
+	// link-local and private addresses, which are refused by default.
+	AllowPrivateNetwork bool `json:"allow_private_network,omitempty"`
 	// MaxBytes bounds the size of the fetched source (0: DefaultMaxBytes).
 	MaxBytes int64 `json:"max_bytes,omitempty"`
 	// Zawgyi says what to do with Burmese text in the Zawgyi encoding:

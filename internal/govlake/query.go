@@ -38,6 +38,9 @@ type Result struct {
 	Columns   []ResultColumn `json:"columns"`
 	Rows      [][]any        `json:"rows"`
 	Truncated bool           `json:"truncated"`
+	// TruncatedBy says which bound cut a truncated result: "rows" (the
+	// page's row limit) or "bytes" (the bound on a held result's size).
+	TruncatedBy string `json:"truncated_by,omitempty"`
 }
 
 // SQL names of a dataset's tables. The latest version is the dataset id;

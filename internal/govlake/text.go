@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode"
 )
@@ -107,4 +108,18 @@ func ScriptLanguage(s string) string {
 		}
 	}
 	return "en"
+}
+
+// ByteSize writes a byte count for people, in the units flags take
+// (64MB is 64 MB): "64 MB", "1.5 GB", "512 bytes".
+func ByteSize(n int64) string {
+	for _, u := range []struct {
+		name string
+		size int64
+	}{{"TB", 1 << 40}, {"GB", 1 << 30}, {"MB", 1 << 20}, {"KB", 1 << 10}} {
+		if n >= u.size {
+			return strconv.FormatFloat(float64(n)/float64(u.size), 'g', 3, 64) + " " + u.name
+		}
+	}
+	return strconv.FormatInt(n, 10) + " bytes"
 }

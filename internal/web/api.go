@@ -95,10 +95,10 @@ type QueryResult struct {
 func (s *Server) readQuery(r *http.Request) (QueryRequest, error) {
 	q := QueryRequest{SQL: r.URL.Query().Get("sql"), Format: r.URL.Query().Get("format")}
 	if r.Method == http.MethodPost {
-		dec := json.NewDecoder(io.LimitReader(r.Body, s.MaxBody))
+		dec := json.NewDecoder(r.Body)
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(&q); err != nil {
-			return q, govlake.Errorf(govlake.EINVALID, "the body must be JSON like {\"sql\": \"SELECT ...\"}: %s", jsonProblem(err))
+			return q, bodyError(err, "the body must be JSON like {\"sql\": \"SELECT ...\"}: %s", jsonProblem(err))
 		}
 		if f := r.URL.Query().Get("format"); f != "" {
 			q.Format = f

@@ -124,32 +124,58 @@ func (s *Server) newEncoder(w io.Writer, format string, cols []govlake.ResultCol
 }
 
 // stream writes a result as its rows come, so a whole dataset can be
-// downloaded without being held in memory.
+// downloaded without being held in memory. The rows go through a spool
+// (spool.go): the query runs at its own pace and frees its slot when it
+// ends, while this goroutine sends the spool to the client.
 func (s *Server) stream(w http.ResponseWriter, r *http.Request, sql, format string, args ...any) {
-	var enc *rowEncoder
-	err := s.queries.Stream(r.Context(), sql, func(cols []govlake.ResultColumn) error {
-		f, _ := formatNamed(format)
-		w.Header().Set("Content-Type", f.MediaType)
-		w.Header().Set("Content-Disposition", `attachment; filename="result.`+f.Ext+`"`)
-		var err error
-		enc, err = s.newEncoder(w, format, cols, r.URL.Query().Get("raw") == "true")
-		return err
-	}, func(row []any) error { return enc.write(row) }, args...)
-	if err != nil && enc == nil {
-		w.Header().Del("Content-Disposition")
+	sp := newSpool(s.SpoolDir, s.MaxDownload, s.spool)
+	defer sp.close()
+	started := make(chan struct{}) // the headers are set; w is this goroutine's again
+	ended := make(chan error, 1)
+	raw := r.URL.Query().Get("raw") == "true"
+	go func() {
+		var enc *rowEncoder
+		err := s.queries.Stream(r.Context(), sql, func(cols []govlake.ResultColumn) error {
+			f, _ := formatNamed(format)
+			w.Header().Set("Content-Type", f.MediaType)
+			w.Header().Set("Content-Disposition", `attachment; filename="result.`+f.Ext+`"`)
+			var err error
+			if enc, err = s.newEncoder(sp, format, cols, raw); err == nil {
+				close(started)
+			}
+			return err
+		}, func(row []any) error { return enc.write(row) }, args...)
+		if err == nil {
+			err = enc.finish()
+		}
+		sp.finish(err)
+		if enc == nil {
+			ended <- err
+		}
+		close(ended)
+	}()
+	select {
+	case err := <-ended:
 		s.fail(w, r, err)
 		return
+	case <-started:
 	}
-	if err == nil {
-		err = enc.finish()
+	sent, werr := sp.copyTo(w)
+	for range ended { // the query has stopped: its spool may close
 	}
-	if errors.Is(err, errHead) {
+	if errors.Is(werr, errHead) {
 		return // a HEAD: the headers are sent, the rest is not computed
 	}
-	if err != nil {
+	err := sp.result()
+	if err != nil && sent == 0 && werr == nil {
+		w.Header().Del("Content-Disposition")
+		s.fail(w, r, err) // nothing was sent: the status can still say it
+		return
+	}
+	if err != nil || werr != nil {
 		// Too late for a status: cut the response so the client cannot take
 		// a partial file for a whole one.
-		s.logger.Warn("query stream failed", "err", err)
+		s.logger.Warn("query stream cut", "path", r.URL.Path, "err", errors.Join(err, werr))
 		panic(http.ErrAbortHandler)
 	}
 }

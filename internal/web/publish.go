@@ -194,9 +194,9 @@ func (s *Server) owner(r *http.Request, id string, body []byte) (org string, exi
 
 func (s *Server) apiDefine(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
-	body, err := io.ReadAll(io.LimitReader(r.Body, s.MaxBody+1))
-	if err == nil && int64(len(body)) > s.MaxBody {
-		err = govlake.Errorf(govlake.ETOOLARGE, "the definition is over %d bytes", s.MaxBody)
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		err = bodyError(err, "the definition could not be read")
 	}
 	if err != nil {
 		s.fail(w, r, err)

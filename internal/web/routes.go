@@ -17,6 +17,7 @@ type route struct {
 	reply                 reflect.Type // the JSON answer; nil when media says otherwise
 	media                 []string     // the answer's media types, when not JSON
 	bodyMedia             []string     // a body that is a file, in these media types
+	upload                bool         // a multipart form with a file: bodies up to MaxUpload
 	token                 string       // the least role a token needs here ("" for none)
 	handle                func(s *Server) http.HandlerFunc
 }
@@ -75,7 +76,7 @@ var (
 // ckanWriteRoute lists a CKAN write action, at POST only, with a token.
 func ckanWriteRoute[T any](action, summary string, h func(s *Server, r *http.Request) (T, error)) route {
 	return route{method: "POST", path: "/api/3/action/" + action, summary: "CKAN action API: " + summary, token: govlake.RoleEditor,
-		reply: typeOf[CKANReply[T]](), handle: ckanAction(action, h)}
+		upload: action == "resource_create", reply: typeOf[CKANReply[T]](), handle: ckanAction(action, h)}
 }
 
 // ckanRoutes lists a CKAN action at GET and POST, as CKAN serves them.
@@ -154,7 +155,7 @@ func routes() []route {
 		{method: "POST", path: "/signout", summary: "Sign out (form with the session's CSRF token)", media: htmlPage, handle: func(s *Server) http.HandlerFunc { return s.postSignout }},
 		{method: "GET", path: "/my", summary: "Page: my organization's datasets, drafts and versions, with upload, publish and withdraw forms", media: htmlPage, handle: func(s *Server) http.HandlerFunc { return s.pageMy }},
 		{method: "POST", path: "/my/datasets", summary: "Form: define a new dataset of my organization (metadata, and a JSON Schema or none: then one is inferred from the first upload)", media: htmlPage, handle: func(s *Server) http.HandlerFunc { return s.postMyCreate }},
-		{method: "POST", path: "/my/datasets/{id}/versions", summary: "Form: upload a file (multipart field file); the page shows the run's report", params: []param{{name: "id", in: "path", desc: "dataset id", typ: "string", required: true}}, media: htmlPage, handle: func(s *Server) http.HandlerFunc { return s.postMyUpload }},
+		{method: "POST", path: "/my/datasets/{id}/versions", summary: "Form: upload a file (multipart field file); the page shows the run's report", upload: true, params: []param{{name: "id", in: "path", desc: "dataset id", typ: "string", required: true}}, media: htmlPage, handle: func(s *Server) http.HandlerFunc { return s.postMyUpload }},
 		{method: "POST", path: "/my/datasets/{id}/versions/{n}/publish", summary: "Form: publish a draft", params: []param{{name: "id", in: "path", desc: "dataset id", typ: "string", required: true}, {name: "n", in: "path", desc: "version", typ: "integer", required: true}}, media: htmlPage, handle: func(s *Server) http.HandlerFunc { return s.postMyPublish }},
 		{method: "POST", path: "/my/datasets/{id}/versions/{n}/withdraw", summary: "Form: withdraw a version (reason, and a confirmation box)", params: []param{{name: "id", in: "path", desc: "dataset id", typ: "string", required: true}, {name: "n", in: "path", desc: "version", typ: "integer", required: true}}, media: htmlPage, handle: func(s *Server) http.HandlerFunc { return s.postMyWithdraw }},
 		{method: "GET", path: "/api/v1/search", summary: "Search the datasets: every word in the title, description, tags, organization, licence or columns (Burmese, Lao, Thai and Khmer cut into words; Latin letters with or without diacritics), title matches first, the last word as a prefix; with facet counts",

@@ -100,6 +100,18 @@ type Server struct {
 	// CORSWriteOrigins may also write (none by default).
 	CORSOrigins, CORSWriteOrigins []string
 
+	// MaxDownload bounds the bytes of one streamed result (CSV, NDJSON,
+	// Parquet, Arrow); 0 is no bound. SpoolDir is where results wait for
+	// slow clients (the system's temporary folder if empty); SpoolLimit
+	// bounds the disk they take together.
+	MaxDownload int64
+	SpoolDir    string
+	// WriteIdle is the longest one write to a client may wait (64 KB at
+	// most are written at once, so it sets a minimum read rate); ReadIdle
+	// is the same for reading a request body. 0 is no bound.
+	WriteIdle, ReadIdle time.Duration
+
+	spool  *spoolSpace  // see SpoolLimit
 	limits *rateLimiter // per token; see TokenRate
 	policy string       // the Content-Security-Policy header
 }
@@ -109,7 +121,7 @@ var templateFS embed.FS
 
 // NewServer returns the handler with every route of the route table.
 func NewServer(cat Catalog, queries Queries, logger *slog.Logger, now func() time.Time) *Server {
-	s := &Server{catalog: cat, queries: queries, logger: logger, now: now, MaxBody: 1 << 20, CORSOrigins: []string{"*"}, Portal: govlake.DefaultPortal}
+	s := &Server{catalog: cat, queries: queries, logger: logger, now: now, MaxBody: 1 << 20, spool: &spoolSpace{}, CORSOrigins: []string{"*"}, Portal: govlake.DefaultPortal}
 	s.pages = template.Must(template.New("").Funcs(funcs).ParseFS(templateFS, "templates/*.html"))
 	var style strings.Builder
 	if err := s.pages.ExecuteTemplate(&style, "style", nil); err != nil {
@@ -123,7 +135,7 @@ func NewServer(cat Catalog, queries Queries, logger *slog.Logger, now func() tim
 	s.locales = ls
 	m := http.NewServeMux()
 	for _, rt := range routes() {
-		m.HandleFunc(rt.pattern(), rt.handle(s))
+		m.HandleFunc(rt.pattern(), s.bounded(rt, rt.handle(s)))
 	}
 	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		if allow := allowed(m, r); len(allow) > 0 {
@@ -154,7 +166,15 @@ func allowed(m *http.ServeMux, r *http.Request) []string {
 // ServeHTTP logs each request and asks Authorize before routing it.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := s.now()
-	rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+	rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK, idle: s.WriteIdle}
+	if s.WriteIdle > 0 || s.ReadIdle > 0 {
+		rc := http.NewResponseController(w)
+		rec.rc = rc
+		defer rc.SetReadDeadline(time.Time{})
+		if s.ReadIdle > 0 && r.Body != nil && r.Body != http.NoBody {
+			r.Body = &idleReader{ReadCloser: r.Body, rc: rc, idle: s.ReadIdle, header: w.Header()}
+		}
+	}
 	defer func() {
 		s.logger.Debug("request", "method", r.Method, "path", r.URL.Path, "status", rec.status, "bytes", rec.bytes, "took", s.now().Sub(start))
 	}()
@@ -209,11 +229,14 @@ func (h *headWriter) Write(b []byte) (int, error) {
 	return 0, errHead
 }
 
-// statusRecorder notes the status and size of an answer, for the log.
+// statusRecorder notes the status and size of an answer, for the log, and
+// gives every write at most idle to reach the client.
 type statusRecorder struct {
 	http.ResponseWriter
 	status int
 	bytes  int64
+	rc     *http.ResponseController
+	idle   time.Duration
 }
 
 func (r *statusRecorder) WriteHeader(code int) {
@@ -222,9 +245,56 @@ func (r *statusRecorder) WriteHeader(code int) {
 }
 
 func (r *statusRecorder) Write(b []byte) (int, error) {
-	n, err := r.ResponseWriter.Write(b)
-	r.bytes += int64(n)
+	if r.idle <= 0 || r.rc == nil {
+		n, err := r.ResponseWriter.Write(b)
+		r.bytes += int64(n)
+		return n, err
+	}
+	// A piece at a time, each with its own deadline: a client that reads
+	// less than 64 KB in idle is cut off, a slow but steady one is not.
+	written := 0
+	for len(b) > 0 {
+		piece := b[:min(len(b), 64<<10)]
+		r.rc.SetWriteDeadline(time.Now().Add(r.idle))
+		n, err := r.ResponseWriter.Write(piece)
+		written += n
+		r.bytes += int64(n)
+		if err != nil {
+			return written, err
+		}
+		b = b[n:]
+	}
+	return written, nil
+}
+
+// idleReader gives every read of a request body at most idle, and lifts
+// the deadline at the body's end: a deadline left on the connection would
+// cancel the request while its handler still works.
+type idleReader struct {
+	io.ReadCloser
+	rc     *http.ResponseController
+	idle   time.Duration
+	header http.Header
+}
+
+func (r *idleReader) Read(p []byte) (int, error) {
+	r.rc.SetReadDeadline(time.Now().Add(r.idle))
+	n, err := r.ReadCloser.Read(p)
+	if err != nil {
+		r.rc.SetReadDeadline(time.Time{})
+	}
+	if isTimeout(err) {
+		// The rest of the body will not be read: close the connection
+		// after the answer instead of waiting for it (net/http would).
+		r.header.Set("Connection", "close")
+		err = govlake.Errorf(govlake.EINVALID, "the request body stopped arriving: nothing came for %s (-read-idle)", r.idle)
+	}
 	return n, err
+}
+
+func isTimeout(err error) bool {
+	var ne interface{ Timeout() bool }
+	return errors.As(err, &ne) && ne.Timeout()
 }
 
 // Unwrap lets http.ResponseController reach the connection.

@@ -53,9 +53,18 @@ type CatalogConfig struct {
 	TokenRate             float64       // requests a second per API token (0: no limit)
 	OIDC                  oidc.Config   // a ministry's identity provider, when Issuer is set
 	MaxRows               int
-	Timeout               time.Duration
-	Running               int
-	Queued                int
+	// MaxResultBytes bounds a result held in memory (JSON, pages);
+	// MaxDownload one streamed result (CSV, Parquet ...); SpoolLimit the
+	// disk of results waiting for slow clients; SpillLimit DuckDB's spill
+	// folder (DuckDB syntax, "" for its default).
+	MaxResultBytes, MaxDownload, SpoolLimit int64
+	SpillLimit                              string
+	// WriteIdle and ReadIdle bound one write of an answer and one read of a
+	// request body (a minimum rate for slow clients).
+	WriteIdle, ReadIdle time.Duration
+	Timeout             time.Duration
+	Running             int
+	Queued              int
 }
 
 // Catalog is a ready catalogue server.
@@ -122,7 +131,7 @@ func NewCatalog(ctx context.Context, cfg CatalogConfig, logger *slog.Logger) (*C
 		os.RemoveAll(tmp)
 		return nil, err
 	}
-	engine, err := duckdb.Open(ctx, duckdb.Options{AllowedDirs: []string{readable}, MemoryLimit: cfg.Memory, TempDir: tmp}, cat)
+	engine, err := duckdb.Open(ctx, duckdb.Options{AllowedDirs: []string{readable}, MemoryLimit: cfg.Memory, TempDir: tmp, MaxTemp: cfg.SpillLimit}, cat)
 	if err != nil {
 		index.Close()
 		os.RemoveAll(tmp)
@@ -130,11 +139,14 @@ func NewCatalog(ctx context.Context, cfg CatalogConfig, logger *slog.Logger) (*C
 	}
 	limits := catalog.DefaultLimits
 	limits.MaxRows, limits.Timeout, limits.Running, limits.Queued = cfg.MaxRows, cfg.Timeout, cfg.Running, cfg.Queued
+	limits.MaxResultBytes = cfg.MaxResultBytes
 	queries := catalog.NewQueries(cat, engine, limits)
 	srv := web.NewServer(cat, queries, logger, time.Now)
 	srv.NewTableWriter = TableWriter
 	srv.PublicURL = cfg.PublicURL
 	srv.DCATPageSize = cfg.DCATPageSize
+	srv.MaxDownload, srv.WriteIdle, srv.ReadIdle = cfg.MaxDownload, cfg.WriteIdle, cfg.ReadIdle
+	srv.SpoolLimit(cfg.SpoolLimit)
 	if cfg.Portal.Title != "" {
 		srv.Portal = cfg.Portal
 	}

@@ -60,9 +60,11 @@ type source struct {
 	Sheet      string            `yaml:"sheet"`
 	Transform  string            `yaml:"transform"`
 	Headers    map[string]string `yaml:"headers"`
-	MaxBytes   int64             `yaml:"max_bytes"`
-	Zawgyi     string            `yaml:"zawgyi"`
-	Normalize  string            `yaml:"normalize"`
+	// allow_private_network sits where govlake.Source has it.
+	AllowPrivateNetwork bool   `yaml:"allow_private_network"`
+	MaxBytes            int64  `yaml:"max_bytes"`
+	Zawgyi              string `yaml:"zawgyi"`
+	Normalize           string `yaml:"normalize"`
 	// decimal, thousands and percent, read by their json names.
 	govlake.NumberStyle `yaml:",inline"`
 	Columns             map[string]govlake.NumberStyle `yaml:"columns"`
