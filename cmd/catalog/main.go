@@ -78,6 +78,10 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer, ready ch
 	spillLimit := fs.String("spill-limit", "10GB", "disk DuckDB may spill to (its max_temp_directory_size)")
 	writeIdle := fs.Duration("write-idle", 30*time.Second, "longest one 64 KB write of an answer may wait for the client (a minimum read rate)")
 	readIdle := fs.Duration("read-idle", 30*time.Second, "longest a request body may pause")
+	ipQuery := fs.Float64("ip-query-rate", 20, "SQL requests a second each client address may send (twice that at once); more are answered 429 (0: no limit)")
+	ipPage := fs.Float64("ip-page-rate", 100, "other reads a second each client address may send (pages, API, downloads)")
+	ipWrite := fs.Float64("ip-write-rate", 10, "writes a second each client address may send (publishing, sign-in)")
+	proxies := fs.String("trusted-proxies", "", "addresses (CIDR, comma-separated) of proxies whose X-Forwarded-For names the client")
 	dcatPage := fs.Int("dcat-page-size", 100, "datasets a page of the DCAT catalogue (/catalog.ttl ...) holds")
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -98,12 +102,17 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer, ready ch
 		sizes[name] = n
 	}
 	uploadBytes := sizes["max-upload"]
+	trusted, err := wire.ParsePrefixes(*proxies)
+	if err != nil {
+		fmt.Fprintln(stderr, "catalog: -trusted-proxies:", govlake.ErrorMessage(err))
+		return 2
+	}
 	public := strings.TrimSuffix(*publicURL, "/")
 	if public == "" {
 		public = "http://" + *addr
 	}
 	oidcCfg := wire.OIDCConfig(*oidcIssuer, *oidcClient, os.Getenv("GOVLAKE_OIDC_CLIENT_SECRET"), public+"/signin/oidc/callback", *oidcOrg, *oidcRole)
-	cfg := wire.CatalogConfig{PGAddr: *pgAddr, PGCert: *pgCert, PGKey: *pgKey, DCATPageSize: *dcatPage, Portal: govlake.Portal{Title: *portalTitle, Description: *portalDesc, Publisher: *portalPublisher, Email: *portalEmail}, CORSOrigins: origins(*corsRead), CORSWriteOrigins: origins(*corsWrite), PublicURL: strings.TrimSuffix(*publicURL, "/"), MaxUpload: uploadBytes, MaxResultBytes: sizes["max-result-bytes"], MaxDownload: sizes["max-download"], SpoolLimit: sizes["spool-limit"], SpillLimit: *spillLimit, WriteIdle: *writeIdle, ReadIdle: *readIdle, OIDC: oidcCfg, TokenRate: *tokenRate, Store: *storeURL, MaxRows: *maxRows, Timeout: *timeout, Memory: *memory, Refresh: *refresh,
+	cfg := wire.CatalogConfig{PGAddr: *pgAddr, PGCert: *pgCert, PGKey: *pgKey, DCATPageSize: *dcatPage, Portal: govlake.Portal{Title: *portalTitle, Description: *portalDesc, Publisher: *portalPublisher, Email: *portalEmail}, CORSOrigins: origins(*corsRead), CORSWriteOrigins: origins(*corsWrite), PublicURL: strings.TrimSuffix(*publicURL, "/"), MaxUpload: uploadBytes, MaxResultBytes: sizes["max-result-bytes"], MaxDownload: sizes["max-download"], SpoolLimit: sizes["spool-limit"], SpillLimit: *spillLimit, WriteIdle: *writeIdle, ReadIdle: *readIdle, IPRates: map[string]float64{"queries": *ipQuery, "pages": *ipPage, "writes": *ipWrite}, TrustedProxies: trusted, OIDC: oidcCfg, TokenRate: *tokenRate, Store: *storeURL, MaxRows: *maxRows, Timeout: *timeout, Memory: *memory, Refresh: *refresh,
 		CacheDir: *cacheDir, CacheBytes: cacheBytes, Running: *running, Queued: *queued, Queries: *queries, KPIs: *kpis, Orgs: *orgs}
 	if err := serve(ctx, cfg, *addr, logger, ready); err != nil {
 		fmt.Fprintln(stderr, "catalog:", govlake.ErrorMessage(err))

@@ -55,6 +55,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	storeURL := fs.String("store", "./data", "store: a folder path, file:///path or s3://bucket/prefix?endpoint=URL&region=R")
 	verbose := fs.Bool("v", false, "log each step")
 	count := fs.Int("n", 20, "status: how many runs to list per dataset")
+	metricsAddr := fs.String("metrics-addr", "", "serve: answer Prometheus at http://ADDR/metrics (and /healthz), e.g. 127.0.0.1:9464")
 	reload := fs.Duration("reload", 2*time.Second, "serve: how often to look for changed pipeline files")
 	kpis := fs.String("kpis", "", "check: a folder of KPI files to check too")
 	orgs := fs.String("organizations", "./organizations", "check: the folder of organization files")
@@ -76,7 +77,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintln(stderr, "ingest:", govlake.ErrorMessage(err))
 			return 1
 		}
-		return serve(ctx, *pipelines, store, *reload, logger, stderr)
+		return serve(ctx, *pipelines, store, *reload, *metricsAddr, logger, stderr)
 	case "status":
 		store, err := wire.OpenStore(ctx, *storeURL, logger)
 		if err != nil {
@@ -231,9 +232,17 @@ func check(ctx context.Context, dir, kpiDir, orgDir string, stdout, stderr io.Wr
 
 // serve runs the daemon until SIGTERM or SIGINT (ctx), reloading pipeline
 // files when they change or on SIGHUP.
-func serve(ctx context.Context, dir string, store govlake.Store, every time.Duration, logger *slog.Logger, stderr io.Writer) int {
+func serve(ctx context.Context, dir string, store govlake.Store, every time.Duration, metricsAddr string, logger *slog.Logger, stderr io.Writer) int {
 	host, _ := os.Hostname()
 	d := wire.NewDaemon(store, logger, fmt.Sprintf("%s-%d", host, os.Getpid()))
+	if metricsAddr != "" {
+		stop, err := serveMetrics(metricsAddr, wire.DaemonMetrics(d), logger)
+		if err != nil {
+			fmt.Fprintln(stderr, "ingest:", govlake.ErrorMessage(err))
+			return 1
+		}
+		defer stop()
+	}
 	defs, err := os.MkdirTemp("", "govlake-api-definitions-")
 	if err != nil {
 		fmt.Fprintln(stderr, "ingest: a folder for the API's dataset definitions:", err)

@@ -2,9 +2,12 @@ package main
 
 import (
 	"context"
+	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"syscall"
 	"testing"
@@ -62,7 +65,7 @@ func TestServeProcess(t *testing.T) {
 	p := newPipeline(t, "people", csv.String(), peopleSchema, "schedule: \"@every 1s\"\n")
 	logPath := filepath.Join(t.TempDir(), "serve.log")
 	logf, _ := os.Create(logPath)
-	cmd := exec.Command(os.Args[0], "serve", "-pipelines", p.dir, "-store", storeDir, "-reload", "200ms")
+	cmd := exec.Command(os.Args[0], "serve", "-pipelines", p.dir, "-store", storeDir, "-reload", "200ms", "-metrics-addr", "127.0.0.1:0")
 	cmd.Env = append(os.Environ(), "GOVLAKE_AS_INGEST=1")
 	cmd.Stdout, cmd.Stderr = logf, logf
 	if err := cmd.Start(); err != nil {
@@ -82,6 +85,22 @@ func TestServeProcess(t *testing.T) {
 		}
 	}
 	waitFor("version 1", func() bool { vs, _ := govlake.Versions(context.Background(), store, "people"); return len(vs) == 1 })
+	// The daemon's metrics count the run that made it: 600,000 valid rows.
+	log, _ := os.ReadFile(logPath)
+	m := regexp.MustCompile(`msg="serving metrics" url=(\S+)`).FindSubmatch(log)
+	if m == nil {
+		t.Fatalf("no metrics address in the log:\n%s", log)
+	}
+	waitFor("the run in the metrics", func() bool {
+		resp, err := http.Get(string(m[1]))
+		if err != nil {
+			return false
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return strings.Contains(string(b), `govlake_ingest_runs_total{dataset="people",status="succeeded"} 1`) &&
+			strings.Contains(string(b), `govlake_ingest_rows_total{dataset="people",outcome="valid"} 600000`)
+	})
 	// A changed pipeline file is picked up without a restart.
 	p.write("people.yaml", strings.Replace(p.yaml, "title: Test people", "title: Renamed by reload", 1))
 	waitFor("the reload", func() bool {
@@ -107,7 +126,7 @@ func TestServeProcess(t *testing.T) {
 		cmd.Process.Kill()
 		t.Fatal("serve did not stop on SIGTERM")
 	}
-	log, _ := os.ReadFile(logPath)
+	log, _ = os.ReadFile(logPath)
 	if !strings.Contains(string(log), "reloading pipeline files (changed)") || !strings.Contains(string(log), "the service is shutting down") || !strings.Contains(string(log), "msg=stopped") {
 		t.Errorf("log lacks the reload or the stop:\n%s", log)
 	}

@@ -45,7 +45,19 @@ type Queries struct {
 
 	derived []*derived // tables the catalogue computes (kpi_values)
 	meta    MetaEngine // catalogue questions (pg_catalog), when set
+
+	// Observer, when set, is told how long each query held its slot.
+	Observer QueryObserver
 }
+
+// QueryObserver records queries (metrics).
+type QueryObserver interface {
+	ObserveQuery(d time.Duration, err error)
+}
+
+// SlotsInUse is how many queries run now; Waiting how many wait for a slot.
+func (q *Queries) SlotsInUse() int { return len(q.slots) }
+func (q *Queries) Waiting() int    { return len(q.queue) - len(q.slots) }
 
 // NewQueries returns the query layer over cat's tables.
 func NewQueries(cat *Catalog, engine Engine, limits Limits) *Queries {
@@ -114,10 +126,14 @@ func (q *Queries) Stream(ctx context.Context, sql string, header func([]govlake.
 	}
 	ctx, done, err := q.begin(ctx)
 	if err != nil {
+		q.observe(time.Time{}, err)
 		return err
 	}
 	defer done()
-	return q.engine.Stream(ctx, sql, header, row, args...)
+	start := time.Now()
+	err = q.engine.Stream(ctx, sql, header, row, args...)
+	q.observe(start, err)
+	return err
 }
 
 // Page asks for part of a result: at most Limit rows after Offset.
@@ -146,10 +162,14 @@ func (q *Queries) Run(ctx context.Context, sql string, page Page, args ...any) (
 	}
 	ctx, done, err := q.begin(ctx)
 	if err != nil {
+		q.observe(time.Time{}, err)
 		return nil, err
 	}
 	defer done()
-	return q.collect(ctx, sql, page.Limit, args...)
+	start := time.Now()
+	res, err := q.collect(ctx, sql, page.Limit, args...)
+	q.observe(start, err)
+	return res, err
 }
 
 // quoteIdent quotes a name for SQL text. Only names the catalogue checked
@@ -251,4 +271,17 @@ func (q *Queries) Ping(ctx context.Context) error {
 	defer done()
 	_, err = q.collect(ctx, "SELECT 1", 1)
 	return err
+}
+
+// observe tells the observer about a query that started at start (zero:
+// it never got a slot).
+func (q *Queries) observe(start time.Time, err error) {
+	if q.Observer == nil {
+		return
+	}
+	var d time.Duration
+	if !start.IsZero() {
+		d = time.Since(start)
+	}
+	q.Observer.ObserveQuery(d, err)
 }

@@ -86,6 +86,14 @@ type Runner struct {
 	// PartRows is about how many rows a part file holds (the column-batch
 	// path writes parts on several cores); 0 means the default.
 	PartRows int64
+
+	// Observer, when set, hears of every finished run (metrics).
+	Observer RunObserver
+}
+
+// RunObserver records finished runs.
+type RunObserver interface {
+	ObserveRun(run *govlake.Run)
 }
 
 // maxErrorText bounds the characters of a run's error text.
@@ -156,6 +164,9 @@ func (r *Runner) RunScheduled(ctx context.Context, p *govlake.Pipeline, at time.
 	}
 	r.Logger.Info("run", "dataset", run.Dataset, "status", run.Status, "version", run.Version,
 		"valid", run.Rows.Valid, "rejected", run.Rows.Rejected, "duration", run.Duration(), "err", run.Error)
+	if r.Observer != nil {
+		r.Observer.ObserveRun(run)
+	}
 	return run
 }
 

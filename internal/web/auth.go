@@ -45,6 +45,9 @@ func (s *Server) authenticate(r *http.Request) (*http.Request, error) {
 		return r, err
 	}
 	if ok, wait := s.limits.allow(p.Who, s.now()); !ok {
+		if s.Observer != nil {
+			s.Observer.ObserveLimited("token")
+		}
 		return r, &rateLimited{wait: wait, err: govlake.Errorf(govlake.EBUSY, "this token sent more than %g requests a second; wait %s s", s.limits.Rate, retryAfter(wait))}
 	}
 	return r.WithContext(govlake.WithPrincipal(r.Context(), p)), nil

@@ -35,6 +35,9 @@ func (l *rateLimiter) allow(who string, now time.Time) (bool, time.Duration) {
 	}
 	b, ok := l.buckets[who]
 	if !ok {
+		if len(l.buckets) >= maxBuckets {
+			l.prune(now)
+		}
 		b = &bucket{tokens: l.Burst, at: now}
 		l.buckets[who] = b
 	}
@@ -50,4 +53,19 @@ func (l *rateLimiter) allow(who string, now time.Time) (bool, time.Duration) {
 // retryAfter writes a wait as whole seconds, at least one.
 func retryAfter(d time.Duration) string {
 	return strconv.Itoa(max(1, int(math.Ceil(d.Seconds()))))
+}
+
+// maxBuckets bounds the clients remembered at once; past it, the ones whose
+// buckets have refilled are forgotten (they would start full anyway).
+const maxBuckets = 100000
+
+func (l *rateLimiter) prune(now time.Time) {
+	for who, b := range l.buckets {
+		if b.tokens+now.Sub(b.at).Seconds()*l.Rate >= l.Burst {
+			delete(l.buckets, who)
+		}
+	}
+	if len(l.buckets) >= maxBuckets { // every client is busy: start afresh
+		clear(l.buckets)
+	}
 }

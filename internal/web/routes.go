@@ -169,6 +169,8 @@ func routes() []route {
 			media: []string{"text/javascript; charset=utf-8"}, handle: func(s *Server) http.HandlerFunc { return s.asset }},
 		{method: "GET", path: "/readyz", summary: "Whether the server can answer queries: the store can be read and DuckDB runs a statement (503 with the reason when not)", media: []string{"text/plain; charset=utf-8"},
 			handle: func(s *Server) http.HandlerFunc { return s.ready }},
+		{method: "GET", path: "/metrics", summary: "Prometheus metrics (text format): requests, queries, slots, cache, ingest runs, dataset freshness; names start with govlake_", media: []string{"text/plain"},
+			handle: func(s *Server) http.HandlerFunc { return s.metrics }},
 		{method: "GET", path: "/healthz", summary: "Whether the server answers", media: []string{"text/plain"},
 			handle: func(s *Server) http.HandlerFunc { return s.health }},
 		{method: "GET", path: "/", summary: "Page: the datasets", media: htmlPage, handle: func(s *Server) http.HandlerFunc { return s.pageIndex }},

@@ -13,6 +13,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"strings"
 	"time"
 
@@ -50,6 +51,12 @@ type Queries interface {
 type TableWriter interface {
 	Write(row []any) error
 	Close() error
+}
+
+// Observer records requests (metrics).
+type Observer interface {
+	ObserveRequest(route, method string, status int, d time.Duration)
+	ObserveLimited(class string)
 }
 
 // Server is the catalogue's HTTP handler.
@@ -111,9 +118,19 @@ type Server struct {
 	// is the same for reading a request body. 0 is no bound.
 	WriteIdle, ReadIdle time.Duration
 
-	spool  *spoolSpace  // see SpoolLimit
-	limits *rateLimiter // per token; see TokenRate
-	policy string       // the Content-Security-Policy header
+	// Observer, when set, hears of every answered request and every
+	// refusal by a rate limit (metrics); Metrics serves /metrics.
+	Observer Observer
+	Metrics  http.Handler
+
+	// TrustedProxies are the proxies whose X-Forwarded-For names the
+	// client (for the per-address limits of IPRate).
+	TrustedProxies []netip.Prefix
+
+	spool    *spoolSpace             // see SpoolLimit
+	limits   *rateLimiter            // per token; see TokenRate
+	ipLimits map[string]*rateLimiter // per client address and class; see IPRate
+	policy   string                  // the Content-Security-Policy header
 }
 
 //go:embed templates/*.html
@@ -175,14 +192,30 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			r.Body = &idleReader{ReadCloser: r.Body, rc: rc, idle: s.ReadIdle, header: w.Header()}
 		}
 	}
+	routed := r // the request the router saw: it names the route's pattern
 	defer func() {
-		s.logger.Debug("request", "method", r.Method, "path", r.URL.Path, "status", rec.status, "bytes", rec.bytes, "took", s.now().Sub(start))
+		took := s.now().Sub(start)
+		s.logger.Debug("request", "method", r.Method, "path", r.URL.Path, "status", rec.status, "bytes", rec.bytes, "took", took)
+		if s.Observer != nil {
+			route := routed.Pattern
+			if route == "" { // refused before routing: still counted by its route
+				_, route = s.mux.Handler(routed)
+			}
+			if route == "" || route == "/" {
+				route = "other" // 404s and refusals before routing: one label, not one per path
+			}
+			s.Observer.ObserveRequest(route, r.Method, rec.status, took)
+		}
 	}()
 	s.secure(w, r)
 	coding := acceptedCoding(r, s.encoders())
 	cw := &compressWriter{ResponseWriter: rec, coding: coding, make: s.encoder(coding)}
 	defer cw.close()
 	if s.cors(cw, r) {
+		return
+	}
+	if err := s.limitClient(r); err != nil {
+		s.fail(cw, r, err)
 		return
 	}
 	r, err := s.authenticate(r)
@@ -199,6 +232,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if s.conditional(cw, r) {
 		return
 	}
+	routed = r
 	if r.Method == http.MethodHead {
 		s.mux.ServeHTTP(&headWriter{ResponseWriter: cw}, r)
 		return
@@ -317,4 +351,14 @@ func (s *Server) ready(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	io.WriteString(w, "ready\n")
+}
+
+// metrics serves the Metrics handler, or 404 when there is none.
+func (s *Server) metrics(w http.ResponseWriter, r *http.Request) {
+	if s.Metrics == nil {
+		s.fail(w, r, govlake.Errorf(govlake.ENOTFOUND, "this server keeps no metrics"))
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	s.Metrics.ServeHTTP(w, r)
 }

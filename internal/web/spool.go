@@ -186,3 +186,6 @@ var errClientGone = errors.New("the client stopped reading the result")
 // SpoolLimit bounds the disk that results waiting for slow clients take
 // together; a query that would pass it stops with EBUSY. 0 is no bound.
 func (s *Server) SpoolLimit(n int64) { s.spool.limit = n }
+
+// SpoolBytes is the disk results waiting for clients take now (metrics).
+func (s *Server) SpoolBytes() int64 { return s.spool.used.Load() }

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strings"
@@ -62,9 +63,14 @@ type CatalogConfig struct {
 	// WriteIdle and ReadIdle bound one write of an answer and one read of a
 	// request body (a minimum rate for slow clients).
 	WriteIdle, ReadIdle time.Duration
-	Timeout             time.Duration
-	Running             int
-	Queued              int
+	// IPRates limit requests a second per client address, by class
+	// (web.ClassQueries, ClassPages, ClassWrites); TrustedProxies may name
+	// the client in X-Forwarded-For.
+	IPRates        map[string]float64
+	TrustedProxies []netip.Prefix
+	Timeout        time.Duration
+	Running        int
+	Queued         int
 }
 
 // Catalog is a ready catalogue server.
@@ -147,6 +153,12 @@ func NewCatalog(ctx context.Context, cfg CatalogConfig, logger *slog.Logger) (*C
 	srv.DCATPageSize = cfg.DCATPageSize
 	srv.MaxDownload, srv.WriteIdle, srv.ReadIdle = cfg.MaxDownload, cfg.WriteIdle, cfg.ReadIdle
 	srv.SpoolLimit(cfg.SpoolLimit)
+	for class, rate := range cfg.IPRates {
+		if rate > 0 {
+			srv.IPRate(class, rate)
+		}
+	}
+	srv.TrustedProxies = cfg.TrustedProxies
 	if cfg.Portal.Title != "" {
 		srv.Portal = cfg.Portal
 	}
@@ -170,7 +182,9 @@ func NewCatalog(ctx context.Context, cfg CatalogConfig, logger *slog.Logger) (*C
 	audit := access.NewAudit(store, time.Now)
 	srv.Audit = audit
 	queries.DeriveRestricted(AuditTable, audit.Rows, engine, access.AdminsOnly)
-	publisher := ingest.NewPublisher(NewRunner(store, logger), yaml.ParsePipeline, CheckPipeline)
+	runner := NewRunner(store, logger)
+	catalogMetrics(srv, queries, cat, local, runner, limits)
+	publisher := ingest.NewPublisher(runner, yaml.ParsePipeline, CheckPipeline)
 	publisher.Infer = duckdb.InferSchema
 	review := map[string]bool{}
 	for _, o := range orgs {

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strings"
@@ -167,4 +168,26 @@ func TableWriter(w io.Writer, format string, cols []govlake.Column) (web.TableWr
 		return parquet.NewArrowStream(w, cols)
 	}
 	return parquet.NewWriter(w, cols)
+}
+
+// ParsePrefixes reads a comma-separated list of networks (10.0.0.0/8) or
+// single addresses (127.0.0.1).
+func ParsePrefixes(list string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, part := range strings.Split(list, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		if a, err := netip.ParseAddr(part); err == nil {
+			out = append(out, netip.PrefixFrom(a, a.BitLen()))
+			continue
+		}
+		p, err := netip.ParsePrefix(part)
+		if err != nil {
+			return nil, govlake.Errorf(govlake.EINVALID, "%q is not an address or network such as 10.0.0.0/8", part)
+		}
+		out = append(out, p.Masked())
+	}
+	return out, nil
 }
