@@ -9,6 +9,7 @@ package main
 
 import (
 	"context"
+	cryptotls "crypto/tls"
 	"errors"
 	"flag"
 	"fmt"
@@ -82,11 +83,18 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer, ready ch
 	ipPage := fs.Float64("ip-page-rate", 100, "other reads a second each client address may send (pages, API, downloads)")
 	ipWrite := fs.Float64("ip-write-rate", 10, "writes a second each client address may send (publishing, sign-in)")
 	proxies := fs.String("trusted-proxies", "", "addresses (CIDR, comma-separated) of proxies whose X-Forwarded-For names the client")
+	logFormat := fs.String("log-format", "text", "log as text (logfmt) or json (one object a line, with request_id)")
+	tlsCert := fs.String("tls-cert", "", "serve HTTPS with this certificate (PEM; with -tls-key)")
+	tlsKey := fs.String("tls-key", "", "the certificate's private key (PEM)")
 	dcatPage := fs.Int("dcat-page-size", 100, "datasets a page of the DCAT catalogue (/catalog.ttl ...) holds")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	logger := slog.New(slog.NewTextHandler(stderr, nil))
+	logger, err := wire.NewLogger(stderr, *logFormat, slog.LevelInfo)
+	if err != nil {
+		fmt.Fprintln(stderr, "catalog: -log-format:", govlake.ErrorMessage(err))
+		return 2
+	}
 	cacheBytes, err := wire.ParseSize(*cacheSize)
 	if err != nil {
 		fmt.Fprintln(stderr, "catalog: -cache-size:", govlake.ErrorMessage(err))
@@ -108,13 +116,19 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer, ready ch
 		return 2
 	}
 	public := strings.TrimSuffix(*publicURL, "/")
-	if public == "" {
+	if public == "" && *tlsCert != "" {
+		public = "https://" + *addr
+	} else if public == "" {
 		public = "http://" + *addr
 	}
 	oidcCfg := wire.OIDCConfig(*oidcIssuer, *oidcClient, os.Getenv("GOVLAKE_OIDC_CLIENT_SECRET"), public+"/signin/oidc/callback", *oidcOrg, *oidcRole)
 	cfg := wire.CatalogConfig{PGAddr: *pgAddr, PGCert: *pgCert, PGKey: *pgKey, DCATPageSize: *dcatPage, Portal: govlake.Portal{Title: *portalTitle, Description: *portalDesc, Publisher: *portalPublisher, Email: *portalEmail}, CORSOrigins: origins(*corsRead), CORSWriteOrigins: origins(*corsWrite), PublicURL: strings.TrimSuffix(*publicURL, "/"), MaxUpload: uploadBytes, MaxResultBytes: sizes["max-result-bytes"], MaxDownload: sizes["max-download"], SpoolLimit: sizes["spool-limit"], SpillLimit: *spillLimit, WriteIdle: *writeIdle, ReadIdle: *readIdle, IPRates: map[string]float64{"queries": *ipQuery, "pages": *ipPage, "writes": *ipWrite}, TrustedProxies: trusted, OIDC: oidcCfg, TokenRate: *tokenRate, Store: *storeURL, MaxRows: *maxRows, Timeout: *timeout, Memory: *memory, Refresh: *refresh,
 		CacheDir: *cacheDir, CacheBytes: cacheBytes, Running: *running, Queued: *queued, Queries: *queries, KPIs: *kpis, Orgs: *orgs}
-	if err := serve(ctx, cfg, *addr, logger, ready); err != nil {
+	if (*tlsCert == "") != (*tlsKey == "") {
+		fmt.Fprintln(stderr, "catalog: -tls-cert and -tls-key go together")
+		return 2
+	}
+	if err := serve(ctx, cfg, *addr, tlsFiles{*tlsCert, *tlsKey}, logger, ready); err != nil {
 		fmt.Fprintln(stderr, "catalog:", govlake.ErrorMessage(err))
 		if govlake.ErrorCode(err) == govlake.EINTERNAL {
 			fmt.Fprintln(stderr, "catalog:", err)
@@ -124,7 +138,10 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer, ready ch
 	return 0
 }
 
-func serve(ctx context.Context, cfg wire.CatalogConfig, addr string, logger *slog.Logger, ready chan<- string) error {
+// tlsFiles are the certificate and key of -tls-cert and -tls-key.
+type tlsFiles struct{ cert, key string }
+
+func serve(ctx context.Context, cfg wire.CatalogConfig, addr string, tls tlsFiles, logger *slog.Logger, ready chan<- string) error {
 	cat, err := wire.NewCatalog(ctx, cfg, logger)
 	if err != nil {
 		return err
@@ -137,12 +154,26 @@ func serve(ctx context.Context, cfg wire.CatalogConfig, addr string, logger *slo
 	// No WriteTimeout: a download may take long. Each write has its own
 	// deadline (-write-idle) instead, and each body read (-read-idle).
 	hs := &http.Server{Handler: cat.Handler, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10, ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
-	logger.Info("serving the catalogue", "url", "http://"+ln.Addr().String()+"/", "store", cfg.Store)
+	scheme := "http"
+	if tls.cert != "" {
+		scheme = "https"
+		if err := checkTLS(tls); err != nil {
+			ln.Close()
+			return err
+		}
+	}
+	logger.Info("serving the catalogue", "url", scheme+"://"+ln.Addr().String()+"/", "store", cfg.Store)
 	if ready != nil {
 		ready <- ln.Addr().String()
 	}
 	errc := make(chan error, 2)
-	go func() { errc <- hs.Serve(ln) }()
+	go func() {
+		if tls.cert != "" {
+			errc <- hs.ServeTLS(ln, tls.cert, tls.key)
+			return
+		}
+		errc <- hs.Serve(ln)
+	}()
 	if cat.PG != nil {
 		pl, err := net.Listen("tcp", cfg.PGAddr)
 		if err != nil {
@@ -173,4 +204,13 @@ func origins(list string) []string {
 		}
 	}
 	return out
+}
+
+// checkTLS loads the certificate once before serving, so a wrong file is
+// an error at start that names it, not a failure of every connection.
+func checkTLS(f tlsFiles) error {
+	if _, err := cryptotls.LoadX509KeyPair(f.cert, f.key); err != nil {
+		return govlake.Errorf(govlake.EINVALID, "-tls-cert %s and -tls-key %s: not a certificate and its key in PEM (%v)", f.cert, f.key, err)
+	}
+	return nil
 }

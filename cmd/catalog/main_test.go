@@ -53,7 +53,7 @@ func startCatalogArgs(t *testing.T, args []string) string {
 	ready := make(chan string, 1)
 	done := make(chan int, 1)
 	go func() {
-		done <- Main(ctx, append([]string{"-addr", "127.0.0.1:0", "-refresh", "0", "-cache", t.TempDir()}, args...), io.Discard, io.Discard, ready)
+		done <- Main(ctx, append(append([]string{"-addr", "127.0.0.1:0", "-refresh", "0", "-cache", t.TempDir()}, noClientLimits...), args...), io.Discard, io.Discard, ready)
 	}()
 	select {
 	case addr := <-ready:
@@ -66,6 +66,11 @@ func startCatalogArgs(t *testing.T, args []string) string {
 	}
 	return ""
 }
+
+// noClientLimits lifts the per-address rate limits: every test client is
+// 127.0.0.1, sending as fast as it can. The limit tests set their own
+// (a later flag wins).
+var noClientLimits = []string{"-ip-query-rate", "0", "-ip-page-rate", "0", "-ip-write-rate", "0"}
 
 var bundled bundledStore
 
@@ -85,7 +90,7 @@ func bundledCatalog(t *testing.T) string {
 	ingestDir(t, store, "../../pipelines")
 	ctx := context.Background()
 	ready := make(chan string, 1)
-	go Main(ctx, []string{"-store", dir, "-addr", "127.0.0.1:0", "-queries", "../../queries", "-kpis", "../../kpis", "-organizations", "../../organizations"}, io.Discard, io.Discard, ready)
+	go Main(ctx, append([]string{"-store", dir, "-addr", "127.0.0.1:0", "-queries", "../../queries", "-kpis", "../../kpis", "-organizations", "../../organizations"}, noClientLimits...), io.Discard, io.Discard, ready)
 	bundled.store, bundled.url = dir, "http://"+<-ready
 	return bundled.url
 }

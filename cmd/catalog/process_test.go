@@ -38,13 +38,14 @@ type catalogProcess struct {
 	url string
 	pid int
 	cmd *exec.Cmd
+	log string // the file its standard error goes to
 }
 
 // startCatalogProcess serves storeDir from a child process until the test
 // ends; its log goes to the test's log when the test fails.
 func startCatalogProcess(t *testing.T, storeDir string, args ...string) *catalogProcess {
 	t.Helper()
-	all, _ := json.Marshal(append([]string{"-store", storeDir, "-addr", "127.0.0.1:0", "-refresh", "0", "-cache", t.TempDir()}, args...))
+	all, _ := json.Marshal(append(append([]string{"-store", storeDir, "-addr", "127.0.0.1:0", "-refresh", "0", "-cache", t.TempDir()}, noClientLimits...), args...))
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), "GOVLAKE_TEST_CATALOG="+string(all), "TMPDIR="+t.TempDir())
 	stdout, _ := cmd.StdoutPipe()
@@ -85,7 +86,7 @@ func startCatalogProcess(t *testing.T, storeDir string, args ...string) *catalog
 	}()
 	select {
 	case a := <-addr:
-		return &catalogProcess{url: "http://" + a, pid: cmd.Process.Pid, cmd: cmd}
+		return &catalogProcess{url: "http://" + a, pid: cmd.Process.Pid, cmd: cmd, log: logFile}
 	case <-time.After(60 * time.Second):
 		t.Fatal("the catalogue process did not start")
 	}

@@ -55,6 +55,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	storeURL := fs.String("store", "./data", "store: a folder path, file:///path or s3://bucket/prefix?endpoint=URL&region=R")
 	verbose := fs.Bool("v", false, "log each step")
 	count := fs.Int("n", 20, "status: how many runs to list per dataset")
+	logFormat := fs.String("log-format", "text", "log as text (logfmt) or json (one object a line)")
 	metricsAddr := fs.String("metrics-addr", "", "serve: answer Prometheus at http://ADDR/metrics (and /healthz), e.g. 127.0.0.1:9464")
 	reload := fs.Duration("reload", 2*time.Second, "serve: how often to look for changed pipeline files")
 	kpis := fs.String("kpis", "", "check: a folder of KPI files to check too")
@@ -66,7 +67,11 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if *verbose || args[0] == "serve" {
 		level = slog.LevelInfo
 	}
-	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+	logger, err := wire.NewLogger(stderr, *logFormat, level)
+	if err != nil {
+		fmt.Fprintln(stderr, "ingest: -log-format:", govlake.ErrorMessage(err))
+		return 2
+	}
 
 	switch args[0] {
 	case "check":

@@ -59,12 +59,15 @@ func (r *Reader) ReadChunk() (tabular.Chunk, error) {
 		}
 		cut, rows := r.boundary(r.carry, r.eof)
 		if cut == 0 {
-			// Not one whole record yet: read more.
-			r.want = 2 * max(r.want, len(r.carry))
+			// Not one whole record yet: read more, up to the line limit.
+			if len(r.carry) > r.limits.LineBytes+2 {
+				return nil, r.nextTooLong()
+			}
+			r.want = min(2*max(r.want, len(r.carry)), r.limits.LineBytes+r.chunkBytes)
 			continue
 		}
 		r.want = r.chunkBytes
-		c := &chunk{pool: &r.buffers, pooled: r.chunkBytes + r.chunkBytes/4, data: r.carry[:cut], row: r.row, line: r.line, name: r.name, delim: r.delim, na: r.na}
+		c := &chunk{pool: &r.buffers, pooled: r.chunkBytes + r.chunkBytes/4, data: r.carry[:cut], row: r.row, line: r.line, name: r.name, delim: r.delim, na: r.na, limits: r.limits}
 		r.row += rows
 		r.line += int64(bytes.Count(c.data, []byte{'\n'}))
 		// The chunk owns its buffer (it goes back to the pool once
@@ -161,6 +164,7 @@ type chunk struct {
 	name      string
 	delim     byte
 	na        map[string]bool
+	limits    Limits
 }
 
 // Records parses the chunk as Read would, record by record: blank rows are
@@ -172,7 +176,7 @@ func (c *chunk) Records() ([]tabular.Record, string, error) {
 		c.pool.Put(c.data[:0])
 	}
 	c.data = nil
-	p := &parser{name: c.name, delim: c.delim, row: c.row, line: c.line, src: &stringLines{text: text}}
+	p := &parser{name: c.name, delim: c.delim, row: c.row, line: c.line, src: &stringLines{text: text}, limits: c.limits}
 	n := strings.Count(text, "\n") + 1
 	recs := make([]tabular.Record, 0, n)
 	var cells []string

@@ -25,7 +25,8 @@ type parser struct {
 	src       lineSource
 	// kept says the record just parsed has a cell with text after its
 	// closing quote, kept as written.
-	kept bool
+	kept   bool
+	limits Limits
 }
 
 func (p *parser) readLine() (string, bool, error) {
@@ -42,6 +43,19 @@ func (p *parser) readLine() (string, bool, error) {
 // other cell runs to the delimiter or the line's end. Cells are cut from
 // the lines where they can be, not copied.
 func (p *parser) record(cells []string, line string) ([]string, error) {
+	start, size := len(cells), len(line)
+	if size > p.limits.LineBytes {
+		return nil, p.lineTooLong(p.row+1, p.line)
+	}
+	cells, err := p.cells(cells, line, &size)
+	if err != nil {
+		return nil, err
+	}
+	return cells, p.check(cells[start:], size)
+}
+
+// cells parses the record; size counts the bytes of the lines it took.
+func (p *parser) cells(cells []string, line string, size *int) ([]string, error) {
 	startLine := p.line
 	p.row++
 	p.kept = false
@@ -71,6 +85,9 @@ func (p *parser) record(cells []string, line string) ([]string, error) {
 						return nil, unclosed(p.name, p.row, startLine)
 					}
 					p.field = append(p.field, '\n')
+					if *size += len(more); *size > p.limits.LineBytes {
+						return nil, p.lineTooLong(p.row, startLine)
+					}
 					line = more
 					continue
 				}

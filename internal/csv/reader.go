@@ -32,11 +32,12 @@ type Options struct {
 	SkipRows   int      // lines before the header
 	FooterRows int      // records after the data to drop
 	NAValues   []string // cells read as empty (null)
+	Limits     Limits   // zero fields: DefaultLimits
 }
 
 // OptionsFrom takes the csv options of a pipeline source.
 func OptionsFrom(s govlake.Source) Options {
-	return Options{Delimiter: s.Delimiter, Encoding: s.Encoding, SkipRows: s.SkipRows, FooterRows: s.FooterRows, NAValues: s.NAValues}
+	return Options{Delimiter: s.Delimiter, Encoding: s.Encoding, SkipRows: s.SkipRows, FooterRows: s.FooterRows, NAValues: s.NAValues, Limits: LimitsFrom(s)}
 }
 
 // Reader reads records from delimited text. It implements tabular.RecordReader.
@@ -92,12 +93,13 @@ func NewReader(r io.Reader, name string, o Options) (*Reader, error) {
 		return nil, err
 	}
 	r, lone := loneCR(r)
-	cr := &Reader{parser: parser{name: name}, br: bufio.NewReaderSize(r, 1<<20), held: tabular.Held{Footer: o.FooterRows}}
+	limits := LimitsFrom(govlake.Source{MaxLineBytes: o.Limits.LineBytes, MaxCellBytes: o.Limits.CellBytes, MaxColumns: o.Limits.Columns})
+	cr := &Reader{parser: parser{name: name, limits: limits}, br: bufio.NewReaderSize(r, 1<<20), held: tabular.Held{Footer: o.FooterRows}}
 	if lone {
 		cr.warns = append(cr.warns, govlake.Warning{Keyword: "line-endings",
 			Message: fmt.Sprintf("%s ends its lines with a lone CR (as old Mac files do); each is read as a line break", name)})
 	}
-	cr.src = &bufLines{br: cr.br}
+	cr.src = &bufLines{br: cr.br, max: limits.LineBytes, tooLong: cr.nextTooLong}
 	if len(o.NAValues) > 0 {
 		cr.na = make(map[string]bool, len(o.NAValues))
 		for _, v := range o.NAValues {
@@ -236,6 +238,9 @@ func (r *Reader) Read() (tabular.Record, error) {
 // next parses one record. It returns io.EOF when no input is left.
 func (r *Reader) next() ([]string, error) {
 	line, ok, err := r.readLine()
+	if govlake.ErrorCode(err) == govlake.ETOOLARGE {
+		return nil, err
+	}
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", r.name, err)
 	}
@@ -294,8 +299,10 @@ func invalidUTF8(name string, row int64, i int) error {
 
 // bufLines gives the parser the lines of a buffered reader.
 type bufLines struct {
-	br  *bufio.Reader
-	eof bool
+	br      *bufio.Reader
+	eof     bool
+	max     int          // longest line
+	tooLong func() error // the error for a longer one
 }
 
 func (b *bufLines) nextLine() (string, bool, error) {
@@ -308,7 +315,9 @@ func (b *bufLines) nextLine() (string, bool, error) {
 		buf := append([]byte(nil), line...)
 		for errors.Is(err, bufio.ErrBufferFull) {
 			line, err = b.br.ReadSlice('\n')
-			buf = append(buf, line...)
+			if buf = append(buf, line...); len(buf) > b.max+2 { // +2: the line's own CR LF
+				return "", false, b.tooLong()
+			}
 		}
 		line = buf
 	}

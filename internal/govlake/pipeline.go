@@ -108,7 +108,13 @@ type Source struct {
 	// AllowPrivateNetwork lets an http(s) or CKAN source reach loopback,
 	// link-local and private addresses, which are refused by default.
 	AllowPrivateNetwork bool `json:"allow_private_network,omitempty"`
-	// MaxBytes bounds the size of the fetched source (0: DefaultMaxBytes).
+	// MaxLineBytes, MaxCellBytes and MaxColumns bound one record of a
+	// delimited source (0: the defaults, 32 MB, 16 MB and 16,384).
+	MaxLineBytes int `json:"max_line_bytes,omitempty"`
+	MaxCellBytes int `json:"max_cell_bytes,omitempty"`
+	MaxColumns   int `json:"max_columns,omitempty"`
+	// MaxBytes bounds the size of the fetched source, and what a compressed
+	// one unpacks to (0: DefaultMaxBytes).
 	MaxBytes int64 `json:"max_bytes,omitempty"`
 	// Zawgyi says what to do with Burmese text in the Zawgyi encoding:
 	// detect (report it, the default), convert (to Unicode) or off.

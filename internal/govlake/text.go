@@ -118,7 +118,18 @@ func ByteSize(n int64) string {
 		size int64
 	}{{"TB", 1 << 40}, {"GB", 1 << 30}, {"MB", 1 << 20}, {"KB", 1 << 10}} {
 		if n >= u.size {
-			return strconv.FormatFloat(float64(n)/float64(u.size), 'g', 3, 64) + " " + u.name
+			v := float64(n) / float64(u.size)
+			digits := 2 // three significant digits, never an exponent
+			if v >= 100 {
+				digits = 0
+			} else if v >= 10 {
+				digits = 1
+			}
+			text := strings.TrimRight(strings.TrimRight(strconv.FormatFloat(v, 'f', digits, 64), "0"), ".")
+			if digits == 0 {
+				text = strconv.FormatFloat(v, 'f', 0, 64)
+			}
+			return text + " " + u.name
 		}
 	}
 	return strconv.FormatInt(n, 10) + " bytes"

@@ -26,7 +26,7 @@ type result struct {
 // file. Every reader it opens is closed on every return.
 func (r *Runner) process(ctx context.Context, p *govlake.Pipeline, schema Schema, srcPath, tmp string, run *govlake.Run) (*result, error) {
 	name := filepath.Base(p.Source.URL)
-	srcPath, name, err := unpack(srcPath, name, p.Source.Format, tmp)
+	srcPath, name, err := unpack(srcPath, name, p.Source.Format, tmp, p.Source.MaxBytes)
 	if err != nil {
 		return nil, err
 	}

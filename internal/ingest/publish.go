@@ -248,7 +248,7 @@ func (p *Publisher) personalData(pl *govlake.Pipeline, dir string) []govlake.Per
 	if p.runner.Decode == nil {
 		return nil
 	}
-	path, name, err := unpack(pl.Source.URL, "upload", pl.Source.Format, dir)
+	path, name, err := unpack(pl.Source.URL, "upload", pl.Source.Format, dir, pl.Source.MaxBytes)
 	if err != nil {
 		return nil
 	}

@@ -175,7 +175,7 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, sql, format stri
 	if err != nil || werr != nil {
 		// Too late for a status: cut the response so the client cannot take
 		// a partial file for a whole one.
-		s.logger.Warn("query stream cut", "path", r.URL.Path, "err", errors.Join(err, werr))
+		s.logger.Warn("query stream cut", "request_id", RequestID(r.Context()), "path", r.URL.Path, "err", errors.Join(err, werr))
 		panic(http.ErrAbortHandler)
 	}
 }

@@ -62,7 +62,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	code := govlake.ErrorCode(err)
 	st := status(code)
 	if st >= 500 {
-		s.logger.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+		s.logger.Error("request failed", "request_id", RequestID(r.Context()), "method", r.Method, "path", r.URL.Path, "err", err)
 	}
 	msg := govlake.ErrorMessage(err)
 	if st == http.StatusUnauthorized {

@@ -192,18 +192,21 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			r.Body = &idleReader{ReadCloser: r.Body, rc: rc, idle: s.ReadIdle, header: w.Header()}
 		}
 	}
+	id := requestID(r)
+	w.Header().Set("X-Request-Id", id)
+	r = r.WithContext(context.WithValue(r.Context(), requestIDKey{}, id))
 	routed := r // the request the router saw: it names the route's pattern
 	defer func() {
 		took := s.now().Sub(start)
-		s.logger.Debug("request", "method", r.Method, "path", r.URL.Path, "status", rec.status, "bytes", rec.bytes, "took", took)
+		route := routed.Pattern
+		if route == "" { // refused before routing: still counted by its route
+			_, route = s.mux.Handler(routed)
+		}
+		if route == "" || route == "/" {
+			route = "other" // 404s and refusals before routing: one label, not one per path
+		}
+		s.logger.Info("request", "request_id", id, "method", r.Method, "path", r.URL.Path, "route", route, "status", rec.status, "bytes", rec.bytes, "took_ms", took.Milliseconds(), "client", s.clientAddr(r))
 		if s.Observer != nil {
-			route := routed.Pattern
-			if route == "" { // refused before routing: still counted by its route
-				_, route = s.mux.Handler(routed)
-			}
-			if route == "" || route == "/" {
-				route = "other" // 404s and refusals before routing: one label, not one per path
-			}
 			s.Observer.ObserveRequest(route, r.Method, rec.status, took)
 		}
 	}()

@@ -191,3 +191,17 @@ func ParsePrefixes(list string) ([]netip.Prefix, error) {
 	}
 	return out, nil
 }
+
+// NewLogger writes records at level and above to w, as logfmt text
+// ("text", for people) or one JSON object a line ("json", for log
+// collectors).
+func NewLogger(w io.Writer, format string, level slog.Level) (*slog.Logger, error) {
+	opts := &slog.HandlerOptions{Level: level}
+	switch format {
+	case "text", "":
+		return slog.New(slog.NewTextHandler(w, opts)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, opts)), nil
+	}
+	return nil, govlake.Errorf(govlake.EINVALID, "log format %q: use text or json", format)
+}

@@ -62,6 +62,9 @@ type source struct {
 	Headers    map[string]string `yaml:"headers"`
 	// allow_private_network sits where govlake.Source has it.
 	AllowPrivateNetwork bool   `yaml:"allow_private_network"`
+	MaxLineBytes        int    `yaml:"max_line_bytes"`
+	MaxCellBytes        int    `yaml:"max_cell_bytes"`
+	MaxColumns          int    `yaml:"max_columns"`
 	MaxBytes            int64  `yaml:"max_bytes"`
 	Zawgyi              string `yaml:"zawgyi"`
 	Normalize           string `yaml:"normalize"`
