@@ -150,6 +150,7 @@ func (r *Runner) RunScheduled(ctx context.Context, p *govlake.Pipeline, at time.
 		run.Error = tabular.Clip(run.Error, maxErrorText)
 	}
 	run.FinishedAt = r.Now().UTC()
+	smallRecord(run)
 	// The record is written even when the run was cancelled.
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer cancel()
