@@ -57,12 +57,8 @@ func checkNoHalfVersions(t *testing.T, store govlake.Store, id string) {
 // pipeline file, and on SIGTERM stops without leaving a half version.
 func TestServeProcess(t *testing.T) {
 	storeDir := t.TempDir()
-	var csv strings.Builder
-	csv.WriteString("id,name\n")
-	for i := 1; i <= 600000; i++ {
-		csv.WriteString("1,some name for row\n")
-	}
-	p := newPipeline(t, "people", csv.String(), peopleSchema, "schedule: \"@every 1s\"\n")
+	csv := manyPeople(600000)
+	p := newPipeline(t, "people", csv, peopleSchema, "schedule: \"@every 1s\"\n")
 	logPath := filepath.Join(t.TempDir(), "serve.log")
 	logf, _ := os.Create(logPath)
 	cmd := exec.Command(os.Args[0], "serve", "-pipelines", p.dir, "-store", storeDir, "-reload", "200ms", "-metrics-addr", "127.0.0.1:0")
@@ -108,7 +104,7 @@ func TestServeProcess(t *testing.T) {
 		return govlake.ReadJSON(context.Background(), store, govlake.DatasetKey("people"), &m) == nil && m.Title == "Renamed by reload"
 	})
 	// A new source starts a long run; SIGTERM lands while it is going.
-	p.write("data.csv", csv.String()+"2,new row\n")
+	p.write("data.csv", csv+"2,new row\n")
 	waitFor("a run to start on the new source", func() bool {
 		objs, _ := store.List(context.Background(), "datasets/people/raw/")
 		return len(objs) == 2

@@ -13,8 +13,6 @@ import (
 // Values in args are bound to the statement's parameters, never pasted
 // into its text.
 type Engine interface {
-	// Query returns at most limit rows; the result says whether more were left.
-	Query(ctx context.Context, sql string, limit int, args ...any) (*govlake.Result, error)
 	// Stream hands each row to row as it arrives.
 	Stream(ctx context.Context, sql string, header func([]govlake.ResultColumn) error, row func([]any) error, args ...any) error
 }

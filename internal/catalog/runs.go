@@ -73,6 +73,11 @@ func (c *Catalog) run(ctx context.Context, key string) (*govlake.Run, error) {
 	if err := govlake.ReadJSON(ctx, c.store, key, r); err != nil {
 		return nil, err
 	}
+	if r.Status == govlake.RunRunning {
+		// Not final: read again next time, and shown as died once past
+		// its deadline.
+		return r.At(c.now()), nil
+	}
 	c.runMu.Lock()
 	if len(c.runs) > 100000 {
 		clear(c.runs) // a crude bound; records are cheap to read again

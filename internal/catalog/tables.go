@@ -114,9 +114,14 @@ func (c *Catalog) lastRunRejected(ctx context.Context, name, id string) (govlake
 	if len(keys) == 0 {
 		return govlake.Table{}, govlake.Errorf(govlake.ENOTFOUND, "dataset %s has no run recorded", id)
 	}
-	r, err := c.run(ctx, keys[0])
-	if err != nil {
-		return govlake.Table{}, err
+	var r *govlake.Run
+	for _, k := range keys { // the newest finished run: one still running has no rejections yet
+		if r, err = c.run(ctx, k); err != nil {
+			return govlake.Table{}, err
+		}
+		if r.Status != govlake.RunRunning {
+			break
+		}
 	}
 	if e, err := c.entry(ctx, id); err == nil && e.withdrawn[r.Version] != nil {
 		return govlake.Table{}, govlake.Errorf(govlake.EGONE, "the last run of %s made version %d, which was %s", id, r.Version, e.withdrawn[r.Version].Text())

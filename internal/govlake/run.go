@@ -9,6 +9,8 @@ const (
 	RunRejected  = "rejected"  // the data failed the pipeline's quality gate; no version
 	RunFailed    = "failed"    // the run could not complete; no version
 	RunSkipped   = "skipped"   // a scheduled time came while the previous run was still going
+	RunRunning   = "running"   // started and not finished: the record written at the start
+	RunDied      = "died"      // a running record past its deadline: the process was killed or the machine stopped
 )
 
 // Run records one execution of a pipeline, whatever its outcome.
@@ -33,13 +35,35 @@ type Run struct {
 	Draft []string `json:"draft_reasons,omitempty"`
 	// Scheduled is the schedule time a daemon ran this for; zero when run by hand.
 	Scheduled time.Time `json:"scheduled,omitzero"`
+	// Deadline is when a running run must have finished (its start plus
+	// its timeout); the record of a run still running past it died.
+	Deadline time.Time `json:"deadline,omitzero"`
+}
+
+// diedGrace is how long past its deadline a running record is given to be
+// replaced by the finished one (the runner writes it after the timeout).
+const diedGrace = time.Minute
+
+// At is the run as it stands at now: a running record past its deadline is
+// a run that died (killed, or its machine stopped) and says so.
+func (r *Run) At(now time.Time) *Run {
+	if r.Status != RunRunning || r.Deadline.IsZero() || !now.After(r.Deadline.Add(diedGrace)) {
+		return r
+	}
+	d := *r
+	d.Status = RunDied
+	d.FinishedAt = r.Deadline
+	d.Error = "the run stopped without finishing: its process was killed or its machine stopped before its deadline (" + r.Deadline.Format(time.RFC3339) + "); it made no version"
+	return &d
 }
 
 // Duration is how long the run took.
 func (r *Run) Duration() time.Duration { return r.FinishedAt.Sub(r.StartedAt) }
 
 // Failed reports whether the run should make a command exit non-zero.
-func (r *Run) Failed() bool { return r.Status == RunFailed || r.Status == RunRejected }
+func (r *Run) Failed() bool {
+	return r.Status == RunFailed || r.Status == RunRejected || r.Status == RunDied
+}
 
 // Progress reports how far a run has read.
 type Progress struct {

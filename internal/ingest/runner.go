@@ -11,7 +11,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
 	"strings"
 	"time"
 
@@ -127,6 +126,13 @@ func (r *Runner) RunScheduled(ctx context.Context, p *govlake.Pipeline, at time.
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
+	// A record at the start: a run killed before its end still has one,
+	// which shows as died once its deadline has passed.
+	started := *run
+	started.Status, started.Deadline = govlake.RunRunning, run.StartedAt.Add(timeout)
+	if err := r.putJSON(ctx, govlake.RunKey(run.Pipeline, run.StartedAt, run.ID), &started, false); err != nil {
+		r.Logger.Warn("record the run's start", "dataset", p.Dataset, "run", run.ID, "err", err)
+	}
 	err := r.run(ctx, p, run)
 	if err != nil && ctx.Err() != nil {
 		// Whatever failed, the cause was the deadline or a stop.
@@ -176,11 +182,14 @@ func (r *Runner) run(ctx context.Context, p *govlake.Pipeline, run *govlake.Run)
 	if err != nil {
 		return err
 	}
-	tmp, err := os.MkdirTemp(r.TempDir, "govlake-run-")
+	if n := sweepWorkDirs(r.TempDir, r.Now()); n > 0 {
+		r.Logger.Info("removed the work folders of runs that did not finish", "folders", n)
+	}
+	tmp, release, err := makeWorkDir(r.TempDir)
 	if err != nil {
 		return fmt.Errorf("make work folder: %w", err)
 	}
-	defer os.RemoveAll(tmp)
+	defer release()
 
 	process := processDigest(p, schema)
 	latest, err := govlake.LatestManifest(ctx, r.Store, p.Dataset)
