@@ -1,8 +1,6 @@
 package csv
 
-import (
-	"govlake/internal/govlake"
-)
+import "govlake/internal/govlake"
 
 // Limits bound what one record may hold, so that a file without line
 // breaks, or with a runaway quote, is refused with its row named instead of
@@ -18,9 +16,8 @@ type Limits struct {
 // DefaultLimits are used for a limit the pipeline leaves at 0.
 var DefaultLimits = Limits{LineBytes: 32 << 20, CellBytes: 16 << 20, Columns: 16384}
 
-// LimitsFrom takes a pipeline source's limits, defaults filling the gaps.
-func LimitsFrom(s govlake.Source) Limits {
-	l := Limits{LineBytes: s.MaxLineBytes, CellBytes: s.MaxCellBytes, Columns: s.MaxColumns}
+// orDefaults fills the limits left at 0 with DefaultLimits.
+func (l Limits) orDefaults() Limits {
 	if l.LineBytes <= 0 {
 		l.LineBytes = DefaultLimits.LineBytes
 	}

@@ -37,7 +37,7 @@ type Options struct {
 
 // OptionsFrom takes the csv options of a pipeline source.
 func OptionsFrom(s govlake.Source) Options {
-	return Options{Delimiter: s.Delimiter, Encoding: s.Encoding, SkipRows: s.SkipRows, FooterRows: s.FooterRows, NAValues: s.NAValues, Limits: LimitsFrom(s)}
+	return Options{Delimiter: s.Delimiter, Encoding: s.Encoding, SkipRows: s.SkipRows, FooterRows: s.FooterRows, NAValues: s.NAValues, Limits: Limits{LineBytes: s.MaxLineBytes, CellBytes: s.MaxCellBytes, Columns: s.MaxColumns}}
 }
 
 // Reader reads records from delimited text. It implements tabular.RecordReader.
@@ -93,7 +93,7 @@ func NewReader(r io.Reader, name string, o Options) (*Reader, error) {
 		return nil, err
 	}
 	r, lone := loneCR(r)
-	limits := LimitsFrom(govlake.Source{MaxLineBytes: o.Limits.LineBytes, MaxCellBytes: o.Limits.CellBytes, MaxColumns: o.Limits.Columns})
+	limits := o.Limits.orDefaults()
 	cr := &Reader{parser: parser{name: name, limits: limits}, br: bufio.NewReaderSize(r, 1<<20), held: tabular.Held{Footer: o.FooterRows}}
 	if lone {
 		cr.warns = append(cr.warns, govlake.Warning{Keyword: "line-endings",
