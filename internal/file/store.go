@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 
 	"govlake/internal/govlake"
 )
@@ -79,10 +80,7 @@ func (s *Store) LocalPath(ctx context.Context, key string) (string, error) {
 
 // writeTemp copies r into a new temporary file beside p and syncs it.
 func writeTemp(ctx context.Context, p string, r io.Reader) (string, error) {
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		return "", err
-	}
-	f, err := os.CreateTemp(filepath.Dir(p), ".tmp-*")
+	f, err := tempIn(filepath.Dir(p))
 	if err != nil {
 		return "", err
 	}
@@ -112,6 +110,20 @@ func writeTemp(ctx context.Context, p string, r io.Reader) (string, error) {
 		return "", err
 	}
 	return f.Name(), nil
+}
+
+// tempIn makes a temporary file in dir, making dir first. A Delete may
+// remove the folder, emptied, between the two steps: then it tries again.
+func tempIn(dir string) (*os.File, error) {
+	for try := 0; ; try++ {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, err
+		}
+		f, err := os.CreateTemp(dir, ".tmp-*")
+		if err == nil || !errors.Is(err, fs.ErrNotExist) || try == 3 {
+			return f, err
+		}
+	}
 }
 
 // Put writes the object whole: a temporary file renamed over the old one.
@@ -148,11 +160,8 @@ func (s *Store) PutFile(ctx context.Context, key, path string) error {
 	if err := f.Sync(); err != nil {
 		return fmt.Errorf("put %s: %w", key, err)
 	}
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		return fmt.Errorf("put %s: %w", key, err)
-	}
 	// A fresh name beside the object, for the link to be renamed into place.
-	t, err := os.CreateTemp(filepath.Dir(p), ".tmp-*")
+	t, err := tempIn(filepath.Dir(p))
 	if err != nil {
 		return fmt.Errorf("put %s: %w", key, err)
 	}
@@ -250,7 +259,53 @@ func (s *Store) Delete(ctx context.Context, key string) error {
 	if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("delete %s: %w", key, err)
 	}
+	s.removeEmpty(filepath.Dir(p))
 	return nil
+}
+
+// removeEmpty removes dir and its parents below the root while they are
+// empty, so that a deleted version leaves no folder behind. Removing a
+// folder that is not empty fails, which ends the climb.
+func (s *Store) removeEmpty(dir string) {
+	for dir != s.Root && strings.HasPrefix(dir, s.Root+string(filepath.Separator)) {
+		if os.Remove(dir) != nil {
+			return
+		}
+		dir = filepath.Dir(dir)
+	}
+}
+
+// AbortUploads removes the temporary files of writes that never finished
+// (their process was killed) last changed before the time given.
+func (s *Store) AbortUploads(ctx context.Context, prefix string, before time.Time) (int, error) {
+	dir := s.Root
+	if i := strings.LastIndex(prefix, "/"); i >= 0 {
+		dir = filepath.Join(s.Root, filepath.FromSlash(prefix[:i]))
+	}
+	n := 0
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				return nil
+			}
+			return err
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if d.IsDir() || !strings.HasPrefix(d.Name(), ".tmp-") {
+			return nil
+		}
+		if info, err := d.Info(); err == nil && info.ModTime().Before(before) && os.Remove(p) == nil {
+			n++
+			s.removeEmpty(filepath.Dir(p))
+		}
+		return nil
+	})
+	if err != nil {
+		return n, fmt.Errorf("remove unfinished writes under %s: %w", prefix, err)
+	}
+	return n, nil
 }
 
 // contextReader stops a copy when the context ends.

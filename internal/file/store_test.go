@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"govlake/internal/govlake"
 	"govlake/internal/storetest"
@@ -125,5 +126,45 @@ func TestPutFile(t *testing.T) {
 	}
 	if len(dirs) < 2 && os.Getenv("CI") == "true" {
 		t.Error("no second file system (/dev/shm) to test the copy")
+	}
+}
+
+// A killed process leaves its temporary file; AbortUploads removes those
+// older than the time given, and deleting a folder's last object removes
+// the folder, so a swept version leaves nothing behind.
+func TestAbortUploadsAndEmptyFolders(t *testing.T) {
+	ctx := context.Background()
+	root := t.TempDir()
+	s, _ := NewStore(root)
+	dir := filepath.Join(root, "datasets", "x", "versions", "00000002")
+	os.MkdirAll(dir, 0o755)
+	old, fresh := filepath.Join(dir, ".tmp-111"), filepath.Join(dir, ".tmp-222")
+	os.WriteFile(old, []byte("killed"), 0o644)
+	os.WriteFile(fresh, []byte("writing"), 0o644)
+	os.Chtimes(old, time.Now().Add(-2*time.Hour), time.Now().Add(-2*time.Hour))
+	s.Put(ctx, "datasets/x/dataset.json", strings.NewReader("{}"))
+	n, err := s.AbortUploads(ctx, "datasets/", time.Now().Add(-time.Hour))
+	if n != 1 || err != nil {
+		t.Fatalf("aborted %d (%v), want the one old temporary file", n, err)
+	}
+	if _, err := os.Stat(old); !os.IsNotExist(err) {
+		t.Error("the old temporary file is still there")
+	}
+	if _, err := os.Stat(fresh); err != nil {
+		t.Error("the fresh temporary file was removed")
+	}
+	os.Remove(fresh)
+	s.Put(ctx, "datasets/x/versions/00000002/claim.json", strings.NewReader("{}"))
+	if err := s.Delete(ctx, "datasets/x/versions/00000002/claim.json"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(root, "datasets", "x", "versions")); !os.IsNotExist(err) {
+		t.Error("the emptied version folder's parents are still there")
+	}
+	if _, err := os.Stat(filepath.Join(root, "datasets", "x", "dataset.json")); err != nil {
+		t.Error("a folder that is not empty was removed")
+	}
+	if _, err := os.Stat(root); err != nil {
+		t.Error("the root was removed")
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"govlake/internal/govlake"
 	"io"
@@ -16,106 +17,168 @@ import (
 
 // The commit protocol: a version number is claimed with a conditional
 // create, the files are uploaded under it, and the manifest is created
-// last, so a version exists exactly when its manifest does.
+// last, so a version exists exactly when its manifest does. A claim whose
+// run died is taken over by a new generation with keys of its own (see
+// govlake.GenPrefix), so numbers are not skipped and no writer, however
+// late, overwrites another's files.
 
-// commit claims the next version number, uploads the files under it, and
-// creates the manifest last. The claim is a conditional create: of two
-// writers, only one gets number n, so no writer ever overwrites another's
-// files; the loser moves on to n+1.
+// slot is one claim: a version number and its generation.
+type slot struct{ n, gen int }
+
+// errLostRace is a manifest that another generation created first.
+var errLostRace = errors.New("another writer committed this version number first")
+
+// commit claims a version number, uploads the files under it, and creates
+// the manifest last. The claim is a conditional create: of two writers,
+// only one gets a number's generation; the loser moves on.
 func (r *Runner) commit(ctx context.Context, m *govlake.Manifest, res *result) (int, error) {
 	id := m.Dataset
+	now := r.Now().UTC()
+	expires := now.Add(govlake.DefaultRunTimeout)
+	if dl, ok := ctx.Deadline(); ok {
+		expires = now.Add(time.Until(dl)) // the run's deadline on the runner's clock
+	}
 	for attempt := 0; attempt < 100; attempt++ {
-		n, err := nextVersion(ctx, r.Store, id)
+		s, err := r.nextSlot(ctx, id)
 		if err != nil {
 			return 0, err
 		}
-		claim, _ := json.Marshal(map[string]any{"run_id": m.RunID, "claimed_at": r.Now().UTC()})
-		err = r.Store.Create(ctx, govlake.ClaimKey(id, n), strings.NewReader(string(claim)))
+		claim, _ := json.Marshal(govlake.Claim{RunID: m.RunID, ClaimedAt: r.Now().UTC(), ExpiresAt: expires})
+		err = r.Store.Create(ctx, govlake.GenClaimKey(id, s.n, s.gen), bytes.NewReader(claim))
 		if govlake.ErrorCode(err) == govlake.ECONFLICT {
 			continue
 		}
 		if err != nil {
-			return 0, fmt.Errorf("claim version %d of %s: %w", n, id, err)
+			return 0, fmt.Errorf("claim version %d of %s: %w", s.n, id, err)
 		}
-		if err := r.upload(ctx, m, n, res); err != nil {
-			r.abandon(ctx, m.Dataset, n)
+		written, err := r.upload(ctx, m, s, res, expires)
+		if err == nil {
+			return s.n, nil
+		}
+		r.abandon(ctx, id, s, written)
+		if err != errLostRace {
 			return 0, err
 		}
-		return n, nil
 	}
 	return 0, govlake.Errorf(govlake.ECONFLICT, "could not claim a version number for %s after 100 attempts", id)
 }
 
-// upload writes a claimed version's files, then its manifest.
-func (r *Runner) upload(ctx context.Context, m *govlake.Manifest, n int, res *result) error {
+// upload writes a claimed version's files, then its manifest, unless the
+// run's deadline has passed: past it, another writer may take the number
+// over. It returns the keys it wrote.
+func (r *Runner) upload(ctx context.Context, m *govlake.Manifest, s slot, res *result, expires time.Time) ([]string, error) {
 	id := m.Dataset
-	m.Version = n
+	m.Version = s.n
 	m.Files = nil
+	var written []string
 	for k, p := range res.parts {
-		key := govlake.PartKey(id, n, k)
+		key := govlake.GenPartKey(id, s.n, s.gen, k)
+		written = append(written, key)
 		size, sum, err := r.putFileSize(ctx, key, p.path)
 		if err != nil {
-			return err
+			return written, err
 		}
 		m.Files = append(m.Files, govlake.FileInfo{Key: key, Size: size, Rows: p.rows, SHA256: sum})
 	}
-	key := govlake.RejectedKey(id, n)
+	key := govlake.GenRejectedKey(id, s.n, s.gen)
+	written = append(written, key)
 	size, sum, err := r.putFileSize(ctx, key, res.rejectedPath)
 	if err != nil {
-		return err
+		return written, err
 	}
 	m.Rejected = &govlake.FileInfo{Key: key, Size: size, Rows: res.rejections, SHA256: sum}
 	m.CreatedAt = r.Now().UTC()
-	if err := r.putJSON(ctx, govlake.ManifestKey(id, n), m, true); err != nil {
-		return fmt.Errorf("commit version %d of %s: %w", n, id, err)
+	if !m.CreatedAt.Before(expires) {
+		return written, govlake.Errorf(govlake.ETIMEOUT, "version %d of %s was not committed: the run reached its deadline (%s) before its manifest was written", s.n, id, expires.Format(time.RFC3339))
 	}
-	return nil
+	err = r.putJSON(ctx, govlake.ManifestKey(id, s.n), m, true)
+	if govlake.ErrorCode(err) == govlake.ECONFLICT {
+		// Ours after all when a retried create found its own first write.
+		if cur, rerr := govlake.ReadManifest(ctx, r.Store, id, s.n); rerr == nil && cur.RunID == m.RunID {
+			return written, nil
+		}
+		return written, errLostRace
+	}
+	if err != nil {
+		return written, fmt.Errorf("commit version %d of %s: %w", s.n, id, err)
+	}
+	return written, nil
 }
 
-// abandon removes what a failed commit left under its claimed number, files
-// first and the claim last, so the number can be used again. If this fails
-// too, the files are unreferenced garbage and the number is skipped: the
-// version does not exist either way, since it has no manifest.
-func (r *Runner) abandon(ctx context.Context, id string, n int) {
+// abandon removes what a failed commit wrote, its files first and its claim
+// last, so the number can be used again. Only this run's own keys go: other
+// generations' files are theirs. If this fails too, the files are garbage
+// for the sweep; the version does not exist either way, since the manifest
+// is not this run's.
+func (r *Runner) abandon(ctx context.Context, id string, s slot, written []string) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer cancel()
-	objs, err := r.Store.List(ctx, govlake.VersionPrefix(id, n))
-	if err != nil {
-		r.Logger.Warn("clean up failed version", "dataset", id, "version", n, "err", err)
-		return
-	}
-	claim := govlake.ClaimKey(id, n)
-	for _, o := range objs {
-		if o.Key == govlake.ManifestKey(id, n) {
-			return // committed after all (the error came after the write)
+	for _, key := range append(written, govlake.GenClaimKey(id, s.n, s.gen)) {
+		if err := r.Store.Delete(ctx, key); err != nil {
+			r.Logger.Warn("clean up failed version", "dataset", id, "version", s.n, "key", key, "err", err)
+			return
 		}
-	}
-	for _, o := range objs {
-		if o.Key != claim {
-			if err := r.Store.Delete(ctx, o.Key); err != nil {
-				r.Logger.Warn("clean up failed version", "dataset", id, "version", n, "err", err)
-				return
-			}
-		}
-	}
-	if err := r.Store.Delete(ctx, claim); err != nil {
-		r.Logger.Warn("clean up failed version", "dataset", id, "version", n, "err", err)
 	}
 }
 
-// nextVersion returns one more than the highest version claimed or committed.
-func nextVersion(ctx context.Context, s govlake.Store, id string) (int, error) {
-	objs, err := s.List(ctx, govlake.VersionsPrefix(id))
+// nextSlot returns the number and generation to claim: the lowest number
+// above the latest version when every claim above it has expired (their
+// writers died), taken over by a new generation; otherwise one more than
+// the highest number in use.
+func (r *Runner) nextSlot(ctx context.Context, id string) (slot, error) {
+	objs, err := r.Store.List(ctx, govlake.VersionsPrefix(id))
 	if err != nil {
-		return 0, err
+		return slot{}, err
 	}
+	above := pending(govlake.VersionFolders(id, objs))
+	if len(above) == 0 {
+		return slot{latestNumber(objs, id) + 1, 1}, nil
+	}
+	for _, f := range above {
+		if !claimsExpired(ctx, r.Store, f.Claims, r.Now()) {
+			return slot{above[len(above)-1].Version + 1, 1}, nil
+		}
+	}
+	return slot{above[0].Version, above[0].MaxGen + 1}, nil
+}
+
+// pending returns the folders above the highest committed version.
+func pending(folders []*govlake.VersionFolder) []*govlake.VersionFolder {
+	for i := len(folders) - 1; i >= 0; i-- {
+		if folders[i].Manifest != nil {
+			return folders[i+1:]
+		}
+	}
+	return folders
+}
+
+func latestNumber(objs []govlake.ObjectInfo, id string) int {
 	max := 0
 	for _, o := range objs {
 		if n, _, ok := govlake.ParseVersionKey(id, o.Key); ok && n > max {
 			max = n
 		}
 	}
-	return max + 1, nil
+	return max
+}
+
+// claimsExpired reports whether every claim had passed its deadline at t.
+// A claim that cannot be read counts from its file's time.
+func claimsExpired(ctx context.Context, s govlake.Store, claims map[int]govlake.ObjectInfo, t time.Time) bool {
+	for _, o := range claims {
+		var c govlake.Claim
+		err := govlake.ReadJSON(ctx, s, o.Key, &c)
+		if govlake.ErrorCode(err) == govlake.ENOTFOUND {
+			continue // given up meanwhile
+		}
+		if err != nil {
+			c = govlake.Claim{ClaimedAt: o.ModTime}
+		}
+		if !c.Expired(t) {
+			return false
+		}
+	}
+	return true
 }
 
 // introduce writes a dataset's metadata after a failed run if it has none

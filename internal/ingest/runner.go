@@ -182,9 +182,7 @@ func (r *Runner) run(ctx context.Context, p *govlake.Pipeline, run *govlake.Run)
 	if err != nil {
 		return err
 	}
-	if n := sweepWorkDirs(r.TempDir, r.Now()); n > 0 {
-		r.Logger.Info("removed the work folders of runs that did not finish", "folders", n)
-	}
+	r.sweepBefore(ctx, p)
 	tmp, release, err := makeWorkDir(r.TempDir)
 	if err != nil {
 		return fmt.Errorf("make work folder: %w", err)

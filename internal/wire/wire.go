@@ -35,6 +35,14 @@ import (
 	"govlake/internal/xlsx"
 )
 
+// The stores' optional abilities that the runner looks for.
+var (
+	_ ingest.FilePutter    = (*file.Store)(nil)
+	_ ingest.UploadSweeper = (*file.Store)(nil)
+	_ ingest.UploadSweeper = (*s3.Store)(nil)
+	_ ingest.AbortRuler    = (*s3.Store)(nil)
+)
+
 // OpenStore opens the store a URL names: a folder path, file:///path, or
 // s3://bucket/prefix?endpoint=...&region=... An S3 store is reached once,
 // and its handling of conditional creates checked, before anything runs.
