@@ -30,6 +30,7 @@ const usage = `usage:
   ingest check  [-pipelines DIR]                         check pipeline files and schemas, run nothing
   ingest serve  [-pipelines DIR] [-store URL]           run on each pipeline's schedule until stopped
   ingest status [-store URL] [-n N] [ID ...]            list recent runs, newest first
+  ingest sweep  [-pipelines DIR] [-store URL] [-grace D] remove what killed runs left (serve does it daily)
 `
 
 func main() {
@@ -60,6 +61,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	reload := fs.Duration("reload", 2*time.Second, "serve: how often to look for changed pipeline files")
 	kpis := fs.String("kpis", "", "check: a folder of KPI files to check too")
 	orgs := fs.String("organizations", "./organizations", "check: the folder of organization files")
+	grace := fs.Duration("grace", wire.DefaultSweepGrace, "sweep: how long past its run's deadline a claimed version number is left alone (more than the clock skew between machines)")
 	if err := fs.Parse(args[1:]); err != nil {
 		return 2
 	}
@@ -90,6 +92,13 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return 1
 		}
 		return status(ctx, store, fs.Args(), *count, logger, stdout, stderr)
+	case "sweep":
+		store, err := wire.OpenStore(ctx, *storeURL, logger)
+		if err != nil {
+			fmt.Fprintln(stderr, "ingest:", govlake.ErrorMessage(err))
+			return 1
+		}
+		return sweep(ctx, *pipelines, store, *grace, logger, stdout, stderr)
 	case "run":
 		store, err := wire.OpenStore(ctx, *storeURL, logger)
 		if err != nil {

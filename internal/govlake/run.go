@@ -53,7 +53,7 @@ func (r *Run) At(now time.Time) *Run {
 	d := *r
 	d.Status = RunDied
 	d.FinishedAt = r.Deadline
-	d.Error = "the run stopped without finishing: its process was killed or its machine stopped before its deadline (" + r.Deadline.Format(time.RFC3339) + "); it made no version"
+	d.Error = "the run stopped without finishing: its process was killed or its machine stopped before its deadline (" + r.Deadline.Format(time.RFC3339) + "); a version it committed before it stopped is recorded here by the next sweep"
 	return &d
 }
 

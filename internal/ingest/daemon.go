@@ -36,6 +36,11 @@ type Daemon struct {
 	Parse func(spec string) (Schedule, error)
 	// Holder names this daemon in leases.
 	Holder string
+	// SweepEvery is how often the daemon sweeps the store (see Sweep),
+	// starting when it starts; zero never.
+	SweepEvery time.Duration
+	// SweepGrace is the sweep's grace period.
+	SweepGrace time.Duration
 
 	mu      sync.Mutex
 	entries map[string]*scheduled // by dataset
@@ -117,6 +122,10 @@ func (d *Daemon) Serve(ctx context.Context) error {
 		stopRuns()
 		d.wg.Wait()
 	}()
+	if d.SweepEvery > 0 {
+		d.wg.Add(1)
+		go d.sweepLoop(runCtx)
+	}
 	for {
 		next := d.fireDue(runCtx)
 		var timer <-chan time.Time

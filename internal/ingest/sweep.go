@@ -262,6 +262,11 @@ func (r *Runner) sweepRuns(ctx context.Context, now time.Time, rep *SweepReport)
 			continue
 		}
 		if d := run.At(now); d.Status == govlake.RunDied && run.Status == govlake.RunRunning {
+			if m := r.committedBy(ctx, &run); m != nil {
+				// Killed after its manifest and before its record's end.
+				d.Status, d.Version, d.Rows, d.FinishedAt, d.Error = govlake.RunSucceeded, m.Version, m.Rows, m.CreatedAt, ""
+				d.Source, d.Validation, d.Draft = m.Source, m.Validation, m.DraftReasons
+			}
 			if err := r.putJSON(ctx, o.Key, d, false); err != nil {
 				rep.fail("finish run record", err)
 				continue
@@ -269,6 +274,24 @@ func (r *Runner) sweepRuns(ctx context.Context, now time.Time, rep *SweepReport)
 			rep.Runs++
 		}
 	}
+}
+
+// committedBy returns the manifest of the version a run committed, if it
+// did: among the versions made since it started.
+func (r *Runner) committedBy(ctx context.Context, run *govlake.Run) *govlake.Manifest {
+	objs, err := r.Store.List(ctx, govlake.VersionsPrefix(run.Dataset))
+	if err != nil {
+		return nil
+	}
+	for _, f := range govlake.VersionFolders(run.Dataset, objs) {
+		if f.Manifest == nil || f.Manifest.ModTime.Before(run.StartedAt.Add(-time.Minute)) {
+			continue
+		}
+		if m, err := govlake.ReadManifest(ctx, r.Store, run.Dataset, f.Version); err == nil && m.RunID == run.ID {
+			return m
+		}
+	}
+	return nil
 }
 
 // sweepLeases removes the leases of scheduled times long past.

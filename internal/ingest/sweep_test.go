@@ -23,8 +23,9 @@ func TestSweepRemovesWhatDeadRunsLeft(t *testing.T) {
 	e := newEnv(t, fs)
 	now := time.Now().UTC().Truncate(time.Second)
 	r := e.runner(&fakeClock{now: now}, nil)
-	if run := r.Run(ctx, e.pipeline("")); run.Version != 1 {
-		t.Fatalf("first run: %s %s", run.Status, run.Error)
+	first := r.Run(ctx, e.pipeline(""))
+	if first.Version != 1 {
+		t.Fatalf("first run: %s %s", first.Status, first.Error)
 	}
 	put := func(key, body string) {
 		if err := fs.Put(ctx, key, strings.NewReader(body)); err != nil {
@@ -57,14 +58,16 @@ func TestSweepRemovesWhatDeadRunsLeft(t *testing.T) {
 	claim(govlake.ClaimKey("sched", 5), live)
 	put(govlake.PartKey("sched", 5, 0), "live parquet")
 	// Runs: one died, one still running, one finished long ago.
-	record := func(started, deadline time.Time, status string) string {
-		key := govlake.RunKey("sched", started, "r"+started.Format("150405"))
-		b, _ := json.Marshal(govlake.Run{ID: "r", Pipeline: "sched", Dataset: "sched", StartedAt: started, Status: status, Deadline: deadline})
+	record := func(id string, started, deadline time.Time, status string) string {
+		key := govlake.RunKey("sched", started, id)
+		b, _ := json.Marshal(govlake.Run{ID: id, Pipeline: "sched", Dataset: "sched", StartedAt: started, Status: status, Deadline: deadline})
 		put(key, string(b))
 		return key
 	}
-	died := record(now.Add(-3*time.Hour), now.Add(-2*time.Hour), govlake.RunRunning)
-	running := record(now.Add(-time.Minute), now.Add(time.Hour), govlake.RunRunning)
+	died := record("died", now.Add(-3*time.Hour), now.Add(-2*time.Hour), govlake.RunRunning)
+	running := record("live", now.Add(-time.Minute), now.Add(time.Hour), govlake.RunRunning)
+	// Killed after its manifest, before its record's end: the first run.
+	committed := record(first.ID, now.Add(-4*time.Hour), now.Add(-3*time.Hour), govlake.RunRunning)
 	put(govlake.LeaseKey("sched", now.Add(-10*24*time.Hour)), "{}")
 	put(govlake.LeaseKey("sched", now.Add(-24*time.Hour)), "{}")
 	// Every file is three hours old, as a dead run's would be.
@@ -78,8 +81,8 @@ func TestSweepRemovesWhatDeadRunsLeft(t *testing.T) {
 		t.Fatalf("sweep errors: %v", rep.Errors)
 	}
 	// 2's claim and part, 3's generation 1 (claim and part), 4's two files.
-	if rep.Folders != 2 || rep.Files != 6 || rep.Runs != 1 || rep.Leases != 1 {
-		t.Errorf("report %+v, want 2 folders, 6 files, 1 died run, 1 lease", rep)
+	if rep.Folders != 2 || rep.Files != 6 || rep.Runs != 2 || rep.Leases != 1 {
+		t.Errorf("report %+v, want 2 folders, 6 files, 2 finished runs, 1 lease", rep)
 	}
 	var left []string
 	objs, _ := fs.List(ctx, "")
@@ -105,9 +108,13 @@ func TestSweepRemovesWhatDeadRunsLeft(t *testing.T) {
 			t.Errorf("the sweep left %s", k)
 		}
 	}
-	var d, rn govlake.Run
+	var d, rn, c govlake.Run
 	govlake.ReadJSON(ctx, fs, died, &d)
 	govlake.ReadJSON(ctx, fs, running, &rn)
+	govlake.ReadJSON(ctx, fs, committed, &c)
+	if c.Status != govlake.RunSucceeded || c.Version != 1 || c.Rows.Valid != 1 || c.Error != "" {
+		t.Errorf("the record of a run killed after its commit: %s version %d rows %d %s", c.Status, c.Version, c.Rows.Valid, c.Error)
+	}
 	if d.Status != govlake.RunDied || !d.FinishedAt.Equal(now.Add(-2*time.Hour)) || rn.Status != govlake.RunRunning {
 		t.Errorf("records after the sweep: died run %s finished %s, live run %s", d.Status, d.FinishedAt, rn.Status)
 	}

@@ -111,3 +111,22 @@ func apiCode(err error) string {
 	}
 	return ""
 }
+
+// Uploads lists the keys of the multipart uploads under prefix that are
+// not finished.
+func (s *Store) Uploads(ctx context.Context, prefix string) ([]string, error) {
+	var keys []string
+	p := awss3.NewListMultipartUploadsPaginator(s.client, &awss3.ListMultipartUploadsInput{
+		Bucket: aws.String(s.cfg.Bucket), Prefix: aws.String(s.key(prefix)),
+	})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, s.wrap("list unfinished uploads under", prefix, err)
+		}
+		for _, u := range page.Uploads {
+			keys = append(keys, strings.TrimPrefix(aws.ToString(u.Key), s.cfg.Prefix))
+		}
+	}
+	return keys, nil
+}

@@ -62,8 +62,10 @@ func Runs(ctx context.Context, store govlake.Store, id string, n int, logger *sl
 // NewDaemon wires the scheduler: the runner, the real clock and cron
 // schedules. holder names this process in the leases it takes.
 func NewDaemon(store govlake.Store, logger *slog.Logger, holder string) *ingest.Daemon {
-	return ingest.NewDaemon(NewRunner(store, logger), realClock{},
+	d := ingest.NewDaemon(NewRunner(store, logger), realClock{},
 		func(spec string) (ingest.Schedule, error) { return cron.Parse(spec) }, holder)
+	d.SweepEvery, d.SweepGrace = 24*time.Hour, ingest.DefaultSweepGrace
+	return d
 }
 
 // realClock is the daemon's clock outside tests.
@@ -140,4 +142,12 @@ func CheckOrganizations(dir string, pipelines []*govlake.Pipeline) (int, []error
 func APIPipelines(ctx context.Context, store govlake.Store, logger *slog.Logger, dir string) ([]*govlake.Pipeline, string, error) {
 	p := ingest.NewPublisher(NewRunner(store, logger), yaml.ParsePipeline, CheckPipeline)
 	return p.Scheduled(ctx, dir)
+}
+
+// DefaultSweepGrace is the sweep's grace period unless told otherwise.
+const DefaultSweepGrace = ingest.DefaultSweepGrace
+
+// Sweep removes what killed runs left: see ingest.Runner.Sweep.
+func Sweep(ctx context.Context, store govlake.Store, logger *slog.Logger, grace, longestTimeout time.Duration) *ingest.SweepReport {
+	return NewRunner(store, logger).Sweep(ctx, ingest.SweepOptions{Grace: grace, RunTimeout: longestTimeout})
 }
