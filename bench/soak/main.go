@@ -23,6 +23,9 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime"
+	"runtime/metrics"
+	"runtime/pprof"
 	"sort"
 	"strconv"
 	"strings"
@@ -38,14 +41,15 @@ func main() {
 	duration := flag.Duration("duration", 10*time.Minute, "how long to run")
 	clients := flag.Int("clients", 16, "clients sending requests at once")
 	dir := flag.String("dir", filepath.Join(os.TempDir(), "govlake-bench-soak"), "work folder")
+	heapDir := flag.String("heap-profiles", "", "write Go heap profiles at minute 2 and at the end into this folder")
 	flag.Parse()
-	if err := run(*duration, *clients, *dir); err != nil {
+	if err := run(*duration, *clients, *dir, *heapDir); err != nil {
 		fmt.Fprintln(os.Stderr, "soak:", govlake.ErrorMessage(err))
 		os.Exit(1)
 	}
 }
 
-func run(duration time.Duration, clients int, dir string) error {
+func run(duration time.Duration, clients int, dir, heapDir string) error {
 	ctx := context.Background()
 	os.RemoveAll(dir)
 	storeDir := filepath.Join(dir, "store")
@@ -113,7 +117,7 @@ func run(duration time.Duration, clients int, dir string) error {
 		}()
 	}
 	fmt.Printf("bench/soak: %d clients for %s against %s; a new population version every minute\n", clients, duration, base)
-	fmt.Printf("%6s %9s %8s %8s %8s  %s\n", "minute", "requests", "p50 ms", "p99 ms", "RSS MB", "statuses")
+	fmt.Printf("%6s %9s %8s %8s %8s %8s  %s\n", "minute", "requests", "p50 ms", "p99 ms", "RSS MB", "Go MB", "statuses")
 	var firstRSS, lastRSS int64
 	for minute := 1; time.Now().Before(stop); minute++ {
 		time.Sleep(min(time.Minute, time.Until(stop)))
@@ -127,7 +131,10 @@ func run(duration time.Duration, clients int, dir string) error {
 			firstRSS = rss // the first minute after warm-up
 		}
 		lastRSS = rss
-		fmt.Printf("%6d %9d %8.1f %8.1f %8d  %s\n", minute, n, p50, p99, rss, status)
+		fmt.Printf("%6d %9d %8.1f %8.1f %8d %8d  %s\n", minute, n, p50, p99, rss, goMB(), status)
+		if heapDir != "" && (minute == 2 || !time.Now().Before(stop)) {
+			writeHeap(filepath.Join(heapDir, fmt.Sprintf("heap-%02d.pprof", minute)))
+		}
 	}
 	wg.Wait()
 	fmt.Printf("RSS after warm-up (minute 2) %d MB, at the end %d MB: %+d MB\n", firstRSS, lastRSS, lastRSS-firstRSS)
@@ -188,6 +195,26 @@ func (s *stats) take() (int, float64, float64, string) {
 	}
 	sort.Strings(codes)
 	return len(took), ms(0.5), ms(0.99), strings.Join(codes, " ")
+}
+
+// goMB is the memory the Go runtime holds from the system, not released:
+// RSS beyond it is DuckDB's, or other C memory.
+func goMB() int64 {
+	ms := []metrics.Sample{{Name: "/memory/classes/total:bytes"}, {Name: "/memory/classes/heap/released:bytes"}}
+	metrics.Read(ms)
+	return int64(ms[0].Value.Uint64()-ms[1].Value.Uint64()) >> 20
+}
+
+// writeHeap writes a heap profile, for comparing the start with the end.
+func writeHeap(path string) {
+	f, err := os.Create(path)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "soak: heap profile:", err)
+		return
+	}
+	defer f.Close()
+	runtime.GC()
+	pprof.WriteHeapProfile(f)
 }
 
 // residentMB reads this process's resident memory from /proc.

@@ -21,31 +21,53 @@ import (
 // time given, and says how many it aborted.
 func (s *Store) AbortUploads(ctx context.Context, prefix string, before time.Time) (int, error) {
 	n := 0
+	err := s.eachUpload(ctx, prefix, func(u types.MultipartUpload) error {
+		if u.Initiated == nil || !u.Initiated.Before(before) {
+			return nil
+		}
+		_, err := s.client.AbortMultipartUpload(ctx, &awss3.AbortMultipartUploadInput{
+			Bucket: aws.String(s.cfg.Bucket), Key: u.Key, UploadId: u.UploadId,
+		})
+		if code := apiCode(err); code == "NoSuchUpload" || code == "NoSuchKey" {
+			return nil // finished or aborted meanwhile
+		}
+		if err != nil {
+			return s.wrap("abort the unfinished upload of", strings.TrimPrefix(aws.ToString(u.Key), s.cfg.Prefix), err)
+		}
+		n++
+		return nil
+	})
+	return n, err
+}
+
+// Uploads lists the keys of the multipart uploads under prefix that are
+// not finished.
+func (s *Store) Uploads(ctx context.Context, prefix string) ([]string, error) {
+	var keys []string
+	err := s.eachUpload(ctx, prefix, func(u types.MultipartUpload) error {
+		keys = append(keys, strings.TrimPrefix(aws.ToString(u.Key), s.cfg.Prefix))
+		return nil
+	})
+	return keys, err
+}
+
+// eachUpload calls fn for each unfinished multipart upload under prefix.
+func (s *Store) eachUpload(ctx context.Context, prefix string, fn func(types.MultipartUpload) error) error {
 	p := awss3.NewListMultipartUploadsPaginator(s.client, &awss3.ListMultipartUploadsInput{
 		Bucket: aws.String(s.cfg.Bucket), Prefix: aws.String(s.key(prefix)),
 	})
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
-			return n, s.wrap("list unfinished uploads under", prefix, err)
+			return s.wrap("list unfinished uploads under", prefix, err)
 		}
 		for _, u := range page.Uploads {
-			if u.Initiated == nil || !u.Initiated.Before(before) {
-				continue
+			if err := fn(u); err != nil {
+				return err
 			}
-			_, err := s.client.AbortMultipartUpload(ctx, &awss3.AbortMultipartUploadInput{
-				Bucket: aws.String(s.cfg.Bucket), Key: u.Key, UploadId: u.UploadId,
-			})
-			if code := apiCode(err); code == "NoSuchUpload" || code == "NoSuchKey" {
-				continue // finished or aborted meanwhile
-			}
-			if err != nil {
-				return n, s.wrap("abort the unfinished upload of", strings.TrimPrefix(aws.ToString(u.Key), s.cfg.Prefix), err)
-			}
-			n++
 		}
 	}
-	return n, nil
+	return nil
 }
 
 // abortRuleID names the rule this store adds.
@@ -110,23 +132,4 @@ func apiCode(err error) string {
 		return ae.ErrorCode()
 	}
 	return ""
-}
-
-// Uploads lists the keys of the multipart uploads under prefix that are
-// not finished.
-func (s *Store) Uploads(ctx context.Context, prefix string) ([]string, error) {
-	var keys []string
-	p := awss3.NewListMultipartUploadsPaginator(s.client, &awss3.ListMultipartUploadsInput{
-		Bucket: aws.String(s.cfg.Bucket), Prefix: aws.String(s.key(prefix)),
-	})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			return nil, s.wrap("list unfinished uploads under", prefix, err)
-		}
-		for _, u := range page.Uploads {
-			keys = append(keys, strings.TrimPrefix(aws.ToString(u.Key), s.cfg.Prefix))
-		}
-	}
-	return keys, nil
 }
