@@ -23,7 +23,6 @@ import "C"
 
 import (
 	"fmt"
-	"sync"
 	"unicode/utf16"
 	"unsafe"
 
@@ -35,18 +34,24 @@ import (
 // spaces between words; spaces and punctuation are left out. An iterator
 // is used by one goroutine at a time: each call takes one from a pool.
 type Words struct {
-	pool sync.Pool
+	pool *pool[*C.UBreakIterator]
 }
 
 // NewWords opens ICU's word break iterator, to check it is there.
 func NewWords() (*Words, error) {
-	w := &Words{}
-	bi, err := openWords()
+	w := &Words{pool: newPool(openWords, func(bi *C.UBreakIterator) { C.ubrk_close(bi) })}
+	bi, err := w.pool.get()
 	if err != nil {
 		return nil, err
 	}
-	w.pool.Put(bi)
+	w.pool.put(bi)
 	return w, nil
+}
+
+// Close closes the idle iterators.
+func (w *Words) Close() error {
+	w.pool.drain()
+	return nil
 }
 
 func openWords() (*C.UBreakIterator, error) {
@@ -78,14 +83,11 @@ func (w *Words) Pieces(text string) ([]govlake.TextPiece, error) {
 	if text == "" {
 		return nil, nil
 	}
-	bi, _ := w.pool.Get().(*C.UBreakIterator)
-	if bi == nil {
-		var err error
-		if bi, err = openWords(); err != nil {
-			return nil, err
-		}
+	bi, err := w.pool.get()
+	if err != nil {
+		return nil, err
 	}
-	defer w.pool.Put(bi)
+	defer w.pool.put(bi)
 	units := utf16.Encode([]rune(text))
 	buf := (*C.UChar)(C.malloc(C.size_t(len(units)) * C.size_t(unsafe.Sizeof(C.UChar(0)))))
 	defer C.free(unsafe.Pointer(buf))

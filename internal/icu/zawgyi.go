@@ -29,7 +29,6 @@ import "C"
 
 import (
 	"fmt"
-	"sync"
 	"unicode/utf16"
 	"unsafe"
 )
@@ -37,18 +36,24 @@ import (
 // Zawgyi converts Zawgyi-encoded text to Unicode. A transliterator may be
 // used by one goroutine at a time: each conversion takes one from a pool.
 type Zawgyi struct {
-	pool sync.Pool
+	pool *pool[*C.UTransliterator]
 }
 
 // NewZawgyi opens ICU's Zawgyi-my transliterator, to check it is there.
 func NewZawgyi() (*Zawgyi, error) {
-	z := &Zawgyi{}
-	t, err := open()
+	z := &Zawgyi{pool: newPool(open, func(t *C.UTransliterator) { C.utrans_close(t) })}
+	t, err := z.pool.get()
 	if err != nil {
 		return nil, err
 	}
-	z.pool.Put(t)
+	z.pool.put(t)
 	return z, nil
+}
+
+// Close closes the idle transliterators.
+func (z *Zawgyi) Close() error {
+	z.pool.drain()
+	return nil
 }
 
 func open() (*C.UTransliterator, error) {
@@ -62,14 +67,11 @@ func open() (*C.UTransliterator, error) {
 
 // ToUnicode converts s; text ICU cannot convert is returned as it is.
 func (z *Zawgyi) ToUnicode(s string) string {
-	t, _ := z.pool.Get().(*C.UTransliterator)
-	if t == nil {
-		var err error
-		if t, err = open(); err != nil {
-			return s
-		}
+	t, err := z.pool.get()
+	if err != nil {
+		return s
 	}
-	defer z.pool.Put(t)
+	defer z.pool.put(t)
 	units := utf16.Encode([]rune(s))
 	// Conversion reorders and may add a few units (a kinsi, an asat):
 	// room for twice the text is plenty.
