@@ -57,7 +57,8 @@ func run(duration time.Duration, clients int, dir, heapDir string) error {
 	if err != nil {
 		return err
 	}
-	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	// Errors only, on stderr: a 500 in the table says why here.
+	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
 	pipelines, err := wire.LoadPipelines("pipelines")
 	if err != nil {
 		return fmt.Errorf("run from the repository's root: %w", err)
