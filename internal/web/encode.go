@@ -155,9 +155,13 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, sql, format stri
 		close(ended)
 	}()
 	select {
-	case err := <-ended:
-		s.fail(w, r, err)
-		return
+	case err, failed := <-ended:
+		if failed { // it ended before its headers: nothing to send but the error
+			s.fail(w, r, err)
+			return
+		}
+		// Closed without a value: it ended after its headers, and both
+		// channels were ready when select chose.
 	case <-started:
 	}
 	sent, werr := sp.copyTo(w)
