@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"io"
 	"strings"
-	"sync"
 	"unicode/utf8"
 
 	"govlake/internal/tabular"
@@ -32,8 +31,7 @@ func (r *Reader) ReadChunk() (tabular.Chunk, error) {
 		r.want = r.chunkBytes
 		// A new buffer costs its clearing, about as much as parsing the
 		// chunk's numbers: parsed chunks give theirs back.
-		size := r.chunkBytes + r.chunkBytes/4
-		r.buffers.New = func() any { return make([]byte, 0, size) }
+		r.buffers = &freeList{free: make(chan []byte, freeBuffers), size: r.chunkBytes + r.chunkBytes/4}
 	}
 	for {
 		if r.eof && len(r.carry) == 0 {
@@ -67,12 +65,12 @@ func (r *Reader) ReadChunk() (tabular.Chunk, error) {
 			continue
 		}
 		r.want = r.chunkBytes
-		c := &chunk{pool: &r.buffers, pooled: r.chunkBytes + r.chunkBytes/4, data: r.carry[:cut], row: r.row, line: r.line, name: r.name, delim: r.delim, na: r.na, limits: r.limits}
+		c := &chunk{pool: r.buffers, pooled: r.chunkBytes + r.chunkBytes/4, data: r.carry[:cut], row: r.row, line: r.line, name: r.name, delim: r.delim, na: r.na, limits: r.limits}
 		r.row += rows
 		r.line += int64(bytes.Count(c.data, []byte{'\n'}))
 		// The chunk owns its buffer (it goes back to the pool once
 		// parsed); the rest moves to a buffer of its own.
-		next := r.buffers.Get().([]byte)[:0]
+		next := r.buffers.get()
 		r.carry = append(next, r.carry[cut:]...)
 		return c, nil
 	}
@@ -155,9 +153,41 @@ func recordEnd(buf []byte, pos int, delim byte) (int, bool) {
 	}
 }
 
+// freeList keeps the buffers of parsed chunks for the next ones. It is
+// not a sync.Pool: the runtime lists every sync.Pool until two garbage
+// collections have passed, so a pool inside a Reader kept the whole Reader
+// (its 1 MB read buffer, its chunk buffers) alive that long; with ingest's
+// GOGC of 200 the live heap, and the time between collections, grew with
+// every pipeline run: `ingest run` over 2,000 small pipelines reached
+// 2.6 GB.
+type freeList struct {
+	free chan []byte
+	size int // the capacity of a new buffer
+}
+
+// freeBuffers is enough for the chunks in flight between the reader and
+// the parsing workers.
+const freeBuffers = 8
+
+func (f *freeList) get() []byte {
+	select {
+	case b := <-f.free:
+		return b
+	default:
+		return make([]byte, 0, f.size)
+	}
+}
+
+func (f *freeList) put(b []byte) {
+	select {
+	case f.free <- b[:0]:
+	default:
+	}
+}
+
 // chunk is whole records of a CSV file with where they start.
 type chunk struct {
-	pool      *sync.Pool // where data goes once parsed, if its capacity is pooled
+	pool      *freeList // where data goes once parsed, if its capacity is pooled
 	pooled    int
 	data      []byte
 	row, line int64 // rows and lines before the chunk
@@ -173,7 +203,7 @@ type chunk struct {
 func (c *chunk) Records() ([]tabular.Record, string, error) {
 	text := string(c.data)
 	if cap(c.data) == c.pooled {
-		c.pool.Put(c.data[:0])
+		c.pool.put(c.data)
 	}
 	c.data = nil
 	p := &parser{name: c.name, delim: c.delim, row: c.row, line: c.line, src: &stringLines{text: text}, limits: c.limits}

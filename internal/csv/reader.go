@@ -13,7 +13,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"sync"
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding"
@@ -51,7 +50,7 @@ type Reader struct {
 	eof       bool
 	carry     []byte // ReadChunk: bytes read past the last chunk
 	want      int    // ReadChunk: bytes to have before cutting
-	buffers   sync.Pool
+	buffers   *freeList // ReadChunk: buffers of parsed chunks
 	// chunkBytes is the size ReadChunk aims at (tests make it small).
 	chunkBytes int
 	warns      []govlake.Warning // about the whole file
