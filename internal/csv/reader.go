@@ -48,8 +48,8 @@ type Reader struct {
 	na        map[string]bool
 	held      tabular.Held // blank rows until data follows, and the footer window
 	eof       bool
-	carry     []byte // ReadChunk: bytes read past the last chunk
-	want      int    // ReadChunk: bytes to have before cutting
+	carry     []byte    // ReadChunk: bytes read past the last chunk
+	want      int       // ReadChunk: bytes to have before cutting
 	buffers   *freeList // ReadChunk: buffers of parsed chunks
 	// chunkBytes is the size ReadChunk aims at (tests make it small).
 	chunkBytes int
