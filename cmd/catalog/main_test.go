@@ -196,6 +196,7 @@ func TestDatasetsAPI(t *testing.T) {
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("datasets %v, want %v", got, want)
 	}
+	checkDatasetPages(t, base, list.Datasets)
 
 	var d struct {
 		ID, Title, License string
@@ -586,5 +587,50 @@ func writer(t *testing.T, dir string) func(name, body string) {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+// checkDatasetPages walks /api/v1/datasets three at a time by its next
+// links: the pages hold the whole list in order, with its total, and the
+// last has no next; a limit past 1,000 or an offset past the end is 400.
+func checkDatasetPages(t *testing.T, base string, whole []struct {
+	ID, Title, Organization string
+	Version                 int
+	Rows                    int64
+	Updated                 time.Time
+}) {
+	t.Helper()
+	var ids []string
+	pages := 0
+	for next := "/api/v1/datasets?limit=3"; next != ""; pages++ {
+		var page struct {
+			Datasets      []struct{ ID string }
+			Total, Offset int
+			Next          string
+		}
+		getJSON(t, "GET", base+next, "", 200, &page)
+		if page.Total != len(whole) || page.Offset != len(ids) || len(page.Datasets) > 3 {
+			t.Fatalf("%s: total %d offset %d with %d datasets", next, page.Total, page.Offset, len(page.Datasets))
+		}
+		for _, d := range page.Datasets {
+			ids = append(ids, d.ID)
+		}
+		next = page.Next
+	}
+	var want []string
+	for _, d := range whole {
+		want = append(want, d.ID)
+	}
+	if pages != 3 || strings.Join(ids, ",") != strings.Join(want, ",") {
+		t.Errorf("%d pages of %v, want 3 of %v", pages, ids, want)
+	}
+	var e struct{ Error struct{ Code, Message string } }
+	getJSON(t, "GET", base+"/api/v1/datasets?limit=1001", "", 400, &e)
+	if e.Error.Message != "limit 1001 must be from 1 to 1000" {
+		t.Errorf("limit 1001: %s", e.Error.Message)
+	}
+	getJSON(t, "GET", base+"/api/v1/datasets?offset=8", "", 400, &e)
+	if e.Error.Message != "offset 8 is past the 7 datasets" {
+		t.Errorf("offset 8: %s", e.Error.Message)
 	}
 }

@@ -15,18 +15,44 @@ import (
 	"govlake/internal/govlake"
 )
 
-// DatasetList is GET /api/v1/datasets.
+// DatasetList is GET /api/v1/datasets: a page of datasets in id order.
 type DatasetList struct {
 	Datasets []govlake.Summary `json:"datasets"`
+	Total    int               `json:"total"`
+	Offset   int               `json:"offset"`
+	// Next is the next page's address, when there is one.
+	Next string `json:"next,omitempty"`
 }
 
 func (s *Server) apiDatasets(w http.ResponseWriter, r *http.Request) {
-	ds, err := s.catalog.Datasets(r.Context())
-	if err != nil {
-		s.fail(w, r, err)
-		return
+	page, err := listPage(r)
+	if err == nil {
+		var p *catalog.DatasetPage
+		if p, err = s.catalog.DatasetsPage(r.Context(), page); err == nil {
+			out := DatasetList{Datasets: p.Datasets, Total: p.Total, Offset: p.Offset}
+			if end := p.Offset + len(p.Datasets); end < p.Total {
+				out.Next = "/api/v1/datasets?" + url.Values{"limit": {strconv.Itoa(page.Limit)}, "offset": {strconv.Itoa(end)}}.Encode()
+			}
+			writeJSON(w, http.StatusOK, out)
+			return
+		}
 	}
-	writeJSON(w, http.StatusOK, DatasetList{ds})
+	s.fail(w, r, err)
+}
+
+// listPage reads ?limit= and ?offset= of a list.
+func listPage(r *http.Request) (catalog.Page, error) {
+	var n [2]int
+	for i, name := range []string{"limit", "offset"} {
+		if v := r.URL.Query().Get(name); v != "" {
+			x, err := strconv.Atoi(v)
+			if err != nil {
+				return catalog.Page{}, govlake.Errorf(govlake.EINVALID, "%s %q must be a whole number", name, v)
+			}
+			n[i] = x
+		}
+	}
+	return catalog.ListPage(n[0], n[1])
 }
 
 func (s *Server) apiDataset(w http.ResponseWriter, r *http.Request) {

@@ -24,6 +24,7 @@ import (
 // Catalog is what the server reads about datasets.
 type Catalog interface {
 	Datasets(ctx context.Context) ([]govlake.Summary, error)
+	DatasetsPage(ctx context.Context, p catalog.Page) (*catalog.DatasetPage, error)
 	Dataset(ctx context.Context, id string) (*govlake.Detail, error)
 	Version(ctx context.Context, id string, n int) (*govlake.Manifest, error)
 	Runs(ctx context.Context, dataset string, limit int) ([]*govlake.Run, error)

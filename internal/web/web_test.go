@@ -21,7 +21,10 @@ type down struct{}
 
 var errDown = govlake.Errorf(govlake.EUNAVAILABLE, "list datasets in the store: connection refused")
 
-func (down) Datasets(ctx context.Context) ([]govlake.Summary, error)         { return nil, errDown }
+func (down) Datasets(ctx context.Context) ([]govlake.Summary, error) { return nil, errDown }
+func (down) DatasetsPage(ctx context.Context, p catalog.Page) (*catalog.DatasetPage, error) {
+	return nil, errDown
+}
 func (down) Dataset(ctx context.Context, id string) (*govlake.Detail, error) { return nil, errDown }
 func (down) State(ctx context.Context) (string, time.Time, error)            { return "", time.Time{}, errDown }
 func (down) Tags(ctx context.Context) ([]string, error)                      { return nil, errDown }
