@@ -525,9 +525,20 @@ func TestRunHistory(t *testing.T) {
 		!strings.Contains(runs.Runs[0].Error, "on_invalid") || runs.Runs[1].Duration() <= 0 {
 		t.Fatalf("runs %+v", runs.Runs)
 	}
-	getJSON(t, "GET", base+"/api/v1/runs?limit=1", "", 200, &runs)
-	if len(runs.Runs) != 1 || runs.Runs[0].Status != "rejected" {
-		t.Errorf("all runs, limit 1: %+v", runs.Runs)
+	var paged struct {
+		Runs   []govlake.Run
+		Offset int
+		Next   string
+	}
+	getJSON(t, "GET", base+"/api/v1/runs?limit=1", "", 200, &paged)
+	if len(paged.Runs) != 1 || paged.Runs[0].Status != "rejected" || paged.Next != "/api/v1/runs?limit=1&offset=1" {
+		t.Errorf("all runs, limit 1: %+v", paged)
+	}
+	next := paged.Next
+	paged.Next = ""
+	getJSON(t, "GET", base+next, "", 200, &paged)
+	if len(paged.Runs) != 1 || paged.Runs[0].Status != "succeeded" || paged.Offset != 1 || paged.Next != "" {
+		t.Errorf("the second page: %+v", paged)
 	}
 	var e struct{ Error struct{ Code string } }
 	getJSON(t, "GET", base+"/api/v1/runs?limit=0", "", 400, &e)

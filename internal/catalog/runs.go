@@ -15,33 +15,43 @@ const RunsSearched = 500
 // Runs returns the most recent runs, newest first: of one pipeline, or of
 // all when pipeline is "".
 func (c *Catalog) Runs(ctx context.Context, pipeline string, limit int) ([]*govlake.Run, error) {
+	runs, _, err := c.RunsPage(ctx, pipeline, Page{Limit: limit})
+	return runs, err
+}
+
+// RunsPage returns one page of Runs, and whether more follow.
+func (c *Catalog) RunsPage(ctx context.Context, pipeline string, p Page) ([]*govlake.Run, bool, error) {
 	prefix := "runs/"
 	if pipeline != "" {
 		prefix = govlake.RunsPrefix(pipeline)
 	}
 	keys, err := c.runKeys(ctx, prefix)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	snap, err := c.current(ctx)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	runs := []*govlake.Run{}
+	runs, skipped := []*govlake.Run{}, 0
 	for _, k := range keys {
-		if len(runs) >= limit {
-			break
-		}
 		r, err := c.run(ctx, k)
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		if e := snap.datasets[r.Dataset]; e != nil && e.hidden(ctx) {
 			continue // a restricted dataset's runs do not exist for outsiders
 		}
+		if skipped < p.Offset {
+			skipped++
+			continue
+		}
+		if len(runs) == p.Limit {
+			return runs, true, nil
+		}
 		runs = append(runs, r)
 	}
-	return runs, nil
+	return runs, false, nil
 }
 
 // runKeys lists run records under prefix, newest first. Their names start

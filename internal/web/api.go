@@ -49,6 +49,9 @@ func listPage(r *http.Request) (catalog.Page, error) {
 			if err != nil {
 				return catalog.Page{}, govlake.Errorf(govlake.EINVALID, "%s %q must be a whole number", name, v)
 			}
+			if name == "limit" && x == 0 { // given as 0: a mistake, not the default size
+				return catalog.Page{}, govlake.Errorf(govlake.EINVALID, "limit 0 must be from 1 to %d", catalog.MaxPageSize)
+			}
 			n[i] = x
 		}
 	}
@@ -64,33 +67,46 @@ func (s *Server) apiDataset(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, d)
 }
 
-// RunList is GET /api/v1/runs.
+// RunList is GET /api/v1/runs: a page of runs, newest first.
 type RunList struct {
-	Runs []*govlake.Run `json:"runs"`
+	Runs   []*govlake.Run `json:"runs"`
+	Offset int            `json:"offset"`
+	// Next is the next page's address, when more runs follow.
+	Next string `json:"next,omitempty"`
 }
 
-// apiRuns lists runs, newest first: ?dataset=ID for one dataset, ?limit=N.
+// apiRuns lists runs, newest first: ?dataset=ID for one dataset, ?limit=N
+// (50 by default) and ?offset=N.
 func (s *Server) apiRuns(w http.ResponseWriter, r *http.Request) {
-	limit := 50
-	if v := r.URL.Query().Get("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 1000 {
-			s.fail(w, r, govlake.Errorf(govlake.EINVALID, "limit %q must be a whole number from 1 to 1000", v))
-			return
-		}
-		limit = n
+	q := r.URL.Query()
+	if q.Get("limit") == "" {
+		q.Set("limit", "50")
+		r.URL.RawQuery = q.Encode()
 	}
-	id := r.URL.Query().Get("dataset")
-	if id != "" && !govlake.DatasetIDPattern.MatchString(id) {
-		s.fail(w, r, govlake.Errorf(govlake.EINVALID, "dataset %q is not a dataset id", id))
-		return
-	}
-	runs, err := s.catalog.Runs(r.Context(), id, limit)
+	page, err := listPage(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, RunList{runs})
+	id := q.Get("dataset")
+	if id != "" && !govlake.DatasetIDPattern.MatchString(id) {
+		s.fail(w, r, govlake.Errorf(govlake.EINVALID, "dataset %q is not a dataset id", id))
+		return
+	}
+	runs, more, err := s.catalog.RunsPage(r.Context(), id, page)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	out := RunList{Runs: runs, Offset: page.Offset}
+	if more {
+		v := url.Values{"limit": {strconv.Itoa(page.Limit)}, "offset": {strconv.Itoa(page.Offset + len(runs))}}
+		if id != "" {
+			v.Set("dataset", id)
+		}
+		out.Next = "/api/v1/runs?" + v.Encode()
+	}
+	writeJSON(w, http.StatusOK, out)
 }
 
 func (s *Server) apiVersion(w http.ResponseWriter, r *http.Request) {

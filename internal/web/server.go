@@ -28,6 +28,7 @@ type Catalog interface {
 	Dataset(ctx context.Context, id string) (*govlake.Detail, error)
 	Version(ctx context.Context, id string, n int) (*govlake.Manifest, error)
 	Runs(ctx context.Context, dataset string, limit int) ([]*govlake.Run, error)
+	RunsPage(ctx context.Context, dataset string, p catalog.Page) ([]*govlake.Run, bool, error)
 	Search(ctx context.Context, req catalog.SearchRequest) (*catalog.SearchResult, error)
 	Organizations(ctx context.Context) ([]*catalog.OrgSummary, error)
 	Organization(ctx context.Context, id string) (*catalog.OrgSummary, error)

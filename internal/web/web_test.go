@@ -22,6 +22,9 @@ type down struct{}
 var errDown = govlake.Errorf(govlake.EUNAVAILABLE, "list datasets in the store: connection refused")
 
 func (down) Datasets(ctx context.Context) ([]govlake.Summary, error) { return nil, errDown }
+func (down) RunsPage(ctx context.Context, dataset string, p catalog.Page) ([]*govlake.Run, bool, error) {
+	return nil, false, errDown
+}
 func (down) DatasetsPage(ctx context.Context, p catalog.Page) (*catalog.DatasetPage, error) {
 	return nil, errDown
 }
