@@ -635,7 +635,9 @@ func checkDatasetPages(t *testing.T, base string, whole []struct {
 	if pages != 3 || strings.Join(ids, ",") != strings.Join(want, ",") {
 		t.Errorf("%d pages of %v, want 3 of %v", pages, ids, want)
 	}
-	var e struct{ Error struct{ Code, Message string } }
+	var e struct {
+		Error struct{ Code, Message string }
+	}
 	getJSON(t, "GET", base+"/api/v1/datasets?limit=1001", "", 400, &e)
 	if e.Error.Message != "limit 1001 must be from 1 to 1000" {
 		t.Errorf("limit 1001: %s", e.Error.Message)

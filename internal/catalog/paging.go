@@ -46,4 +46,3 @@ func (c *Catalog) DatasetsPage(ctx context.Context, p Page) (*DatasetPage, error
 	end := min(p.Offset+p.Limit, len(all))
 	return &DatasetPage{Datasets: all[p.Offset:end], Total: len(all), Offset: p.Offset}, nil
 }
-

@@ -94,7 +94,7 @@ func routes() []route {
 	rs := []route{
 		{method: "GET", path: "/api/v1/datasets", summary: "List datasets with their latest version, rows and update time, a page at a time (100 by default, at most 1,000) in id order, with the next page's address",
 			params: []param{{name: "limit", in: "query", desc: "datasets per page, 1 to 1000 (default 100)", typ: "integer"}, {name: "offset", in: "query", desc: "datasets to skip", typ: "integer"}},
-			reply: typeOf[DatasetList](), handle: func(s *Server) http.HandlerFunc { return s.apiDatasets }},
+			reply:  typeOf[DatasetList](), handle: func(s *Server) http.HandlerFunc { return s.apiDatasets }},
 		{method: "GET", path: "/api/v1/datasets/{id}", summary: "A dataset's metadata, JSON Schema, columns, SQL names, versions and recent runs", params: []param{pID},
 			reply: typeOf[govlake.Detail](), handle: func(s *Server) http.HandlerFunc { return s.apiDataset }},
 		{method: "GET", path: "/api/v1/datasets/{id}/versions/{n}/files/{k}", summary: "A version's stored Parquet file k (from 0), as it is kept, with its exact length",
