@@ -391,6 +391,21 @@ func TestVersionsAndRejectedRowsThroughSQL(t *testing.T) {
 	if len(d.Versions) != 2 || d.Versions[0].Version != 2 || d.Versions[0].Rows.Rejected != 2 || len(d.Runs) != 2 {
 		t.Errorf("detail %+v", d)
 	}
+	// The versions a page at a time: version 2, then version 1.
+	for i, want := range []struct{ version, offset int }{{2, 0}, {1, 1}} {
+		var vl struct {
+			Versions      []struct{ Version int }
+			Total, Offset int
+			Next          string
+		}
+		getJSON(t, "GET", base+fmt.Sprintf("/api/v1/datasets/measures/versions?limit=1&offset=%d", i), "", 200, &vl)
+		wantNext := map[int]string{0: "/api/v1/datasets/measures/versions?limit=1&offset=1", 1: ""}[i]
+		if len(vl.Versions) != 1 || vl.Versions[0].Version != want.version || vl.Total != 2 || vl.Offset != want.offset || vl.Next != wantNext {
+			t.Errorf("versions page %d: %+v", i, vl)
+		}
+	}
+	var e struct{ Error struct{ Code, Message string } }
+	getJSON(t, "GET", base+"/api/v1/datasets/nope/versions", "", 404, &e)
 	// The dataset page shows the rejected counts of versions and runs.
 	resp, err := http.Get(base + "/datasets/measures")
 	if err != nil {

@@ -24,7 +24,7 @@ var update = flag.Bool("update", false, "rewrite golden files")
 // document must list exactly these.
 var served = []string{
 	"GET /", "GET /datasets/{id}", "GET /datasets/{id}/versions/{n}", "GET /query", "GET /healthz", "GET /readyz", "GET /metrics",
-	"GET /api/v1/datasets", "GET /api/v1/datasets/{id}", "GET /api/v1/datasets/{id}/versions/{n}", "GET /api/v1/datasets/{id}/versions/{n}/files/{k}", "GET /api/v1/datasets/{id}/versions/{n}/source",
+	"GET /api/v1/datasets", "GET /api/v1/datasets/{id}", "GET /api/v1/datasets/{id}/versions", "GET /api/v1/datasets/{id}/versions/{n}", "GET /api/v1/datasets/{id}/versions/{n}/files/{k}", "GET /api/v1/datasets/{id}/versions/{n}/source",
 	"GET /api/v1/runs", "GET /api/v1/query", "POST /api/v1/query", "GET /api/v1/openapi.json",
 	"GET /api/v1/queries", "GET /api/v1/queries/{name}",
 	"GET /api/v1/kpis", "GET /api/v1/kpis/{id}", "GET /kpis", "GET /kpis/{id}", "GET /static/{file}",

@@ -46,3 +46,22 @@ func (c *Catalog) DatasetsPage(ctx context.Context, p Page) (*DatasetPage, error
 	end := min(p.Offset+p.Limit, len(all))
 	return &DatasetPage{Datasets: all[p.Offset:end], Total: len(all), Offset: p.Offset}, nil
 }
+
+// VersionPage is one page of a dataset's versions, newest first.
+type VersionPage struct {
+	Versions      []govlake.VersionSummary
+	Total, Offset int
+}
+
+// VersionsPage returns one page of a dataset's versions.
+func (c *Catalog) VersionsPage(ctx context.Context, id string, p Page) (*VersionPage, error) {
+	d, err := c.Dataset(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if p.Offset > len(d.Versions) {
+		return nil, govlake.Errorf(govlake.EINVALID, "offset %d is past the %d versions of %s", p.Offset, len(d.Versions), id)
+	}
+	end := min(p.Offset+p.Limit, len(d.Versions))
+	return &VersionPage{Versions: d.Versions[p.Offset:end], Total: len(d.Versions), Offset: p.Offset}, nil
+}

@@ -40,6 +40,35 @@ func (s *Server) apiDatasets(w http.ResponseWriter, r *http.Request) {
 	s.fail(w, r, err)
 }
 
+// VersionList is GET /api/v1/datasets/{id}/versions: a page of a
+// dataset's versions, newest first.
+type VersionList struct {
+	Versions []govlake.VersionSummary `json:"versions"`
+	Total    int                      `json:"total"`
+	Offset   int                      `json:"offset"`
+	// Next is the next page's address, when there is one.
+	Next string `json:"next,omitempty"`
+}
+
+func (s *Server) apiVersions(w http.ResponseWriter, r *http.Request) {
+	page, err := listPage(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	id := r.PathValue("id")
+	p, err := s.catalog.VersionsPage(r.Context(), id, page)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	out := VersionList{Versions: p.Versions, Total: p.Total, Offset: p.Offset}
+	if end := p.Offset + len(p.Versions); end < p.Total {
+		out.Next = "/api/v1/datasets/" + id + "/versions?" + url.Values{"limit": {strconv.Itoa(page.Limit)}, "offset": {strconv.Itoa(end)}}.Encode()
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
 // listPage reads ?limit= and ?offset= of a list.
 func listPage(r *http.Request) (catalog.Page, error) {
 	var n [2]int

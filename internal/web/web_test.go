@@ -25,6 +25,9 @@ func (down) Datasets(ctx context.Context) ([]govlake.Summary, error) { return ni
 func (down) RunsPage(ctx context.Context, dataset string, p catalog.Page) ([]*govlake.Run, bool, error) {
 	return nil, false, errDown
 }
+func (down) VersionsPage(ctx context.Context, id string, p catalog.Page) (*catalog.VersionPage, error) {
+	return nil, errDown
+}
 func (down) DatasetsPage(ctx context.Context, p catalog.Page) (*catalog.DatasetPage, error) {
 	return nil, errDown
 }
