@@ -404,7 +404,9 @@ func TestVersionsAndRejectedRowsThroughSQL(t *testing.T) {
 			t.Errorf("versions page %d: %+v", i, vl)
 		}
 	}
-	var e struct{ Error struct{ Code, Message string } }
+	var e struct {
+		Error struct{ Code, Message string }
+	}
 	getJSON(t, "GET", base+"/api/v1/datasets/nope/versions", "", 404, &e)
 	// The dataset page shows the rejected counts of versions and runs.
 	resp, err := http.Get(base + "/datasets/measures")
