@@ -250,6 +250,17 @@ func (s *Store) List(ctx context.Context, prefix string) ([]govlake.ObjectInfo, 
 	return out, nil
 }
 
+// ListAfter lists the objects under prefix whose keys sort after the key
+// given. A folder is read whole: it costs no request.
+func (s *Store) ListAfter(ctx context.Context, prefix, after string) ([]govlake.ObjectInfo, error) {
+	objs, err := s.List(ctx, prefix)
+	if err != nil {
+		return nil, err
+	}
+	i := sort.Search(len(objs), func(i int) bool { return objs[i].Key > after })
+	return objs[i:], nil
+}
+
 // Delete removes the object at key.
 func (s *Store) Delete(ctx context.Context, key string) error {
 	p, err := s.path(key)

@@ -27,6 +27,13 @@ type Store interface {
 	Delete(ctx context.Context, key string) error
 }
 
+// ListerAfter is a store that lists only the keys after a given one, in
+// key order: reading what was appended to a folder of sequence-numbered
+// objects costs one request however long the folder is.
+type ListerAfter interface {
+	ListAfter(ctx context.Context, prefix, after string) ([]ObjectInfo, error)
+}
+
 // ObjectInfo describes one stored object.
 type ObjectInfo struct {
 	Key     string

@@ -343,8 +343,18 @@ func (s *Store) ProbeConditional(ctx context.Context) (bool, error) {
 
 // List returns the objects under prefix, in key order.
 func (s *Store) List(ctx context.Context, prefix string) ([]govlake.ObjectInfo, error) {
+	return s.ListAfter(ctx, prefix, "")
+}
+
+// ListAfter returns the objects under prefix whose keys sort after the key
+// given (S3's StartAfter), in key order.
+func (s *Store) ListAfter(ctx context.Context, prefix, after string) ([]govlake.ObjectInfo, error) {
+	in := &awss3.ListObjectsV2Input{Bucket: aws.String(s.cfg.Bucket), Prefix: aws.String(s.key(prefix))}
+	if after != "" {
+		in.StartAfter = aws.String(s.key(after))
+	}
 	var out []govlake.ObjectInfo
-	p := awss3.NewListObjectsV2Paginator(s.client, &awss3.ListObjectsV2Input{Bucket: aws.String(s.cfg.Bucket), Prefix: aws.String(s.key(prefix))})
+	p := awss3.NewListObjectsV2Paginator(s.client, in)
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {

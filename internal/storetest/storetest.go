@@ -30,6 +30,7 @@ func Run(t *testing.T, newStore func(t *testing.T) govlake.Store) {
 		{"List", testList},
 		{"Delete", testDelete},
 		{"Large", testLarge},
+		{"ListAfter", testListAfter},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, newStore(t)) })
@@ -163,6 +164,42 @@ func testList(t *testing.T, s govlake.Store) {
 		}
 		if strings.Join(got, " ") != strings.Join(tt.want, " ") {
 			t.Errorf("List(%q) = %v, want %v", tt.prefix, got, tt.want)
+		}
+	}
+}
+
+// testListAfter runs for stores that list after a key.
+func testListAfter(t *testing.T, s govlake.Store) {
+	la, ok := s.(govlake.ListerAfter)
+	if !ok {
+		t.Skip("the store does not list after a key")
+	}
+	ctx := context.Background()
+	for _, k := range []string{"index/log/000000000001.json", "index/log/000000000002.json", "index/log/000000000010.json", "index/snap/000000000002.json", "index/log0"} {
+		if err := s.Put(ctx, k, strings.NewReader(k)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tests := []struct {
+		after string
+		want  []string
+	}{
+		{"", []string{"index/log/000000000001.json", "index/log/000000000002.json", "index/log/000000000010.json"}},
+		{"index/log/000000000001.json", []string{"index/log/000000000002.json", "index/log/000000000010.json"}},
+		{"index/log/000000000003.json", []string{"index/log/000000000010.json"}},
+		{"index/log/000000000010.json", nil},
+	}
+	for _, tt := range tests {
+		objs, err := la.ListAfter(ctx, "index/log/", tt.after)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, o := range objs {
+			got = append(got, o.Key)
+		}
+		if strings.Join(got, " ") != strings.Join(tt.want, " ") {
+			t.Errorf("ListAfter(index/log/, %q) = %v, want %v", tt.after, got, tt.want)
 		}
 	}
 }

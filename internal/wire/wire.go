@@ -41,6 +41,8 @@ var (
 	_ ingest.UploadSweeper = (*file.Store)(nil)
 	_ ingest.UploadSweeper = (*s3.Store)(nil)
 	_ ingest.AbortRuler    = (*s3.Store)(nil)
+	_ govlake.ListerAfter  = (*file.Store)(nil)
+	_ govlake.ListerAfter  = (*s3.Store)(nil)
 )
 
 // OpenStore opens the store a URL names: a folder path, file:///path, or
