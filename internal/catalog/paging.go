@@ -20,11 +20,8 @@ type DatasetPage struct {
 	Total, Offset int
 }
 
-// ListPage checks a page of a list: a limit of 0 is the default size.
+// ListPage checks a page of a list.
 func ListPage(limit, offset int) (Page, error) {
-	if limit == 0 {
-		limit = DefaultPageSize
-	}
 	if limit < 1 || limit > MaxPageSize {
 		return Page{}, govlake.Errorf(govlake.EINVALID, "limit %d must be from 1 to %d", limit, MaxPageSize)
 	}
@@ -40,11 +37,11 @@ func (c *Catalog) DatasetsPage(ctx context.Context, p Page) (*DatasetPage, error
 	if err != nil {
 		return nil, err
 	}
-	if p.Offset > len(all) {
-		return nil, govlake.Errorf(govlake.EINVALID, "offset %d is past the %d datasets", p.Offset, len(all))
+	page, err := pageOf(all, p, "datasets")
+	if err != nil {
+		return nil, err
 	}
-	end := min(p.Offset+p.Limit, len(all))
-	return &DatasetPage{Datasets: all[p.Offset:end], Total: len(all), Offset: p.Offset}, nil
+	return &DatasetPage{Datasets: page, Total: len(all), Offset: p.Offset}, nil
 }
 
 // VersionPage is one page of a dataset's versions, newest first.
@@ -59,9 +56,17 @@ func (c *Catalog) VersionsPage(ctx context.Context, id string, p Page) (*Version
 	if err != nil {
 		return nil, err
 	}
-	if p.Offset > len(d.Versions) {
-		return nil, govlake.Errorf(govlake.EINVALID, "offset %d is past the %d versions of %s", p.Offset, len(d.Versions), id)
+	page, err := pageOf(d.Versions, p, "versions of "+id)
+	if err != nil {
+		return nil, err
 	}
-	end := min(p.Offset+p.Limit, len(d.Versions))
-	return &VersionPage{Versions: d.Versions[p.Offset:end], Total: len(d.Versions), Offset: p.Offset}, nil
+	return &VersionPage{Versions: page, Total: len(d.Versions), Offset: p.Offset}, nil
+}
+
+// pageOf cuts page p out of all, a list of what.
+func pageOf[T any](all []T, p Page, what string) ([]T, error) {
+	if p.Offset > len(all) {
+		return nil, govlake.Errorf(govlake.EINVALID, "offset %d is past the %d %s", p.Offset, len(all), what)
+	}
+	return all[p.Offset:min(p.Offset+p.Limit, len(all))], nil
 }

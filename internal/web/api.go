@@ -25,19 +25,21 @@ type DatasetList struct {
 }
 
 func (s *Server) apiDatasets(w http.ResponseWriter, r *http.Request) {
-	page, err := listPage(r)
-	if err == nil {
-		var p *catalog.DatasetPage
-		if p, err = s.catalog.DatasetsPage(r.Context(), page); err == nil {
-			out := DatasetList{Datasets: p.Datasets, Total: p.Total, Offset: p.Offset}
-			if end := p.Offset + len(p.Datasets); end < p.Total {
-				out.Next = "/api/v1/datasets?" + url.Values{"limit": {strconv.Itoa(page.Limit)}, "offset": {strconv.Itoa(end)}}.Encode()
-			}
-			writeJSON(w, http.StatusOK, out)
-			return
-		}
+	page, err := listPage(r, catalog.DefaultPageSize)
+	if err != nil {
+		s.fail(w, r, err)
+		return
 	}
-	s.fail(w, r, err)
+	p, err := s.catalog.DatasetsPage(r.Context(), page)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	out := DatasetList{Datasets: p.Datasets, Total: p.Total, Offset: p.Offset}
+	if end := p.Offset + len(p.Datasets); end < p.Total {
+		out.Next = nextPage("/api/v1/datasets", nil, page.Limit, end)
+	}
+	writeJSON(w, http.StatusOK, out)
 }
 
 // VersionList is GET /api/v1/datasets/{id}/versions: a page of a
@@ -51,7 +53,7 @@ type VersionList struct {
 }
 
 func (s *Server) apiVersions(w http.ResponseWriter, r *http.Request) {
-	page, err := listPage(r)
+	page, err := listPage(r, catalog.DefaultPageSize)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -64,27 +66,34 @@ func (s *Server) apiVersions(w http.ResponseWriter, r *http.Request) {
 	}
 	out := VersionList{Versions: p.Versions, Total: p.Total, Offset: p.Offset}
 	if end := p.Offset + len(p.Versions); end < p.Total {
-		out.Next = "/api/v1/datasets/" + id + "/versions?" + url.Values{"limit": {strconv.Itoa(page.Limit)}, "offset": {strconv.Itoa(end)}}.Encode()
+		out.Next = nextPage("/api/v1/datasets/"+id+"/versions", nil, page.Limit, end)
 	}
 	writeJSON(w, http.StatusOK, out)
 }
 
-// listPage reads ?limit= and ?offset= of a list.
-func listPage(r *http.Request) (catalog.Page, error) {
-	var n [2]int
+// listPage reads ?limit= (def when absent) and ?offset= of a list.
+func listPage(r *http.Request, def int) (catalog.Page, error) {
+	n := [2]int{def, 0}
 	for i, name := range []string{"limit", "offset"} {
 		if v := r.URL.Query().Get(name); v != "" {
 			x, err := strconv.Atoi(v)
 			if err != nil {
 				return catalog.Page{}, govlake.Errorf(govlake.EINVALID, "%s %q must be a whole number", name, v)
 			}
-			if name == "limit" && x == 0 { // given as 0: a mistake, not the default size
-				return catalog.Page{}, govlake.Errorf(govlake.EINVALID, "limit 0 must be from 1 to %d", catalog.MaxPageSize)
-			}
 			n[i] = x
 		}
 	}
 	return catalog.ListPage(n[0], n[1])
+}
+
+// nextPage is the address of a list's page that starts at offset, with
+// the list's other parameters.
+func nextPage(path string, params url.Values, limit, offset int) string {
+	v := url.Values{"limit": {strconv.Itoa(limit)}, "offset": {strconv.Itoa(offset)}}
+	for k, vs := range params {
+		v[k] = vs
+	}
+	return path + "?" + v.Encode()
 }
 
 func (s *Server) apiDataset(w http.ResponseWriter, r *http.Request) {
@@ -107,17 +116,12 @@ type RunList struct {
 // apiRuns lists runs, newest first: ?dataset=ID for one dataset, ?limit=N
 // (50 by default) and ?offset=N.
 func (s *Server) apiRuns(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	if q.Get("limit") == "" {
-		q.Set("limit", "50")
-		r.URL.RawQuery = q.Encode()
-	}
-	page, err := listPage(r)
+	page, err := listPage(r, 50)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	id := q.Get("dataset")
+	id := r.URL.Query().Get("dataset")
 	if id != "" && !govlake.DatasetIDPattern.MatchString(id) {
 		s.fail(w, r, govlake.Errorf(govlake.EINVALID, "dataset %q is not a dataset id", id))
 		return
@@ -129,11 +133,11 @@ func (s *Server) apiRuns(w http.ResponseWriter, r *http.Request) {
 	}
 	out := RunList{Runs: runs, Offset: page.Offset}
 	if more {
-		v := url.Values{"limit": {strconv.Itoa(page.Limit)}, "offset": {strconv.Itoa(page.Offset + len(runs))}}
+		var params url.Values
 		if id != "" {
-			v.Set("dataset", id)
+			params = url.Values{"dataset": {id}}
 		}
-		out.Next = "/api/v1/runs?" + v.Encode()
+		out.Next = nextPage("/api/v1/runs", params, page.Limit, page.Offset+len(runs))
 	}
 	writeJSON(w, http.StatusOK, out)
 }
