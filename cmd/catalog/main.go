@@ -56,7 +56,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer, ready ch
 	orgs := fs.String("organizations", "./organizations", "folder of organization files (*.yaml)")
 	running := fs.Int("max-concurrent", 4, "queries that may run at once")
 	queued := fs.Int("max-queue", 16, "queries that may wait for a slot; more are answered 429")
-	refresh := fs.Duration("refresh", 2*time.Second, "how long a read of the store's listing serves before it is read again")
+	refresh := fs.Duration("refresh", time.Second, "how often the catalogue reads what changed in the store (its index); 0 reads it at every request")
 	maxUpload := fs.String("max-upload", "1GB", "largest file a publisher may upload")
 	oidcIssuer := fs.String("oidc-issuer", "", "sign people in with this OpenID Connect provider (its issuer URL)")
 	oidcClient := fs.String("oidc-client-id", "govlake", "this server's client id at the provider (the secret comes from GOVLAKE_OIDC_CLIENT_SECRET)")

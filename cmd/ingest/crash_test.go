@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -131,6 +132,19 @@ func (c *crash) inCommit(started time.Time) {
 	}
 }
 
+// afterManifest waits until the run's manifest is there: the window
+// between the manifest and the change to the index.
+func (c *crash) afterManifest(started time.Time) {
+	for end := time.Now().Add(30 * time.Second); time.Now().Before(end); time.Sleep(200 * time.Microsecond) {
+		objs, _ := c.store.List(context.Background(), govlake.VersionsPrefix("people"))
+		for _, o := range objs {
+			if strings.HasSuffix(o.Key, "manifest.json") && o.ModTime.After(started.Add(-time.Second)) {
+				return
+			}
+		}
+	}
+}
+
 // inUpload waits until the run has an unfinished multipart upload.
 func (c *crash) inUpload(time.Time) {
 	for end := time.Now().Add(30 * time.Second); time.Now().Before(end); time.Sleep(time.Millisecond) {
@@ -158,6 +172,9 @@ func (c *crash) sweepAndCheck() {
 	if c.uploads != nil {
 		uploads = c.uploads()
 	}
+	// Kills between a manifest and its change leave the index behind the
+	// store until the next change of the dataset (here the sweep's).
+	behind := indexBehind(t, c.store)
 	statuses := map[string]int{}
 	for _, key := range c.records {
 		var r govlake.Run
@@ -169,6 +186,7 @@ func (c *crash) sweepAndCheck() {
 	for _, f := range govlake.VersionFolders("people", objs) {
 		folders = append(folders, fmt.Sprintf("%d: manifest %v, %d claims, data in %d generations", f.Version, f.Manifest != nil, len(f.Claims), len(f.Data)))
 	}
+	t.Logf("before the sweep: the index lacks %d of the committed versions", behind)
 	t.Logf("before the sweep: killed runs %v; %d work folders and locks; unfinished uploads %v; version folders:\n%s", statuses, len(dirs), uploads, strings.Join(folders, "\n"))
 	out, err := c.command("sweep", "-grace", "0s").CombinedOutput()
 	if err != nil {
@@ -220,6 +238,54 @@ func (c *crash) sweepAndCheck() {
 		t.Errorf("the run after the sweep made version %d; the latest before it was %d", vs[len(vs)-1], latest)
 	}
 	checkSwept(t, c.store)
+	// The index agrees with the manifests after the next commit, and
+	// after a rebuild.
+	if n := indexBehind(t, c.store); n != 0 {
+		t.Errorf("after the next commit the index disagrees with the store on %d versions", n)
+	}
+	if out, err := c.command("reindex").CombinedOutput(); err != nil || !strings.Contains(string(out), "index rebuilt") {
+		t.Fatalf("ingest reindex: %v: %s", err, out)
+	}
+	if n := indexBehind(t, c.store); n != 0 {
+		t.Errorf("after ingest reindex the index disagrees with the store on %d versions", n)
+	}
+}
+
+// indexBehind reads the catalogue index as a catalogue would and lists
+// the store, and counts the versions in which they differ; the metadata,
+// tombstones and publications must agree.
+func indexBehind(t *testing.T, store govlake.Store) int {
+	t.Helper()
+	ctx := context.Background()
+	read := func(ctx context.Context, id string, n int) (*govlake.Manifest, error) {
+		return govlake.ReadManifest(ctx, store, id, n)
+	}
+	x, found, err := govlake.LoadIndex(ctx, store, read)
+	if err != nil || !found {
+		t.Fatalf("read the index: %v (found %v)", err, found)
+	}
+	scan, err := govlake.ScanIndex(ctx, store, read)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, s := x.Datasets["people"], scan.Datasets["people"]
+	if d == nil || s == nil {
+		t.Fatalf("people in the index: %v, in the store: %v", d != nil, s != nil)
+	}
+	differ := 0
+	for _, v := range s.Versions {
+		if got, ok := d.Find(v.N); !ok || !got.Created.Equal(v.Created) || got.Rows != v.Rows || got.Draft != v.Draft {
+			differ++
+		}
+	}
+	differ += max(0, len(d.Versions)-len(s.Versions))
+	if len(d.Versions) > 0 && !reflect.DeepEqual(d.Meta, s.Meta) {
+		t.Errorf("metadata: index %+v, store %+v", d.Meta, s.Meta)
+	}
+	if !reflect.DeepEqual(d.Withdrawn, s.Withdrawn) || len(d.Published) != len(s.Published) {
+		t.Errorf("tombstones or publications differ: %v %v / %v %v", d.Withdrawn, s.Withdrawn, d.Published, s.Published)
+	}
+	return differ
 }
 
 // checkSwept checks that no version folder holds data without a manifest
@@ -271,18 +337,23 @@ func checkSwept(t *testing.T, store govlake.Store) int {
 	return latest
 }
 
-// Twenty kills of `ingest run` against a folder store, at random points
-// and in the commit window, then one sweep.
+// Twenty kills of `ingest run` against a folder store, at random points,
+// in the commit window and right after the manifest, then one sweep; the
+// index must agree with the manifests after the next commit and after a
+// rebuild.
 func TestCrashesThenSweepFolder(t *testing.T) {
 	storeDir := t.TempDir()
 	c := newCrash(t, storeDir, testStore(t, storeDir), 400000)
 	d := c.whole(0)
 	c.noteWholeRuns()
 	for round := 1; round <= 20; round++ {
-		if round%2 == 0 {
+		switch round % 3 {
+		case 0:
 			c.killAt(round, c.inCommit)
-		} else {
+		case 1:
 			c.killAt(round, random(d))
+		default:
+			c.killAt(round, c.afterManifest)
 		}
 	}
 	c.sweepAndCheck()

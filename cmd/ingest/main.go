@@ -31,6 +31,7 @@ const usage = `usage:
   ingest serve  [-pipelines DIR] [-store URL]           run on each pipeline's schedule until stopped
   ingest status [-store URL] [-n N] [ID ...]            list recent runs, newest first
   ingest sweep  [-pipelines DIR] [-store URL] [-grace D] remove what killed runs left (serve does it daily)
+  ingest reindex [-store URL]                           rebuild the catalogue index from the store's manifests
 `
 
 func main() {
@@ -99,6 +100,13 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return 1
 		}
 		return sweep(ctx, *pipelines, store, *grace, logger, stdout, stderr)
+	case "reindex":
+		store, err := wire.OpenStore(ctx, *storeURL, logger)
+		if err != nil {
+			fmt.Fprintln(stderr, "ingest:", govlake.ErrorMessage(err))
+			return 1
+		}
+		return reindex(ctx, store, stdout, stderr)
 	case "run":
 		store, err := wire.OpenStore(ctx, *storeURL, logger)
 		if err != nil {

@@ -10,15 +10,13 @@ package catalog
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"fmt"
 	"log/slog"
 	"regexp"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"govlake/internal/govlake"
@@ -30,161 +28,68 @@ type Catalog struct {
 	local  govlake.Localizer
 	logger *slog.Logger
 	now    func() time.Time
-	// TTL is how long a snapshot of the store serves before it is read again.
+	// TTL is how long a snapshot serves before the store's index is read
+	// again; 0 reads it at every request.
 	TTL time.Duration
+	// Listing (SetListing) makes every refresh list the whole store, as
+	// the catalogue did before the index: the benchmarks' baseline.
+	Listing bool
 
-	runMu sync.Mutex
-	runs  map[string]*govlake.Run // by key; a run record is written once
+	runs      *lru[string, *govlake.Run]          // by key; a finished record is written once
+	manifests *lru[manifestID, *govlake.Manifest] // immutable
 
-	mu        sync.Mutex
-	snap      *snapshot
-	loadedAt  time.Time
-	manifests map[string]*govlake.Manifest // by manifest key; immutable
-	orgs      []*govlake.Organization      // from the organisation files
-	search    *searcher                    // the full-text index, when set
+	view       atomic.Pointer[snapshot]
+	refreshing atomic.Bool
+	syncing    atomic.Bool    // the full-text index is being brought up to date
+	syncAgain  atomic.Bool    // and a newer snapshot came meanwhile
+	refreshMu  sync.Mutex     // one refresh at a time; requests do not take it (TTL > 0)
+	idx        *govlake.Index // the index as last read; only refresh touches it
+	snapSeq    int64          // the newest snapshot known to be stored
+
+	mu     sync.Mutex
+	orgs   []*govlake.Organization // from the organisation files
+	search *searcher               // the full-text index, when set
 }
 
-type snapshot struct {
-	ids      []string
-	datasets map[string]*entry
-	state    string    // digest of what it holds
-	modified time.Time // when that last changed
+type manifestID struct {
+	id string
+	n  int
 }
 
-type entry struct {
-	meta      govlake.Metadata
-	versions  []*govlake.Manifest         // oldest first
-	withdrawn map[int]*govlake.Withdrawal // tombstones, by version
-	published map[int]bool                // drafts a publisher published
+// Bounds of what the catalogue keeps in memory: manifests and run records
+// are read again when dropped.
+const (
+	ManifestsKept  = 1024
+	RunRecordsKept = 20000
+)
+
+// SetListing makes the catalogue work as before the index: each refresh
+// lists the whole store, inside the request that finds the snapshot
+// stale, and every manifest is kept. Benchmarks measure the index
+// against it.
+func (c *Catalog) SetListing() {
+	c.Listing = true
+	c.manifests = newLRU[manifestID, *govlake.Manifest](1 << 40)
 }
 
 // New returns a catalogue over store. local gives the query engine readable
 // paths for stored files.
 func New(store govlake.Store, local govlake.Localizer, logger *slog.Logger, now func() time.Time) *Catalog {
-	return &Catalog{store: store, local: local, logger: logger, now: now,
-		TTL: 2 * time.Second, manifests: map[string]*govlake.Manifest{}, runs: map[string]*govlake.Run{}}
+	return &Catalog{store: store, local: local, logger: logger, now: now, TTL: 2 * time.Second,
+		manifests: newLRU[manifestID, *govlake.Manifest](ManifestsKept), runs: newLRU[string, *govlake.Run](RunRecordsKept)}
 }
 
-// Refresh reads the store again if the snapshot is older than TTL.
-func (c *Catalog) Refresh(ctx context.Context) error {
-	_, err := c.current(ctx)
-	return err
-}
-
-func (c *Catalog) current(ctx context.Context) (*snapshot, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.snap != nil && c.now().Sub(c.loadedAt) < c.TTL {
-		return c.snap, nil
+// readManifest reads a manifest through the bounded cache.
+func (c *Catalog) readManifest(ctx context.Context, id string, n int) (*govlake.Manifest, error) {
+	if m, ok := c.manifests.get(manifestID{id, n}); ok {
+		return m, nil
 	}
-	snap, err := c.load(ctx)
+	m, err := govlake.ReadManifest(ctx, c.store, id, n)
 	if err != nil {
-		if c.snap != nil {
-			// Serve what was last read rather than nothing; say so in the log.
-			c.logger.Warn("catalogue refresh failed; serving the previous snapshot", "err", err)
-			return c.snap, nil
-		}
 		return nil, err
 	}
-	c.snap, c.loadedAt = snap, c.now()
-	if c.search != nil {
-		c.search.sync(snap)
-	}
-	return snap, nil
-}
-
-func (c *Catalog) load(ctx context.Context) (*snapshot, error) {
-	objs, err := c.store.List(ctx, "datasets/")
-	if err != nil {
-		return nil, govlake.Errorf(govlake.EUNAVAILABLE, "list datasets in the store: %w", err)
-	}
-	snap := &snapshot{datasets: map[string]*entry{}}
-	for _, o := range objs {
-		rest := strings.TrimPrefix(o.Key, "datasets/")
-		id, file, ok := strings.Cut(rest, "/")
-		if !ok {
-			continue
-		}
-		n, isManifest, ok := govlake.ParseVersionKey(id, o.Key)
-		tomb := ok && strings.HasSuffix(o.Key, "/withdrawn.json")
-		pub := ok && strings.HasSuffix(o.Key, "/published.json")
-		if file != "dataset.json" && !(ok && isManifest) && !tomb && !pub {
-			continue
-		}
-		e := snap.datasets[id]
-		if e == nil {
-			e = &entry{withdrawn: map[int]*govlake.Withdrawal{}, published: map[int]bool{}}
-			snap.datasets[id] = e
-		}
-		if pub {
-			e.published[n] = true
-			continue
-		}
-		if tomb {
-			var w govlake.Withdrawal
-			if err := govlake.ReadJSON(ctx, c.store, o.Key, &w); err != nil {
-				return nil, err
-			}
-			e.withdrawn[n] = &w
-			c.forget(ctx, id, n)
-			continue
-		}
-		if file == "dataset.json" {
-			if err := govlake.ReadJSON(ctx, c.store, o.Key, &e.meta); err != nil {
-				return nil, err
-			}
-			continue
-		}
-		m, ok := c.manifests[o.Key]
-		if !ok {
-			if m, err = govlake.ReadManifest(ctx, c.store, id, n); err != nil {
-				return nil, err
-			}
-			c.manifests[o.Key] = m
-		}
-		e.versions = append(e.versions, m)
-	}
-	for id, e := range snap.datasets {
-		sort.Slice(e.versions, func(i, j int) bool { return e.versions[i].Version < e.versions[j].Version })
-		if e.meta.ID == "" && len(e.versions) > 0 {
-			e.meta = e.versions[len(e.versions)-1].Metadata
-		}
-		if e.meta.ID == "" {
-			delete(snap.datasets, id) // neither metadata nor a version: stray files
-			continue
-		}
-		// A dataset with metadata and no version yet is listed: its runs
-		// failed, and people must see why.
-		snap.ids = append(snap.ids, id)
-	}
-	sort.Strings(snap.ids)
-	snap.state, snap.modified = snap.digest()
-	return snap, nil
-}
-
-// digest sums up everything a read of the catalogue can show (metadata,
-// versions, tombstones, publications), and says when it last changed.
-func (snap *snapshot) digest() (string, time.Time) {
-	h := sha256.New()
-	var last time.Time
-	later := func(t time.Time) {
-		if t.After(last) {
-			last = t
-		}
-	}
-	for _, id := range snap.ids {
-		e := snap.datasets[id]
-		fmt.Fprintf(h, "%s %s\n", id, e.meta.UpdatedAt.UTC().Format(time.RFC3339Nano))
-		later(e.meta.UpdatedAt)
-		for _, m := range e.versions {
-			fmt.Fprintf(h, " v%d %s %v %v\n", m.Version, m.RunID, e.withdrawn[m.Version] != nil, e.published[m.Version])
-			later(m.CreatedAt)
-			if w := e.withdrawn[m.Version]; w != nil {
-				later(w.At)
-			}
-		}
-	}
-	return hex.EncodeToString(h.Sum(nil)[:12]), last.UTC().Truncate(time.Second)
+	c.manifests.put(manifestID{id, n}, m)
+	return m, nil
 }
 
 // State says what the catalogue holds now, as a digest that changes with
@@ -199,23 +104,23 @@ func (c *Catalog) State(ctx context.Context) (string, time.Time, error) {
 }
 
 // latest returns the newest public version (neither withdrawn nor an
-// unpublished draft), or nil before the first.
-func (e *entry) latest() *govlake.Manifest {
-	for i := len(e.versions) - 1; i >= 0; i-- {
-		if m := e.versions[i]; e.withdrawn[m.Version] == nil && !e.draft(m) {
-			return m
+// unpublished draft), and false before the first.
+func (e *entry) latest() (govlake.IndexedVersion, bool) {
+	for i := len(e.Versions) - 1; i >= 0; i-- {
+		if v := e.Versions[i]; e.Withdrawn[v.N] == nil && !e.draft(v) {
+			return v, true
 		}
 	}
-	return nil
+	return govlake.IndexedVersion{}, false
 }
 
-// draft says whether m is a draft nobody has published yet.
-func (e *entry) draft(m *govlake.Manifest) bool { return m.Draft && !e.published[m.Version] }
+// draft says whether v is a draft nobody has published yet.
+func (e *entry) draft(v govlake.IndexedVersion) bool { return v.Draft && !e.Published[v.N] }
 
-// sees says whether the request's principal may see m: anyone a public
+// sees says whether the request's principal may see v: anyone a public
 // version, only its organisation (and admins) a draft.
-func (e *entry) sees(ctx context.Context, m *govlake.Manifest) bool {
-	return !e.draft(m) || govlake.PrincipalFrom(ctx).Can(govlake.RoleEditor, e.meta.Organization)
+func (e *entry) sees(ctx context.Context, v govlake.IndexedVersion) bool {
+	return !e.draft(v) || govlake.PrincipalFrom(ctx).Can(govlake.RoleEditor, e.Meta.Organization)
 }
 
 // Datasets lists every dataset: those with versions, and those whose runs
@@ -231,9 +136,9 @@ func (c *Catalog) Datasets(ctx context.Context) ([]govlake.Summary, error) {
 		if e.hidden(ctx) {
 			continue
 		}
-		sum := govlake.Summary{ID: id, Title: e.meta.Title, TitleTranslated: e.meta.TitleTranslated, Organization: e.meta.Organization, Updated: e.meta.UpdatedAt}
-		if m := e.latest(); m != nil {
-			sum.Version, sum.Rows, sum.Updated = m.Version, m.Rows.Valid, m.CreatedAt
+		sum := govlake.Summary{ID: id, Title: e.Meta.Title, TitleTranslated: e.Meta.TitleTranslated, Organization: e.Meta.Organization, Updated: e.Meta.UpdatedAt}
+		if v, ok := e.latest(); ok {
+			sum.Version, sum.Rows, sum.Updated = v.N, v.Rows, v.Created
 		}
 		out = append(out, sum)
 	}
@@ -253,7 +158,7 @@ func (c *Catalog) Tags(ctx context.Context) ([]string, error) {
 		if e.hidden(ctx) {
 			continue
 		}
-		for _, t := range e.meta.Tags {
+		for _, t := range e.Meta.Tags {
 			if !seen[t] {
 				seen[t] = true
 				out = append(out, t)
@@ -279,69 +184,7 @@ func (c *Catalog) entry(ctx context.Context, id string) (*entry, error) {
 // hidden says whether the dataset is restricted to an organisation the
 // request's principal is not of: then it does not exist for them.
 func (e *entry) hidden(ctx context.Context) bool {
-	return e.meta.Access == govlake.AccessRestricted && !govlake.PrincipalFrom(ctx).Can(govlake.RoleEditor, e.meta.Organization)
-}
-
-// RunsShown is how many recent runs a dataset's detail lists.
-const RunsShown = 20
-
-// Dataset returns one dataset's metadata, schema, versions (newest first)
-// and recent runs (newest first).
-func (c *Catalog) Dataset(ctx context.Context, id string) (*govlake.Detail, error) {
-	e, err := c.entry(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	d := &govlake.Detail{Metadata: e.meta, Updated: e.meta.UpdatedAt, Columns: []govlake.Column{},
-		Tables: govlake.Tables{LastRunRejected: govlake.LastRunRejectedTable(id)}}
-	if m := e.latest(); m != nil {
-		d.Version, d.Rows, d.Updated, d.Schema, d.Columns = m.Version, m.Rows.Valid, m.CreatedAt, m.Schema, m.Columns
-		d.Profile, d.Files = m.Profile, m.Files
-		src := m.Source
-		src.RawKey = "" // where the raw bytes are kept is the store's business
-		d.Source = &src
-		d.Tables = govlake.Tables{Latest: id, Version: id + "__vN", Rejected: govlake.RejectedTable(id), LastRunRejected: d.Tables.LastRunRejected,
-			SelectAll: SelectAll(id), Sample: SampleSQL(id)}
-	}
-	for i := len(e.versions) - 1; i >= 0; i-- {
-		v := e.versions[i]
-		if !e.sees(ctx, v) {
-			continue
-		}
-		vs := govlake.VersionSummary{Version: v.Version, Created: v.CreatedAt, Rows: v.Rows,
-			SHA256: v.Source.SHA256, Table: govlake.VersionTable(id, v.Version), RunID: v.RunID, Withdrawn: e.withdrawn[v.Version], Diff: v.Diff}
-		if e.draft(v) {
-			vs.Draft, vs.DraftReasons = true, v.DraftReasons
-		}
-		d.Versions = append(d.Versions, vs)
-	}
-	recent, err := c.runKeys(ctx, govlake.RunsPrefix(id))
-	if err != nil {
-		return nil, err
-	}
-	for i, key := range recent {
-		if i >= RunsSearched || (i >= RunsShown && d.LastSuccess != nil && d.LastFailure != nil) {
-			break
-		}
-		r, err := c.run(ctx, key)
-		if err != nil {
-			return nil, err
-		}
-		if i < RunsShown {
-			d.Runs = append(d.Runs, r)
-		}
-		if r.Status == govlake.RunSucceeded && d.LastSuccess == nil {
-			d.LastSuccess = r
-		}
-		if r.Failed() && d.LastFailure == nil {
-			d.LastFailure = r
-		}
-	}
-	if d.Runs == nil {
-		d.Runs = []*govlake.Run{}
-	}
-	d.Freshness = govlake.FreshnessAt(d.Frequency, d.Updated, c.now())
-	return d, nil
+	return e.Meta.Access == govlake.AccessRestricted && !govlake.PrincipalFrom(ctx).Can(govlake.RoleEditor, e.Meta.Organization)
 }
 
 // Version returns one version's manifest.
@@ -350,11 +193,11 @@ func (c *Catalog) Version(ctx context.Context, id string, n int) (*govlake.Manif
 	if err != nil {
 		return nil, err
 	}
-	if w := e.withdrawn[n]; w != nil {
+	if w := e.Withdrawn[n]; w != nil {
 		return nil, govlake.Errorf(govlake.EGONE, "version %d of %s was %s", n, id, w.Text())
 	}
-	if m := e.find(n); m != nil && e.sees(ctx, m) {
-		return m, nil
+	if v, ok := e.Find(n); ok && e.sees(ctx, v) {
+		return c.readManifest(ctx, id, n)
 	}
 	return nil, govlake.Errorf(govlake.ENOTFOUND, "dataset %q has no version %d", id, n)
 }
@@ -367,17 +210,13 @@ type Forgetter interface {
 
 // forget drops the local copies of a withdrawn version's files, and the
 // run records kept in memory from before their rejections were purged.
-func (c *Catalog) forget(ctx context.Context, id string, n int) {
+func (c *Catalog) forget(id string, n int) {
 	if f, ok := c.local.(Forgetter); ok {
 		f.Forget(govlake.VersionPrefix(id, n))
 	}
-	c.runMu.Lock()
-	defer c.runMu.Unlock()
-	for key, r := range c.runs {
-		if r.Dataset == id && r.Version == n && (len(r.Rejections) > 0 || r.RejectedKey != "") {
-			delete(c.runs, key)
-		}
-	}
+	c.runs.drop(func(_ string, r *govlake.Run) bool {
+		return r.Dataset == id && r.Version == n && (len(r.Rejections) > 0 || r.RejectedKey != "")
+	})
 }
 
 // versionName finds id__vN in SQL text (lower case), with or without
@@ -407,7 +246,7 @@ func (c *Catalog) CheckDrafts(ctx context.Context, sql string) error {
 			continue
 		}
 		n, _ := strconv.Atoi(m[2])
-		if v := e.find(n); v != nil && !e.sees(ctx, v) {
+		if v, ok := e.Find(n); ok && !e.sees(ctx, v) {
 			return govlake.Errorf(govlake.ENOTFOUND, "dataset %s has no version %d", m[1], n)
 		}
 	}

@@ -17,11 +17,13 @@ import (
 	"govlake/internal/govlake"
 )
 
-// memStore is a store in memory; fail, when set, fails every List.
+// memStore is a store in memory; fail, when set, fails every List, and
+// hold, when set, holds every List until it is closed.
 type memStore struct {
 	mu   sync.Mutex
 	objs map[string][]byte
 	fail error
+	hold chan struct{}
 }
 
 var _ govlake.Store = (*memStore)(nil)
@@ -52,6 +54,12 @@ func (m *memStore) Delete(ctx context.Context, key string) error { return nil }
 func (m *memStore) List(ctx context.Context, prefix string) ([]govlake.ObjectInfo, error) {
 	if m.fail != nil {
 		return nil, m.fail
+	}
+	m.mu.Lock()
+	hold := m.hold
+	m.mu.Unlock()
+	if hold != nil {
+		<-hold
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -339,5 +347,35 @@ func waitFor(t *testing.T, ok func() bool) {
 			t.Fatal("timed out waiting")
 		}
 		time.Sleep(time.Millisecond)
+	}
+}
+
+// With a TTL, a request is answered from the snapshot held while the
+// refresh waits on the store behind it.
+func TestRequestsDoNotWaitForTheStore(t *testing.T) {
+	cat, st := newTestCatalog(t)
+	cat.TTL = time.Millisecond
+	ctx := context.Background()
+	if ds, err := cat.Datasets(ctx); err != nil || len(ds) != 2 {
+		t.Fatalf("first read: %v %v", ds, err)
+	}
+	hold := make(chan struct{})
+	st.mu.Lock()
+	st.hold = hold
+	st.mu.Unlock()
+	defer close(hold)
+	time.Sleep(5 * time.Millisecond)
+	for i := 0; i < 3; i++ {
+		start := time.Now()
+		ds, err := cat.Datasets(ctx)
+		if err != nil || len(ds) != 2 {
+			t.Fatalf("read %d: %v %v", i, ds, err)
+		}
+		if d := time.Since(start); d > time.Second {
+			t.Fatalf("read %d waited %s for the store", i, d)
+		}
+	}
+	if !cat.refreshing.Load() {
+		t.Fatal("no refresh is waiting on the store: the test tested nothing")
 	}
 }

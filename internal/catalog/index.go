@@ -1,6 +1,7 @@
 package catalog
 
 import (
+	"context"
 	"encoding/json"
 	"strconv"
 	"strings"
@@ -41,34 +42,63 @@ func (c *Catalog) SetSearch(index SearchIndex, words func(string) []string, piec
 		keys = map[string]string{}
 	}
 	c.search = &searcher{index: index, words: words, pieces: pieces, keys: keys}
-	if c.snap != nil {
-		c.search.sync(c.snap)
+	if v := c.view.Load(); v != nil {
+		c.searchDue()
 	}
+}
+
+// searchDue brings the full-text index up to the newest snapshot behind
+// the refresh: a fresh index at start reads every dataset's newest
+// manifest, which must not hold the catalogue's start or its refreshes.
+func (c *Catalog) searchDue() {
+	if !c.syncing.CompareAndSwap(false, true) {
+		c.syncAgain.Store(true)
+		return
+	}
+	go func() {
+		defer c.syncing.Store(false)
+		for {
+			c.syncAgain.Store(false)
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+			c.search.sync(ctx, c, c.view.Load())
+			cancel()
+			if !c.syncAgain.Load() {
+				return
+			}
+		}
+	}()
 }
 
 // sync indexes the datasets that changed since the last snapshot and
 // drops those gone. Restricted datasets are not indexed: their names and
 // counts must not reach outsiders through results or facets.
-func (s *searcher) sync(snap *snapshot) {
+func (s *searcher) sync(ctx context.Context, c *Catalog, snap *snapshot) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	seen := map[string]bool{}
 	var docs []govlake.SearchDoc
 	for _, id := range snap.ids {
 		e := snap.datasets[id]
-		if e.meta.Access == govlake.AccessRestricted {
+		if e.Meta.Access == govlake.AccessRestricted {
 			continue
 		}
 		seen[id] = true
-		m := e.latest()
-		key := e.meta.UpdatedAt.UTC().Format(time.RFC3339Nano)
-		if m != nil {
-			key += " " + strconv.Itoa(m.Version) + " " + m.CreatedAt.UTC().Format(time.RFC3339Nano)
+		v, ok := e.latest()
+		key := e.Meta.UpdatedAt.UTC().Format(time.RFC3339Nano)
+		if ok {
+			key += " " + strconv.Itoa(v.N) + " " + v.Created.UTC().Format(time.RFC3339Nano)
 		}
 		if s.keys[id] == key {
 			continue
 		}
-		d := s.doc(id, e.meta, m)
+		var m *govlake.Manifest
+		if ok {
+			var err error
+			if m, err = c.readManifest(ctx, id, v.N); err != nil {
+				continue // indexed at the next snapshot
+			}
+		}
+		d := s.doc(id, e.Meta, m)
 		d.Key = key
 		docs = append(docs, d)
 	}

@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"context"
+	"slices"
 
 	"govlake/internal/govlake"
 )
@@ -52,15 +53,25 @@ type VersionPage struct {
 
 // VersionsPage returns one page of a dataset's versions.
 func (c *Catalog) VersionsPage(ctx context.Context, id string, p Page) (*VersionPage, error) {
-	d, err := c.Dataset(ctx, id)
+	e, err := c.entry(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	page, err := pageOf(d.Versions, p, "versions of "+id)
+	seen := e.visible(ctx)
+	newest := make([]govlake.IndexedVersion, len(seen))
+	for i, v := range seen {
+		newest[len(seen)-1-i] = v
+	}
+	page, err := pageOf(newest, p, "versions of "+id)
 	if err != nil {
 		return nil, err
 	}
-	return &VersionPage{Versions: page, Total: len(d.Versions), Offset: p.Offset}, nil
+	slices.Reverse(page) // summaries takes them oldest first
+	out, err := c.summaries(ctx, id, e, page)
+	if err != nil {
+		return nil, err
+	}
+	return &VersionPage{Versions: out, Total: len(seen), Offset: p.Offset}, nil
 }
 
 // pageOf cuts page p out of all, a list of what.

@@ -44,8 +44,12 @@ func (q *Queries) Schemas(ctx context.Context) ([]govlake.TableSchema, error) {
 		if e.hidden(ctx) {
 			continue
 		}
-		if m := e.latest(); m != nil {
-			out = append(out, govlake.TableSchema{Name: id, Columns: m.Columns, Comment: strings.TrimSpace(e.meta.Title)})
+		if v, ok := e.latest(); ok {
+			m, err := q.cat.readManifest(ctx, id, v.N)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, govlake.TableSchema{Name: id, Columns: m.Columns, Comment: strings.TrimSpace(e.Meta.Title)})
 		}
 	}
 	return out, nil

@@ -8,10 +8,6 @@ import (
 	"govlake/internal/govlake"
 )
 
-// RunsSearched bounds how far back a dataset's detail looks for its last
-// success and last failure.
-const RunsSearched = 500
-
 // Runs returns the most recent runs, newest first: of one pipeline, or of
 // all when pipeline is "".
 func (c *Catalog) Runs(ctx context.Context, pipeline string, limit int) ([]*govlake.Run, error) {
@@ -19,19 +15,23 @@ func (c *Catalog) Runs(ctx context.Context, pipeline string, limit int) ([]*govl
 	return runs, err
 }
 
-// RunsPage returns one page of Runs, and whether more follow.
+// RunsPage returns one page of Runs, and whether more follow. The index
+// keeps each dataset's newest runs: pages within them read no listing;
+// pages further back list the run records.
 func (c *Catalog) RunsPage(ctx context.Context, pipeline string, p Page) ([]*govlake.Run, bool, error) {
-	prefix := "runs/"
-	if pipeline != "" {
-		prefix = govlake.RunsPrefix(pipeline)
-	}
-	keys, err := c.runKeys(ctx, prefix)
-	if err != nil {
-		return nil, false, err
-	}
 	snap, err := c.current(ctx)
 	if err != nil {
 		return nil, false, err
+	}
+	keys, whole := snap.runKeys(pipeline, p.Offset+p.Limit+1)
+	if !whole {
+		prefix := "runs/"
+		if pipeline != "" {
+			prefix = govlake.RunsPrefix(pipeline)
+		}
+		if keys, err = c.listRunKeys(ctx, prefix); err != nil {
+			return nil, false, err
+		}
 	}
 	runs, skipped := []*govlake.Run{}, 0
 	for _, k := range keys {
@@ -54,9 +54,47 @@ func (c *Catalog) RunsPage(ctx context.Context, pipeline string, p Page) ([]*gov
 	return runs, false, nil
 }
 
-// runKeys lists run records under prefix, newest first. Their names start
-// with the start time, so across pipelines they sort by the name alone.
-func (c *Catalog) runKeys(ctx context.Context, prefix string) ([]string, error) {
+// runKeys returns the newest run keys the index holds, of one pipeline or
+// of all, newest first, and whether they are all there are or at least
+// want of them.
+func (snap *snapshot) runKeys(pipeline string, want int) ([]string, bool) {
+	var refs []govlake.RunRef
+	whole := true
+	for _, id := range snap.ids {
+		if pipeline != "" && id != pipeline {
+			continue
+		}
+		e := snap.datasets[id]
+		refs = append(refs, e.Runs...)
+		if len(e.Runs) == govlake.RunsKept {
+			whole = false // older runs may exist that the index does not hold
+		}
+	}
+	base := func(k string) string { return k[strings.LastIndexByte(k, '/')+1:] }
+	sort.Slice(refs, func(i, j int) bool { return base(refs[i].Key) > base(refs[j].Key) })
+	if !whole {
+		// Enough when the newest want come before any dataset's oldest
+		// kept run: nothing older than that one can be among them.
+		cut := ""
+		for _, id := range snap.ids {
+			if e := snap.datasets[id]; (pipeline == "" || id == pipeline) && len(e.Runs) == govlake.RunsKept {
+				if k := base(e.Runs[len(e.Runs)-1].Key); cut == "" || k > cut {
+					cut = k
+				}
+			}
+		}
+		whole = len(refs) >= want && base(refs[want-1].Key) > cut
+	}
+	keys := make([]string, len(refs))
+	for i, r := range refs {
+		keys[i] = r.Key
+	}
+	return keys, whole
+}
+
+// listRunKeys lists run records under prefix, newest first. Their names
+// start with the start time, so across pipelines they sort by the name.
+func (c *Catalog) listRunKeys(ctx context.Context, prefix string) ([]string, error) {
 	objs, err := c.store.List(ctx, prefix)
 	if err != nil {
 		return nil, err
@@ -73,13 +111,10 @@ func (c *Catalog) runKeys(ctx context.Context, prefix string) ([]string, error) 
 }
 
 func (c *Catalog) run(ctx context.Context, key string) (*govlake.Run, error) {
-	c.runMu.Lock()
-	r, ok := c.runs[key]
-	c.runMu.Unlock()
-	if ok {
+	if r, ok := c.runs.get(key); ok {
 		return r, nil
 	}
-	r = &govlake.Run{}
+	r := &govlake.Run{}
 	if err := govlake.ReadJSON(ctx, c.store, key, r); err != nil {
 		return nil, err
 	}
@@ -88,11 +123,6 @@ func (c *Catalog) run(ctx context.Context, key string) (*govlake.Run, error) {
 		// its deadline.
 		return r.At(c.now()), nil
 	}
-	c.runMu.Lock()
-	if len(c.runs) > 100000 {
-		clear(c.runs) // a crude bound; records are cheap to read again
-	}
-	c.runs[key] = r
-	c.runMu.Unlock()
+	c.runs.put(key, r)
 	return r, nil
 }

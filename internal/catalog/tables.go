@@ -35,16 +35,16 @@ func (c *Catalog) Table(ctx context.Context, name string) (govlake.Table, error)
 	if !ok {
 		return govlake.Table{}, notFound
 	}
-	m := e.latest()
-	if m == nil && len(e.versions) > 0 {
-		if len(e.withdrawn) == len(e.versions) {
+	v, ok := e.latest()
+	if !ok && len(e.Versions) > 0 {
+		if len(e.Withdrawn) == len(e.Versions) {
 			return govlake.Table{}, govlake.Errorf(govlake.EGONE, "every version of dataset %s was withdrawn", id)
 		}
 		if !versioned {
 			return govlake.Table{}, govlake.Errorf(govlake.ENOTFOUND, "dataset %s has no published version yet", id)
 		}
 	}
-	if m == nil && !versioned {
+	if !ok && !versioned {
 		return govlake.Table{}, govlake.Errorf(govlake.ENOTFOUND, "dataset %s has no version yet: its runs have made none (its page, /datasets/%s, says why; the last run's rejected rows are in %s)", id, id, govlake.LastRunRejectedTable(id))
 	}
 	if dated {
@@ -54,14 +54,14 @@ func (c *Catalog) Table(ctx context.Context, name string) (govlake.Table, error)
 		}
 		// The version current at the end of that day (UTC).
 		end := day.Add(24 * time.Hour)
-		m = nil
-		for _, v := range e.versions {
-			if v.CreatedAt.Before(end) && !e.draft(v) {
-				m = v
+		ok = false
+		for _, w := range e.Versions {
+			if w.Created.Before(end) && !e.draft(w) {
+				v, ok = w, true
 			}
 		}
-		if m == nil {
-			return govlake.Table{}, govlake.Errorf(govlake.ENOTFOUND, "dataset %s had no version yet on %s (its first is of %s)", id, day.Format(time.DateOnly), e.versions[0].CreatedAt.Format(time.DateOnly))
+		if !ok {
+			return govlake.Table{}, govlake.Errorf(govlake.ENOTFOUND, "dataset %s had no version yet on %s (its first is of %s)", id, day.Format(time.DateOnly), e.Versions[0].Created.Format(time.DateOnly))
 		}
 	}
 	if versioned {
@@ -69,12 +69,16 @@ func (c *Catalog) Table(ctx context.Context, name string) (govlake.Table, error)
 		if err != nil || strconv.Itoa(n) != ver {
 			return govlake.Table{}, notFound
 		}
-		if m = e.find(n); m == nil {
+		if v, ok = e.Find(n); !ok {
 			return govlake.Table{}, govlake.Errorf(govlake.ENOTFOUND, "dataset %s has no version %d", id, n)
 		}
 	}
-	if w := e.withdrawn[m.Version]; w != nil {
-		return govlake.Table{}, govlake.Errorf(govlake.EGONE, "version %d of %s was %s", m.Version, id, w.Text())
+	if w := e.Withdrawn[v.N]; w != nil {
+		return govlake.Table{}, govlake.Errorf(govlake.EGONE, "version %d of %s was %s", v.N, id, w.Text())
+	}
+	m, err := c.readManifest(ctx, id, v.N)
+	if err != nil {
+		return govlake.Table{}, err
 	}
 	keys := make([]string, 0, len(m.Files))
 	for _, f := range m.Files {
@@ -107,24 +111,24 @@ func (c *Catalog) localTable(ctx context.Context, name string, keys []string, co
 // run that made no version kept, or the rejected file of the version the
 // run made (or found unchanged).
 func (c *Catalog) lastRunRejected(ctx context.Context, name, id string) (govlake.Table, error) {
-	keys, err := c.runKeys(ctx, govlake.RunsPrefix(id))
+	e, err := c.entry(ctx, id)
 	if err != nil {
 		return govlake.Table{}, err
 	}
-	if len(keys) == 0 {
+	if len(e.Runs) == 0 {
 		return govlake.Table{}, govlake.Errorf(govlake.ENOTFOUND, "dataset %s has no run recorded", id)
 	}
 	var r *govlake.Run
-	for _, k := range keys { // the newest finished run: one still running has no rejections yet
-		if r, err = c.run(ctx, k); err != nil {
+	for _, ref := range e.Runs { // the newest finished run: one still running has no rejections yet
+		if r, err = c.run(ctx, ref.Key); err != nil {
 			return govlake.Table{}, err
 		}
 		if r.Status != govlake.RunRunning {
 			break
 		}
 	}
-	if e, err := c.entry(ctx, id); err == nil && e.withdrawn[r.Version] != nil {
-		return govlake.Table{}, govlake.Errorf(govlake.EGONE, "the last run of %s made version %d, which was %s", id, r.Version, e.withdrawn[r.Version].Text())
+	if w := e.Withdrawn[r.Version]; w != nil {
+		return govlake.Table{}, govlake.Errorf(govlake.EGONE, "the last run of %s made version %d, which was %s", id, r.Version, w.Text())
 	}
 	key := r.RejectedKey
 	if key == "" && r.Version > 0 {
@@ -138,15 +142,6 @@ func (c *Catalog) lastRunRejected(ctx context.Context, name, id string) (govlake
 	return c.localTable(ctx, name, []string{key}, govlake.RejectedColumns)
 }
 
-func (e *entry) find(n int) *govlake.Manifest {
-	for _, m := range e.versions {
-		if m.Version == n {
-			return m
-		}
-	}
-	return nil
-}
-
 // VersionAsOf returns the version of dataset id that was current at the end
 // of day (UTC): the newest created before the next day began.
 func (c *Catalog) VersionAsOf(ctx context.Context, id string, day time.Time) (int, error) {
@@ -156,9 +151,9 @@ func (c *Catalog) VersionAsOf(ctx context.Context, id string, day time.Time) (in
 	}
 	end := day.Truncate(24 * time.Hour).Add(24 * time.Hour)
 	n := 0
-	for _, v := range e.versions {
-		if v.CreatedAt.Before(end) {
-			n = v.Version
+	for _, v := range e.Versions {
+		if v.Created.Before(end) {
+			n = v.N
 		}
 	}
 	if n == 0 {

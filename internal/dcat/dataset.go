@@ -163,8 +163,8 @@ func versions(g *rdf.Graph, site Site, ds rdf.Term, d *govlake.Detail) {
 			site.Base+"/api/v1/datasets/"+d.ID+"/versions/"+n,
 			queryURL(site.Base, "parquet", govlake.VersionTable(d.ID, v.Version)))
 	}
-	if len(d.Versions) > 0 {
-		g.Add(ds, rdf.DCT+"issued", dateTime(d.Versions[len(d.Versions)-1].Created))
+	if d.VersionCount > 0 {
+		g.Add(ds, rdf.DCT+"issued", dateTime(d.FirstVersion))
 	}
 }
 

@@ -125,8 +125,8 @@ func SchemaOrgDataset(site Site, e Entry, dict []govlake.ColumnDoc) SchemaDatase
 	for _, t := range d.Themes {
 		s.Subject = append(s.Subject, SchemaDefinedTag{Type: "DefinedTerm", Name: govlake.Themes[t], URL: dataTheme + "/" + t})
 	}
-	if n := len(d.Versions); n > 0 {
-		s.DatePublished = d.Versions[n-1].Created.UTC().Format(time.RFC3339)
+	if d.VersionCount > 0 {
+		s.DatePublished = d.FirstVersion.UTC().Format(time.RFC3339)
 	}
 	if d.Version > 0 {
 		s.Version = strconv.Itoa(d.Version)

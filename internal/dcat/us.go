@@ -113,8 +113,8 @@ func usDataset(site Site, email string, e Entry) USDataset {
 	if p, ok := d.TemporalCoverage(); ok && p.Start != "" && p.End != "" {
 		ds.Temporal = p.Start + "/" + p.End
 	}
-	if n := len(d.Versions); n > 0 {
-		ds.Issued = d.Versions[n-1].Created.UTC().Format(time.RFC3339)
+	if d.VersionCount > 0 {
+		ds.Issued = d.FirstVersion.UTC().Format(time.RFC3339)
 	}
 	ds.Language = d.TitleTranslated.Languages()
 	ds.ContactPoint = usContact(site, email, d, e.Org)

@@ -170,16 +170,20 @@ type Summary struct {
 // Detail is everything the dataset page and API show.
 type Detail struct {
 	Metadata
-	Version  int              `json:"version"`
-	Rows     int64            `json:"rows"`
-	Updated  time.Time        `json:"updated"`
-	Schema   any              `json:"schema"`
-	Columns  []Column         `json:"columns"`
-	Tables   Tables           `json:"tables"`
-	Versions []VersionSummary `json:"versions"`
-	Runs     []*Run           `json:"runs"`
+	Version int       `json:"version"`
+	Rows    int64     `json:"rows"`
+	Updated time.Time `json:"updated"`
+	Schema  any       `json:"schema"`
+	Columns []Column  `json:"columns"`
+	Tables  Tables    `json:"tables"`
+	// Versions are the newest (VersionsShown), newest first; VersionCount
+	// counts them all and FirstVersion is when the first was made.
+	Versions     []VersionSummary `json:"versions"`
+	VersionCount int              `json:"version_count"`
+	FirstVersion time.Time        `json:"first_version,omitzero"`
+	Runs         []*Run           `json:"runs"`
 	// The most recent run that made a version, and the most recent that
-	// failed or was rejected, looked for among the last RunsSearched runs.
+	// failed or was rejected, however long ago.
 	LastSuccess *Run `json:"last_success,omitempty"`
 	LastFailure *Run `json:"last_failure,omitempty"`
 	// Profile of the latest version's columns, and its freshness against

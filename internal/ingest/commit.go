@@ -183,34 +183,57 @@ func claimsExpired(ctx context.Context, s govlake.Store, claims map[int]govlake.
 
 // introduce writes a dataset's metadata after a failed run if it has none
 // yet, so that a dataset whose first runs fail is listed, and its page
-// says why, instead of not existing.
-func (r *Runner) introduce(ctx context.Context, p *govlake.Pipeline) {
+// says why, instead of not existing. It returns the metadata it wrote.
+func (r *Runner) introduce(ctx context.Context, p *govlake.Pipeline) *govlake.Metadata {
 	objs, err := r.Store.List(ctx, govlake.DatasetKey(p.Dataset))
 	if err == nil && len(objs) > 0 {
-		return
+		return nil
 	}
+	meta := p.MetadataWith(nil)
 	if err == nil {
-		meta := p.MetadataWith(nil)
 		meta.UpdatedAt = r.Now().UTC()
 		err = r.putJSON(ctx, govlake.DatasetKey(p.Dataset), meta, false)
 	}
 	if err != nil {
 		r.Logger.Warn("write the metadata of a dataset with no version", "dataset", p.Dataset, "err", err)
+		return nil
 	}
+	return &meta
 }
 
-// updateMetadata rewrites dataset.json when the metadata changed.
+// updateMetadata rewrites dataset.json when the metadata changed, and
+// logs the change to the index.
 func (r *Runner) updateMetadata(ctx context.Context, id string, meta govlake.Metadata) error {
+	_, err := r.storeMetadata(ctx, id, meta)
+	return err
+}
+
+// keepMetadata is updateMetadata for a run: the run's change to the index
+// carries the metadata, whether it changed or not, so that one killed
+// between dataset.json and its change is mended by the next.
+func (r *Runner) keepMetadata(ctx context.Context, id string, meta govlake.Metadata, out *outcome) error {
+	stored, err := r.storeMetadata(ctx, id, meta)
+	out.meta = stored
+	return err
+}
+
+// storeMetadata writes dataset.json unless it says the same, and returns
+// what it holds afterwards.
+func (r *Runner) storeMetadata(ctx context.Context, id string, meta govlake.Metadata) (*govlake.Metadata, error) {
 	var cur govlake.Metadata
 	err := govlake.ReadJSON(ctx, r.Store, govlake.DatasetKey(id), &cur)
 	if err == nil && cur.SameAs(meta) {
-		return nil
+		return &cur, nil
 	}
 	if err != nil && govlake.ErrorCode(err) != govlake.ENOTFOUND {
-		return err
+		return nil, err
 	}
 	meta.UpdatedAt = r.Now().UTC()
-	return r.putJSON(ctx, govlake.DatasetKey(id), meta, false)
+	if err := r.putJSON(ctx, govlake.DatasetKey(id), meta, false); err != nil {
+		return nil, err
+	}
+	r.logChange(ctx, &govlake.Change{Kind: govlake.ChangeMetadata, Dataset: id, Meta: &meta})
+	return &meta, nil
 }
 
 func (r *Runner) putJSON(ctx context.Context, key string, v any, create bool) error {

@@ -209,7 +209,10 @@ func (d *Daemon) skip(ctx context.Context, p *govlake.Pipeline, at time.Time) {
 		StartedAt: now, FinishedAt: now, Scheduled: at,
 		Error: fmt.Sprintf("skipped the run scheduled for %s: the previous run was still going", at.UTC().Format(time.RFC3339))}
 	d.Logger.Warn("skipped", "dataset", p.Dataset, "scheduled", at)
-	if err := d.Runner.putJSON(ctx, govlake.RunKey(r.Pipeline, r.StartedAt, r.ID), r, false); err != nil {
+	key := govlake.RunKey(r.Pipeline, r.StartedAt, r.ID)
+	if err := d.Runner.putJSON(ctx, key, r, false); err != nil {
 		d.Logger.Error("record skipped run", "dataset", p.Dataset, "err", err)
+		return
 	}
+	d.Runner.logChange(ctx, runChange(r, key, nil))
 }

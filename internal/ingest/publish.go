@@ -292,10 +292,15 @@ func (p *Publisher) Publish(ctx context.Context, id string, n int, by, org strin
 	pub := &govlake.Publication{At: p.runner.Now().UTC(), By: by, Org: org}
 	b, _ := json.MarshalIndent(pub, "", "  ")
 	if err := store.Create(ctx, govlake.PublishedKey(id, n), bytes.NewReader(b)); govlake.ErrorCode(err) == govlake.ECONFLICT {
-		return pub, govlake.ReadJSON(ctx, store, govlake.PublishedKey(id, n), pub)
+		if err := govlake.ReadJSON(ctx, store, govlake.PublishedKey(id, n), pub); err != nil {
+			return nil, err
+		}
 	} else if err != nil {
 		return nil, fmt.Errorf("publish %s version %d: %w", id, n, err)
 	}
+	// Logged again when published twice: a first call killed before its
+	// change is mended by the second.
+	p.runner.logChange(ctx, &govlake.Change{Kind: govlake.ChangePublished, Dataset: id, Number: n})
 	return pub, nil
 }
 

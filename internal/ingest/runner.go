@@ -130,10 +130,14 @@ func (r *Runner) RunScheduled(ctx context.Context, p *govlake.Pipeline, at time.
 	// which shows as died once its deadline has passed.
 	started := *run
 	started.Status, started.Deadline = govlake.RunRunning, run.StartedAt.Add(timeout)
-	if err := r.putJSON(ctx, govlake.RunKey(run.Pipeline, run.StartedAt, run.ID), &started, false); err != nil {
+	key := govlake.RunKey(run.Pipeline, run.StartedAt, run.ID)
+	if err := r.putJSON(ctx, key, &started, false); err != nil {
 		r.Logger.Warn("record the run's start", "dataset", p.Dataset, "run", run.ID, "err", err)
+	} else {
+		r.logChange(ctx, runChange(&started, key, nil))
 	}
-	err := r.run(ctx, p, run)
+	out := &outcome{}
+	err := r.run(ctx, p, run, out)
 	if err != nil && ctx.Err() != nil {
 		// Whatever failed, the cause was the deadline or a stop.
 		if ctx.Err() == context.DeadlineExceeded {
@@ -160,14 +164,16 @@ func (r *Runner) RunScheduled(ctx context.Context, p *govlake.Pipeline, at time.
 	// The record is written even when the run was cancelled.
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer cancel()
-	if run.Failed() {
-		r.introduce(rctx, p)
+	if run.Failed() && out.meta == nil {
+		out.meta = r.introduce(rctx, p)
 	}
-	if err := r.putJSON(rctx, govlake.RunKey(run.Pipeline, run.StartedAt, run.ID), run, false); err != nil {
+	if err := r.putJSON(rctx, key, run, false); err != nil {
 		r.Logger.Error("record run", "dataset", p.Dataset, "run", run.ID, "err", err)
 		if run.Error == "" {
 			run.Status, run.Error = govlake.RunFailed, "the run finished but its record could not be written: "+err.Error()
 		}
+	} else {
+		r.logChange(rctx, runChange(run, key, out))
 	}
 	r.Logger.Info("run", "dataset", run.Dataset, "status", run.Status, "version", run.Version,
 		"valid", run.Rows.Valid, "rejected", run.Rows.Rejected, "duration", run.Duration(), "err", run.Error)
@@ -177,7 +183,7 @@ func (r *Runner) RunScheduled(ctx context.Context, p *govlake.Pipeline, at time.
 	return run
 }
 
-func (r *Runner) run(ctx context.Context, p *govlake.Pipeline, run *govlake.Run) error {
+func (r *Runner) run(ctx context.Context, p *govlake.Pipeline, run *govlake.Run, out *outcome) error {
 	schema, err := r.LoadSchema(p.Schema)
 	if err != nil {
 		return err
@@ -211,12 +217,12 @@ func (r *Runner) run(ctx context.Context, p *govlake.Pipeline, run *govlake.Run)
 		}
 		run.Source = latest.Source
 		run.Status, run.Version, run.Rows = govlake.RunUnchanged, latest.Version, latest.Rows
-		return r.updateMetadata(ctx, p.Dataset, meta)
+		return r.keepMetadata(ctx, p.Dataset, meta, out)
 	}
 	run.Source = src.info
 	if latest != nil && latest.Source.SHA256 == src.info.SHA256 && latest.ProcessSHA == process {
 		run.Status, run.Version, run.Rows = govlake.RunUnchanged, latest.Version, latest.Rows
-		return r.updateMetadata(ctx, p.Dataset, meta)
+		return r.keepMetadata(ctx, p.Dataset, meta, out)
 	}
 	// The source bytes are kept while they are processed: storing them is
 	// mostly waiting on the disk or the network.
@@ -244,11 +250,11 @@ func (r *Runner) run(ctx context.Context, p *govlake.Pipeline, run *govlake.Run)
 		return govlake.Errorf(govlake.EINVALID, "%s", reason)
 	}
 
-	return r.publish(ctx, p, run, schema, src.info, res, meta, process, latest, tmp)
+	return r.publish(ctx, p, run, schema, src.info, res, meta, process, latest, tmp, out)
 }
 
 // publish commits the version a run made, then the dataset's metadata.
-func (r *Runner) publish(ctx context.Context, p *govlake.Pipeline, run *govlake.Run, schema Schema, src govlake.SourceInfo, res *result, meta govlake.Metadata, process string, latest *govlake.Manifest, tmp string) error {
+func (r *Runner) publish(ctx context.Context, p *govlake.Pipeline, run *govlake.Run, schema Schema, src govlake.SourceInfo, res *result, meta govlake.Metadata, process string, latest *govlake.Manifest, tmp string, out *outcome) error {
 	m := &govlake.Manifest{
 		Dataset:      p.Dataset,
 		RunID:        run.ID,
@@ -270,7 +276,9 @@ func (r *Runner) publish(ctx context.Context, p *govlake.Pipeline, run *govlake.
 		return err
 	}
 	run.Status, run.Version, run.Draft = govlake.RunSucceeded, n, p.Draft
-	return r.updateMetadata(ctx, p.Dataset, meta)
+	made := govlake.VersionOf(m)
+	out.made = &made
+	return r.keepMetadata(ctx, p.Dataset, meta, out)
 }
 
 // gate applies on_invalid and max_invalid_ratio; it returns why no version

@@ -262,15 +262,19 @@ func (r *Runner) sweepRuns(ctx context.Context, now time.Time, rep *SweepReport)
 			continue
 		}
 		if d := run.At(now); d.Status == govlake.RunDied && run.Status == govlake.RunRunning {
+			out := &outcome{}
 			if m := r.committedBy(ctx, &run); m != nil {
 				// Killed after its manifest and before its record's end.
 				d.Status, d.Version, d.Rows, d.FinishedAt, d.Error = govlake.RunSucceeded, m.Version, m.Rows, m.CreatedAt, ""
 				d.Source, d.Validation, d.Draft = m.Source, m.Validation, m.DraftReasons
+				made := govlake.VersionOf(m)
+				out.made = &made
 			}
 			if err := r.putJSON(ctx, o.Key, d, false); err != nil {
 				rep.fail("finish run record", err)
 				continue
 			}
+			r.logChange(ctx, runChange(d, o.Key, out))
 			rep.Runs++
 		}
 	}

@@ -36,6 +36,7 @@ func (p *Publisher) Withdraw(ctx context.Context, id string, n int, by, org, rea
 	} else if err != nil {
 		return nil, fmt.Errorf("write the tombstone of %s version %d: %w", id, n, err)
 	}
+	p.runner.logChange(ctx, &govlake.Change{Kind: govlake.ChangeWithdrawn, Dataset: id, Number: n, Withdrawal: w})
 	var keys []string
 	for _, f := range m.Files {
 		keys = append(keys, f.Key)

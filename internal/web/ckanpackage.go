@@ -164,8 +164,8 @@ func (s *Server) ckanPackage(r *http.Request, d *govlake.Detail, org *govlake.Or
 	if c, ok := govlake.ContactOf(&d.Metadata, org); ok {
 		p.Maintainer, p.MaintainerEmail = c.Name, c.Email
 	}
-	if n := len(d.Versions); n > 0 {
-		p.MetadataCreated = d.Versions[n-1].Created.UTC().Format(ckanTime)
+	if d.VersionCount > 0 {
+		p.MetadataCreated = d.FirstVersion.UTC().Format(ckanTime)
 	} else {
 		p.MetadataCreated = p.MetadataModified
 	}
@@ -205,7 +205,7 @@ func ckanExtras(d *govlake.Detail) []CKANExtra {
 func ckanResources(base string, d *govlake.Detail) []CKANResource {
 	created := d.Updated.UTC().Format(ckanTime)
 	pkg := govlake.PackageUUID(base, d.ID)
-	common := CKANResource{PackageID: pkg, State: "active", Created: created, LastModified: created, Version: d.Version, Versions: len(d.Versions)}
+	common := CKANResource{PackageID: pkg, State: "active", Created: created, LastModified: created, Version: d.Version, Versions: d.VersionCount}
 	main := common
 	main.ID, main.Name, main.Format, main.Mimetype, main.DatastoreActive, main.URLType = d.ID, d.Title, "CSV", "text/csv", true, "datastore"
 	main.URL = base + "/api/v1/query?" + url.Values{"format": {"csv"}, "sql": {catalog.SelectAll(d.ID)}}.Encode()

@@ -33,6 +33,10 @@ type datasetView struct {
 	LastRejectedSQL string
 	// Machine is the page's schema.org JSON-LD and its DCAT documents.
 	Machine Head
+	// The versions shown (1 is the newest) and the links to the pages of
+	// newer and older ones.
+	VersionsFrom, VersionsTo int
+	NewerHref, OlderHref     string
 }
 
 func (v datasetView) head() Head { return v.Machine }
@@ -86,6 +90,10 @@ func (s *Server) pageDataset(w http.ResponseWriter, r *http.Request) {
 		v.Schema = string(schema)
 		v.Downloads, v.Snippets = downloads(d), snippets(d, s.baseURL(r))
 	}
+	if err := s.versionsPage(r, &v); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	if len(d.Runs) > 0 && d.Runs[0].Rows.Rejected > 0 {
 		v.LastRejected, v.LastRejectedSQL = d.Runs[0].Rows.Rejected, catalog.SelectAll(d.Tables.LastRunRejected)
 	}
@@ -95,6 +103,35 @@ func (s *Server) pageDataset(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.render(w, r, "dataset.html", v)
+}
+
+// versionsPage pages the version table: ?versions=N skips the N newest.
+func (s *Server) versionsPage(r *http.Request, v *datasetView) error {
+	d, off := v.D, 0
+	if raw := r.URL.Query().Get("versions"); raw != "" {
+		n, err := strconv.Atoi(raw)
+		if err != nil || n < 0 {
+			return govlake.Errorf(govlake.EINVALID, "versions=%s: give how many of the newest versions to skip, a whole number from 0", raw)
+		}
+		off = n
+	}
+	if off > 0 {
+		p, err := s.catalog.VersionsPage(r.Context(), d.ID, catalog.Page{Limit: catalog.VersionsShown, Offset: off})
+		if err != nil {
+			return err
+		}
+		page := *d
+		page.Versions = p.Versions
+		v.D = &page
+	}
+	v.VersionsFrom, v.VersionsTo = off+1, off+len(v.D.Versions)
+	if off > 0 {
+		v.NewerHref = "?versions=" + strconv.Itoa(max(0, off-catalog.VersionsShown)) + "#versions-heading"
+	}
+	if v.VersionsTo < d.VersionCount {
+		v.OlderHref = "?versions=" + strconv.Itoa(v.VersionsTo) + "#versions-heading"
+	}
+	return nil
 }
 
 // downloads lists the latest version's stored files with their sizes,

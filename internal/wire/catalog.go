@@ -46,14 +46,19 @@ type CatalogConfig struct {
 	CacheDir              string // local copies of a remote store's files ("" = the user cache folder)
 	CacheBytes            int64
 	Memory                string        // DuckDB memory limit
-	Refresh               time.Duration // how long a read of the store's listing serves
-	Queries               string        // folder of saved queries
-	KPIs                  string        // folder of KPI files
-	Orgs                  string        // folder of organization files
-	MaxUpload             int64         // largest upload
-	TokenRate             float64       // requests a second per API token (0: no limit)
-	OIDC                  oidc.Config   // a ministry's identity provider, when Issuer is set
-	MaxRows               int
+	Refresh               time.Duration // how often the index is read for changes (0: at each request)
+	// Listing makes the catalogue list the whole store at each refresh,
+	// as before the index, and WrapStore wraps the store it reads (to
+	// count requests): both for benchmarks.
+	Listing   bool
+	WrapStore func(govlake.Store) govlake.Store
+	Queries   string      // folder of saved queries
+	KPIs      string      // folder of KPI files
+	Orgs      string      // folder of organization files
+	MaxUpload int64       // largest upload
+	TokenRate float64     // requests a second per API token (0: no limit)
+	OIDC      oidc.Config // a ministry's identity provider, when Issuer is set
+	MaxRows   int
 	// MaxResultBytes bounds a result held in memory (JSON, pages);
 	// MaxDownload one streamed result (CSV, Parquet ...); SpoolLimit the
 	// disk of results waiting for slow clients; SpillLimit DuckDB's spill
@@ -80,13 +85,19 @@ type Catalog struct {
 	index   *bleve.Index
 	tmp     string
 	meta    *duckdb.Meta
+	follow  context.CancelFunc // stops the catalogue following the store
+	cat     *catalog.Catalog
 	// PG answers the PostgreSQL wire protocol, when CatalogConfig.PGAddr
 	// asks for it: serve it on a listener with ServePG.
 	PG *pgwire.Server
 }
 
+// RefreshNow reads what changed in the store and waits for it.
+func (c *Catalog) RefreshNow(ctx context.Context) error { return c.cat.RefreshNow(ctx) }
+
 // Close releases the query engine, the search index and the spill folder.
 func (c *Catalog) Close() error {
+	c.follow()
 	if c.PG != nil {
 		c.PG.Close()
 	}
@@ -124,8 +135,15 @@ func NewCatalog(ctx context.Context, cfg CatalogConfig, logger *slog.Logger) (*C
 	if err != nil {
 		return nil, govlake.Errorf(govlake.EUNAVAILABLE, "make a spill folder for DuckDB: %w", err)
 	}
-	cat := catalog.New(store, local, logger, time.Now)
+	read := store
+	if cfg.WrapStore != nil {
+		read = cfg.WrapStore(store)
+	}
+	cat := catalog.New(read, local, logger, time.Now)
 	cat.TTL = cfg.Refresh
+	if cfg.Listing {
+		cat.SetListing()
+	}
 	cat.SetOrganizations(orgs)
 	index, err := setSearch(cat, searchDir(cfg))
 	if err != nil {
@@ -204,7 +222,9 @@ func NewCatalog(ctx context.Context, cfg CatalogConfig, logger *slog.Logger) (*C
 	queries.Derive(catalog.KPIValuesTable, reports.ValuesRows, engine)
 	meta := duckdb.NewMeta()
 	queries.SetMeta(meta)
-	c := &Catalog{Handler: srv, engine: engine, index: index, tmp: tmp, meta: meta}
+	follow, stop := context.WithCancel(context.WithoutCancel(ctx))
+	go cat.Follow(follow)
+	c := &Catalog{Handler: srv, engine: engine, index: index, tmp: tmp, meta: meta, follow: stop, cat: cat}
 	if cfg.PGAddr != "" {
 		tlsConfig, err := pgTLS(cfg.PGCert, cfg.PGKey)
 		if err == nil {

@@ -151,3 +151,11 @@ const DefaultSweepGrace = ingest.DefaultSweepGrace
 func Sweep(ctx context.Context, store govlake.Store, logger *slog.Logger, grace, longestTimeout time.Duration) *ingest.SweepReport {
 	return NewRunner(store, logger).Sweep(ctx, ingest.SweepOptions{Grace: grace, RunTimeout: longestTimeout})
 }
+
+// Reindex rebuilds the store's catalogue index from its manifests.
+func Reindex(ctx context.Context, store govlake.Store) (*govlake.Index, error) {
+	read := func(ctx context.Context, id string, n int) (*govlake.Manifest, error) {
+		return govlake.ReadManifest(ctx, store, id, n)
+	}
+	return govlake.Reindex(ctx, store, read, time.Now())
+}

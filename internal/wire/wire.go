@@ -74,6 +74,23 @@ func OpenStore(ctx context.Context, url string, logger *slog.Logger) (govlake.St
 	return file.NewStore(url)
 }
 
+// CreateBucket makes an S3 store's bucket when it has none (first setup,
+// benchmarks); a folder store needs nothing.
+func CreateBucket(ctx context.Context, url string, logger *slog.Logger) error {
+	if !strings.HasPrefix(url, "s3://") {
+		return nil
+	}
+	cfg, err := s3.ParseURL(url)
+	if err != nil {
+		return err
+	}
+	st, err := s3.New(ctx, cfg, logger)
+	if err != nil {
+		return err
+	}
+	return st.CreateBucket(ctx)
+}
+
 // Localizer gives the query engine local files for a store: a folder store's
 // own files, or a bounded cache for a remote one. It returns the folder the
 // engine may read.

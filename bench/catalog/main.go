@@ -1,0 +1,200 @@
+// Command catalog measures the catalogue at a national portal's size: it
+// builds stores of -sizes real datasets (the repository's pipelines,
+// ingested once and copied under new ids) and one dataset of -versions
+// versions, on a folder and on versitygw, and starts a catalogue over each
+// twice, in its own process: following the store's index (govlake's
+// design) and listing the whole store at each refresh (the design before
+// it, the baseline). Each prints startup time and store requests, the
+// cost of a refresh with nothing and with one change, how soon a new
+// version shows, request latencies while versions land, package_search's
+// median and the peak resident memory.
+//
+//	go run ./bench/catalog [-sizes 1000,10000] [-versions 10000] [-s3=true]
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"govlake/internal/wire"
+)
+
+func main() {
+	sizes := flag.String("sizes", "1000,10000", "numbers of datasets of the stores built")
+	versions := flag.Int("versions", 10000, "versions of the one-dataset store (0: none)")
+	useS3 := flag.Bool("s3", true, "also on versitygw")
+	load := flag.Duration("load", 15*time.Second, "how long requests are sent while versions land")
+	dir := flag.String("dir", filepath.Join(os.TempDir(), "govlake-bench-catalog"), "work folder")
+	isChild := flag.Bool("child", false, "measure one catalogue (run by the benchmark itself)")
+	storeURL := flag.String("store", "", "child: the store")
+	mode := flag.String("mode", "index", "child: index or listing")
+	flag.Parse()
+	if *isChild {
+		f, err := child(*storeURL, *mode, *load)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "bench/catalog child:", err)
+			os.Exit(1)
+		}
+		json.NewEncoder(os.Stdout).Encode(f)
+		return
+	}
+	if err := run(*sizes, *versions, *useS3, *load, *dir); err != nil {
+		fmt.Fprintln(os.Stderr, "bench/catalog:", err)
+		os.Exit(1)
+	}
+}
+
+func run(sizes string, versions int, useS3 bool, load time.Duration, dir string) error {
+	ctx := context.Background()
+	if _, err := os.Stat("pipelines"); err != nil {
+		return fmt.Errorf("run from the repository's root: %w", err)
+	}
+	os.RemoveAll(dir)
+	tmpl, ids, err := template(ctx, filepath.Join(dir, "template"))
+	if err != nil {
+		return err
+	}
+	backends := []string{"folder"}
+	var vgw *exec.Cmd
+	var endpoint string
+	if useS3 {
+		if vgw, endpoint, err = startVersitygw(filepath.Join(dir, "vgw")); err != nil {
+			return err
+		}
+		defer func() { vgw.Process.Kill(); vgw.Wait() }()
+		backends = append(backends, "versitygw")
+	}
+	fmt.Printf("bench/catalog: the repository's %d real datasets copied under new ids; each catalogue in its own process\n", len(ids))
+	fmt.Printf("%-10s %-22s %-8s %9s %7s %9s %6s %9s %6s %9s %7s %7s %9s %7s %7s\n", "store", "content", "design", "start ms", "reqs",
+		"idle ms", "reqs", "1-chg ms", "reqs", "shows ms", "p50 ms", "p99 ms", "search50", "RSS MB", "errors")
+	type kind struct {
+		name  string
+		build func(c *copier) error
+	}
+	var kinds []kind
+	for _, s := range strings.Split(sizes, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil {
+			return fmt.Errorf("-sizes: %q is not a number", s)
+		}
+		kinds = append(kinds, kind{fmt.Sprintf("%d datasets", n), func(c *copier) error { return c.many(ctx, ids, n) }})
+	}
+	if versions > 0 {
+		kinds = append(kinds, kind{fmt.Sprintf("1 dataset, %d versions", versions), func(c *copier) error {
+			return c.versions(ctx, "retail_prices", "retail_prices_history", versions)
+		}})
+	}
+	for _, backend := range backends {
+		for i, k := range kinds {
+			url := filepath.Join(dir, fmt.Sprintf("store%d", i))
+			if backend == "versitygw" {
+				url = fmt.Sprintf("s3://bench%d/lake?endpoint=%s&region=us-east-1", i, endpoint)
+				if err := wire.CreateBucket(ctx, url, quiet); err != nil {
+					return err
+				}
+			}
+			store, err := wire.OpenStore(ctx, url, quiet)
+			if err != nil {
+				return err
+			}
+			c, err := newCopier(ctx, tmpl, store, ids)
+			if err != nil {
+				return err
+			}
+			t0 := time.Now()
+			if err := k.build(c); err != nil {
+				return err
+			}
+			built := time.Since(t0)
+			t0 = time.Now()
+			x, err := wire.Reindex(ctx, store)
+			if err != nil {
+				return err
+			}
+			fmt.Printf("# %s, %s: built with %d writes in %s; ingest reindex: %d datasets in %s\n", backend, k.name, c.puts.Load(),
+				built.Round(time.Second), len(x.Datasets), time.Since(t0).Round(time.Millisecond))
+			for _, mode := range []string{"index", "listing"} {
+				f, err := measure(url, mode, load)
+				if err != nil {
+					return fmt.Errorf("%s %s %s: %w", backend, k.name, mode, err)
+				}
+				fmt.Printf("%-10s %-22s %-8s %9.0f %7d %9.1f %6d %9.1f %6d %9.0f %7.1f %7.1f %9.1f %7d %7d\n", backend, k.name, mode,
+					f.StartupMS, f.StartupRequests, f.IdleRefreshMS, f.IdleRefreshRequests, f.ChangeRefreshMS, f.ChangeRequests,
+					f.VisibleMS, f.RequestP50, f.P99, f.SearchP50, f.PeakRSSMB, f.Errors)
+				fmt.Printf("#   %d requests, %d versions landed meanwhile; slowest: %s\n", f.Requests, f.Landed, f.SlowestRoute)
+			}
+		}
+	}
+	return nil
+}
+
+// measure runs a child process over the store and reads its figures.
+func measure(url, mode string, load time.Duration) (*figures, error) {
+	self, err := os.Executable()
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.Command(self, "-child", "-store", url, "-mode", mode, "-load", load.String())
+	cmd.Stderr = os.Stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return nil, err
+	}
+	var f figures
+	sc := bufio.NewScanner(strings.NewReader(string(out)))
+	for sc.Scan() {
+		if err := json.Unmarshal(sc.Bytes(), &f); err == nil {
+			return &f, nil
+		}
+	}
+	return nil, fmt.Errorf("no figures in %q", out)
+}
+
+// startVersitygw starts versitygw over a fresh folder with the test
+// credentials, which it sets for the children.
+func startVersitygw(dir string) (*exec.Cmd, string, error) {
+	bin, err := exec.LookPath("versitygw")
+	if err != nil {
+		if bin = filepath.Join(os.Getenv("HOME"), "go", "bin", "versitygw"); !exists(bin) {
+			return nil, "", fmt.Errorf("versitygw is not installed (go install github.com/versity/versitygw/cmd/versitygw@v1.8.0), or pass -s3=false")
+		}
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, "", err
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	os.MkdirAll(filepath.Join(dir, "data"), 0o755)
+	const key, secret = "govlake-bench", "govlake-bench-secret"
+	os.Setenv("AWS_ACCESS_KEY_ID", key)
+	os.Setenv("AWS_SECRET_ACCESS_KEY", secret)
+	os.Setenv("AWS_REGION", "us-east-1")
+	cmd := exec.Command(bin, "--port", addr, "--quiet", "posix", filepath.Join(dir, "data"))
+	cmd.Env = append(os.Environ(), "ROOT_ACCESS_KEY="+key, "ROOT_SECRET_KEY="+secret)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	if err := cmd.Start(); err != nil {
+		return nil, "", err
+	}
+	for end := time.Now().Add(10 * time.Second); time.Now().Before(end); time.Sleep(20 * time.Millisecond) {
+		if c, err := net.Dial("tcp", addr); err == nil {
+			c.Close()
+			return cmd, "http://" + addr, nil
+		}
+	}
+	cmd.Process.Kill()
+	return nil, "", fmt.Errorf("versitygw did not start on %s", addr)
+}
+
+func exists(p string) bool { _, err := os.Stat(p); return err == nil }
