@@ -23,5 +23,6 @@ func TestDeployFilesUseKnownFlags(t *testing.T) {
 		"../../deploy/systemd/govlake-catalog.service": `(?m)^ExecStart=/usr/local/bin/catalog (.*)$`,
 		"../../deploy/Dockerfile":                      `(?m)^CMD \[(.*)\]$`,
 		"../../deploy/compose.yaml":                    `(?m)^    command: \[("-addr".*)\]$`,
+		"../../deploy/kubernetes/catalog.yaml":         `(?m)^\s+args: \[("-addr".*)\]$`,
 	})
 }

@@ -13,5 +13,7 @@ func TestDeployFilesUseKnownFlags(t *testing.T) {
 	deploytest.CheckFlags(t, "ingest serve", help, map[string]string{
 		"../../deploy/systemd/govlake-ingest.service": `(?m)^ExecStart=/usr/local/bin/ingest serve (.*)$`,
 		"../../deploy/compose.yaml":                   `(?m)^    command: \["serve", (.*)\]$`,
+		"../../deploy/kubernetes/ingest-serve.yaml":   `(?m)^\s+args: \["serve", (.*)\]$`,
+		"../../deploy/kubernetes/ingest-cronjob.yaml": `(?m)^\s+args: \["run", (.*)\]$`,
 	})
 }
