@@ -22,6 +22,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"syscall"
@@ -39,11 +40,26 @@ func main() {
 	isChild := flag.Bool("child", false, "measure one catalogue (run by the benchmark itself)")
 	storeURL := flag.String("store", "", "child: the store")
 	mode := flag.String("mode", "index", "child: index or listing")
+	heap := flag.String("heap", "", "child: write a heap profile here at the end")
+	cpu := flag.String("cpuprofile", "", "child: write a CPU profile of the whole run here")
 	flag.Parse()
 	if *isChild {
+		if *cpu != "" {
+			if c, err := os.Create(*cpu); err == nil {
+				pprof.StartCPUProfile(c)
+				defer pprof.StopCPUProfile()
+			}
+		}
 		f, err := child(*storeURL, *mode, *load)
+		if *heap != "" {
+			if h, err := os.Create(*heap); err == nil {
+				pprof.WriteHeapProfile(h)
+				h.Close()
+			}
+		}
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "bench/catalog child:", err)
+			pprof.StopCPUProfile()
 			os.Exit(1)
 		}
 		json.NewEncoder(os.Stdout).Encode(f)
@@ -132,7 +148,8 @@ func run(sizes string, versions int, useS3 bool, load time.Duration, dir string)
 				fmt.Printf("%-10s %-22s %-8s %9.0f %7d %9.1f %6d %9.1f %6d %9.0f %7.1f %7.1f %9.1f %7d %7d\n", backend, k.name, mode,
 					f.StartupMS, f.StartupRequests, f.IdleRefreshMS, f.IdleRefreshRequests, f.ChangeRefreshMS, f.ChangeRequests,
 					f.VisibleMS, f.RequestP50, f.P99, f.SearchP50, f.PeakRSSMB, f.Errors)
-				fmt.Printf("#   %d requests, %d versions landed meanwhile; slowest: %s\n", f.Requests, f.Landed, f.SlowestRoute)
+				fmt.Printf("#   search ready %.1f s after the start (a fresh search index); %d requests, %d versions landed meanwhile; slowest: %s\n",
+					f.SearchReadyMS/1000, f.Requests, f.Landed, f.SlowestRoute)
 			}
 		}
 	}

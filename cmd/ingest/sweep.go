@@ -41,6 +41,10 @@ func sweep(ctx context.Context, dir string, store govlake.Store, grace time.Dura
 	fmt.Fprintf(stdout, "unfinished uploads aborted:  %d\n", rep.Uploads)
 	fmt.Fprintf(stdout, "run records marked died:     %d\n", rep.Runs)
 	fmt.Fprintf(stdout, "old leases removed:          %d\n", rep.Leases)
+	if rep.IndexSnapshot > 0 {
+		fmt.Fprintf(stdout, "index snapshot written at:   change %d\n", rep.IndexSnapshot)
+	}
+	fmt.Fprintf(stdout, "old index objects removed:   %d\n", rep.IndexRemoved)
 	if rep.Rule != "" {
 		fmt.Fprintf(stdout, "abort-unfinished-upload rule: %s\n", rep.Rule)
 	}

@@ -126,6 +126,12 @@ func (e *entry) sees(ctx context.Context, v govlake.IndexedVersion) bool {
 // Datasets lists every dataset: those with versions, and those whose runs
 // have made none yet (Version 0).
 func (c *Catalog) Datasets(ctx context.Context) ([]govlake.Summary, error) {
+	return c.listed(ctx, nil)
+}
+
+// listed lists the datasets the caller may see that keep accepts (nil:
+// all), in id order.
+func (c *Catalog) listed(ctx context.Context, keep func(*entry) bool) ([]govlake.Summary, error) {
 	snap, err := c.current(ctx)
 	if err != nil {
 		return nil, err
@@ -133,7 +139,7 @@ func (c *Catalog) Datasets(ctx context.Context) ([]govlake.Summary, error) {
 	out := make([]govlake.Summary, 0, len(snap.ids))
 	for _, id := range snap.ids {
 		e := snap.datasets[id]
-		if e.hidden(ctx) {
+		if e.hidden(ctx) || (keep != nil && !keep(e)) {
 			continue
 		}
 		sum := govlake.Summary{ID: id, Title: e.Meta.Title, TitleTranslated: e.Meta.TitleTranslated, Organization: e.Meta.Organization, Updated: e.Meta.UpdatedAt}

@@ -69,6 +69,11 @@ func (c *Catalog) searchDue() {
 	}()
 }
 
+// syncBatch is how many documents go to the index at once: indexing
+// holds each batch's analysed text in memory (10,000 datasets at once took
+// some 250 MB).
+const syncBatch = 256
+
 // sync indexes the datasets that changed since the last snapshot and
 // drops those gone. Restricted datasets are not indexed: their names and
 // counts must not reach outsiders through results or facets.
@@ -100,7 +105,12 @@ func (s *searcher) sync(ctx context.Context, c *Catalog, snap *snapshot) {
 		}
 		d := s.doc(id, e.Meta, m)
 		d.Key = key
-		docs = append(docs, d)
+		if docs = append(docs, d); len(docs) == syncBatch {
+			if !s.put(docs, nil) {
+				return
+			}
+			docs = docs[:0]
+		}
 	}
 	var gone []string
 	for id := range s.keys {
@@ -108,11 +118,15 @@ func (s *searcher) sync(ctx context.Context, c *Catalog, snap *snapshot) {
 			gone = append(gone, id)
 		}
 	}
-	if len(docs) == 0 && len(gone) == 0 {
-		return
+	if len(docs) > 0 || len(gone) > 0 {
+		s.put(docs, gone)
 	}
+}
+
+// put indexes docs and drops gone, and notes what each was made from.
+func (s *searcher) put(docs []govlake.SearchDoc, gone []string) bool {
 	if err := s.index.Put(docs, gone); err != nil {
-		return // tried again at the next snapshot
+		return false // tried again at the next snapshot
 	}
 	for _, d := range docs {
 		s.keys[d.ID] = d.Key
@@ -120,6 +134,7 @@ func (s *searcher) sync(ctx context.Context, c *Catalog, snap *snapshot) {
 	for _, id := range gone {
 		delete(s.keys, id)
 	}
+	return true
 }
 
 // doc is what a dataset is found by: its title, and its id, description,

@@ -70,14 +70,20 @@ func (c *Catalog) Organizations(ctx context.Context) ([]*OrgSummary, error) {
 
 // Organization returns one organisation with its datasets.
 func (c *Catalog) Organization(ctx context.Context, id string) (*OrgSummary, error) {
-	all, err := c.Organizations(ctx)
+	ds, err := c.listed(ctx, func(e *entry) bool { return e.Meta.Organization == id })
 	if err != nil {
 		return nil, err
 	}
-	for _, o := range all {
+	c.mu.Lock()
+	defs := c.orgs
+	c.mu.Unlock()
+	for _, o := range defs {
 		if o.ID == id {
-			return o, nil
+			return &OrgSummary{Organization: o, Defined: true, Datasets: ds}, nil
 		}
+	}
+	if len(ds) > 0 && id != "" {
+		return &OrgSummary{Organization: &govlake.Organization{ID: id, Name: govlake.Text{"en": id}}, Datasets: ds}, nil
 	}
 	return nil, govlake.Errorf(govlake.ENOTFOUND, "no organization %q; GET /api/v1/organizations lists them", id)
 }

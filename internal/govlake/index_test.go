@@ -65,7 +65,7 @@ func (m *memStore) List(ctx context.Context, prefix string) ([]ObjectInfo, error
 	var out []ObjectInfo
 	for k, b := range m.objs {
 		if strings.HasPrefix(k, prefix) {
-			out = append(out, ObjectInfo{Key: k, Size: int64(len(b))})
+			out = append(out, ObjectInfo{Key: k, Size: int64(len(b)), ModTime: time.Now()}) // as if just written
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key })
@@ -226,5 +226,48 @@ func TestReindexReplacesAReadersIndex(t *testing.T) {
 	s.Delete(ctx, LogKey(2))
 	if _, err := ReadChanges(ctx, s, 1, 0); err != ErrIndexGap {
 		t.Fatalf("read past a pruned change: %v, want ErrIndexGap", err)
+	}
+}
+
+// The sweep's pruning keeps the newest snapshots and the changes after
+// the oldest kept; a reader left behind is told to reload, and a fresh
+// reader gets the same index as before the pruning.
+func TestPruneIndex(t *testing.T) {
+	s := newMem()
+	ctx := context.Background()
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	for i := 1; i <= 50; i++ {
+		commit(t, s, "a", i, t0.Add(time.Duration(i)*time.Hour), true)
+		if i%10 == 0 {
+			x, _, err := LoadIndex(ctx, s, reader(s))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := WriteSnapshot(ctx, s, x, t0); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	before, _, _ := LoadIndex(ctx, s, reader(s))
+	n, err := PruneIndex(ctx, s, 3, time.Now().Add(time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != 2+30 {
+		t.Errorf("removed %d objects, want 2 snapshots and 30 changes", n)
+	}
+	if snaps, _ := Snapshots(ctx, s); !reflect.DeepEqual(snaps, []int64{30, 40, 50}) {
+		t.Errorf("snapshots left: %v", snaps)
+	}
+	if _, err := ReadChanges(ctx, s, 5, 0); err != ErrIndexGap {
+		t.Errorf("a reader at 5: %v, want ErrIndexGap", err)
+	}
+	after, _, err := LoadIndex(ctx, s, reader(s))
+	if err != nil || !reflect.DeepEqual(after.Datasets, before.Datasets) || after.Seq != 50 {
+		t.Fatalf("after pruning: %v, seq %d", err, after.Seq)
+	}
+	// Nothing younger than before is removed.
+	if n, _ := PruneIndex(ctx, s, 1, time.Now().Add(-time.Hour)); n != 2 {
+		t.Errorf("with every change young, removed %d (the two old snapshots only)", n)
 	}
 }

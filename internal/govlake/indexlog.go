@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -193,4 +195,53 @@ func CatchUp(ctx context.Context, s Store, x *Index, read ManifestReader, seen f
 		}
 	}
 	return x, len(changes), nil
+}
+
+// PruneIndex removes all but the keep newest snapshots, and the changes
+// and rebuilds older than before that the oldest snapshot kept already
+// holds. A reader left behind them is told so (ErrIndexGap) and starts
+// again from the newest snapshot. It returns how many objects it removed.
+func PruneIndex(ctx context.Context, s Store, keep int, before time.Time) (int, error) {
+	snaps, err := Snapshots(ctx, s)
+	if err != nil || len(snaps) <= keep {
+		return 0, err
+	}
+	cut := snaps[len(snaps)-keep]
+	removed := 0
+	for _, n := range snaps[:len(snaps)-keep] {
+		if err := s.Delete(ctx, SnapKey(n)); err != nil {
+			return removed, fmt.Errorf("remove index snapshot %d: %w", n, err)
+		}
+		removed++
+	}
+	for _, prefix := range []string{IndexLogPrefix, "index/rebuild/"} {
+		objs, err := s.List(ctx, prefix)
+		if err != nil {
+			return removed, fmt.Errorf("list %s: %w", prefix, err)
+		}
+		for _, o := range objs {
+			n, ok := seqOf(IndexLogPrefix, o.Key)
+			if prefix != IndexLogPrefix {
+				n, ok = rebuildSeq(o.Key)
+			}
+			if !ok || n > cut || !o.ModTime.Before(before) {
+				continue
+			}
+			if err := s.Delete(ctx, o.Key); err != nil {
+				return removed, fmt.Errorf("remove %s: %w", o.Key, err)
+			}
+			removed++
+		}
+	}
+	return removed, nil
+}
+
+// rebuildSeq reads the change a rebuild was listed after from its key.
+func rebuildSeq(key string) (int64, bool) {
+	i := strings.LastIndexByte(key, '-')
+	if i < 0 {
+		return 0, false
+	}
+	n, err := strconv.ParseInt(strings.TrimSuffix(key[i+1:], ".json"), 10, 64)
+	return n, err == nil
 }

@@ -54,15 +54,19 @@ const leaseAge = 7 * 24 * time.Hour
 
 // SweepReport says what a sweep removed.
 type SweepReport struct {
-	WorkFolders int      `json:"work_folders"`
-	Folders     int      `json:"version_folders"`
-	Files       int      `json:"files"`
-	Bytes       int64    `json:"bytes"`
-	Uploads     int      `json:"uploads"`
-	Runs        int      `json:"died_runs"`
-	Leases      int      `json:"leases"`
-	Rule        string   `json:"abort_rule,omitempty"`
-	Errors      []string `json:"errors,omitempty"`
+	WorkFolders int   `json:"work_folders"`
+	Folders     int   `json:"version_folders"`
+	Files       int   `json:"files"`
+	Bytes       int64 `json:"bytes"`
+	Uploads     int   `json:"uploads"`
+	Runs        int   `json:"died_runs"`
+	Leases      int   `json:"leases"`
+	// IndexSnapshot is the change a snapshot of the index was written at
+	// (0: none needed); IndexRemoved counts old snapshots and changes removed.
+	IndexSnapshot int64    `json:"index_snapshot,omitempty"`
+	IndexRemoved  int      `json:"index_removed,omitempty"`
+	Rule          string   `json:"abort_rule,omitempty"`
+	Errors        []string `json:"errors,omitempty"`
 }
 
 func (s *SweepReport) fail(what string, err error) {
@@ -109,6 +113,7 @@ func (r *Runner) Sweep(ctx context.Context, o SweepOptions) *SweepReport {
 	}
 	r.sweepRuns(ctx, now, rep)
 	r.sweepLeases(ctx, now, rep)
+	r.sweepIndex(ctx, now, rep)
 	if ar, ok := r.Store.(AbortRuler); ok {
 		rule, err := ar.EnsureAbortRule(ctx, 1)
 		rep.Rule = rule
@@ -117,6 +122,44 @@ func (r *Runner) Sweep(ctx context.Context, o SweepOptions) *SweepReport {
 		}
 	}
 	return rep
+}
+
+// Of the index, the sweep keeps the newest snapshotsKept snapshots, and
+// the changes after the oldest of them or younger than changesKept.
+const (
+	snapshotsKept = 3
+	changesKept   = 7 * 24 * time.Hour
+)
+
+// sweepIndex writes a snapshot of the index when more than a snapshot's
+// worth of changes came since the last (a store no catalogue follows has
+// no one else to write them), then removes old snapshots and changes.
+func (r *Runner) sweepIndex(ctx context.Context, now time.Time, rep *SweepReport) {
+	read := func(ctx context.Context, id string, n int) (*govlake.Manifest, error) {
+		return govlake.ReadManifest(ctx, r.Store, id, n)
+	}
+	snaps, err := govlake.Snapshots(ctx, r.Store)
+	if err != nil {
+		rep.fail("read the index", err)
+		return
+	}
+	x, found, err := govlake.LoadIndex(ctx, r.Store, read)
+	if err != nil {
+		rep.fail("read the index (ingest reindex rebuilds it)", err)
+		return
+	}
+	if found && (len(snaps) == 0 || x.Seq-snaps[len(snaps)-1] >= govlake.SnapshotEvery) {
+		if err := govlake.WriteSnapshot(ctx, r.Store, x, now); err != nil {
+			rep.fail("write an index snapshot", err)
+			return
+		}
+		rep.IndexSnapshot = x.Seq
+	}
+	n, err := govlake.PruneIndex(ctx, r.Store, snapshotsKept, now.Add(-changesKept))
+	rep.IndexRemoved = n
+	if err != nil {
+		rep.fail("remove old index changes", err)
+	}
 }
 
 // sweepBefore is the sweep a run does first, for its own dataset: what
