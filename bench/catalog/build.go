@@ -196,3 +196,44 @@ func commit(ctx context.Context, s govlake.Store, id string, n int) error {
 	return govlake.AppendChange(ctx, s, &govlake.Change{Kind: govlake.ChangeRun, Dataset: id, Meta: &meta, Version: &v,
 		Run: &govlake.RunRef{Key: key, Status: govlake.RunSucceeded}})
 }
+
+// history gives n datasets v versions each in the index, to measure the
+// catalogue's memory with an index of n×v versions: each dataset's newest
+// version is a whole copy, the 19 before it manifests only (the newest 20
+// are what a dataset's page reads), and the index snapshot lists all v.
+// The older manifests are not written: n×v of them would not fit here.
+func (c *copier) history(ctx context.Context, ids []string, n, v int) error {
+	x := govlake.NewIndex()
+	var mu sync.Mutex
+	t0 := time.Now().Add(-time.Duration(v) * 24 * time.Hour).UTC()
+	err := parallel(n, 16, func(i int) error {
+		id := ids[i%len(ids)]
+		newID := fmt.Sprintf("%s_%05d", id, i/len(ids))
+		if err := c.dataset(ctx, id, newID, v); err != nil {
+			return err
+		}
+		m, err := govlake.ReadManifest(ctx, c.to, newID, v)
+		if err != nil {
+			return err
+		}
+		d := &govlake.IndexedDataset{Meta: m.Metadata, Withdrawn: map[int]*govlake.Withdrawal{}, Published: map[int]bool{}}
+		for k := 1; k <= v; k++ {
+			m.Version, m.CreatedAt = k, t0.Add(time.Duration(k)*24*time.Hour)
+			if k > v-20 {
+				b, _ := json.Marshal(m)
+				if err := c.to.Put(ctx, govlake.ManifestKey(newID, k), bytes.NewReader(b)); err != nil {
+					return err
+				}
+			}
+			d.Versions = append(d.Versions, govlake.VersionOf(m))
+		}
+		mu.Lock()
+		x.Datasets[newID] = d
+		mu.Unlock()
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return govlake.WriteSnapshot(ctx, c.to, x, time.Now())
+}

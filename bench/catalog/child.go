@@ -71,7 +71,7 @@ func (c *counter) ListAfter(ctx context.Context, prefix, after string) ([]govlak
 var _ govlake.ListerAfter = (*counter)(nil)
 
 // child starts a catalogue over storeURL in this process and measures it.
-func child(storeURL, mode string, load time.Duration) (*figures, error) {
+func child(storeURL, mode string, load time.Duration, clients int) (*figures, error) {
 	ctx := context.Background()
 	f := &figures{Mode: mode}
 	cnt := &counter{}
@@ -104,9 +104,17 @@ func child(storeURL, mode string, load time.Duration) (*figures, error) {
 	f.StartupMS, f.StartupRequests, f.Datasets = ms(time.Since(start)), cnt.n.Load(), list.Total
 	latest := map[string]int{}
 	var ids []string
-	for _, d := range list.Datasets {
-		latest[d.ID] = d.Version
-		ids = append(ids, d.ID)
+	for offset := 0; ; {
+		for _, d := range list.Datasets {
+			latest[d.ID] = d.Version
+			ids = append(ids, d.ID)
+		}
+		if offset += len(list.Datasets); offset >= list.Total || len(list.Datasets) == 0 {
+			break
+		}
+		if err := getJSON(fmt.Sprintf("%s/api/v1/datasets?limit=1000&offset=%d", base, offset), &list); err != nil {
+			return nil, err
+		}
 	}
 	for {
 		var res struct{ Result struct{ Count int } }
@@ -161,7 +169,7 @@ func child(storeURL, mode string, load time.Duration) (*figures, error) {
 		}
 		f.VisibleMS = max(f.VisibleMS, ms(time.Since(committed)))
 	}
-	if err := under(ctx, f, base, ids, writer, latest, load); err != nil {
+	if err := under(ctx, f, base, ids, writer, latest, load, clients); err != nil {
 		return nil, err
 	}
 	f.PeakRSSMB, f.EndRSSMB = memory("VmHWM"), memory("VmRSS")
@@ -175,9 +183,9 @@ func refresh(ctx context.Context, cat *wire.Catalog, cnt *counter) (float64, int
 	return ms(time.Since(start)), cnt.n.Load() - before, err
 }
 
-// under sends requests from four clients for d while a writer lands a
+// under sends requests from clients clients for d while a writer lands a
 // version every 250 ms, and notes the latencies.
-func under(ctx context.Context, f *figures, base string, ids []string, writer govlake.Store, latest map[string]int, d time.Duration) error {
+func under(ctx context.Context, f *figures, base string, ids []string, writer govlake.Store, latest map[string]int, d time.Duration, clients int) error {
 	words := []string{"population", "gdp", "internet", "country", "price", "government"}
 	routes := []func(r *rand.Rand) (string, string){
 		func(*rand.Rand) (string, string) { return "home", "/" },
@@ -185,7 +193,7 @@ func under(ctx context.Context, f *figures, base string, ids []string, writer go
 		func(r *rand.Rand) (string, string) { return "dataset API", "/api/v1/datasets/" + ids[r.IntN(len(ids))] },
 		func(r *rand.Rand) (string, string) { return "dataset page", "/datasets/" + ids[r.IntN(len(ids))] },
 		func(r *rand.Rand) (string, string) {
-			return "versions API", "/api/v1/datasets/" + ids[r.IntN(len(ids))] + "/versions"
+			return "versions API", "/api/v1/datasets/" + ids[r.IntN(len(ids))] + "/versions?limit=20"
 		},
 		func(r *rand.Rand) (string, string) {
 			return "package_search", "/api/3/action/package_search?" + url.Values{"q": {words[r.IntN(len(words))]}, "rows": {"10"}}.Encode()
@@ -196,7 +204,7 @@ func under(ctx context.Context, f *figures, base string, ids []string, writer go
 	byRoute := map[string][]float64{}
 	var all []float64
 	var wg sync.WaitGroup
-	for c := 0; c < 4; c++ {
+	for c := 0; c < clients; c++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()

@@ -35,7 +35,9 @@ func main() {
 	sizes := flag.String("sizes", "1000,10000", "numbers of datasets of the stores built")
 	versions := flag.Int("versions", 10000, "versions of the one-dataset store (0: none)")
 	useS3 := flag.Bool("s3", true, "also on versitygw")
+	history := flag.String("history", "10000x100", "datasets x versions of the store that measures memory with a large index, on a folder only (\"\": none)")
 	load := flag.Duration("load", 15*time.Second, "how long requests are sent while versions land")
+	clients := flag.Int("clients", 2, "clients sending requests one after another meanwhile")
 	dir := flag.String("dir", filepath.Join(os.TempDir(), "govlake-bench-catalog"), "work folder")
 	isChild := flag.Bool("child", false, "measure one catalogue (run by the benchmark itself)")
 	storeURL := flag.String("store", "", "child: the store")
@@ -50,7 +52,7 @@ func main() {
 				defer pprof.StopCPUProfile()
 			}
 		}
-		f, err := child(*storeURL, *mode, *load)
+		f, err := child(*storeURL, *mode, *load, *clients)
 		if *heap != "" {
 			if h, err := os.Create(*heap); err == nil {
 				pprof.WriteHeapProfile(h)
@@ -65,13 +67,13 @@ func main() {
 		json.NewEncoder(os.Stdout).Encode(f)
 		return
 	}
-	if err := run(*sizes, *versions, *useS3, *load, *dir); err != nil {
+	if err := run(*sizes, *versions, *history, *useS3, *load, *clients, *dir); err != nil {
 		fmt.Fprintln(os.Stderr, "bench/catalog:", err)
 		os.Exit(1)
 	}
 }
 
-func run(sizes string, versions int, useS3 bool, load time.Duration, dir string) error {
+func run(sizes string, versions int, history string, useS3 bool, load time.Duration, clients int, dir string) error {
 	ctx := context.Background()
 	if _, err := os.Stat("pipelines"); err != nil {
 		return fmt.Errorf("run from the repository's root: %w", err)
@@ -91,12 +93,16 @@ func run(sizes string, versions int, useS3 bool, load time.Duration, dir string)
 		defer func() { vgw.Process.Kill(); vgw.Wait() }()
 		backends = append(backends, "versitygw")
 	}
-	fmt.Printf("bench/catalog: the repository's %d real datasets copied under new ids; each catalogue in its own process\n", len(ids))
+	fmt.Printf("bench/catalog: the repository's %d real datasets copied under new ids; each catalogue in its own process;\n", len(ids))
+	fmt.Printf("  latencies from %d clients for %s while a version lands every 250 ms; refresh requests counted as S3 bills them\n", clients, load)
 	fmt.Printf("%-10s %-22s %-8s %9s %7s %9s %6s %9s %6s %9s %7s %7s %9s %7s %7s\n", "store", "content", "design", "start ms", "reqs",
 		"idle ms", "reqs", "1-chg ms", "reqs", "shows ms", "p50 ms", "p99 ms", "search50", "RSS MB", "errors")
 	type kind struct {
 		name  string
 		build func(c *copier) error
+		// indexed kinds write their own index and are not listed whole
+		// (the baseline would read every manifest at each refresh).
+		indexed bool
 	}
 	var kinds []kind
 	for _, s := range strings.Split(sizes, ",") {
@@ -104,15 +110,25 @@ func run(sizes string, versions int, useS3 bool, load time.Duration, dir string)
 		if err != nil {
 			return fmt.Errorf("-sizes: %q is not a number", s)
 		}
-		kinds = append(kinds, kind{fmt.Sprintf("%d datasets", n), func(c *copier) error { return c.many(ctx, ids, n) }})
+		kinds = append(kinds, kind{fmt.Sprintf("%d datasets", n), func(c *copier) error { return c.many(ctx, ids, n) }, false})
+	}
+	if history != "" {
+		var n, v int
+		if _, err := fmt.Sscanf(history, "%dx%d", &n, &v); err != nil || v < 20 {
+			return fmt.Errorf("-history: write datasets x versions, as 10000x100 (at least 20 versions)")
+		}
+		kinds = append(kinds, kind{fmt.Sprintf("%dx%d (index)", n, v), func(c *copier) error { return c.history(ctx, ids, n, v) }, true})
 	}
 	if versions > 0 {
 		kinds = append(kinds, kind{fmt.Sprintf("1 dataset, %d versions", versions), func(c *copier) error {
 			return c.versions(ctx, "retail_prices", "retail_prices_history", versions)
-		}})
+		}, false})
 	}
 	for _, backend := range backends {
 		for i, k := range kinds {
+			if k.indexed && backend != "folder" {
+				continue
+			}
 			url := filepath.Join(dir, fmt.Sprintf("store%d", i))
 			if backend == "versitygw" {
 				url = fmt.Sprintf("s3://bench%d/lake?endpoint=%s&region=us-east-1", i, endpoint)
@@ -133,15 +149,21 @@ func run(sizes string, versions int, useS3 bool, load time.Duration, dir string)
 				return err
 			}
 			built := time.Since(t0)
-			t0 = time.Now()
-			x, err := wire.Reindex(ctx, store)
-			if err != nil {
-				return err
+			modes := []string{"index"}
+			if k.indexed {
+				fmt.Printf("# %s, %s: built with %d writes and an index snapshot in %s\n", backend, k.name, c.puts.Load(), built.Round(time.Second))
+			} else {
+				modes = append(modes, "listing")
+				t0 = time.Now()
+				x, err := wire.Reindex(ctx, store)
+				if err != nil {
+					return err
+				}
+				fmt.Printf("# %s, %s: built with %d writes in %s; ingest reindex: %d datasets in %s\n", backend, k.name, c.puts.Load(),
+					built.Round(time.Second), len(x.Datasets), time.Since(t0).Round(time.Millisecond))
 			}
-			fmt.Printf("# %s, %s: built with %d writes in %s; ingest reindex: %d datasets in %s\n", backend, k.name, c.puts.Load(),
-				built.Round(time.Second), len(x.Datasets), time.Since(t0).Round(time.Millisecond))
-			for _, mode := range []string{"index", "listing"} {
-				f, err := measure(url, mode, load)
+			for _, mode := range modes {
+				f, err := measure(url, mode, load, clients)
 				if err != nil {
 					return fmt.Errorf("%s %s %s: %w", backend, k.name, mode, err)
 				}
@@ -157,12 +179,12 @@ func run(sizes string, versions int, useS3 bool, load time.Duration, dir string)
 }
 
 // measure runs a child process over the store and reads its figures.
-func measure(url, mode string, load time.Duration) (*figures, error) {
+func measure(url, mode string, load time.Duration, clients int) (*figures, error) {
 	self, err := os.Executable()
 	if err != nil {
 		return nil, err
 	}
-	cmd := exec.Command(self, "-child", "-store", url, "-mode", mode, "-load", load.String())
+	cmd := exec.Command(self, "-child", "-store", url, "-mode", mode, "-load", load.String(), "-clients", strconv.Itoa(clients))
 	cmd.Stderr = os.Stderr
 	out, err := cmd.Output()
 	if err != nil {
