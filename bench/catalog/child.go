@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
@@ -36,6 +37,7 @@ type figures struct {
 	SearchP50           float64 // package_search
 	Requests, Errors    int
 	PeakRSSMB, EndRSSMB int64
+	GoMB                int64 // what the Go runtime holds from the system at the end (the rest is DuckDB, ICU, the C heap)
 	Datasets, Landed    int
 	SlowestRoute        string
 }
@@ -71,14 +73,14 @@ func (c *counter) ListAfter(ctx context.Context, prefix, after string) ([]govlak
 var _ govlake.ListerAfter = (*counter)(nil)
 
 // child starts a catalogue over storeURL in this process and measures it.
-func child(storeURL, mode string, load time.Duration, clients int) (*figures, error) {
+func child(storeURL, mode string, load time.Duration, clients int, duckMemory string) (*figures, error) {
 	ctx := context.Background()
 	f := &figures{Mode: mode}
 	cnt := &counter{}
 	cache, _ := os.MkdirTemp("", "bench-catalog-cache-")
 	defer os.RemoveAll(cache)
 	start := time.Now()
-	cat, err := wire.NewCatalog(ctx, wire.CatalogConfig{Store: storeURL, Memory: "1GB", Refresh: time.Second, CacheDir: cache, CacheBytes: 1 << 30,
+	cat, err := wire.NewCatalog(ctx, wire.CatalogConfig{Store: storeURL, Memory: duckMemory, Refresh: time.Second, CacheDir: cache, CacheBytes: 1 << 30,
 		Listing: mode == "listing", MaxRows: 10000, Timeout: time.Minute, Running: 4, Queued: 64, MaxResultBytes: 1 << 28,
 		WrapStore: func(s govlake.Store) govlake.Store { cnt.Store = s; return cnt }}, quiet)
 	if err != nil {
@@ -173,6 +175,9 @@ func child(storeURL, mode string, load time.Duration, clients int) (*figures, er
 		return nil, err
 	}
 	f.PeakRSSMB, f.EndRSSMB = memory("VmHWM"), memory("VmRSS")
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	f.GoMB = int64(ms.Sys-ms.HeapReleased) >> 20
 	return f, nil
 }
 

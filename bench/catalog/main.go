@@ -38,6 +38,7 @@ func main() {
 	history := flag.String("history", "10000x100", "datasets x versions of the store that measures memory with a large index, on a folder only (\"\": none)")
 	load := flag.Duration("load", 15*time.Second, "how long requests are sent while versions land")
 	clients := flag.Int("clients", 2, "clients sending requests one after another meanwhile")
+	duckMemory := flag.String("duckdb-memory", "1GB", "the catalogues' DuckDB memory limit (-memory-limit)")
 	dir := flag.String("dir", filepath.Join(os.TempDir(), "govlake-bench-catalog"), "work folder")
 	isChild := flag.Bool("child", false, "measure one catalogue (run by the benchmark itself)")
 	storeURL := flag.String("store", "", "child: the store")
@@ -46,13 +47,14 @@ func main() {
 	cpu := flag.String("cpuprofile", "", "child: write a CPU profile of the whole run here")
 	flag.Parse()
 	if *isChild {
+		wire.CatalogGC() // as the catalogue command does
 		if *cpu != "" {
 			if c, err := os.Create(*cpu); err == nil {
 				pprof.StartCPUProfile(c)
 				defer pprof.StopCPUProfile()
 			}
 		}
-		f, err := child(*storeURL, *mode, *load, *clients)
+		f, err := child(*storeURL, *mode, *load, *clients, *duckMemory)
 		if *heap != "" {
 			if h, err := os.Create(*heap); err == nil {
 				pprof.WriteHeapProfile(h)
@@ -67,13 +69,13 @@ func main() {
 		json.NewEncoder(os.Stdout).Encode(f)
 		return
 	}
-	if err := run(*sizes, *versions, *history, *useS3, *load, *clients, *dir); err != nil {
+	if err := run(*sizes, *versions, *history, *useS3, *load, *clients, *duckMemory, *dir); err != nil {
 		fmt.Fprintln(os.Stderr, "bench/catalog:", err)
 		os.Exit(1)
 	}
 }
 
-func run(sizes string, versions int, history string, useS3 bool, load time.Duration, clients int, dir string) error {
+func run(sizes string, versions int, history string, useS3 bool, load time.Duration, clients int, duckMemory, dir string) error {
 	ctx := context.Background()
 	if _, err := os.Stat("pipelines"); err != nil {
 		return fmt.Errorf("run from the repository's root: %w", err)
@@ -94,7 +96,7 @@ func run(sizes string, versions int, history string, useS3 bool, load time.Durat
 		backends = append(backends, "versitygw")
 	}
 	fmt.Printf("bench/catalog: the repository's %d real datasets copied under new ids; each catalogue in its own process;\n", len(ids))
-	fmt.Printf("  latencies from %d clients for %s while a version lands every 250 ms; refresh requests counted as S3 bills them\n", clients, load)
+	fmt.Printf("  latencies from %d clients for %s while a version lands every 250 ms; refresh requests counted as S3 bills them; DuckDB memory limit %s\n", clients, load, duckMemory)
 	fmt.Printf("%-10s %-22s %-8s %9s %7s %9s %6s %9s %6s %9s %7s %7s %9s %7s %7s\n", "store", "content", "design", "start ms", "reqs",
 		"idle ms", "reqs", "1-chg ms", "reqs", "shows ms", "p50 ms", "p99 ms", "search50", "RSS MB", "errors")
 	type kind struct {
@@ -163,15 +165,15 @@ func run(sizes string, versions int, history string, useS3 bool, load time.Durat
 					built.Round(time.Second), len(x.Datasets), time.Since(t0).Round(time.Millisecond))
 			}
 			for _, mode := range modes {
-				f, err := measure(url, mode, load, clients)
+				f, err := measure(url, mode, load, clients, duckMemory)
 				if err != nil {
 					return fmt.Errorf("%s %s %s: %w", backend, k.name, mode, err)
 				}
 				fmt.Printf("%-10s %-22s %-8s %9.0f %7d %9.1f %6d %9.1f %6d %9.0f %7.1f %7.1f %9.1f %7d %7d\n", backend, k.name, mode,
 					f.StartupMS, f.StartupRequests, f.IdleRefreshMS, f.IdleRefreshRequests, f.ChangeRefreshMS, f.ChangeRequests,
 					f.VisibleMS, f.RequestP50, f.P99, f.SearchP50, f.PeakRSSMB, f.Errors)
-				fmt.Printf("#   search ready %.1f s after the start (a fresh search index); %d requests, %d versions landed meanwhile; slowest: %s\n",
-					f.SearchReadyMS/1000, f.Requests, f.Landed, f.SlowestRoute)
+				fmt.Printf("#   search ready %.1f s after the start (a fresh search index); %d requests, %d versions landed meanwhile; slowest: %s; RSS at the end %d MB, of it Go %d MB\n",
+					f.SearchReadyMS/1000, f.Requests, f.Landed, f.SlowestRoute, f.EndRSSMB, f.GoMB)
 			}
 		}
 	}
@@ -179,12 +181,12 @@ func run(sizes string, versions int, history string, useS3 bool, load time.Durat
 }
 
 // measure runs a child process over the store and reads its figures.
-func measure(url, mode string, load time.Duration, clients int) (*figures, error) {
+func measure(url, mode string, load time.Duration, clients int, duckMemory string) (*figures, error) {
 	self, err := os.Executable()
 	if err != nil {
 		return nil, err
 	}
-	cmd := exec.Command(self, "-child", "-store", url, "-mode", mode, "-load", load.String(), "-clients", strconv.Itoa(clients))
+	cmd := exec.Command(self, "-child", "-store", url, "-mode", mode, "-load", load.String(), "-clients", strconv.Itoa(clients), "-duckdb-memory", duckMemory)
 	cmd.Stderr = os.Stderr
 	out, err := cmd.Output()
 	if err != nil {

@@ -17,12 +17,7 @@ import (
 // A dataset of 23 versions: its page lists the newest 20 and pages back
 // to the rest; the API counts them all and pages through them.
 func TestVersionHistoryPages(t *testing.T) {
-	storeDir := t.TempDir()
-	store, _ := file.NewStore(storeDir)
-	pdir := t.TempDir()
-	write := writer(t, pdir)
-	write("s.json", `{"type":"object","properties":{"id":{"type":"integer"}}}`)
-	write("m.yaml", "dataset: counts\ntitle: Counts\nlicense: CC-BY-4.0\nsource: {url: d.csv}\nschema: s.json\n")
+	storeDir, store, pdir, write := countsPipeline(t)
 	for i := 1; i <= 23; i++ {
 		var b strings.Builder
 		b.WriteString("id\n")
@@ -77,12 +72,7 @@ func TestVersionHistoryPages(t *testing.T) {
 // version committed after it started shows within a few refreshes, and
 // the index holds what the manifests say.
 func TestCatalogFollowsTheIndex(t *testing.T) {
-	storeDir := t.TempDir()
-	store, _ := file.NewStore(storeDir)
-	pdir := t.TempDir()
-	write := writer(t, pdir)
-	write("s.json", `{"type":"object","properties":{"id":{"type":"integer"}}}`)
-	write("m.yaml", "dataset: counts\ntitle: Counts\nlicense: CC-BY-4.0\nsource: {url: d.csv}\nschema: s.json\n")
+	storeDir, store, pdir, write := countsPipeline(t)
 	write("d.csv", "id\n1\n")
 	ingestDir(t, store, pdir)
 	base := startCatalog(t, storeDir, "-refresh", "200ms")
@@ -109,4 +99,16 @@ func TestCatalogFollowsTheIndex(t *testing.T) {
 	if err != nil || len(snaps) == 0 {
 		t.Fatalf("snapshots %v, %v", snaps, err)
 	}
+}
+
+// countsPipeline is a store and a folder with the pipeline of a dataset
+// of ids, counts, whose source write replaces.
+func countsPipeline(t *testing.T) (string, govlake.Store, string, func(name, body string)) {
+	storeDir := t.TempDir()
+	store, _ := file.NewStore(storeDir)
+	pdir := t.TempDir()
+	write := writer(t, pdir)
+	write("s.json", `{"type":"object","properties":{"id":{"type":"integer"}}}`)
+	write("m.yaml", "dataset: counts\ntitle: Counts\nlicense: CC-BY-4.0\nsource: {url: d.csv}\nschema: s.json\n")
+	return storeDir, store, pdir, write
 }

@@ -28,6 +28,7 @@ import (
 )
 
 func main() {
+	wire.CatalogGC()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	os.Exit(Main(ctx, os.Args[1:], os.Stdout, os.Stderr, nil))

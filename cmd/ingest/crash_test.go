@@ -274,7 +274,7 @@ func indexBehind(t *testing.T, store govlake.Store) int {
 	}
 	differ := 0
 	for _, v := range s.Versions {
-		if got, ok := d.Find(v.N); !ok || !got.Created.Equal(v.Created) || got.Rows != v.Rows || got.Draft != v.Draft {
+		if got, ok := d.Find(v.N); !ok || !got.Created().Equal(v.Created()) || got.Rows != v.Rows || got.Draft != v.Draft {
 			differ++
 		}
 	}

@@ -46,6 +46,8 @@ type Catalog struct {
 	idx        *govlake.Index // the index as last read; only refresh touches it
 	snapSeq    int64          // the newest snapshot known to be stored
 
+	orgsCache atomic.Pointer[orgsOf]
+
 	mu     sync.Mutex
 	orgs   []*govlake.Organization // from the organisation files
 	search *searcher               // the full-text index, when set
@@ -59,7 +61,7 @@ type manifestID struct {
 // Bounds of what the catalogue keeps in memory: manifests and run records
 // are read again when dropped.
 const (
-	ManifestsKept  = 1024
+	ManifestsKept  = 256
 	RunRecordsKept = 20000
 )
 
@@ -144,7 +146,7 @@ func (c *Catalog) listed(ctx context.Context, keep func(*entry) bool) ([]govlake
 		}
 		sum := govlake.Summary{ID: id, Title: e.Meta.Title, TitleTranslated: e.Meta.TitleTranslated, Organization: e.Meta.Organization, Updated: e.Meta.UpdatedAt}
 		if v, ok := e.latest(); ok {
-			sum.Version, sum.Rows, sum.Updated = v.N, v.Rows, v.Created
+			sum.Version, sum.Rows, sum.Updated = v.N, v.Rows, v.Created()
 		}
 		out = append(out, sum)
 	}

@@ -45,7 +45,7 @@ func (c *Catalog) detail(ctx context.Context, id string, history bool) (*govlake
 	seen := e.visible(ctx)
 	d.VersionCount = len(seen)
 	if len(seen) > 0 {
-		d.FirstVersion = seen[0].Created
+		d.FirstVersion = seen[0].Created()
 	}
 	d.Runs = []*govlake.Run{}
 	d.Freshness = govlake.FreshnessAt(d.Frequency, d.Updated, c.now())

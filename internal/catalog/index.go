@@ -91,7 +91,7 @@ func (s *searcher) sync(ctx context.Context, c *Catalog, snap *snapshot) {
 		v, ok := e.latest()
 		key := e.Meta.UpdatedAt.UTC().Format(time.RFC3339Nano)
 		if ok {
-			key += " " + strconv.Itoa(v.N) + " " + v.Created.UTC().Format(time.RFC3339Nano)
+			key += " " + strconv.Itoa(v.N) + " " + v.Created().Format(time.RFC3339Nano)
 		}
 		if s.keys[id] == key {
 			continue

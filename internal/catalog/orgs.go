@@ -20,6 +20,7 @@ func (c *Catalog) SetOrganizations(orgs []*govlake.Organization) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.orgs = orgs
+	c.orgsCache.Store(nil)
 }
 
 // DefinedOrganizations are the organisations the files define, by id,
@@ -35,8 +36,17 @@ func (c *Catalog) DefinedOrganizations() map[string]*govlake.Organization {
 }
 
 // Organizations lists every organisation: those defined, and those only
-// named by datasets, by id.
+// named by datasets, by id. What anonymous visitors see is made once a
+// snapshot (every home page shows it); callers must not change it.
 func (c *Catalog) Organizations(ctx context.Context) ([]*OrgSummary, error) {
+	snap, err := c.current(ctx)
+	if err != nil {
+		return nil, err
+	}
+	anonymous := govlake.PrincipalFrom(ctx) == nil
+	if cached := c.orgsCache.Load(); anonymous && cached != nil && cached.snap == snap {
+		return cached.orgs, nil
+	}
 	ds, err := c.Datasets(ctx)
 	if err != nil {
 		return nil, err
@@ -65,7 +75,16 @@ func (c *Catalog) Organizations(ctx context.Context) ([]*OrgSummary, error) {
 		out = append(out, o)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	if anonymous {
+		c.orgsCache.Store(&orgsOf{snap, out})
+	}
 	return out, nil
+}
+
+// orgsOf is Organizations as anonymous visitors see it in one snapshot.
+type orgsOf struct {
+	snap *snapshot
+	orgs []*OrgSummary
 }
 
 // Organization returns one organisation with its datasets.

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"runtime/debug"
 	"sort"
 	"time"
 
@@ -113,7 +114,8 @@ func (c *Catalog) refresh(ctx context.Context) error {
 		}
 	}
 	var snap *snapshot
-	if prev := c.view.Load(); prev != nil && x == c.idx && !c.Listing {
+	opened := x != c.idx
+	if prev := c.view.Load(); prev != nil && !opened && !c.Listing {
 		snap = c.update(prev, x, changes)
 	} else {
 		snap = c.build(x)
@@ -124,6 +126,12 @@ func (c *Catalog) refresh(ctx context.Context) error {
 		c.search.sync(ctx, c, snap)
 	} else if c.search != nil {
 		c.searchDue()
+	}
+	if opened && !c.Listing {
+		// Decoding a snapshot (or listing the store) leaves garbage about
+		// the size of the index: hand it back to the system now, not over
+		// minutes, so a catalogue's memory is what it keeps.
+		debug.FreeOSMemory()
 	}
 	if !c.Listing && x.Seq-c.snapSeq >= govlake.SnapshotEvery {
 		// Whoever holds the index writes the next snapshot, so that a
@@ -224,7 +232,7 @@ func (c *Catalog) update(prev *snapshot, x *govlake.Index, changes []*govlake.Ch
 		// withdrawal, a publication (not a run record alone).
 		seen := []time.Time{d.Meta.UpdatedAt}
 		if ch.Version != nil {
-			seen = append(seen, ch.Version.Created)
+			seen = append(seen, ch.Version.Created())
 		}
 		if ch.Kind == govlake.ChangeWithdrawn || ch.Kind == govlake.ChangePublished {
 			seen = append(seen, ch.At)
@@ -264,8 +272,8 @@ func (snap *snapshot) digest() (string, time.Time) {
 		later(e.Meta.UpdatedAt)
 		if n := len(e.Versions); n > 0 {
 			v := e.Versions[n-1]
-			fmt.Fprintf(h, " v%d %d %v\n", v.N, v.Created.UnixNano(), e.Published[v.N])
-			later(v.Created)
+			fmt.Fprintf(h, " v%d %d %v\n", v.N, v.Created().UnixNano(), e.Published[v.N])
+			later(v.Created())
 		}
 		sum := 0
 		for n, w := range e.Withdrawn {

@@ -124,7 +124,7 @@ func (c *Catalog) ranked(ctx context.Context, req SearchRequest) (*SearchResult,
 	}
 	res := &SearchResult{Count: hits.Total, Datasets: []*govlake.Detail{}, Facets: hits.Facets, Marked: map[string]Marked{}}
 	for _, id := range hits.IDs {
-		if d, err := c.Dataset(ctx, id); err == nil {
+		if d, err := c.detail(ctx, id, false); err == nil {
 			res.Datasets = append(res.Datasets, d)
 			if req.Lang != "" { // only a page for people shows the marks
 				res.Marked[id] = c.search.marked(d, words, req.Prefix, req.Lang)
@@ -148,7 +148,7 @@ func (c *Catalog) find(ctx context.Context, req SearchRequest) ([]*govlake.Detai
 			return nil, nil, govlake.Errorf(govlake.EINTERNAL, "search the index: %w", err)
 		}
 		for _, id := range hits.IDs {
-			if d, err := c.Dataset(ctx, id); err == nil {
+			if d, err := c.detail(ctx, id, false); err == nil {
 				found = append(found, d)
 			}
 		}
@@ -159,7 +159,7 @@ func (c *Catalog) find(ctx context.Context, req SearchRequest) ([]*govlake.Detai
 		return nil, nil, err
 	}
 	for _, s := range sums {
-		d, err := c.Dataset(ctx, s.ID)
+		d, err := c.detail(ctx, s.ID, false)
 		if err != nil {
 			return nil, nil, err
 		}

@@ -56,12 +56,12 @@ func (c *Catalog) Table(ctx context.Context, name string) (govlake.Table, error)
 		end := day.Add(24 * time.Hour)
 		ok = false
 		for _, w := range e.Versions {
-			if w.Created.Before(end) && !e.draft(w) {
+			if w.Created().Before(end) && !e.draft(w) {
 				v, ok = w, true
 			}
 		}
 		if !ok {
-			return govlake.Table{}, govlake.Errorf(govlake.ENOTFOUND, "dataset %s had no version yet on %s (its first is of %s)", id, day.Format(time.DateOnly), e.Versions[0].Created.Format(time.DateOnly))
+			return govlake.Table{}, govlake.Errorf(govlake.ENOTFOUND, "dataset %s had no version yet on %s (its first is of %s)", id, day.Format(time.DateOnly), e.Versions[0].Created().Format(time.DateOnly))
 		}
 	}
 	if versioned {
@@ -152,7 +152,7 @@ func (c *Catalog) VersionAsOf(ctx context.Context, id string, day time.Time) (in
 	end := day.Truncate(24 * time.Hour).Add(24 * time.Hour)
 	n := 0
 	for _, v := range e.Versions {
-		if v.Created.Before(end) {
+		if v.Created().Before(end) {
 			n = v.N
 		}
 	}

@@ -2,6 +2,7 @@ package govlake
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"sort"
@@ -76,17 +77,48 @@ type Change struct {
 }
 
 // IndexedVersion is what the index keeps of a version: enough to list it
-// and to pick a table by date; the manifest holds the rest.
+// and to pick a table by date; the manifest holds the rest. It is small
+// (32 bytes): an index holds millions.
 type IndexedVersion struct {
+	N       int
+	Rows    int64 // valid rows
+	created int64 // Unix nanoseconds, UTC
+	Draft   bool
+}
+
+// NewIndexedVersion describes version n.
+func NewIndexedVersion(n int, created time.Time, rows int64, draft bool) IndexedVersion {
+	return IndexedVersion{N: n, Rows: rows, created: created.UnixNano(), Draft: draft}
+}
+
+// Created is when the version was made.
+func (v IndexedVersion) Created() time.Time { return time.Unix(0, v.created).UTC() }
+
+type indexedVersionJSON struct {
 	N       int       `json:"n"`
 	Created time.Time `json:"created"`
-	Rows    int64     `json:"rows"` // valid rows
+	Rows    int64     `json:"rows"`
 	Draft   bool      `json:"draft,omitempty"`
+}
+
+// MarshalJSON writes the version as a change carries it.
+func (v IndexedVersion) MarshalJSON() ([]byte, error) {
+	return json.Marshal(indexedVersionJSON{v.N, v.Created(), v.Rows, v.Draft})
+}
+
+// UnmarshalJSON reads the version from a change.
+func (v *IndexedVersion) UnmarshalJSON(b []byte) error {
+	var j indexedVersionJSON
+	if err := json.Unmarshal(b, &j); err != nil {
+		return err
+	}
+	*v = NewIndexedVersion(j.N, j.Created, j.Rows, j.Draft)
+	return nil
 }
 
 // VersionOf is what the index keeps of a manifest.
 func VersionOf(m *Manifest) IndexedVersion {
-	return IndexedVersion{N: m.Version, Created: m.CreatedAt.UTC(), Rows: m.Rows.Valid, Draft: m.Draft}
+	return NewIndexedVersion(m.Version, m.CreatedAt, m.Rows.Valid, m.Draft)
 }
 
 // RunRef points at a run record and says how it ended.

@@ -173,7 +173,7 @@ func TestIndexFromLogEqualsTheListing(t *testing.T) {
 			t.Errorf("%s: metadata %+v", id, x.Datasets[id].Meta)
 		}
 	}
-	if v := x.Datasets["a"].Versions; len(v) != 3 || v[1].N != 2 || v[1].Rows != 20 || !v[1].Created.Equal(t0.Add(time.Hour)) {
+	if v := x.Datasets["a"].Versions; len(v) != 3 || v[1].N != 2 || v[1].Rows != 20 || !v[1].Created().Equal(t0.Add(time.Hour)) {
 		t.Fatalf("versions of a: %+v", v)
 	}
 	// A snapshot holds the index exactly; a reader starts from it.

@@ -122,6 +122,16 @@ func scanRuns(ctx context.Context, s Store, x *Index) error {
 // ScanLive lists the store whole, as ScanIndex, and applies the changes
 // logged since the listing began: the index of a store with no snapshot.
 func ScanLive(ctx context.Context, s Store, read ManifestReader) (*Index, error) {
+	x, err := scanFrom(ctx, s, read)
+	if err != nil {
+		return nil, err
+	}
+	x, _, err = CatchUp(ctx, s, x, read, nil)
+	return x, err
+}
+
+// scanFrom is ScanIndex at the log's last change before the listing.
+func scanFrom(ctx context.Context, s Store, read ManifestReader) (*Index, error) {
 	from, err := lastSeq(ctx, s)
 	if err != nil {
 		return nil, err
@@ -131,30 +141,25 @@ func ScanLive(ctx context.Context, s Store, read ManifestReader) (*Index, error)
 		return nil, err
 	}
 	x.Seq = from
-	x, _, err = CatchUp(ctx, s, x, read, nil)
-	return x, err
+	return x, nil
 }
 
 // Reindex rebuilds the index from the store and logs the rebuild, so that
 // readers start again from it; it returns the rebuilt index.
 func Reindex(ctx context.Context, s Store, read ManifestReader, now time.Time) (*Index, error) {
-	from, err := lastSeq(ctx, s)
+	x, err := scanFrom(ctx, s, read)
 	if err != nil {
 		return nil, err
 	}
-	x, err := ScanIndex(ctx, s, read)
-	if err != nil {
-		return nil, err
-	}
-	key := fmt.Sprintf("index/rebuild/%s-%012d.json", now.UTC().Format("20060102T150405.000000000Z"), from)
+	key := fmt.Sprintf("index/rebuild/%s-%012d.json", now.UTC().Format("20060102T150405.000000000Z"), x.Seq)
 	if err := writeSnapshotKey(ctx, s, key, x, now); err != nil {
 		return nil, err
 	}
-	c := &Change{Kind: ChangeReindex, At: now.UTC(), Snapshot: key, From: from}
+	c := &Change{Kind: ChangeReindex, At: now.UTC(), Snapshot: key, From: x.Seq}
 	if err := AppendChange(ctx, s, c); err != nil {
 		return nil, err
 	}
-	x.Seq, x.rebuiltAt = from, c.Seq
+	x.rebuiltAt = c.Seq
 	x, _, err = CatchUp(ctx, s, x, read, nil)
 	if err != nil {
 		return nil, err

@@ -49,7 +49,7 @@ func writeSnapshotKey(ctx context.Context, s Store, key string, x *Index, now ti
 		sd := &snapDataset{Meta: d.Meta, Withdrawn: d.Withdrawn, Runs: d.Runs, LastSuccess: d.LastSuccess, LastFailure: d.LastFailure,
 			N: make([]int, len(d.Versions)), Created: make([]int64, len(d.Versions)), Rows: make([]int64, len(d.Versions))}
 		for i, v := range d.Versions {
-			sd.N[i], sd.Created[i], sd.Rows[i] = v.N, v.Created.UnixNano(), v.Rows
+			sd.N[i], sd.Created[i], sd.Rows[i] = v.N, v.created, v.Rows
 			if v.Draft {
 				sd.Drafts = append(sd.Drafts, v.N)
 			}
@@ -116,7 +116,7 @@ func readSnapshotKey(ctx context.Context, s Store, key string) (*Index, error) {
 			drafts[n] = true
 		}
 		for i, n := range sd.N {
-			d.Versions[i] = IndexedVersion{N: n, Created: time.Unix(0, sd.Created[i]).UTC(), Rows: sd.Rows[i], Draft: drafts[n]}
+			d.Versions[i] = IndexedVersion{N: n, created: sd.Created[i], Rows: sd.Rows[i], Draft: drafts[n]}
 		}
 		for _, n := range sd.Published {
 			d.Published[n] = true
