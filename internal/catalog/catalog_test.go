@@ -379,3 +379,26 @@ func TestRequestsDoNotWaitForTheStore(t *testing.T) {
 		t.Fatal("no refresh is waiting on the store: the test tested nothing")
 	}
 }
+
+// A catalogue whose reads of the store stopped (no follower, or the store
+// down) reads again at the next Refresh, and so fails readiness checks
+// with the store's error; within the grace it answers from what it holds.
+func TestRefreshAfterLongSilence(t *testing.T) {
+	cat, st := newTestCatalog(t)
+	cat.TTL = time.Second
+	now := time.Date(2026, 12, 5, 12, 0, 0, 0, time.UTC)
+	cat.now = func() time.Time { return now }
+	ctx := context.Background()
+	if err := cat.Refresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+	st.fail = errors.New("connection refused")
+	now = now.Add(20 * time.Second)
+	if err := cat.Refresh(ctx); err != nil {
+		t.Fatalf("within the grace: %v", err)
+	}
+	now = now.Add(20 * time.Second)
+	if err := cat.Refresh(ctx); err == nil || !strings.Contains(err.Error(), "connection refused") {
+		t.Fatalf("after 40 s without a read: %v", err)
+	}
+}

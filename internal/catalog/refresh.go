@@ -32,13 +32,20 @@ type snapshot struct {
 // entry is one dataset as the index holds it.
 type entry struct{ *govlake.IndexedDataset }
 
-// Refresh reads what changed in the store now, whatever the TTL, and
-// waits for it.
+// Refresh makes sure the catalogue has read the store lately: now with
+// TTL 0, before the first read, or when nothing has read it for many TTLs
+// (no follower, or the store is down: then readiness checks fail with the
+// store's error); otherwise the follower keeps it fresh.
 func (c *Catalog) Refresh(ctx context.Context) error {
-	if v := c.view.Load(); v != nil && c.TTL > 0 {
-		return nil // the follower keeps it fresh; requests do not wait
+	v := c.view.Load()
+	if v == nil || c.TTL <= 0 || c.now().Sub(v.loadedAt) > max(10*c.TTL, 30*time.Second) {
+		return c.refresh(ctx)
 	}
-	return c.refresh(ctx)
+	if c.Listing {
+		_, err := c.current(ctx)
+		return err
+	}
+	return nil
 }
 
 // RefreshNow reads what changed in the store now and waits for it,
