@@ -27,6 +27,7 @@ type snapshot struct {
 	modified time.Time // when that last changed
 	loadedAt time.Time
 	seq      int64
+	allRuns  *runsOf // every dataset's runs, sorted when first asked
 }
 
 // entry is one dataset as the index holds it.
@@ -199,7 +200,7 @@ func (c *Catalog) open(ctx context.Context) (*govlake.Index, error) {
 
 // build makes the snapshot requests read from the index.
 func (c *Catalog) build(x *govlake.Index) *snapshot {
-	snap := &snapshot{datasets: make(map[string]*entry, len(x.Datasets)), loadedAt: c.now(), seq: x.Seq}
+	snap := &snapshot{datasets: make(map[string]*entry, len(x.Datasets)), loadedAt: c.now(), seq: x.Seq, allRuns: &runsOf{}}
 	prev := c.view.Load()
 	for id, d := range x.Datasets {
 		if !d.Listed() {
@@ -221,7 +222,7 @@ func (c *Catalog) build(x *govlake.Index) *snapshot {
 // only the datasets they name are looked at, so a refresh costs the same
 // at 10 datasets and at 10,000 (but for copying the map of entries).
 func (c *Catalog) update(prev *snapshot, x *govlake.Index, changes []*govlake.Change) *snapshot {
-	snap := &snapshot{datasets: make(map[string]*entry, len(prev.datasets)+1), ids: prev.ids, loadedAt: c.now(), seq: x.Seq, modified: prev.modified}
+	snap := &snapshot{datasets: make(map[string]*entry, len(prev.datasets)+1), ids: prev.ids, loadedAt: c.now(), seq: x.Seq, modified: prev.modified, allRuns: &runsOf{}}
 	for id, e := range prev.datasets {
 		snap.datasets[id] = e
 	}

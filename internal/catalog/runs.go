@@ -4,6 +4,7 @@ import (
 	"context"
 	"sort"
 	"strings"
+	"sync"
 
 	"govlake/internal/govlake"
 )
@@ -58,8 +59,31 @@ func (c *Catalog) RunsPage(ctx context.Context, pipeline string, p Page) ([]*gov
 // of all, newest first, and whether they are all there are or at least
 // want of them.
 func (snap *snapshot) runKeys(pipeline string, want int) ([]string, bool) {
+	if pipeline == "" {
+		// Every dataset's runs, sorted once a snapshot: 10,000 datasets
+		// keep 200,000.
+		all := snap.allRuns
+		all.once.Do(func() { all.keys, all.cut, all.full = snap.collectRuns("") })
+		return all.keys, enough(all.keys, all.cut, all.full, want)
+	}
+	keys, cut, full := snap.collectRuns(pipeline)
+	return keys, enough(keys, cut, full, want)
+}
+
+// runsOf is a snapshot's runs of every dataset, sorted when first asked.
+type runsOf struct {
+	once sync.Once
+	keys []string
+	cut  string
+	full bool
+}
+
+// collectRuns returns the run keys the index holds of one pipeline (or
+// all), newest first; full says some dataset holds as many as the index
+// keeps (older runs may exist), and cut is then the newest of such a
+// dataset's oldest kept run: runs older than it may be missing.
+func (snap *snapshot) collectRuns(pipeline string) (keys []string, cut string, full bool) {
 	var refs []govlake.RunRef
-	whole := true
 	for _, id := range snap.ids {
 		if pipeline != "" && id != pipeline {
 			continue
@@ -67,30 +91,27 @@ func (snap *snapshot) runKeys(pipeline string, want int) ([]string, bool) {
 		e := snap.datasets[id]
 		refs = append(refs, e.Runs...)
 		if len(e.Runs) == govlake.RunsKept {
-			whole = false // older runs may exist that the index does not hold
-		}
-	}
-	base := func(k string) string { return k[strings.LastIndexByte(k, '/')+1:] }
-	sort.Slice(refs, func(i, j int) bool { return base(refs[i].Key) > base(refs[j].Key) })
-	if !whole {
-		// Enough when the newest want come before any dataset's oldest
-		// kept run: nothing older than that one can be among them.
-		cut := ""
-		for _, id := range snap.ids {
-			if e := snap.datasets[id]; (pipeline == "" || id == pipeline) && len(e.Runs) == govlake.RunsKept {
-				if k := base(e.Runs[len(e.Runs)-1].Key); cut == "" || k > cut {
-					cut = k
-				}
+			full = true
+			if k := runBase(e.Runs[len(e.Runs)-1].Key); k > cut {
+				cut = k
 			}
 		}
-		whole = len(refs) >= want && base(refs[want-1].Key) > cut
 	}
-	keys := make([]string, len(refs))
+	sort.Slice(refs, func(i, j int) bool { return runBase(refs[i].Key) > runBase(refs[j].Key) })
+	keys = make([]string, len(refs))
 	for i, r := range refs {
 		keys[i] = r.Key
 	}
-	return keys, whole
+	return keys, cut, full
 }
+
+// enough says whether the newest want keys are surely all the newest runs:
+// nothing is missing, or none is older than the cut.
+func enough(keys []string, cut string, full bool, want int) bool {
+	return !full || (len(keys) >= want && runBase(keys[want-1]) >= cut)
+}
+
+func runBase(k string) string { return k[strings.LastIndexByte(k, '/')+1:] }
 
 // listRunKeys lists run records under prefix, newest first. Their names
 // start with the start time, so across pipelines they sort by the name.
@@ -105,8 +126,7 @@ func (c *Catalog) listRunKeys(ctx context.Context, prefix string) ([]string, err
 			keys = append(keys, o.Key)
 		}
 	}
-	base := func(k string) string { return k[strings.LastIndexByte(k, '/')+1:] }
-	sort.Slice(keys, func(i, j int) bool { return base(keys[i]) > base(keys[j]) })
+	sort.Slice(keys, func(i, j int) bool { return runBase(keys[i]) > runBase(keys[j]) })
 	return keys, nil
 }
 
