@@ -1,7 +1,8 @@
 // Package catalog is the read side, and it owns queries. The read model
-// builds, from the store alone, the list of datasets, their versions and
-// runs, and the SQL tables the query engine offers (manifests are immutable,
-// so each is read once and kept). The query layer (Queries) is every SQL
+// follows the store's catalogue index (govlake.Index) to know the
+// datasets, their versions and recent runs, reads manifests and run
+// records when a page needs them (through bounded caches), and gives the
+// query engine its SQL tables. The query layer (Queries) is every SQL
 // that a page, the API or the CKAN layer runs: previews, rejections, CKAN's
 // datastore filters, saved queries and users' own SQL, each with values
 // bound as arguments, through one concurrency limiter and one timeout.
