@@ -24,6 +24,8 @@ type memStore struct {
 	objs map[string][]byte
 	fail error
 	hold chan struct{}
+	// gets and lists count the requests made.
+	gets, lists int
 }
 
 var _ govlake.Store = (*memStore)(nil)
@@ -31,6 +33,7 @@ var _ govlake.Store = (*memStore)(nil)
 func (m *memStore) Get(ctx context.Context, key string) (io.ReadCloser, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	m.gets++
 	b, ok := m.objs[key]
 	if !ok {
 		return nil, govlake.Errorf(govlake.ENOTFOUND, "no object %s", key)
@@ -62,6 +65,7 @@ func (m *memStore) List(ctx context.Context, prefix string) ([]govlake.ObjectInf
 		<-hold
 	}
 	m.mu.Lock()
+	m.lists++
 	defer m.mu.Unlock()
 	var out []govlake.ObjectInfo
 	for k, b := range m.objs {
@@ -400,5 +404,44 @@ func TestRefreshAfterLongSilence(t *testing.T) {
 	now = now.Add(20 * time.Second)
 	if err := cat.Refresh(ctx); err == nil || !strings.Contains(err.Error(), "connection refused") {
 		t.Fatalf("after 40 s without a read: %v", err)
+	}
+}
+
+// A refresh reads what changed and nothing else: one listing of the log
+// when nothing did, and one read more per change, however many datasets.
+func TestRefreshCostsAListingAndAReadPerChange(t *testing.T) {
+	cat, st := newTestCatalog(t)
+	ctx := context.Background()
+	if err := cat.RefreshNow(ctx); err != nil { // a store never indexed: listed once
+		t.Fatal(err)
+	}
+	count := func() (int, int) {
+		st.mu.Lock()
+		defer st.mu.Unlock()
+		g, l := st.gets, st.lists
+		st.gets, st.lists = 0, 0
+		return g, l
+	}
+	count()
+	if err := cat.RefreshNow(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if g, l := count(); g != 0 || l != 1 {
+		t.Errorf("a refresh with nothing new: %d reads, %d listings; want 0 and 1", g, l)
+	}
+	meta := govlake.Metadata{ID: "budget", Title: "Budget, revised", Organization: "mof"}
+	if err := govlake.AppendChange(ctx, st, &govlake.Change{Kind: govlake.ChangeMetadata, Dataset: "budget", Meta: &meta}); err != nil {
+		t.Fatal(err)
+	}
+	count()
+	if err := cat.RefreshNow(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if g, l := count(); g != 1 || l != 1 {
+		t.Errorf("a refresh with one change: %d reads, %d listings; want 1 and 1", g, l)
+	}
+	d, err := cat.Dataset(ctx, "budget")
+	if err != nil || d.Title != "Budget, revised" {
+		t.Fatalf("after the change: %v %v", d, err)
 	}
 }
