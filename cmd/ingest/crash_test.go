@@ -257,9 +257,7 @@ func (c *crash) sweepAndCheck() {
 func indexBehind(t *testing.T, store govlake.Store) int {
 	t.Helper()
 	ctx := context.Background()
-	read := func(ctx context.Context, id string, n int) (*govlake.Manifest, error) {
-		return govlake.ReadManifest(ctx, store, id, n)
-	}
+	read := govlake.StoreManifests(store)
 	x, found, err := govlake.LoadIndex(ctx, store, read)
 	if err != nil || !found {
 		t.Fatalf("read the index: %v (found %v)", err, found)

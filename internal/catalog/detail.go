@@ -52,8 +52,7 @@ func (c *Catalog) detail(ctx context.Context, id string, history bool) (*govlake
 	if !history {
 		return d, nil
 	}
-	newest := seen[max(0, len(seen)-VersionsShown):]
-	if d.Versions, err = c.summaries(ctx, id, e, newest); err != nil {
+	if d.Versions, err = c.newestVersions(ctx, id, e, seen, Page{Limit: VersionsShown}); err != nil {
 		return nil, err
 	}
 	if err := c.recentRuns(ctx, e, d); err != nil {

@@ -2,7 +2,6 @@ package catalog
 
 import (
 	"context"
-	"slices"
 
 	"govlake/internal/govlake"
 )
@@ -58,26 +57,36 @@ func (c *Catalog) VersionsPage(ctx context.Context, id string, p Page) (*Version
 		return nil, err
 	}
 	seen := e.visible(ctx)
-	newest := make([]govlake.IndexedVersion, len(seen))
-	for i, v := range seen {
-		newest[len(seen)-1-i] = v
-	}
-	page, err := pageOf(newest, p, "versions of "+id)
-	if err != nil {
-		return nil, err
-	}
-	slices.Reverse(page) // summaries takes them oldest first
-	out, err := c.summaries(ctx, id, e, page)
+	out, err := c.newestVersions(ctx, id, e, seen, p)
 	if err != nil {
 		return nil, err
 	}
 	return &VersionPage{Versions: out, Total: len(seen), Offset: p.Offset}, nil
 }
 
+// newestVersions describes page p of vs (oldest first) counted from the
+// newest, newest first.
+func (c *Catalog) newestVersions(ctx context.Context, id string, e *entry, vs []govlake.IndexedVersion, p Page) ([]govlake.VersionSummary, error) {
+	start, end, err := bounds(len(vs), p, "versions of "+id)
+	if err != nil {
+		return nil, err
+	}
+	return c.summaries(ctx, id, e, vs[len(vs)-end:len(vs)-start])
+}
+
 // pageOf cuts page p out of all, a list of what.
 func pageOf[T any](all []T, p Page, what string) ([]T, error) {
-	if p.Offset > len(all) {
-		return nil, govlake.Errorf(govlake.EINVALID, "offset %d is past the %d %s", p.Offset, len(all), what)
+	start, end, err := bounds(len(all), p, what)
+	if err != nil {
+		return nil, err
 	}
-	return all[p.Offset:min(p.Offset+p.Limit, len(all))], nil
+	return all[start:end], nil
+}
+
+// bounds is where page p of a list of n what starts and ends.
+func bounds(n int, p Page, what string) (start, end int, err error) {
+	if p.Offset > n {
+		return 0, 0, govlake.Errorf(govlake.EINVALID, "offset %d is past the %d %s", p.Offset, n, what)
+	}
+	return p.Offset, min(p.Offset+p.Limit, n), nil
 }

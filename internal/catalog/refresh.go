@@ -156,11 +156,7 @@ func (c *Catalog) refresh(ctx context.Context) error {
 // read to get there.
 func (c *Catalog) follow(ctx context.Context, seen *[]*govlake.Change) (*govlake.Index, error) {
 	if c.Listing {
-		x, err := govlake.ScanIndex(ctx, c.store, c.readManifest)
-		if err != nil {
-			return nil, err
-		}
-		return x, nil
+		return govlake.ScanIndex(ctx, c.store, c.readManifest)
 	}
 	if c.idx != nil {
 		x, _, err := govlake.CatchUp(ctx, c.store, c.idx, c.readManifest, func(ch *govlake.Change) { *seen = append(*seen, ch) })
@@ -183,7 +179,7 @@ func (c *Catalog) open(ctx context.Context) (*govlake.Index, error) {
 		return nil, govlake.Errorf(govlake.EUNAVAILABLE, "read the catalogue index: %w", err)
 	}
 	if len(snaps) > 0 {
-		x, _, err := govlake.LoadIndex(ctx, c.store, c.readManifest)
+		x, _, err := govlake.LoadIndexFrom(ctx, c.store, snaps, c.readManifest)
 		if err == nil {
 			c.snapSeq = snaps[len(snaps)-1]
 			return x, nil
@@ -201,16 +197,11 @@ func (c *Catalog) open(ctx context.Context) (*govlake.Index, error) {
 // build makes the snapshot requests read from the index.
 func (c *Catalog) build(x *govlake.Index) *snapshot {
 	snap := &snapshot{datasets: make(map[string]*entry, len(x.Datasets)), loadedAt: c.now(), seq: x.Seq, allRuns: &runsOf{}}
-	prev := c.view.Load()
 	for id, d := range x.Datasets {
 		if !d.Listed() {
 			continue // neither metadata nor a version: stray files
 		}
-		if prev != nil && prev.datasets[id] != nil && prev.datasets[id].IndexedDataset == d {
-			snap.datasets[id] = prev.datasets[id]
-		} else {
-			snap.datasets[id] = &entry{d}
-		}
+		snap.datasets[id] = &entry{d}
 		snap.ids = append(snap.ids, id)
 	}
 	sort.Strings(snap.ids)

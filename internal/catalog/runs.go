@@ -92,12 +92,12 @@ func (snap *snapshot) collectRuns(pipeline string) (keys []string, cut string, f
 		refs = append(refs, e.Runs...)
 		if len(e.Runs) == govlake.RunsKept {
 			full = true
-			if k := runBase(e.Runs[len(e.Runs)-1].Key); k > cut {
+			if k := govlake.RunName(e.Runs[len(e.Runs)-1].Key); k > cut {
 				cut = k
 			}
 		}
 	}
-	sort.Slice(refs, func(i, j int) bool { return runBase(refs[i].Key) > runBase(refs[j].Key) })
+	sort.Slice(refs, func(i, j int) bool { return govlake.RunName(refs[i].Key) > govlake.RunName(refs[j].Key) })
 	keys = make([]string, len(refs))
 	for i, r := range refs {
 		keys[i] = r.Key
@@ -108,10 +108,8 @@ func (snap *snapshot) collectRuns(pipeline string) (keys []string, cut string, f
 // enough says whether the newest want keys are surely all the newest runs:
 // nothing is missing, or none is older than the cut.
 func enough(keys []string, cut string, full bool, want int) bool {
-	return !full || (len(keys) >= want && runBase(keys[want-1]) >= cut)
+	return !full || (len(keys) >= want && govlake.RunName(keys[want-1]) >= cut)
 }
-
-func runBase(k string) string { return k[strings.LastIndexByte(k, '/')+1:] }
 
 // listRunKeys lists run records under prefix, newest first. Their names
 // start with the start time, so across pipelines they sort by the name.
@@ -126,7 +124,7 @@ func (c *Catalog) listRunKeys(ctx context.Context, prefix string) ([]string, err
 			keys = append(keys, o.Key)
 		}
 	}
-	sort.Slice(keys, func(i, j int) bool { return runBase(keys[i]) > runBase(keys[j]) })
+	sort.Slice(keys, func(i, j int) bool { return govlake.RunName(keys[i]) > govlake.RunName(keys[j]) })
 	return keys, nil
 }
 

@@ -182,11 +182,11 @@ func (d *IndexedDataset) add(v IndexedVersion) {
 func (d *IndexedDataset) addRun(r RunRef) {
 	d.Runs = slices.DeleteFunc(d.Runs, func(o RunRef) bool { return o.Key == r.Key })
 	d.Runs = append(d.Runs, r)
-	sort.Slice(d.Runs, func(i, j int) bool { return runName(d.Runs[i].Key) > runName(d.Runs[j].Key) })
+	sort.Slice(d.Runs, func(i, j int) bool { return RunName(d.Runs[i].Key) > RunName(d.Runs[j].Key) })
 	if len(d.Runs) > RunsKept {
 		d.Runs = d.Runs[:RunsKept]
 	}
-	newer := func(cur *RunRef) bool { return cur == nil || runName(r.Key) >= runName(cur.Key) }
+	newer := func(cur *RunRef) bool { return cur == nil || RunName(r.Key) >= RunName(cur.Key) }
 	if r.Status == RunSucceeded && newer(d.LastSuccess) {
 		d.LastSuccess = &r
 	}
@@ -196,7 +196,7 @@ func (d *IndexedDataset) addRun(r RunRef) {
 }
 
 // runName is a run record's file name, which starts with its start time.
-func runName(key string) string { return key[strings.LastIndexByte(key, '/')+1:] }
+func RunName(key string) string { return key[strings.LastIndexByte(key, '/')+1:] }
 
 // Index is the catalogue index at one sequence number.
 type Index struct {
@@ -213,6 +213,11 @@ func NewIndex() *Index { return &Index{Datasets: map[string]*IndexedDataset{}} }
 // ManifestReader reads one version's manifest; a reader with a cache
 // passes its own.
 type ManifestReader func(ctx context.Context, id string, n int) (*Manifest, error)
+
+// StoreManifests reads manifests straight from s, with no cache.
+func StoreManifests(s Store) ManifestReader {
+	return func(ctx context.Context, id string, n int) (*Manifest, error) { return ReadManifest(ctx, s, id, n) }
+}
 
 // Apply changes the index by c. Changes name what they did, so most need
 // no read; a run that made version n also checks the numbers between the

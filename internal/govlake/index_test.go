@@ -72,10 +72,6 @@ func (m *memStore) List(ctx context.Context, prefix string) ([]ObjectInfo, error
 	return out, nil
 }
 
-func reader(s Store) ManifestReader {
-	return func(ctx context.Context, id string, n int) (*Manifest, error) { return ReadManifest(ctx, s, id, n) }
-}
-
 // commit writes a version's manifest and dataset.json as a run would, and
 // logs it unless unlogged.
 func commit(t *testing.T, s Store, id string, n int, at time.Time, logged bool) {
@@ -149,7 +145,7 @@ func TestIndexFromLogEqualsTheListing(t *testing.T) {
 	commit(t, s, "a", 1, t0, true)
 	commit(t, s, "a", 2, t0.Add(time.Hour), false) // killed between manifest and change
 	commit(t, s, "b", 1, t0.Add(2*time.Hour), true)
-	x, found, err := LoadIndex(ctx, s, reader(s))
+	x, found, err := LoadIndex(ctx, s, StoreManifests(s))
 	if err != nil || !found {
 		t.Fatal(found, err)
 	}
@@ -157,11 +153,11 @@ func TestIndexFromLogEqualsTheListing(t *testing.T) {
 		t.Fatalf("before the next commit the index holds %d versions of a, want 1", got)
 	}
 	commit(t, s, "a", 3, t0.Add(3*time.Hour), true) // the next commit finds 2
-	x, _, err = LoadIndex(ctx, s, reader(s))
+	x, _, err = LoadIndex(ctx, s, StoreManifests(s))
 	if err != nil {
 		t.Fatal(err)
 	}
-	scan, err := ScanIndex(ctx, s, reader(s))
+	scan, err := ScanIndex(ctx, s, StoreManifests(s))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -194,27 +190,27 @@ func TestReindexReplacesAReadersIndex(t *testing.T) {
 	ctx := context.Background()
 	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	commit(t, s, "a", 1, t0, true)
-	old, _, err := LoadIndex(ctx, s, reader(s))
+	old, _, err := LoadIndex(ctx, s, StoreManifests(s))
 	if err != nil {
 		t.Fatal(err)
 	}
 	// Versions written with no change at all (an index lost), then rebuilt.
 	commit(t, s, "c", 1, t0.Add(time.Hour), false)
 	commit(t, s, "c", 2, t0.Add(2*time.Hour), false)
-	if _, err := Reindex(ctx, s, reader(s), t0.Add(3*time.Hour)); err != nil {
+	if _, err := Reindex(ctx, s, StoreManifests(s), t0.Add(3*time.Hour)); err != nil {
 		t.Fatal(err)
 	}
 	commit(t, s, "a", 2, t0.Add(4*time.Hour), true)
 	// A reader that was following, a fresh reader and the listing agree.
-	followed, _, err := CatchUp(ctx, s, old, reader(s), nil)
+	followed, _, err := CatchUp(ctx, s, old, StoreManifests(s), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	fresh, _, err := LoadIndex(ctx, s, reader(s))
+	fresh, _, err := LoadIndex(ctx, s, StoreManifests(s))
 	if err != nil {
 		t.Fatal(err)
 	}
-	scan, _ := ScanIndex(ctx, s, reader(s))
+	scan, _ := ScanIndex(ctx, s, StoreManifests(s))
 	for _, x := range []*Index{followed, fresh} {
 		for _, id := range []string{"a", "c"} {
 			if !reflect.DeepEqual(x.Datasets[id].Versions, scan.Datasets[id].Versions) {
@@ -239,7 +235,7 @@ func TestPruneIndex(t *testing.T) {
 	for i := 1; i <= 50; i++ {
 		commit(t, s, "a", i, t0.Add(time.Duration(i)*time.Hour), true)
 		if i%10 == 0 {
-			x, _, err := LoadIndex(ctx, s, reader(s))
+			x, _, err := LoadIndex(ctx, s, StoreManifests(s))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -248,7 +244,7 @@ func TestPruneIndex(t *testing.T) {
 			}
 		}
 	}
-	before, _, _ := LoadIndex(ctx, s, reader(s))
+	before, _, _ := LoadIndex(ctx, s, StoreManifests(s))
 	n, err := PruneIndex(ctx, s, 3, time.Now().Add(time.Hour))
 	if err != nil {
 		t.Fatal(err)
@@ -262,7 +258,7 @@ func TestPruneIndex(t *testing.T) {
 	if _, err := ReadChanges(ctx, s, 5, 0); err != ErrIndexGap {
 		t.Errorf("a reader at 5: %v, want ErrIndexGap", err)
 	}
-	after, _, err := LoadIndex(ctx, s, reader(s))
+	after, _, err := LoadIndex(ctx, s, StoreManifests(s))
 	if err != nil || !reflect.DeepEqual(after.Datasets, before.Datasets) || after.Seq != 50 {
 		t.Fatalf("after pruning: %v, seq %d", err, after.Seq)
 	}

@@ -154,6 +154,12 @@ func LoadIndex(ctx context.Context, s Store, read ManifestReader) (x *Index, fou
 	if err != nil {
 		return nil, false, err
 	}
+	return LoadIndexFrom(ctx, s, snaps, read)
+}
+
+// LoadIndexFrom is LoadIndex for a caller that has listed the snapshots
+// (Snapshots) already.
+func LoadIndexFrom(ctx context.Context, s Store, snaps []int64, read ManifestReader) (x *Index, found bool, err error) {
 	x = NewIndex()
 	if len(snaps) > 0 {
 		if x, err = ReadSnapshot(ctx, s, snaps[len(snaps)-1]); err != nil {

@@ -30,9 +30,7 @@ func TestRunsKeepTheIndex(t *testing.T) {
 	fs, _ := file.NewStore(t.TempDir())
 	e := newEnv(t, fs)
 	t0 := time.Date(2026, 12, 1, 8, 0, 0, 0, time.UTC)
-	read := func(ctx context.Context, id string, n int) (*govlake.Manifest, error) {
-		return govlake.ReadManifest(ctx, fs, id, n)
-	}
+	read := govlake.StoreManifests(fs)
 	for i, store := range []govlake.Store{fs, unlogged{fs}, fs} {
 		r, p := e.writer(store, t0.Add(time.Duration(i)*time.Hour), 10+i)
 		if run := r.Run(ctx, p); run.Version != i+1 {

@@ -135,15 +135,12 @@ const (
 // worth of changes came since the last (a store no catalogue follows has
 // no one else to write them), then removes old snapshots and changes.
 func (r *Runner) sweepIndex(ctx context.Context, now time.Time, rep *SweepReport) {
-	read := func(ctx context.Context, id string, n int) (*govlake.Manifest, error) {
-		return govlake.ReadManifest(ctx, r.Store, id, n)
-	}
 	snaps, err := govlake.Snapshots(ctx, r.Store)
 	if err != nil {
 		rep.fail("read the index", err)
 		return
 	}
-	x, found, err := govlake.LoadIndex(ctx, r.Store, read)
+	x, found, err := govlake.LoadIndexFrom(ctx, r.Store, snaps, govlake.StoreManifests(r.Store))
 	if err != nil {
 		rep.fail("read the index (ingest reindex rebuilds it)", err)
 		return

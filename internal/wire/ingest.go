@@ -154,8 +154,5 @@ func Sweep(ctx context.Context, store govlake.Store, logger *slog.Logger, grace,
 
 // Reindex rebuilds the store's catalogue index from its manifests.
 func Reindex(ctx context.Context, store govlake.Store) (*govlake.Index, error) {
-	read := func(ctx context.Context, id string, n int) (*govlake.Manifest, error) {
-		return govlake.ReadManifest(ctx, store, id, n)
-	}
-	return govlake.Reindex(ctx, store, read, time.Now())
+	return govlake.Reindex(ctx, store, govlake.StoreManifests(store), time.Now())
 }
