@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net/url"
 	"os"
 	"path/filepath"
 	"sort"
@@ -21,6 +22,11 @@ import (
 // Store keeps objects as files below Root; a key's slashes are folders.
 type Store struct {
 	Root string
+}
+
+// URI is a key's address for other programs (Iceberg metadata): a file URI.
+func (s *Store) URI(key string) string {
+	return (&url.URL{Scheme: "file", Path: filepath.ToSlash(filepath.Join(s.Root, filepath.FromSlash(key)))}).String()
 }
 
 // NewStore returns a store on the folder root, creating it if needed.

@@ -33,6 +33,9 @@ type Run struct {
 	// Draft says why the version made waits for a publisher (review
 	// required, personal data found); empty when it is public.
 	Draft []string `json:"draft_reasons,omitempty"`
+	// Notes say what the version's other forms could not hold exactly
+	// (columns its Iceberg table leaves out), or that they lag behind.
+	Notes []string `json:"notes,omitempty"`
 	// Scheduled is the schedule time a daemon ran this for; zero when run by hand.
 	Scheduled time.Time `json:"scheduled,omitzero"`
 	// Deadline is when a running run must have finished (its start plus

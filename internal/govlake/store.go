@@ -55,6 +55,15 @@ func RejectedKey(id string, n int) string { return VersionPrefix(id, n) + "rejec
 func RawKey(id, sha256 string) string     { return DatasetPrefix(id) + "raw/" + sha256 }
 func RunsPrefix(pipeline string) string   { return "runs/" + pipeline + "/" }
 
+// A dataset's Apache Iceberg table lives at datasets/<id>, where a Hadoop
+// catalog with the store's root as warehouse and namespace "datasets" looks
+// for it: metadata/v<N>.metadata.json, with N in metadata/version-hint.text.
+func TableMetadataPrefix(id string) string { return DatasetPrefix(id) + "metadata/" }
+func TableHintKey(id string) string        { return TableMetadataPrefix(id) + "version-hint.text" }
+func TableMetadataKey(id string, n int) string {
+	return fmt.Sprintf("%sv%d.metadata.json", TableMetadataPrefix(id), n)
+}
+
 // LeaseKey names the lease on one scheduled time of a pipeline: whichever
 // daemon creates it runs that time.
 func LeaseKey(pipeline string, at time.Time) string {

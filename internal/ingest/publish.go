@@ -301,6 +301,7 @@ func (p *Publisher) Publish(ctx context.Context, id string, n int, by, org strin
 	// Logged again when published twice: a first call killed before its
 	// change is mended by the second.
 	p.runner.logChange(ctx, &govlake.Change{Kind: govlake.ChangePublished, Dataset: id, Number: n})
+	p.runner.tableSync(ctx, id)
 	return pub, nil
 }
 

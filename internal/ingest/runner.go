@@ -75,6 +75,9 @@ type Runner struct {
 	// is given).
 	Describe func(ctx context.Context, files, previous []string, cols []govlake.Column, key []string) ([]govlake.ColumnProfile, *govlake.DiffSummary, error)
 
+	// Tables, when set, keeps each dataset's open table (Apache Iceberg) in
+	// step with its versions.
+	Tables TableWriter
 	// Progress, when set, hears how far a run has read, now and then.
 	Progress func(govlake.Progress)
 
@@ -276,6 +279,7 @@ func (r *Runner) publish(ctx context.Context, p *govlake.Pipeline, run *govlake.
 		return err
 	}
 	run.Status, run.Version, run.Draft = govlake.RunSucceeded, n, p.Draft
+	run.Notes = r.tableCommit(ctx, m)
 	made := govlake.VersionOf(m)
 	out.made = &made
 	return r.keepMetadata(ctx, p.Dataset, meta, out)

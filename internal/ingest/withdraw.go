@@ -37,6 +37,8 @@ func (p *Publisher) Withdraw(ctx context.Context, id string, n int, by, org, rea
 		return nil, fmt.Errorf("write the tombstone of %s version %d: %w", id, n, err)
 	}
 	p.runner.logChange(ctx, &govlake.Change{Kind: govlake.ChangeWithdrawn, Dataset: id, Number: n, Withdrawal: w})
+	// The table stops naming the version's files before they are purged.
+	p.runner.tableSync(ctx, id)
 	var keys []string
 	for _, f := range m.Files {
 		keys = append(keys, f.Key)

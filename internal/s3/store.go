@@ -167,6 +167,10 @@ func (s *Store) Where() string { return s.where }
 
 func (s *Store) key(k string) string { return s.cfg.Prefix + k }
 
+// URI is a key's address for other programs (Iceberg metadata, engines
+// with their own S3 client): s3://bucket/prefix/key.
+func (s *Store) URI(key string) string { return "s3://" + s.cfg.Bucket + "/" + s.key(key) }
+
 // Check reaches the bucket once, so that a wrong endpoint, bucket or
 // credentials show at start with a clear message.
 func (s *Store) Check(ctx context.Context) error {

@@ -12,6 +12,7 @@ import (
 	"govlake/internal/cron"
 	"govlake/internal/duckdb"
 	"govlake/internal/govlake"
+	"govlake/internal/iceberg"
 	"govlake/internal/ingest"
 	"govlake/internal/jsonschema"
 	"govlake/internal/yaml"
@@ -155,4 +156,36 @@ func Sweep(ctx context.Context, store govlake.Store, logger *slog.Logger, grace,
 // Reindex rebuilds the store's catalogue index from its manifests.
 func Reindex(ctx context.Context, store govlake.Store) (*govlake.Index, error) {
 	return govlake.Reindex(ctx, store, govlake.StoreManifests(store), time.Now())
+}
+
+// Tables gives the Iceberg tables of a store whose keys other programs can
+// address (a folder, S3); nil for any other store.
+func Tables(store govlake.Store) ingest.TableWriter {
+	u, ok := store.(interface{ URI(key string) string })
+	if !ok {
+		return nil
+	}
+	return iceberg.New(store, u.URI)
+}
+
+// SyncTables brings the Iceberg tables of the datasets ids to their
+// versions (ingest reindex): each table lacking a version, or naming a
+// withdrawn one, is rewritten. It returns the notes on what the tables
+// leave out, per dataset.
+func SyncTables(ctx context.Context, store govlake.Store, ids []string) (map[string][]string, error) {
+	t := Tables(store)
+	if t == nil {
+		return nil, nil
+	}
+	notes := map[string][]string{}
+	for _, id := range ids {
+		n, err := t.Sync(ctx, id)
+		if err != nil {
+			return notes, fmt.Errorf("Iceberg table of %s: %w", id, err)
+		}
+		if len(n) > 0 {
+			notes[id] = n
+		}
+	}
+	return notes, nil
 }

@@ -135,6 +135,7 @@ func NewRunner(store govlake.Store, logger *slog.Logger) *ingest.Runner {
 		}
 		return csv.NewReader(rd, name, csv.OptionsFrom(src))
 	}
+	r.Tables = Tables(store)
 	r.Transform = duckdb.Transform
 	r.Describe = duckdb.Describe
 	if z, err := icu.NewZawgyi(); err == nil {
