@@ -46,6 +46,10 @@ func init() {
 	for _, a := range []string{"package_create", "package_patch", "package_update", "resource_create", "package_delete"} {
 		served = append(served, "POST /api/3/action/"+a)
 	}
+	const ice = "/iceberg/v1/namespaces"
+	served = append(served, "GET /iceberg/v1/config", "GET "+ice, "GET "+ice+"/{namespace}", "GET "+ice+"/{namespace}/tables",
+		"GET "+ice+"/{namespace}/tables/{table}", "POST "+ice, "POST "+ice+"/{namespace}/tables", "POST "+ice+"/{namespace}/tables/{table}",
+		"DELETE "+ice+"/{namespace}/tables/{table}")
 }
 
 type openAPIDoc struct {
@@ -97,6 +101,8 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 	example["k"] = "0"
 	example["action"] = "package_list"
 	example["ver"] = "2"
+	example["namespace"] = "datasets"
+	example["table"] = "population"
 	example["country"] = "MMR"
 	for path, ops := range doc.Paths {
 		for method, op := range ops {

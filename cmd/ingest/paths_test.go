@@ -31,8 +31,11 @@ func TestNoServerPathsStored(t *testing.T) {
 		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".json") {
 			return err
 		}
+		// The store itself is under the same temporary folder, and Iceberg
+		// metadata names the store's files by address (its spec wants
+		// absolute ones): only the sources' folders are checked.
 		b, _ := os.ReadFile(path)
-		if strings.Contains(string(b), filepath.Dir(p.dir)) {
+		if strings.Contains(string(b), p.dir) || strings.Contains(string(b), filepath.Join(filepath.Dir(p.dir), "elsewhere")) {
 			t.Errorf("%s names a server path:\n%s", strings.TrimPrefix(path, store), b)
 		}
 		return nil

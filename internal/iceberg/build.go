@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
-	"strings"
 
 	iceberg "github.com/apache/iceberg-go"
 	"github.com/apache/iceberg-go/table"
@@ -29,9 +28,7 @@ func (t *Tables) build(id string, st *state) (table.Metadata, error) {
 	}
 	steps := []func() error{
 		func() error { return b.SetUUID(uuid.NewSHA1(tableSpace, []byte(id))) },
-		func() error {
-			return b.SetLoc(strings.TrimSuffix(t.uri(govlake.DatasetPrefix(id)), "/"))
-		},
+		func() error { return b.SetLoc(t.location(id)) },
 		// The spec and the sort order need a current schema: the first.
 		func() error {
 			if len(st.snaps) == 0 {

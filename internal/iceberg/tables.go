@@ -51,6 +51,11 @@ func New(store govlake.Store, uri func(key string) string) *Tables {
 	return &Tables{store: store, uri: uri}
 }
 
+// location is the address of a dataset's table.
+func (t *Tables) location(id string) string {
+	return strings.TrimSuffix(t.uri(govlake.DatasetPrefix(id)), "/")
+}
+
 // snap is one snapshot of a table: a version.
 type snap struct {
 	n       int
@@ -148,7 +153,9 @@ func (t *Tables) load(ctx context.Context, id string) (*state, error) {
 		return st, nil
 	}
 	md, err := table.ParseMetadataBytes(data)
-	if err != nil {
+	// A table whose location is not the store's (the store was moved or
+	// copied) names files that are elsewhere: it is written anew.
+	if err != nil || md.Location() != t.location(id) {
 		st.damaged = true
 		return st, nil
 	}

@@ -190,6 +190,7 @@ func routes() []route {
 		return param{name: name, in: "query", desc: desc, typ: "string", required: req}
 	}
 	integer := func(name, desc string) param { return param{name: name, in: "query", desc: desc, typ: "integer"} }
+	rs = append(rs, icebergRoutes()...)
 	rs = append(rs, ckanAliases()...)
 	rs = append(rs, linkedDataRoutes()...)
 	rs = append(rs, ckanRoutes("package_list", "dataset names", ckanPackageList, integer("limit", "at most this many names"), integer("offset", "names to skip"))...)

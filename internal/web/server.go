@@ -26,6 +26,8 @@ type Catalog interface {
 	Datasets(ctx context.Context) ([]govlake.Summary, error)
 	DatasetsPage(ctx context.Context, p catalog.Page) (*catalog.DatasetPage, error)
 	VersionsPage(ctx context.Context, id string, p catalog.Page) (*catalog.VersionPage, error)
+	TableNames(ctx context.Context, p catalog.Page) ([]string, int, error)
+	OpenTable(ctx context.Context, id string) (*catalog.OpenTable, error)
 	Dataset(ctx context.Context, id string) (*govlake.Detail, error)
 	Version(ctx context.Context, id string, n int) (*govlake.Manifest, error)
 	Runs(ctx context.Context, dataset string, limit int) ([]*govlake.Run, error)

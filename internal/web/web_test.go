@@ -32,8 +32,14 @@ func (down) DatasetsPage(ctx context.Context, p catalog.Page) (*catalog.DatasetP
 	return nil, errDown
 }
 func (down) Dataset(ctx context.Context, id string) (*govlake.Detail, error) { return nil, errDown }
-func (down) State(ctx context.Context) (string, time.Time, error)            { return "", time.Time{}, errDown }
-func (down) Tags(ctx context.Context) ([]string, error)                      { return nil, errDown }
+func (down) TableNames(ctx context.Context, p catalog.Page) ([]string, int, error) {
+	return nil, 0, errDown
+}
+func (down) OpenTable(ctx context.Context, id string) (*catalog.OpenTable, error) {
+	return nil, errDown
+}
+func (down) State(ctx context.Context) (string, time.Time, error) { return "", time.Time{}, errDown }
+func (down) Tags(ctx context.Context) ([]string, error)           { return nil, errDown }
 func (down) OpenFile(ctx context.Context, id string, n, k int) (*catalog.VersionFile, error) {
 	return nil, errDown
 }
