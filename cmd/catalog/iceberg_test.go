@@ -125,9 +125,15 @@ func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`)
 // REST endpoint with iceberg-go's REST client and read with iceberg-go's
 // own scan, holds exactly the rows govlake's SQL gives for it.
 func TestIcebergReadsEveryDataset(t *testing.T) {
-	base := bundledCatalog(t)
+	checkIceberg(t, bundledCatalog(t), "file:///")
+}
+
+// checkIceberg reads every dataset of a catalogue through its Iceberg REST
+// endpoint, with iceberg-go, and compares each with govlake's SQL; every
+// metadata file is at an address beginning with at.
+func checkIceberg(t *testing.T, base, at string, opts ...rest.Option) {
 	ctx := context.Background()
-	cat, err := rest.NewCatalog(ctx, "govlake", base+"/iceberg")
+	cat, err := rest.NewCatalog(ctx, "govlake", base+"/iceberg", opts...)
 	if err != nil {
 		t.Fatalf("iceberg-go's REST client cannot use the catalogue: %v", err)
 	}
@@ -169,6 +175,9 @@ func TestIcebergReadsEveryDataset(t *testing.T) {
 		tbl, err := cat.LoadTable(ctx, icetable.Identifier{"datasets", d.ID})
 		if err != nil {
 			t.Fatalf("load %s: %v", d.ID, err)
+		}
+		if !strings.HasPrefix(tbl.MetadataLocation(), at) {
+			t.Errorf("%s: metadata at %s, want it under %s", d.ID, tbl.MetadataLocation(), at)
 		}
 		names, got := icebergRows(t, tbl, 0)
 		if int64(len(got)) != d.Rows {

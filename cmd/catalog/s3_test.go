@@ -8,6 +8,11 @@ import (
 	"syscall"
 	"testing"
 
+	iceberg "github.com/apache/iceberg-go"
+	"github.com/apache/iceberg-go/catalog/rest"
+	iceio "github.com/apache/iceberg-go/io"
+	_ "github.com/apache/iceberg-go/io/gocloud/s3" // s3:// addresses, as engines read them
+
 	"govlake/internal/s3"
 	"govlake/internal/vgwtest"
 	"govlake/internal/wire"
@@ -65,6 +70,11 @@ func TestS3EndToEnd(t *testing.T) {
 			t.Errorf("unexpected cache file %s", p)
 		}
 	}
+	// Engines read the same datasets as Iceberg tables straight from S3.
+	bucket := strings.TrimPrefix(strings.SplitN(u, "?", 2)[0], "s3://")
+	checkIceberg(t, base, "s3://"+bucket+"/datasets/", rest.WithAdditionalProps(iceberg.Properties{
+		iceio.S3EndpointURL: srv.Endpoint, iceio.S3AccessKeyID: vgwtest.AccessKey, iceio.S3SecretAccessKey: vgwtest.SecretKey, iceio.S3Region: "us-east-1"}))
+
 	// A restarted catalogue uses the copies it has.
 	base = startCatalogURL(t, u, "-cache", cache, "-cache-size", "1GB")
 	checkFigures(t, base)
