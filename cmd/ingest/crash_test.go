@@ -9,9 +9,12 @@ import (
 	"path/filepath"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/apache/iceberg-go/table"
 
 	"govlake/internal/govlake"
 	"govlake/internal/s3"
@@ -186,7 +189,7 @@ func (c *crash) sweepAndCheck() {
 	for _, f := range govlake.VersionFolders("people", objs) {
 		folders = append(folders, fmt.Sprintf("%d: manifest %v, %d claims, data in %d generations", f.Version, f.Manifest != nil, len(f.Claims), len(f.Data)))
 	}
-	t.Logf("before the sweep: the index lacks %d of the committed versions", behind)
+	t.Logf("before the sweep: the index lacks %d of the committed versions; the Iceberg table: %q", behind, tableBehind(t, c.store))
 	t.Logf("before the sweep: killed runs %v; %d work folders and locks; unfinished uploads %v; version folders:\n%s", statuses, len(dirs), uploads, strings.Join(folders, "\n"))
 	out, err := c.command("sweep", "-grace", "0s").CombinedOutput()
 	if err != nil {
@@ -243,12 +246,47 @@ func (c *crash) sweepAndCheck() {
 	if n := indexBehind(t, c.store); n != 0 {
 		t.Errorf("after the next commit the index disagrees with the store on %d versions", n)
 	}
+	if d := tableBehind(t, c.store); d != "" {
+		t.Errorf("after the next commit the Iceberg table disagrees with the store: %s", d)
+	}
 	if out, err := c.command("reindex").CombinedOutput(); err != nil || !strings.Contains(string(out), "index rebuilt") {
 		t.Fatalf("ingest reindex: %v: %s", err, out)
 	}
 	if n := indexBehind(t, c.store); n != 0 {
 		t.Errorf("after ingest reindex the index disagrees with the store on %d versions", n)
 	}
+	if d := tableBehind(t, c.store); d != "" {
+		t.Errorf("after ingest reindex the Iceberg table disagrees with the store: %s", d)
+	}
+}
+
+// tableBehind compares the snapshots of the dataset's Iceberg table with
+// its versions, and the files of the newest with its manifest's.
+func tableBehind(t *testing.T, store govlake.Store) string {
+	t.Helper()
+	ctx := context.Background()
+	_, data, err := govlake.TableMetadata(ctx, store, "people")
+	if err != nil || data == nil {
+		return fmt.Sprintf("no table (%v)", err)
+	}
+	md, err := table.ParseMetadataBytes(data)
+	if err != nil {
+		return err.Error()
+	}
+	var snaps []int
+	for _, s := range md.Snapshots() {
+		snaps = append(snaps, int(s.SnapshotID))
+	}
+	vs, _ := govlake.Versions(ctx, store, "people")
+	if !slices.Equal(snaps, vs) {
+		return fmt.Sprintf("snapshots %v, versions %v", snaps, vs)
+	}
+	var m govlake.Manifest
+	govlake.ReadJSON(ctx, store, govlake.ManifestKey("people", vs[len(vs)-1]), &m)
+	if got := md.CurrentSnapshot().Summary.Properties["total-records"]; got != strconv.FormatInt(m.Rows.Valid, 10) {
+		return fmt.Sprintf("the current snapshot has %s records, the latest version %d", got, m.Rows.Valid)
+	}
+	return ""
 }
 
 // indexBehind reads the catalogue index as a catalogue would and lists

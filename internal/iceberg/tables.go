@@ -84,7 +84,10 @@ func (t *Tables) Commit(ctx context.Context, m *govlake.Manifest) ([]string, err
 		return nil, nil
 	}
 	return t.retry(ctx, m.Dataset, func(st *state) (bool, error) {
-		if st.file == 0 || st.damaged {
+		// A table missing the version before this one (a writer killed
+		// between its manifest and its table, a draft, a withdrawal) is
+		// brought to the store's versions whole.
+		if st.file == 0 || st.damaged || len(st.snaps) == 0 || st.snaps[len(st.snaps)-1].n < m.Version-1 {
 			return true, t.sync(ctx, m.Dataset, st)
 		}
 		if slices.ContainsFunc(st.snaps, func(s snap) bool { return s.n == m.Version }) {
