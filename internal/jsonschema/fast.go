@@ -16,11 +16,15 @@ import (
 // Fast checks flat records a column at a time, for the keywords tabular
 // schemas use: type, enum, const, format, minLength, maxLength, pattern,
 // minimum, maximum, exclusiveMinimum, exclusiveMaximum, multipleOf,
-// required and additionalProperties: false. It reads the keywords from the
-// schema the reference validator compiled, calls the same format and
-// pattern functions, and builds its messages from the same error kinds, so
-// its verdicts and errors are the reference's. Schemas with anything else
-// (nested values, combinators, $ref, conditionals) get no fast path.
+// required and additionalProperties: false; a property may also be a $ref
+// to such a schema (a local definition), or an anyOf of them (a nullable
+// column as generators write it). It reads the keywords from the schema
+// the reference validator compiled, calls the same format and pattern
+// functions, and builds its messages from the same error kinds, so its
+// verdicts and errors are the reference's; a value no anyOf branch
+// certainly accepts is judged by the reference itself. Schemas with
+// anything else (nested values, other combinators, conditionals) get no
+// fast path.
 type Fast struct {
 	s        *Schema
 	props    map[string]*js.Schema
@@ -35,7 +39,7 @@ func (s *Schema) Fast() *Fast {
 	if !plainRoot(root) {
 		return nil
 	}
-	f := &Fast{s: s, props: root.Properties, required: root.Required}
+	f := &Fast{s: s, props: map[string]*js.Schema{}, required: root.Required}
 	switch ap := root.AdditionalProperties.(type) {
 	case nil:
 	case bool:
@@ -43,10 +47,12 @@ func (s *Schema) Fast() *Fast {
 	default:
 		return nil
 	}
-	for _, p := range root.Properties {
-		if !plainProperty(p) {
+	for name, p := range root.Properties {
+		p = deref(p)
+		if !plainProperty(p) && !plainAnyOf(p) {
 			return nil
 		}
+		f.props[name] = p
 	}
 	return f
 }
@@ -88,6 +94,8 @@ type colCheck struct {
 	multiple              int64             // an integral multipleOf, else 0
 	fastFormat            func(string) bool // accepts a subset of what the format's function does, fast
 	format, pattern       *memo
+
+	anyOf []*colCheck // an anyOf's branches, each with its loops
 }
 
 type bound struct {
@@ -171,19 +179,10 @@ func (f *Fast) Columns(labels []string) *FastColumns {
 		if !ok {
 			continue
 		}
-		c := &colCheck{name: l, s: p}
-		if p.Types != nil && !p.Types.IsEmpty() {
-			c.want = p.Types.ToStrings()
-			c.types = map[string]bool{}
-			for _, t := range c.want {
-				c.types[t] = true
-			}
+		c := newColCheck(l, p)
+		for _, b := range p.AnyOf {
+			c.anyOf = append(c.anyOf, newColCheck(l, deref(b)))
 		}
-		if p.Enum != nil {
-			c.enum = newValueSet(p.Enum.Values)
-		}
-		c.bound = [4]bound{newBound(p.Minimum), newBound(p.Maximum), newBound(p.ExclusiveMinimum), newBound(p.ExclusiveMaximum)}
-		c.prepareFast()
 		fc.cols[i] = c
 	}
 	for _, r := range f.required {
@@ -196,6 +195,23 @@ func (f *Fast) Columns(labels []string) *FastColumns {
 		fc.required = append(fc.required, req{name: r, index: idx})
 	}
 	return fc
+}
+
+func newColCheck(name string, p *js.Schema) *colCheck {
+	c := &colCheck{name: name, s: p}
+	if p.Types != nil && !p.Types.IsEmpty() {
+		c.want = p.Types.ToStrings()
+		c.types = map[string]bool{}
+		for _, t := range c.want {
+			c.types[t] = true
+		}
+	}
+	if p.Enum != nil {
+		c.enum = newValueSet(p.Enum.Values)
+	}
+	c.bound = [4]bound{newBound(p.Minimum), newBound(p.Maximum), newBound(p.ExclusiveMinimum), newBound(p.ExclusiveMaximum)}
+	c.prepareFast()
+	return c
 }
 
 // FastColumns checks batches of rows laid out by header position.
@@ -230,21 +246,11 @@ func (fc *FastColumns) Check(b *tabular.Batch, bad func(row int, v govlake.Viola
 			}
 			continue
 		}
-		var valid func(r int) bool
-		switch vec.Type {
-		case govlake.JSONString:
-			if c.strOK {
-				valid = func(r int) bool { return c.validString(vec.Text[r]) }
-			}
-		case govlake.JSONInteger:
-			if c.intOK {
-				valid = func(r int) bool { return c.validInt(vec.Ints[r]) }
-			}
-		case govlake.JSONNumber:
-			if c.floatOK {
-				valid = func(r int) bool { return c.validFloat(vec.Floats[r]) }
-			}
+		if c.anyOf != nil {
+			fc.checkAnyOf(c, vec, b.N, bad)
+			continue
 		}
+		valid := c.validator(vec)
 		for r := 0; r < b.N; r++ {
 			if !vec.Present[r] {
 				continue
@@ -262,6 +268,26 @@ func (fc *FastColumns) Check(b *tabular.Batch, bad func(row int, v govlake.Viola
 			}
 		}
 	}
+}
+
+// validator is the column's typed loop for vec's type: it answers
+// "certainly valid" or nil when no loop applies.
+func (c *colCheck) validator(vec *tabular.Vector) func(r int) bool {
+	switch vec.Type {
+	case govlake.JSONString:
+		if c.strOK {
+			return func(r int) bool { return c.validString(vec.Text[r]) }
+		}
+	case govlake.JSONInteger:
+		if c.intOK {
+			return func(r int) bool { return c.validInt(vec.Ints[r]) }
+		}
+	case govlake.JSONNumber:
+		if c.floatOK {
+			return func(r int) bool { return c.validFloat(vec.Floats[r]) }
+		}
+	}
+	return nil
 }
 
 // prepareFast decides which typed loops may answer for this property: only

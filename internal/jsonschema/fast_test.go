@@ -172,7 +172,7 @@ func TestConformanceThroughFastPath(t *testing.T) {
 		t.Skip(err)
 	}
 	files := []string{"type", "enum", "const", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
-		"multipleOf", "minLength", "maxLength", "pattern", "required", "format"}
+		"multipleOf", "minLength", "maxLength", "pattern", "required", "format", "anyOf"}
 	ran, skipped := 0, 0
 	for _, name := range files {
 		b, err := os.ReadFile(filepath.Join(dir, name+".json"))

@@ -138,7 +138,7 @@ func columns(name string, raw []byte, obj map[string]any) ([]govlake.Column, map
 	var cols []govlake.Column
 	for _, p := range order {
 		def, _ := props[p].(map[string]any)
-		c, err := column(p, def, required[p])
+		c, err := column(p, shape(def, obj), required[p])
 		if err != nil {
 			return nil, nil, govlake.Errorf(govlake.EINVALID, "schema %s: property %q: %w", name, p, err)
 		}
@@ -194,6 +194,78 @@ func column(name string, def map[string]any, required bool) (govlake.Column, err
 		return c, fmt.Errorf("unknown type %q", types[0])
 	}
 	return c, nil
+}
+
+// shape gives the keywords that decide a property's column: those of the
+// local definition a $ref names ("#/$defs/x", "#/definitions/x"), and for
+// an anyOf of simple schemas a type list of its branches' types, with the
+// branches' format when they share one. Anything else is left as it is
+// (the column is then text, as for several types).
+func shape(def, root map[string]any) map[string]any {
+	def = follow(def, root)
+	branches, ok := def["anyOf"].([]any)
+	if !ok || def["type"] != nil || def["$ref"] != nil {
+		return def
+	}
+	var types []any
+	formats := map[any]bool{}
+	for _, b := range branches {
+		bd, _ := b.(map[string]any)
+		bd = follow(bd, root)
+		switch t := bd["type"].(type) {
+		case string:
+			types = append(types, t)
+		case []any:
+			types = append(types, t...)
+		default:
+			return def
+		}
+		if bd["type"] != "null" {
+			formats[bd["format"]] = true
+		}
+	}
+	out := map[string]any{"type": dedupe(types)}
+	if len(formats) == 1 {
+		for f := range formats {
+			if f != nil {
+				out["format"] = f
+			}
+		}
+	}
+	return out
+}
+
+// follow resolves a local $ref, as often as it leads to another.
+func follow(def, root map[string]any) map[string]any {
+	for range 16 {
+		ref, ok := def["$ref"].(string)
+		if !ok {
+			return def
+		}
+		var target any = root
+		for _, seg := range strings.Split(strings.TrimPrefix(ref, "#/"), "/") {
+			m, _ := target.(map[string]any)
+			target = m[strings.NewReplacer("~1", "/", "~0", "~").Replace(seg)]
+		}
+		next, ok := target.(map[string]any)
+		if !strings.HasPrefix(ref, "#/") || !ok {
+			return def
+		}
+		def = next
+	}
+	return def
+}
+
+func dedupe(types []any) []any {
+	var out []any
+	seen := map[any]bool{}
+	for _, t := range types {
+		if !seen[t] {
+			seen[t] = true
+			out = append(out, t)
+		}
+	}
+	return out
 }
 
 func propertyOrder(raw []byte) ([]string, error) {
