@@ -28,17 +28,13 @@ func Describe(ctx context.Context, files, previous []string, cols []govlake.Colu
 	if err != nil {
 		return nil, nil, err
 	}
-	defer db.Close()
+	defer func() { db.Close(); trim() }()
 	if _, err := db.ExecContext(ctx, "CREATE VIEW cur AS SELECT * FROM read_parquet("+fileList(files)+")"); err != nil {
 		return nil, nil, fmt.Errorf("read the version's files: %w", err)
 	}
-	var profile []govlake.ColumnProfile
-	for _, c := range cols {
-		p, err := profileColumn(ctx, db, c)
-		if err != nil {
-			return nil, nil, fmt.Errorf("profile column %s: %w", c.Name, err)
-		}
-		profile = append(profile, p)
+	profile, err := profileColumns(ctx, db, cols)
+	if err != nil {
+		return nil, nil, err
 	}
 	if len(previous) == 0 {
 		return profile, nil, nil
@@ -85,93 +81,6 @@ func fileList(files []string) string {
 		q[i] = quote(f)
 	}
 	return "[" + strings.Join(q, ", ") + "]"
-}
-
-// profileColumn counts a column's empty and distinct values, its range,
-// mean, most frequent values and, for numbers and dates, a histogram.
-func profileColumn(ctx context.Context, db *sql.DB, c govlake.Column) (govlake.ColumnProfile, error) {
-	p := govlake.ColumnProfile{Name: c.Name}
-	col := ident(c.Name)
-	numeric := c.Type == govlake.TypeInt64 || c.Type == govlake.TypeFloat64 || c.Type == govlake.TypeDecimal
-	mean := "NULL::DOUBLE"
-	if numeric {
-		mean = "avg(" + col + ")::DOUBLE"
-	}
-	var lo, hi sql.NullString
-	var avg sql.NullFloat64
-	err := db.QueryRowContext(ctx, "SELECT count(*) - count("+col+"), count(DISTINCT "+col+"), min("+col+")::VARCHAR, max("+col+")::VARCHAR, "+mean+" FROM cur").
-		Scan(&p.Nulls, &p.Distinct, &lo, &hi, &avg)
-	if err != nil {
-		return p, err
-	}
-	p.Min, p.Max = lo.String, hi.String
-	if avg.Valid {
-		p.Mean = &avg.Float64
-	}
-	rows, err := db.QueryContext(ctx, "SELECT "+col+"::VARCHAR, count(*) FROM cur WHERE "+col+" IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT "+strconv.Itoa(govlake.ProfileTop))
-	if err != nil {
-		return p, err
-	}
-	for rows.Next() {
-		var v govlake.ValueCount
-		if err := rows.Scan(&v.Value, &v.Count); err != nil {
-			rows.Close()
-			return p, err
-		}
-		p.Top = append(p.Top, v)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return p, err
-	}
-	if lo.Valid && hi.Valid && lo.String != hi.String {
-		p.Histogram, err = histogram(ctx, db, c, numeric)
-	}
-	return p, err
-}
-
-// histogram counts a number or date column's values in equal-width bins
-// from its minimum to its maximum.
-func histogram(ctx context.Context, db *sql.DB, c govlake.Column, numeric bool) ([]govlake.Bin, error) {
-	x := ident(c.Name) + "::DOUBLE"
-	switch {
-	case numeric:
-	case c.Type == govlake.TypeDate || c.Type == govlake.TypeTimestamp:
-		x = "epoch(" + ident(c.Name) + ")::DOUBLE"
-	default:
-		return nil, nil
-	}
-	var lo, hi float64
-	if err := db.QueryRowContext(ctx, "SELECT min("+x+"), max("+x+") FROM cur").Scan(&lo, &hi); err != nil {
-		return nil, err
-	}
-	n := govlake.ProfileBins
-	width := (hi - lo) / float64(n)
-	counts := make([]int64, n)
-	q := fmt.Sprintf("SELECT least(floor((%s - ?) / ?)::BIGINT, %d), count(*) FROM cur WHERE %s IS NOT NULL GROUP BY 1", x, n-1, ident(c.Name))
-	rows, err := db.QueryContext(ctx, q, lo, width)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var b, k int64
-		if err := rows.Scan(&b, &k); err != nil {
-			return nil, err
-		}
-		if b >= 0 && b < int64(n) {
-			counts[b] += k
-		}
-	}
-	bins := make([]govlake.Bin, n)
-	for i := range bins {
-		from, to := lo+float64(i)*width, lo+float64(i+1)*width
-		if i == n-1 {
-			to = hi
-		}
-		bins[i] = govlake.Bin{From: binLabel(from, c.Type), To: binLabel(to, c.Type), Count: counts[i]}
-	}
-	return bins, rows.Err()
 }
 
 func binLabel(v float64, typ string) string {

@@ -2,8 +2,10 @@ package duckdb
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"path/filepath"
+	"strconv"
 	"testing"
 
 	"govlake/internal/govlake"
@@ -66,3 +68,149 @@ func TestDescribe(t *testing.T) {
 		t.Errorf("the first version has a diff: %+v %v", first, err)
 	}
 }
+
+// The one-scan profile equals the profile computed a column and a query at
+// a time, over columns of every kind: unique ids, a few categories, nulls,
+// constant values, numbers, decimals, dates and timestamps, all-null.
+func TestProfileEqualsOneQueryPerColumn(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "v.parquet")
+	writeParquet(t, path, `SELECT i::BIGINT AS id, 'd' || (i % 7) AS district,
+		CASE WHEN i % 5 = 0 THEN NULL ELSE (i * 37) % 1000 END::BIGINT AS amount,
+		(i % 13) * 0.25 AS share, ((i % 97) * 1.5)::DECIMAL(10,2) AS price,
+		DATE '2020-01-01' + (i % 400)::INTEGER AS day, TIMESTAMPTZ '2024-01-01 00:00:00+00' + to_seconds(i * 3601) AS at,
+		'same' AS constant, NULL::VARCHAR AS nothing, (i % 2 = 0) AS even, 'x' || i AS label
+		FROM range(1, 30001) r(i)`)
+	cols := []govlake.Column{{Name: "id", Type: govlake.TypeInt64}, {Name: "district", Type: govlake.TypeString},
+		{Name: "amount", Type: govlake.TypeInt64, Nullable: true}, {Name: "share", Type: govlake.TypeFloat64},
+		{Name: "price", Type: govlake.TypeDecimal, Precision: 10, Scale: 2}, {Name: "day", Type: govlake.TypeDate},
+		{Name: "at", Type: govlake.TypeTimestamp}, {Name: "constant", Type: govlake.TypeString},
+		{Name: "nothing", Type: govlake.TypeString, Nullable: true}, {Name: "even", Type: govlake.TypeBool},
+		{Name: "label", Type: govlake.TypeString}}
+	ctx := context.Background()
+	db, err := describeDB(ctx, []string{path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.ExecContext(ctx, "CREATE VIEW cur AS SELECT * FROM read_parquet("+fileList([]string{path})+")"); err != nil {
+		t.Fatal(err)
+	}
+	got, err := profileColumns(ctx, db, cols)
+	if err != nil {
+		t.Fatal(err)
+	}
+	histograms := 0
+	for i, c := range cols {
+		want, err := profileOneByOne(ctx, db, c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if g, w := profileText(got[i]), profileText(want); g != w {
+			t.Errorf("%s:\n got %s\nwant %s", c.Name, g, w)
+		}
+		if len(want.Histogram) > 0 {
+			histograms++
+		}
+	}
+	if histograms != 6 || got[0].Distinct != 30000 || len(got[0].Top) != 5 {
+		t.Errorf("%d histograms; id: %+v", histograms, got[0])
+	}
+}
+
+func profileText(p govlake.ColumnProfile) string {
+	mean := "none"
+	if p.Mean != nil {
+		mean = strconv.FormatFloat(*p.Mean, 'g', -1, 64)
+	}
+	return fmt.Sprintf("%s nulls=%d distinct=%d min=%q max=%q mean=%s top=%v hist=%v", p.Name, p.Nulls, p.Distinct, p.Min, p.Max, mean, p.Top, p.Histogram)
+}
+
+// The profile as it was computed before, a column and a query at a time:
+// the oracle that the one-scan profile must equal.
+// profileColumn counts a column's empty and distinct values, its range,
+// mean, most frequent values and, for numbers and dates, a histogram.
+func profileOneByOne(ctx context.Context, db *sql.DB, c govlake.Column) (govlake.ColumnProfile, error) {
+	p := govlake.ColumnProfile{Name: c.Name}
+	col := ident(c.Name)
+	numeric := c.Type == govlake.TypeInt64 || c.Type == govlake.TypeFloat64 || c.Type == govlake.TypeDecimal
+	mean := "NULL::DOUBLE"
+	if numeric {
+		mean = "avg(" + col + ")::DOUBLE"
+	}
+	var lo, hi sql.NullString
+	var avg sql.NullFloat64
+	err := db.QueryRowContext(ctx, "SELECT count(*) - count("+col+"), count(DISTINCT "+col+"), min("+col+")::VARCHAR, max("+col+")::VARCHAR, "+mean+" FROM cur").
+		Scan(&p.Nulls, &p.Distinct, &lo, &hi, &avg)
+	if err != nil {
+		return p, err
+	}
+	p.Min, p.Max = lo.String, hi.String
+	if avg.Valid {
+		p.Mean = &avg.Float64
+	}
+	rows, err := db.QueryContext(ctx, "SELECT "+col+"::VARCHAR, count(*) FROM cur WHERE "+col+" IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT "+strconv.Itoa(govlake.ProfileTop))
+	if err != nil {
+		return p, err
+	}
+	for rows.Next() {
+		var v govlake.ValueCount
+		if err := rows.Scan(&v.Value, &v.Count); err != nil {
+			rows.Close()
+			return p, err
+		}
+		p.Top = append(p.Top, v)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return p, err
+	}
+	if lo.Valid && hi.Valid && lo.String != hi.String {
+		p.Histogram, err = histogramOneByOne(ctx, db, c, numeric)
+	}
+	return p, err
+}
+
+// histogram counts a number or date column's values in equal-width bins
+// from its minimum to its maximum.
+func histogramOneByOne(ctx context.Context, db *sql.DB, c govlake.Column, numeric bool) ([]govlake.Bin, error) {
+	x := ident(c.Name) + "::DOUBLE"
+	switch {
+	case numeric:
+	case c.Type == govlake.TypeDate || c.Type == govlake.TypeTimestamp:
+		x = "epoch(" + ident(c.Name) + ")::DOUBLE"
+	default:
+		return nil, nil
+	}
+	var lo, hi float64
+	if err := db.QueryRowContext(ctx, "SELECT min("+x+"), max("+x+") FROM cur").Scan(&lo, &hi); err != nil {
+		return nil, err
+	}
+	n := govlake.ProfileBins
+	width := (hi - lo) / float64(n)
+	counts := make([]int64, n)
+	q := fmt.Sprintf("SELECT least(floor((%s - ?) / ?)::BIGINT, %d), count(*) FROM cur WHERE %s IS NOT NULL GROUP BY 1", x, n-1, ident(c.Name))
+	rows, err := db.QueryContext(ctx, q, lo, width)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var b, k int64
+		if err := rows.Scan(&b, &k); err != nil {
+			return nil, err
+		}
+		if b >= 0 && b < int64(n) {
+			counts[b] += k
+		}
+	}
+	bins := make([]govlake.Bin, n)
+	for i := range bins {
+		from, to := lo+float64(i)*width, lo+float64(i+1)*width
+		if i == n-1 {
+			to = hi
+		}
+		bins[i] = govlake.Bin{From: binLabel(from, c.Type), To: binLabel(to, c.Type), Count: counts[i]}
+	}
+	return bins, rows.Err()
+}
+

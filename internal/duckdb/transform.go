@@ -200,7 +200,9 @@ func (t *transformed) Close() error {
 	t.done = true
 	t.rows.Close()
 	t.conn.Close()
-	return t.db.Close()
+	err := t.db.Close()
+	trim()
+	return err
 }
 
 // cell writes a result value as a text cell, exactly: floats in the
