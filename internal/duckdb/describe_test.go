@@ -213,4 +213,3 @@ func histogramOneByOne(ctx context.Context, db *sql.DB, c govlake.Column, numeri
 	}
 	return bins, rows.Err()
 }
-
