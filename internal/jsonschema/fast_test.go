@@ -140,25 +140,31 @@ func FuzzFastAgreesWithReference(f *testing.F) {
 		if ref != got {
 			t.Fatalf("record %#v\nreference:\n%s\nfast:\n%s", rec, ref, got)
 		}
-		// The same cells as the ingest converts them, twice in one batch.
-		b := &tabular.Batch{N: 2, Cols: make([]tabular.Vector, len(labels))}
-		for i, l := range labels {
-			jt := types[l]
-			if jt == "" {
-				jt = govlake.JSONString
-			}
-			b.Cols[i] = tabular.NewVector(jt, 2)
-			rec := tabular.Record{Cells: []string{cells[l]}}
-			b.Cols[i].SetColumn([]tabular.Record{rec, rec}, 0, make([]bool, 2), nil)
-		}
-		rows := [2][]govlake.Violation{}
-		fc.Check(b, func(r int, v govlake.Violation) { rows[r] = append(rows[r], v) })
-		for r := range rows {
-			if got := text(rows[r]); got != ref {
-				t.Fatalf("record %#v, row %d of a batch\nreference:\n%s\nfast:\n%s", rec, r, ref, got)
-			}
-		}
+		batchAgrees(t, fc, labels, types, cells, rec, ref)
 	})
+}
+
+// batchAgrees checks the same cells as the ingest converts them, twice in
+// one batch, with a reused checker: each row's violations are ref's.
+func batchAgrees(t *testing.T, fc *FastColumns, labels []string, types, cells map[string]string, rec map[string]any, ref string) {
+	t.Helper()
+	b := &tabular.Batch{N: 2, Cols: make([]tabular.Vector, len(labels))}
+	for i, l := range labels {
+		jt := types[l]
+		if jt == "" {
+			jt = govlake.JSONString
+		}
+		b.Cols[i] = tabular.NewVector(jt, 2)
+		row := tabular.Record{Cells: []string{cells[l]}}
+		b.Cols[i].SetColumn([]tabular.Record{row, row}, 0, make([]bool, 2), nil)
+	}
+	rows := [2][]govlake.Violation{}
+	fc.Check(b, func(r int, v govlake.Violation) { rows[r] = append(rows[r], v) })
+	for r := range rows {
+		if got := text(rows[r]); got != ref {
+			t.Fatalf("record %#v, row %d of a batch\nreference:\n%s\nfast:\n%s", rec, r, ref, got)
+		}
+	}
 }
 
 // The JSON-Schema-Test-Suite cases that fit a flat record: a keyword's

@@ -5,8 +5,6 @@ import (
 	"strings"
 	"testing"
 
-	"govlake/internal/govlake"
-	"govlake/internal/tabular"
 )
 
 // A schema as generators write it: local definitions reached by $ref, and
@@ -93,19 +91,7 @@ func FuzzShapesAgreeWithReference(f *testing.F) {
 		if ref != got {
 			t.Fatalf("record %#v\nreference:\n%s\nfast:\n%s", rec, ref, got)
 		}
-		b := &tabular.Batch{N: 2, Cols: make([]tabular.Vector, len(labels))}
-		for i, l := range labels {
-			b.Cols[i] = tabular.NewVector(types[l], 2)
-			rec := tabular.Record{Cells: []string{cells[l]}}
-			b.Cols[i].SetColumn([]tabular.Record{rec, rec}, 0, make([]bool, 2), nil)
-		}
-		rows := [2][]govlake.Violation{}
-		fc.Check(b, func(r int, v govlake.Violation) { rows[r] = append(rows[r], v) })
-		for r := range rows {
-			if got := text(rows[r]); got != ref {
-				t.Fatalf("record %#v, row %d of a batch\nreference:\n%s\nfast:\n%s", rec, r, ref, got)
-			}
-		}
+		batchAgrees(t, fc, labels, types, cells, rec, ref)
 	})
 }
 
