@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-
 )
 
 // A schema as generators write it: local definitions reached by $ref, and
