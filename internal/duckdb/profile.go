@@ -12,8 +12,8 @@ import (
 
 // profileColumns describes every column of the version (cur): empty and distinct
 // values, range, mean, most frequent values and, for numbers and dates, a
-// histogram. The counts and ranges of all columns come from one scan, the
-// histograms of all columns from a second; only the most frequent values
+// histogram. The counts and ranges come from one scan per four columns, the
+// histograms of all columns from one more; only the most frequent values
 // take a query per column, and for a column of unique values (an id) that
 // query is a top-N sort rather than a grouping of every value.
 func profileColumns(ctx context.Context, db *sql.DB, cols []govlake.Column) ([]govlake.ColumnProfile, error) {
@@ -64,8 +64,22 @@ func numeric(c govlake.Column) bool {
 	return c.Type == govlake.TypeInt64 || c.Type == govlake.TypeFloat64 || c.Type == govlake.TypeDecimal
 }
 
+// statsColumns is how many columns one scan counts: each distinct count
+// holds a hash table of the column's values, and all of a query's at once.
+const statsColumns = 4
+
 func columnStats(ctx context.Context, db *sql.DB, cols []govlake.Column) ([]stats, error) {
 	st := make([]stats, len(cols))
+	for from := 0; from < len(cols); from += statsColumns {
+		to := min(from+statsColumns, len(cols))
+		if err := someStats(ctx, db, cols[from:to], st[from:to]); err != nil {
+			return nil, err
+		}
+	}
+	return st, nil
+}
+
+func someStats(ctx context.Context, db *sql.DB, cols []govlake.Column, st []stats) error {
 	var exprs []string
 	var dest []any
 	for i, c := range cols {
@@ -83,9 +97,9 @@ func columnStats(ctx context.Context, db *sql.DB, cols []govlake.Column) ([]stat
 		dest = append(dest, &s.nulls, &s.distinct, &s.values, &s.lo, &s.hi, &s.mean, &s.xlo, &s.xhi)
 	}
 	if err := db.QueryRowContext(ctx, "SELECT "+strings.Join(exprs, ", ")+" FROM cur").Scan(dest...); err != nil {
-		return nil, fmt.Errorf("profile the columns: %w", err)
+		return fmt.Errorf("profile the columns: %w", err)
 	}
-	return st, nil
+	return nil
 }
 
 // topValues are a column's most frequent values, most frequent first, then
