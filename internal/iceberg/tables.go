@@ -13,7 +13,6 @@ package iceberg
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"sort"
@@ -21,7 +20,6 @@ import (
 	"strings"
 
 	iceberg "github.com/apache/iceberg-go"
-	"github.com/apache/iceberg-go/table"
 
 	"govlake/internal/govlake"
 )
@@ -62,7 +60,7 @@ type snap struct {
 	ms      int64
 	list    string // the manifest list's address
 	schema  *iceberg.Schema
-	summary *table.Summary
+	summary map[string]string
 }
 
 // state is a table as stored: its newest metadata file's number (0: none),
@@ -155,38 +153,11 @@ func (t *Tables) load(ctx context.Context, id string) (*state, error) {
 		st.damaged = n > 0
 		return st, nil
 	}
-	md, err := table.ParseMetadataBytes(data)
 	// A table whose location is not the store's (the store was moved or
 	// copied) names files that are elsewhere: it is written anew.
-	if err != nil || md.Location() != t.location(id) {
-		st.damaged = true
-		return st, nil
-	}
-	schemas := map[int]*iceberg.Schema{}
-	for _, s := range md.Schemas() {
-		schemas[s.ID] = s
-	}
-	for _, s := range md.Snapshots() {
-		sc := md.CurrentSchema()
-		if s.SchemaID != nil && schemas[*s.SchemaID] != nil {
-			sc = schemas[*s.SchemaID]
-		}
-		st.snaps = append(st.snaps, snap{n: int(s.SnapshotID), ms: s.TimestampMs, list: s.ManifestList, schema: sc, summary: s.Summary})
-	}
-	st.history = md.Properties()[propHistory]
-	inSchema := map[int]bool{}
-	for _, s := range md.Schemas() {
-		for _, fl := range s.Fields() {
-			inSchema[fl.ID] = true
-		}
-	}
-	for _, mf := range md.NameMapping() {
-		if mf.FieldID != nil && !inSchema[*mf.FieldID] && len(mf.Names) > 0 {
-			if st.extra == nil {
-				st.extra = map[string]int{}
-			}
-			st.extra[mf.Names[0]] = *mf.FieldID
-		}
+	loc, err := parse(data, st)
+	if err != nil || loc != t.location(id) {
+		st.snaps, st.history, st.extra, st.damaged = nil, "", nil, true
 	}
 	return st, nil
 }
@@ -261,7 +232,7 @@ func (t *Tables) add(ctx context.Context, st *state, m *govlake.Manifest) error 
 		return err
 	}
 	if len(omitted) > 0 {
-		s.summary.Properties[propOmitted] = strings.Join(omitted, "; ")
+		s.summary[propOmitted] = strings.Join(omitted, "; ")
 	}
 	st.snaps = append(st.snaps, s)
 	sort.Slice(st.snaps, func(i, j int) bool { return st.snaps[i].n < st.snaps[j].n })
@@ -272,16 +243,12 @@ func (t *Tables) add(ctx context.Context, st *state, m *govlake.Manifest) error 
 // metadata file, then points the hint at it and drops the oldest file.
 func (t *Tables) write(ctx context.Context, id string, st *state) ([]string, error) {
 	notes := cutHistory(st)
-	md, err := t.build(id, st)
+	data, err := t.build(id, st)
 	if err != nil {
 		return nil, fmt.Errorf("build Iceberg metadata of %s: %w", id, err)
 	}
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(md); err != nil {
-		return nil, fmt.Errorf("encode Iceberg metadata of %s: %w", id, err)
-	}
 	next := st.file + 1
-	if err := t.store.Create(ctx, govlake.TableMetadataKey(id, next), &buf); err != nil {
+	if err := t.store.Create(ctx, govlake.TableMetadataKey(id, next), bytes.NewReader(data)); err != nil {
 		return nil, err
 	}
 	if err := t.store.Put(ctx, govlake.TableHintKey(id), strings.NewReader(strconv.Itoa(next)+"\n")); err != nil {
@@ -293,7 +260,7 @@ func (t *Tables) write(ctx context.Context, id string, st *state) ([]string, err
 		}
 	}
 	for _, s := range st.snaps {
-		if o := s.summary.Properties[propOmitted]; o != "" && s.n == st.snaps[len(st.snaps)-1].n {
+		if o := s.summary[propOmitted]; o != "" && s.n == st.snaps[len(st.snaps)-1].n {
 			notes = append(notes, "columns not in the Iceberg table: "+o)
 		}
 	}
