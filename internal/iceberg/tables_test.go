@@ -246,3 +246,36 @@ func TestDamagedMetadataIsRebuilt(t *testing.T) {
 		t.Errorf("snapshot 2: %s", got)
 	}
 }
+
+// A table keeps its last ten metadata files; the hint names the newest,
+// which lists every version.
+func TestOldMetadataFilesGo(t *testing.T) {
+	ctx := context.Background()
+	s, _ := file.NewStore(t.TempDir())
+	tables := iceberg.New(s, s.URI)
+	for n := 1; n <= 12; n++ {
+		version(t, s, "m", n, []govlake.Column{colID}, [][]any{{int64(n)}}, false)
+		var m govlake.Manifest
+		_ = govlake.ReadJSON(ctx, s, govlake.ManifestKey("m", n), &m)
+		if _, err := tables.Commit(ctx, &m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	objs, _ := s.List(ctx, govlake.TableMetadataPrefix("m"))
+	var files []string
+	for _, o := range objs {
+		if strings.HasSuffix(o.Key, ".metadata.json") {
+			files = append(files, strings.TrimPrefix(o.Key, govlake.TableMetadataPrefix("m")))
+		}
+	}
+	if got := strings.Join(files, " "); got != "v10.metadata.json v11.metadata.json v12.metadata.json v3.metadata.json v4.metadata.json v5.metadata.json v6.metadata.json v7.metadata.json v8.metadata.json v9.metadata.json" {
+		t.Errorf("metadata files: %s", got)
+	}
+	tbl := open(t, s, "m")
+	if n := len(tbl.Metadata().Snapshots()); n != 12 || tbl.Metadata().CurrentSnapshot().SnapshotID != 12 {
+		t.Errorf("%d snapshots, current %d", n, tbl.Metadata().CurrentSnapshot().SnapshotID)
+	}
+	if got := strings.Join(scan(t, tbl, 7), "; "); got != "id=7" {
+		t.Errorf("snapshot 7: %s", got)
+	}
+}
