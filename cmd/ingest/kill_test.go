@@ -18,7 +18,7 @@ import (
 // run removes before committing a whole version.
 func TestKilledRunLeavesARecord(t *testing.T) {
 	storeDir := t.TempDir()
-	csv := manyPeople(600000)
+	csv := manyPeople(1500000)
 	p := newPipeline(t, "people", csv, peopleSchema, "timeout: 10m\n")
 	store := testStore(t, storeDir)
 	work := t.TempDir() // the runs' TMPDIR, where their work folders go
@@ -34,7 +34,8 @@ func TestKilledRunLeavesARecord(t *testing.T) {
 			t.Fatal(err)
 		}
 		// Kill it at a different point each round: after its record
-		// appears, then a little later.
+		// appears, then a little later (a run of these rows takes about a
+		// second on a 2-core machine: every kill lands inside it).
 		var key string
 		for end := time.Now().Add(20 * time.Second); key == "" && time.Now().Before(end); time.Sleep(time.Millisecond) {
 			objs, _ := store.List(context.Background(), govlake.RunsPrefix("people"))
@@ -45,7 +46,7 @@ func TestKilledRunLeavesARecord(t *testing.T) {
 				}
 			}
 		}
-		time.Sleep(time.Duration(round-1) * 150 * time.Millisecond)
+		time.Sleep(time.Duration(round-1) * 60 * time.Millisecond)
 		cmd.Process.Kill()
 		cmd.Wait()
 		if key == "" {
