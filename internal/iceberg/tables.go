@@ -1,5 +1,6 @@
 // Package iceberg keeps each dataset's versions as an Apache Iceberg table
-// in the same store, written with apache/iceberg-go: one snapshot per
+// in the same store (manifests written with apache/iceberg-go, the metadata
+// file by metadata.go): one snapshot per
 // published version, whose snapshot id and sequence number are the version's
 // number and whose timestamp is the version's time, over the version's own
 // Parquet files (nothing is copied). Trino, Spark and other engines then
@@ -64,7 +65,8 @@ type snap struct {
 }
 
 // state is a table as stored: its newest metadata file's number (0: none),
-// its snapshots in version order, and its history note.
+// its snapshots in version order, and its history note. A damaged table
+// is loaded with none of them (load clears them), to be rebuilt whole.
 type state struct {
 	file    int
 	snaps   []snap
@@ -165,9 +167,6 @@ func (t *Tables) load(ctx context.Context, id string) (*state, error) {
 // sync brings st to the store's published versions, reading the manifests
 // of versions st lacks.
 func (t *Tables) sync(ctx context.Context, id string, st *state) error {
-	if st.damaged {
-		st.snaps, st.history, st.extra = nil, "", nil
-	}
 	objs, err := t.store.List(ctx, govlake.VersionsPrefix(id))
 	if err != nil {
 		return fmt.Errorf("list versions of %s: %w", id, err)
@@ -198,14 +197,14 @@ func (t *Tables) sync(ctx context.Context, id string, st *state) error {
 	}
 	sort.Ints(missing)
 	for _, n := range missing {
-		var m govlake.Manifest
-		if err := govlake.ReadJSON(ctx, t.store, govlake.ManifestKey(id, n), &m); err != nil {
+		m, err := govlake.ReadManifest(ctx, t.store, id, n)
+		if err != nil {
 			return fmt.Errorf("read manifest %s: %w", govlake.ManifestKey(id, n), err)
 		}
 		if m.Draft && !published[n] {
 			continue
 		}
-		if err := t.add(ctx, st, &m); err != nil {
+		if err := t.add(ctx, st, m); err != nil {
 			return err
 		}
 	}
@@ -259,8 +258,8 @@ func (t *Tables) write(ctx context.Context, id string, st *state) ([]string, err
 			notes = append(notes, fmt.Sprintf("old Iceberg metadata file %d of %s is left: %v", old, id, govlake.ErrorMessage(err)))
 		}
 	}
-	for _, s := range st.snaps {
-		if o := s.summary[propOmitted]; o != "" && s.n == st.snaps[len(st.snaps)-1].n {
+	if len(st.snaps) > 0 {
+		if o := st.snaps[len(st.snaps)-1].summary[propOmitted]; o != "" {
 			notes = append(notes, "columns not in the Iceberg table: "+o)
 		}
 	}
