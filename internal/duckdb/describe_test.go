@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 
 	"govlake/internal/govlake"
@@ -25,7 +26,7 @@ func TestDescribe(t *testing.T) {
 		{Name: "amount", Type: govlake.TypeInt64, Nullable: true}, {Name: "day", Type: govlake.TypeDate}}
 	ctx := context.Background()
 
-	profile, diff, err := Describe(ctx, []string{cur}, []string{prev}, cols, []string{"id"})
+	profile, diff, err := Describe(ctx, []string{cur}, []string{prev}, cols, []string{"id"}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,17 +54,17 @@ func TestDescribe(t *testing.T) {
 		t.Errorf("diff by key: %+v", diff)
 	}
 	// By whole rows: the changed row is one removed and one added.
-	_, whole, err := Describe(ctx, []string{cur}, []string{prev}, cols, nil)
+	_, whole, err := Describe(ctx, []string{cur}, []string{prev}, cols, nil, nil)
 	if err != nil || whole.Added != 3 || whole.Removed != 2 || whole.Changed != 0 || whole.Key != nil {
 		t.Errorf("diff by row: %+v %v", whole, err)
 	}
 	// A key column the previous version lacks falls back to whole rows;
 	// new and dropped columns are named.
-	_, other, err := Describe(ctx, []string{cur}, []string{prev}, append(cols[1:3:3], govlake.Column{Name: "ward", Type: govlake.TypeString}), []string{"ward"})
+	_, other, err := Describe(ctx, []string{cur}, []string{prev}, append(cols[1:3:3], govlake.Column{Name: "ward", Type: govlake.TypeString}), []string{"ward"}, nil)
 	if err == nil {
 		t.Errorf("a column the files lack is profiled: %+v", other)
 	}
-	_, first, err := Describe(ctx, []string{cur}, nil, cols, []string{"id"})
+	_, first, err := Describe(ctx, []string{cur}, nil, cols, []string{"id"}, nil)
 	if err != nil || first != nil {
 		t.Errorf("the first version has a diff: %+v %v", first, err)
 	}
@@ -95,7 +96,7 @@ func TestProfileEqualsOneQueryPerColumn(t *testing.T) {
 	if _, err := db.ExecContext(ctx, "CREATE VIEW cur AS SELECT * FROM read_parquet("+fileList([]string{path})+")"); err != nil {
 		t.Fatal(err)
 	}
-	got, err := profileColumns(ctx, db, cols)
+	got, err := profileColumns(ctx, db, cols, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -212,4 +213,47 @@ func histogramOneByOne(ctx context.Context, db *sql.DB, c govlake.Column, numeri
 		bins[i] = govlake.Bin{From: binLabel(from, c.Type), To: binLabel(to, c.Type), Count: counts[i]}
 	}
 	return bins, rows.Err()
+}
+
+// With the writer's estimates, a column of more than
+// govlake.ProfileExactDistinct distinct values keeps its estimate (never
+// above its number of values) and lists no most frequent values; a column
+// estimated at or a little over the bound, or without an estimate, is
+// grouped and counted exactly.
+func TestProfileKeepsEstimatesOfManyValues(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "v.parquet")
+	writeParquet(t, path, `SELECT i::BIGINT AS id, 'x' || i AS label, 'd' || (i % 7) AS district,
+		(i % 100000)::BIGINT AS bounded, (i % 120000)::BIGINT AS over
+		FROM range(0, 150000) r(i)`)
+	cols := []govlake.Column{{Name: "id", Type: govlake.TypeInt64}, {Name: "label", Type: govlake.TypeString},
+		{Name: "district", Type: govlake.TypeString}, {Name: "bounded", Type: govlake.TypeInt64}, {Name: "over", Type: govlake.TypeInt64}}
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name     string
+		estimate []int64
+		want     string // per column: distinct, approximate, number of top values
+	}{
+		{"estimates", []int64{152_000, 149_100, 7, 103_000, 121_500}, "150000~0 149100~0 7=5 100000=5 121500~0"},
+		{"unknown", []int64{-1, -1, -1, -1, -1}, "150000=5 150000=5 7=5 100000=5 120000=5"},
+		{"none", nil, "150000=5 150000=5 7=5 100000=5 120000=5"},
+	} {
+		profile, _, err := Describe(ctx, []string{path}, nil, cols, nil, tc.estimate)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, p := range profile {
+			mark := "="
+			if p.DistinctApprox {
+				mark = "~"
+			}
+			got = append(got, fmt.Sprintf("%d%s%d", p.Distinct, mark, len(p.Top)))
+		}
+		if g := strings.Join(got, " "); g != tc.want {
+			t.Errorf("%s: got %s, want %s", tc.name, g, tc.want)
+		}
+		if p := profile[0]; p.Min != "0" || p.Max != "149999" || p.Nulls != 0 || len(p.Histogram) != govlake.ProfileBins {
+			t.Errorf("%s: an estimated column lost the rest of its profile: %+v", tc.name, p)
+		}
+	}
 }

@@ -4,16 +4,20 @@ import "time"
 
 // ColumnProfile sums up one column of a version, computed over all its
 // rows when the version is made (and kept in its manifest). Min, Max and
-// the values are written as DuckDB casts them to text.
+// the values are written as DuckDB casts them to text. Distinct is exact
+// for a column of at most ProfileExactDistinct distinct values; above, it
+// is an estimate (DistinctApprox, typically within a few percent) and Top
+// is left out.
 type ColumnProfile struct {
-	Name      string       `json:"name"`
-	Nulls     int64        `json:"nulls"`
-	Distinct  int64        `json:"distinct"`
-	Min       string       `json:"min,omitempty"`
-	Max       string       `json:"max,omitempty"`
-	Mean      *float64     `json:"mean,omitempty"` // numbers only
-	Top       []ValueCount `json:"top,omitempty"`
-	Histogram []Bin        `json:"histogram,omitempty"` // numbers and dates: equal-width bins from Min to Max
+	Name           string       `json:"name"`
+	Nulls          int64        `json:"nulls"`
+	Distinct       int64        `json:"distinct"`
+	DistinctApprox bool         `json:"distinct_approximate,omitempty"`
+	Min            string       `json:"min,omitempty"`
+	Max            string       `json:"max,omitempty"`
+	Mean           *float64     `json:"mean,omitempty"` // numbers only
+	Top            []ValueCount `json:"top,omitempty"`
+	Histogram      []Bin        `json:"histogram,omitempty"` // numbers and dates: equal-width bins from Min to Max
 }
 
 // ValueCount is a value and how many rows hold it.
@@ -31,10 +35,12 @@ type Bin struct {
 }
 
 // ProfileTop and ProfileBins bound a profile: the most frequent values kept,
-// and the bars of a histogram.
+// and the bars of a histogram. ProfileExactDistinct is the most distinct
+// values a column's profile counts exactly.
 const (
-	ProfileTop  = 5
-	ProfileBins = 10
+	ProfileTop           = 5
+	ProfileBins          = 10
+	ProfileExactDistinct = 100_000
 )
 
 // DiffSummary compares a version with the one before it: rows added,

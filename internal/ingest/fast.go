@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"context"
+	"govlake/internal/hll"
 	"sort"
 	"sync"
 
@@ -41,6 +42,13 @@ type Preparer interface {
 	// the batch's column index[i] (none when negative).
 	PrepareColumns(b *tabular.Batch, index []int, keep []bool) (any, error)
 	WritePrepared(prepared any) error
+}
+
+// Sketcher is a RowWriter that sketches each column's distinct values as
+// it writes them (nil for a column it does not), so that the version's
+// profile can estimate them without grouping every value.
+type Sketcher interface {
+	Sketches() []*hll.Sketch
 }
 
 // batch is one unit of work: records (or a chunk to parse) in, results out.

@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"fmt"
+	"govlake/internal/hll"
 	"io"
 	"path/filepath"
 	"sync/atomic"
@@ -159,4 +160,42 @@ func (ps *parts) abort() {
 		}
 		p.fw.abort()
 	}
+}
+
+// distinct merges every part's sketches into an estimate of each column's
+// distinct values (-1 where a writer did not sketch the column); nil when
+// the writers do not sketch.
+func (ps *parts) distinct() []int64 {
+	var merged []*hll.Sketch
+	for _, p := range ps.all {
+		sk, ok := p.fw.w.(Sketcher)
+		if !ok {
+			return nil
+		}
+		got := sk.Sketches()
+		if merged == nil {
+			merged = make([]*hll.Sketch, len(got))
+			for i, s := range got {
+				if s != nil {
+					merged[i] = hll.New()
+				}
+			}
+		}
+		for i, s := range got {
+			if s != nil && i < len(merged) && merged[i] != nil {
+				merged[i].Merge(s)
+			}
+		}
+	}
+	if merged == nil {
+		return nil
+	}
+	out := make([]int64, len(merged))
+	for i, s := range merged {
+		out[i] = -1
+		if s != nil {
+			out[i] = s.Estimate()
+		}
+	}
+	return out
 }

@@ -19,6 +19,7 @@ type result struct {
 	parts        []partFile // the valid rows, in source order
 	rejectedPath string     // always written, empty when no row was rejected, so every version has the table
 	rejections   int64      // rows of the rejected file
+	distinct     []int64    // per column, the estimate of distinct values; -1 unknown; nil: no estimates
 }
 
 // process decodes the source, checks every record and writes the valid rows

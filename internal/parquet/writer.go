@@ -17,6 +17,7 @@ import (
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 
 	"govlake/internal/govlake"
+	"govlake/internal/hll"
 	"govlake/internal/tabular"
 )
 
@@ -34,6 +35,7 @@ type Writer struct {
 	rows     int64
 	batch    int
 	buffered int64 // rows of prepared batches in the current row group
+	sketches []*hll.Sketch
 }
 
 // NewWriter starts a Parquet file with the given columns on w.
@@ -59,8 +61,14 @@ func NewWriter(w io.Writer, cols []govlake.Column) (*Writer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("start parquet file: %w", err)
 	}
+	sketches := make([]*hll.Sketch, len(fields))
+	for i, f := range fields {
+		if sketchable(f.Type) {
+			sketches[i] = hll.New()
+		}
+	}
 	return &Writer{
-		cols: cols, schema: schema, fw: fw, batch: BatchRows,
+		cols: cols, schema: schema, fw: fw, batch: BatchRows, sketches: sketches,
 		b: array.NewRecordBuilder(memory.DefaultAllocator, schema),
 	}, nil
 }
@@ -166,6 +174,7 @@ func (w *Writer) flush() error {
 	rec := w.b.NewRecordBatch()
 	defer rec.Release()
 	w.pending = 0
+	w.sketch(rec)
 	if err := w.fw.Write(rec); err != nil {
 		return fmt.Errorf("write parquet row group: %w", err)
 	}
@@ -305,6 +314,7 @@ func (w *Writer) WritePrepared(p any) error {
 			return err
 		}
 	}
+	w.sketch(rec)
 	if err := w.fw.WriteBuffered(rec); err != nil {
 		return fmt.Errorf("write parquet rows: %w", err)
 	}
