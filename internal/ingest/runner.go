@@ -210,7 +210,10 @@ func (r *Runner) run(ctx context.Context, p *govlake.Pipeline, run *govlake.Run,
 	if latest != nil && latest.ProcessSHA == process && (latest.Source.URL == shownURL(p.Source) || p.Source.CKAN != "") {
 		prev = &latest.Source
 	}
-	src, err := r.fetch(ctx, p, prev, tmp)
+	differs := func(size int64) bool {
+		return latest == nil || latest.ProcessSHA != process || latest.Source.Size != size
+	}
+	src, err := r.fetch(ctx, p, prev, tmp, differs)
 	if err != nil {
 		return err
 	}
@@ -223,17 +226,28 @@ func (r *Runner) run(ctx context.Context, p *govlake.Pipeline, run *govlake.Run,
 		run.Status, run.Version, run.Rows = govlake.RunUnchanged, latest.Version, latest.Rows
 		return r.keepMetadata(ctx, p.Dataset, meta, out)
 	}
-	run.Source = src.info
-	if latest != nil && latest.Source.SHA256 == src.info.SHA256 && latest.ProcessSHA == process {
+	if !differs(src.info.Size) && latest.Source.SHA256 == src.info.SHA256 {
+		run.Source = src.info
 		run.Status, run.Version, run.Rows = govlake.RunUnchanged, latest.Version, latest.Rows
 		return r.keepMetadata(ctx, p.Dataset, meta, out)
 	}
 	// The source bytes are kept while they are processed: storing them is
-	// mostly waiting on the disk or the network.
+	// mostly waiting on the disk or the network. A local copy's digest, when
+	// the bytes are known to differ from the latest version's, is taken
+	// meanwhile too.
 	kept := make(chan error, 1)
-	go func() { kept <- r.keepRaw(ctx, p.Dataset, src) }()
+	go func() {
+		if err := src.wait(); err != nil {
+			kept <- err
+			return
+		}
+		kept <- r.keepRaw(ctx, src, src.digested(p.Dataset))
+	}()
 	res, err := r.process(ctx, p, schema, src.path, tmp, run)
-	if kerr := <-kept; kerr != nil && (err == nil || govlake.ErrorCode(err) == govlake.ETIMEOUT) {
+	kerr := <-kept
+	src.info = src.digested(p.Dataset)
+	run.Source = src.info
+	if kerr != nil && (err == nil || govlake.ErrorCode(err) == govlake.ETIMEOUT) {
 		err = kerr
 	}
 	if err != nil {

@@ -6,10 +6,12 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"govlake/internal/govlake"
+	"hash"
 	"io"
 	"os"
 	"path/filepath"
+
+	"govlake/internal/govlake"
 )
 
 // processDigest digests what, besides the source bytes, shapes a version.
@@ -36,6 +38,28 @@ type fetched struct {
 	path     string
 	info     govlake.SourceInfo
 	metadata *govlake.Metadata // from a portal
+	// hashed, when not nil, closes once sum holds the digest of a local
+	// copy, taken while it is processed; info then lacks it until digested.
+	hashed  chan struct{}
+	sum     string
+	hashErr error
+}
+
+// wait waits for the source's digest.
+func (f *fetched) wait() error {
+	if f.hashed != nil {
+		<-f.hashed
+	}
+	return f.hashErr
+}
+
+// digested is info with the digest and raw key, after wait.
+func (f *fetched) digested(dataset string) govlake.SourceInfo {
+	info := f.info
+	if f.hashed != nil && f.hashErr == nil {
+		info.SHA256, info.RawKey = f.sum, govlake.RawKey(dataset, f.sum)
+	}
+	return info
 }
 
 // portal returns what a portal said of the dataset, if anything.
@@ -48,8 +72,12 @@ func (f *fetched) portal() *govlake.Metadata {
 
 // fetch copies the source to a work file, hashing it on the way, so that it
 // is read from the network once and can be decoded and kept. It returns nil
-// when a conditional request says nothing changed.
-func (r *Runner) fetch(ctx context.Context, p *govlake.Pipeline, prev *govlake.SourceInfo, tmp string) (*fetched, error) {
+// when a conditional request says nothing changed. When differs says that
+// bytes of the copy's size cannot be the latest version's (there is none,
+// its processing changed, or its size differs), a local file's copy is
+// hashed while it is processed (see fetched.wait): nothing waits on the
+// digest to decide whether to go on.
+func (r *Runner) fetch(ctx context.Context, p *govlake.Pipeline, prev *govlake.SourceInfo, tmp string, differs func(size int64) bool) (*fetched, error) {
 	got, err := r.Fetch(ctx, p.Source, prev)
 	if err != nil {
 		return nil, err
@@ -74,12 +102,12 @@ func (r *Runner) fetch(ctx context.Context, p *govlake.Pipeline, prev *govlake.S
 	}
 	h := sha256.New()
 	var n int64
+	local := false
 	if src, ok := got.Body.(*os.File); ok {
 		// A local file: the kernel copies it, then the copy is hashed, so
 		// the digest is of the bytes kept.
-		if n, err = f.ReadFrom(io.LimitReader(src, limit+1)); err == nil {
-			_, err = io.CopyBuffer(h, io.NewSectionReader(f, 0, n), make([]byte, 1<<20))
-		}
+		local = true
+		n, err = f.ReadFrom(io.LimitReader(src, limit+1))
 	} else {
 		n, err = io.Copy(io.MultiWriter(f, h), io.LimitReader(got.Body, limit+1))
 	}
@@ -95,27 +123,69 @@ func (r *Runner) fetch(ctx context.Context, p *govlake.Pipeline, prev *govlake.S
 	if err := f.Close(); err != nil {
 		return nil, fmt.Errorf("write work file: %w", err)
 	}
-	sum := hex.EncodeToString(h.Sum(nil))
-	return &fetched{path: path, metadata: got.Metadata, info: govlake.SourceInfo{
-		URL: url, Format: p.Source.Format, SHA256: sum, Size: n, RawKey: govlake.RawKey(p.Dataset, sum),
+	out := &fetched{path: path, metadata: got.Metadata, info: govlake.SourceInfo{
+		URL: url, Format: p.Source.Format, Size: n,
 		ETag: got.ETag, LastModified: got.LastModified, Origin: got.Origin,
-	}}, nil
+	}}
+	if !local || !differs(n) {
+		// Not a local copy, or perhaps the latest version's bytes: the
+		// digest is needed now.
+		if local {
+			if err := hashFile(ctx, path, h); err != nil {
+				return nil, err
+			}
+		}
+		sum := hex.EncodeToString(h.Sum(nil))
+		out.info.SHA256, out.info.RawKey = sum, govlake.RawKey(p.Dataset, sum)
+		return out, nil
+	}
+	out.hashed = make(chan struct{})
+	go func() {
+		defer close(out.hashed)
+		if out.hashErr = hashFile(ctx, path, h); out.hashErr == nil {
+			out.sum = hex.EncodeToString(h.Sum(nil))
+		}
+	}()
+	return out, nil
+}
+
+// hashFile adds a work file's bytes to h, stopping when ctx ends.
+func hashFile(ctx context.Context, path string, h hash.Hash) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("read work file: %w", err)
+	}
+	defer f.Close()
+	buf := make([]byte, 1<<20)
+	for {
+		if err := ctx.Err(); err != nil {
+			return govlake.Errorf(govlake.ETIMEOUT, "hashing the source stopped: the run's time ran out")
+		}
+		k, err := f.Read(buf)
+		h.Write(buf[:k])
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("read work file: %w", err)
+		}
+	}
 }
 
 // keepRaw stores the source bytes by digest, once. The key names the
 // content, so a concurrent writer of the same key writes the same bytes; a
 // plain upload (streamed, any size) is safe.
-func (r *Runner) keepRaw(ctx context.Context, id string, src *fetched) error {
-	objs, err := r.Store.List(ctx, src.info.RawKey)
+func (r *Runner) keepRaw(ctx context.Context, src *fetched, info govlake.SourceInfo) error {
+	objs, err := r.Store.List(ctx, info.RawKey)
 	if err != nil {
-		return fmt.Errorf("check raw source %s: %w", src.info.RawKey, err)
+		return fmt.Errorf("check raw source %s: %w", info.RawKey, err)
 	}
 	for _, o := range objs {
-		if o.Key == src.info.RawKey && o.Size == src.info.Size {
+		if o.Key == info.RawKey && o.Size == info.Size {
 			return nil
 		}
 	}
-	if err := r.putFile(ctx, src.info.RawKey, src.path); err != nil {
+	if err := r.putFile(ctx, info.RawKey, src.path); err != nil {
 		return fmt.Errorf("keep raw source: %w", err)
 	}
 	return nil
