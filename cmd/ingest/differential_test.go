@@ -99,6 +99,10 @@ func TestFastPathAgreesWithReference(t *testing.T) {
 			if p.Dataset == "trailing" && mf.Rows.Read != 13 {
 				t.Errorf("trailing: %d rows read, want the 13 of the crafted file", mf.Rows.Read)
 			}
+			// The profiles, from what each path's writers saw, are the
+			// scan's.
+			sameProfileAsScan(t, stores[false], mf)
+			sameProfileAsScan(t, stores[true], mr)
 			compared++
 			t.Logf("%s: %d rows read, %d rejected: same in both paths", p.Dataset, mr.Rows.Read, mr.Rows.Rejected)
 		}

@@ -1,10 +1,16 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"math"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
+
+	"govlake/internal/duckdb"
+	"govlake/internal/govlake"
 )
 
 // A column of more distinct values than a profile counts exactly keeps the
@@ -40,4 +46,39 @@ func TestProfileEstimatesManyDistinctValues(t *testing.T) {
 	if id := m.Profile[0]; id.Min != "1" || id.Max != "150000" || len(id.Histogram) != 10 || id.Histogram[9].Count != n/10 {
 		t.Errorf("id: the rest of its profile: %+v", id)
 	}
+}
+
+// sameProfileAsScan checks a version's profile, made from what the writers
+// saw of each column, against the profile DuckDB computes by scanning its
+// files with nothing given (the figures equal; means to 1e-12).
+func sameProfileAsScan(t *testing.T, storeDir string, m *govlake.Manifest) {
+	t.Helper()
+	var files []string
+	for _, f := range m.Files {
+		files = append(files, filepath.Join(storeDir, filepath.FromSlash(f.Key)))
+	}
+	scanned, _, err := duckdb.Describe(context.Background(), files, nil, m.Columns, nil, nil)
+	if err != nil {
+		t.Fatalf("%s: %v", m.Dataset, err)
+	}
+	if len(scanned) != len(m.Profile) {
+		t.Fatalf("%s: %d columns profiled, the scan %d", m.Dataset, len(m.Profile), len(scanned))
+	}
+	for i, got := range m.Profile {
+		want := scanned[i]
+		if (got.Mean == nil) != (want.Mean == nil) || (got.Mean != nil && math.Abs(*got.Mean-*want.Mean) > 1e-12*math.Max(1, math.Abs(*want.Mean))) {
+			t.Errorf("%s.%s: mean %v, the scan's %v", m.Dataset, got.Name, fmtMean(got.Mean), fmtMean(want.Mean))
+		}
+		got.Mean, want.Mean = nil, nil
+		if g, w := fmt.Sprintf("%+v", got), fmt.Sprintf("%+v", want); g != w {
+			t.Errorf("%s.%s:\n got %s\nscan %s", m.Dataset, got.Name, g, w)
+		}
+	}
+}
+
+func fmtMean(m *float64) string {
+	if m == nil {
+		return "none"
+	}
+	return strconv.FormatFloat(*m, 'g', -1, 64)
 }

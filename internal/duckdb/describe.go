@@ -18,10 +18,10 @@ import (
 // Describe profiles a new version's columns over all its rows (files are
 // its Parquet parts) and, when previous holds the parts of the version
 // before it, counts the rows added, removed and changed: matched by key
-// when the pipeline declares a primary key, else by whole rows. distinct,
-// when not nil, estimates each column's distinct values (-1: none; see
+// when the pipeline declares a primary key, else by whole rows. seen, when
+// not nil, is what the files' writers saw of each column (see
 // profileColumns). DuckDB reads only the given files.
-func Describe(ctx context.Context, files, previous []string, cols []govlake.Column, key []string, distinct []int64) ([]govlake.ColumnProfile, *govlake.DiffSummary, error) {
+func Describe(ctx context.Context, files, previous []string, cols []govlake.Column, key []string, seen []govlake.ColumnSummary) ([]govlake.ColumnProfile, *govlake.DiffSummary, error) {
 	if len(files) == 0 {
 		return nil, nil, nil
 	}
@@ -33,7 +33,7 @@ func Describe(ctx context.Context, files, previous []string, cols []govlake.Colu
 	if _, err := db.ExecContext(ctx, "CREATE VIEW cur AS SELECT * FROM read_parquet("+fileList(files)+")"); err != nil {
 		return nil, nil, fmt.Errorf("read the version's files: %w", err)
 	}
-	profile, err := profileColumns(ctx, db, cols, distinct)
+	profile, err := profileColumns(ctx, db, cols, seen)
 	if err != nil {
 		return nil, nil, err
 	}

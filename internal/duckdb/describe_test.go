@@ -237,7 +237,11 @@ func TestProfileKeepsEstimatesOfManyValues(t *testing.T) {
 		{"unknown", []int64{-1, -1, -1, -1, -1}, "150000=5 150000=5 7=5 100000=5 120000=5"},
 		{"none", nil, "150000=5 150000=5 7=5 100000=5 120000=5"},
 	} {
-		profile, _, err := Describe(ctx, []string{path}, nil, cols, nil, tc.estimate)
+		var seen []govlake.ColumnSummary // not counted: only the estimates
+		for _, e := range tc.estimate {
+			seen = append(seen, govlake.ColumnSummary{Distinct: e})
+		}
+		profile, _, err := Describe(ctx, []string{path}, nil, cols, nil, seen)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -13,17 +13,19 @@ import (
 
 // profileColumns describes every column of the version (cur): empty and
 // distinct values, range, mean, most frequent values and, for numbers and
-// dates, a histogram. The counts and ranges come from one scan per
-// statsColumns columns, the histograms of all columns from one more. A
+// dates, a histogram. The counts, ranges and means come from what the
+// files' writers saw (seen), or for columns they did not count from one
+// scan per statsColumns columns; the histograms of all columns from one
+// more scan. A
 // column with at most govlake.ProfileExactDistinct distinct values is then
 // grouped, which counts them exactly and finds the most frequent; a column
-// with more, by the writer's estimate (distinct[i], -1 when there is none),
+// with more, by the writers' estimate (seen[i].Distinct, -1 when none),
 // keeps the estimate, marked so, and no most frequent values: grouping
 // millions of values (an id, an e-mail address) cost more than the rest of
 // an ingest together. Without estimates every column is grouped.
-func profileColumns(ctx context.Context, db *sql.DB, cols []govlake.Column, distinct []int64) ([]govlake.ColumnProfile, error) {
+func profileColumns(ctx context.Context, db *sql.DB, cols []govlake.Column, seen []govlake.ColumnSummary) ([]govlake.ColumnProfile, error) {
 	out := make([]govlake.ColumnProfile, len(cols))
-	st, err := columnStats(ctx, db, cols)
+	st, err := columnStats(ctx, db, cols, seen)
 	if err != nil {
 		return nil, err
 	}
@@ -33,7 +35,7 @@ func profileColumns(ctx context.Context, db *sql.DB, cols []govlake.Column, dist
 		if s.mean.Valid {
 			p.Mean = &s.mean.Float64
 		}
-		if estimate := estimateOf(distinct, i); estimate >= 0 && s.values > govlake.ProfileExactDistinct && estimate > exactBelow {
+		if estimate := estimateOf(seen, i); estimate >= 0 && s.values > govlake.ProfileExactDistinct && estimate > exactBelow {
 			// An estimate can pass the number of values; the count cannot.
 			p.Distinct, p.DistinctApprox = min(estimate, s.values), true
 		} else if p.Distinct, p.Top, err = topValues(ctx, db, c); err != nil {
@@ -52,9 +54,9 @@ func profileColumns(ctx context.Context, db *sql.DB, cols []govlake.Column, dist
 // that is grouped even when the estimate (within about 2%) is high.
 const exactBelow = govlake.ProfileExactDistinct * 21 / 20
 
-func estimateOf(distinct []int64, i int) int64 {
-	if i < len(distinct) {
-		return distinct[i]
+func estimateOf(seen []govlake.ColumnSummary, i int) int64 {
+	if i < len(seen) {
+		return seen[i].Distinct
 	}
 	return -1
 }
@@ -86,21 +88,27 @@ func numeric(c govlake.Column) bool {
 // statsColumns is how many columns one scan counts.
 const statsColumns = 32
 
-func columnStats(ctx context.Context, db *sql.DB, cols []govlake.Column) ([]stats, error) {
+// columnStats takes what the writers counted (seen) and scans for the rest.
+func columnStats(ctx context.Context, db *sql.DB, cols []govlake.Column, seen []govlake.ColumnSummary) ([]stats, error) {
 	st := make([]stats, len(cols))
-	for from := 0; from < len(cols); from += statsColumns {
-		to := min(from+statsColumns, len(cols))
-		if err := someStats(ctx, db, cols[from:to], st[from:to]); err != nil {
+	scan, err := seenStats(ctx, db, cols, seen, st)
+	if err != nil {
+		return nil, err
+	}
+	for from := 0; from < len(scan); from += statsColumns {
+		if err := someStats(ctx, db, cols, st, scan[from:min(from+statsColumns, len(scan))]); err != nil {
 			return nil, err
 		}
 	}
 	return st, nil
 }
 
-func someStats(ctx context.Context, db *sql.DB, cols []govlake.Column, st []stats) error {
+// someStats scans for the figures of the columns which.
+func someStats(ctx context.Context, db *sql.DB, cols []govlake.Column, st []stats, which []int) error {
 	var exprs []string
 	var dest []any
-	for i, c := range cols {
+	for _, i := range which {
+		c := cols[i]
 		col := ident(c.Name)
 		mean, axis := "NULL::DOUBLE", binAxis(c)
 		if numeric(c) {

@@ -1,6 +1,9 @@
 package govlake
 
-import "time"
+import (
+	"cmp"
+	"time"
+)
 
 // ColumnProfile sums up one column of a version, computed over all its
 // rows when the version is made (and kept in its manifest). Min, Max and
@@ -75,4 +78,78 @@ func FreshnessAt(frequency string, updated, now time.Time) Freshness {
 		f.Overdue = now.After(f.Due)
 	}
 	return f
+}
+
+// ColumnSummary is what the writer of a version's files saw of one column,
+// so that its profile scans only for what is missing. When Counted, Values,
+// Nulls, Min and Max are known: Min and Max are int64 (integers; dates as
+// days since 1970), float64, string or bool, nil when there are no values.
+// A column is not counted when of a type the writer does not summarize,
+// or with a value too long for its file's statistics. Sum holds the sum of
+// a number column's values (HasSum); Distinct an estimate of its distinct
+// values, -1 when there is none.
+type ColumnSummary struct {
+	Counted       bool
+	Values, Nulls int64
+	Min, Max      any
+	Sum           float64
+	HasSum        bool
+	Distinct      int64
+}
+
+// Merge adds o, the same column's summary of another file (Distinct is
+// not merged: estimates merge by their sketches).
+func (s *ColumnSummary) Merge(o ColumnSummary) {
+	switch {
+	case !s.Counted || !o.Counted:
+		s.Counted, s.Min, s.Max = false, nil, nil
+	case o.Values == 0:
+	case s.Values == 0:
+		s.Min, s.Max = o.Min, o.Max
+	default:
+		s.Min, s.Max = pick(s.Min, o.Min, -1), pick(s.Max, o.Max, 1)
+		s.Counted = s.Min != nil && s.Max != nil
+	}
+	s.Values += o.Values
+	s.Nulls += o.Nulls
+	s.Sum += o.Sum
+	s.HasSum = s.HasSum && o.HasSum
+}
+
+// pick returns the smaller (sign -1) or larger (1) of two values of one
+// type; nil when their types differ.
+func pick(a, b any, sign int) any {
+	c, ok := compareValues(a, b)
+	switch {
+	case !ok:
+		return nil
+	case c*sign >= 0:
+		return a
+	}
+	return b
+}
+
+func compareValues(a, b any) (int, bool) {
+	switch x := a.(type) {
+	case int64:
+		y, ok := b.(int64)
+		return cmp.Compare(x, y), ok
+	case float64:
+		y, ok := b.(float64)
+		return cmp.Compare(x, y), ok
+	case string:
+		y, ok := b.(string)
+		return cmp.Compare(x, y), ok
+	case bool:
+		y, ok := b.(bool)
+		return cmp.Compare(boolInt(x), boolInt(y)), ok
+	}
+	return 0, false
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

@@ -29,7 +29,7 @@ func (r *Runner) describe(ctx context.Context, p *govlake.Pipeline, m *govlake.M
 			previous = nil
 		}
 	}
-	profile, diff, err := r.Describe(ctx, files, previous, m.Columns, p.PrimaryKey, res.distinct)
+	profile, diff, err := r.Describe(ctx, files, previous, m.Columns, p.PrimaryKey, res.summaries)
 	if err != nil {
 		r.Logger.Warn("the version's columns could not be profiled", "dataset", p.Dataset, "err", err)
 		return

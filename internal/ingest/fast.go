@@ -44,10 +44,12 @@ type Preparer interface {
 	WritePrepared(prepared any) error
 }
 
-// Sketcher is a RowWriter that sketches each column's distinct values as
-// it writes them (nil for a column it does not), so that the version's
-// profile can estimate them without grouping every value.
-type Sketcher interface {
+// Summarizer is a RowWriter that sums up each column as it writes it: what
+// it saw (after Close), and a sketch of its distinct values (nil for a
+// column it does not sketch), so that the version's profile scans only for
+// what is missing and estimates distinct values without grouping them.
+type Summarizer interface {
+	Summaries() []govlake.ColumnSummary
 	Sketches() []*hll.Sketch
 }
 

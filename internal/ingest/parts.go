@@ -162,39 +162,40 @@ func (ps *parts) abort() {
 	}
 }
 
-// distinct merges every part's sketches into an estimate of each column's
-// distinct values (-1 where a writer did not sketch the column); nil when
-// the writers do not sketch.
-func (ps *parts) distinct() []int64 {
+// summaries merges every part's summaries and sketches: what the writers
+// saw of each column, with an estimate of its distinct values (-1 where a
+// writer did not sketch the column); nil when the writers do not sum up.
+func (ps *parts) summaries() []govlake.ColumnSummary {
+	var out []govlake.ColumnSummary
 	var merged []*hll.Sketch
-	for _, p := range ps.all {
-		sk, ok := p.fw.w.(Sketcher)
+	for k, p := range ps.all {
+		sw, ok := p.fw.w.(Summarizer)
 		if !ok {
 			return nil
 		}
-		got := sk.Sketches()
-		if merged == nil {
-			merged = make([]*hll.Sketch, len(got))
-			for i, s := range got {
+		sums, sketches := sw.Summaries(), sw.Sketches()
+		if k == 0 {
+			out, merged = sums, make([]*hll.Sketch, len(sketches))
+			for i, s := range sketches {
 				if s != nil {
 					merged[i] = hll.New()
 				}
 			}
+		} else {
+			for i := range out {
+				out[i].Merge(sums[i])
+			}
 		}
-		for i, s := range got {
-			if s != nil && i < len(merged) && merged[i] != nil {
+		for i, s := range sketches {
+			if s != nil && merged[i] != nil {
 				merged[i].Merge(s)
 			}
 		}
 	}
-	if merged == nil {
-		return nil
-	}
-	out := make([]int64, len(merged))
-	for i, s := range merged {
-		out[i] = -1
-		if s != nil {
-			out[i] = s.Estimate()
+	for i := range out {
+		out[i].Distinct = -1
+		if i < len(merged) && merged[i] != nil {
+			out[i].Distinct = merged[i].Estimate()
 		}
 	}
 	return out

@@ -16,10 +16,10 @@ type result struct {
 	rows         govlake.RowCounts
 	summary      govlake.ValidationSummary
 	first        []govlake.Rejection
-	parts        []partFile // the valid rows, in source order
-	rejectedPath string     // always written, empty when no row was rejected, so every version has the table
-	rejections   int64      // rows of the rejected file
-	distinct     []int64    // per column, the estimate of distinct values; -1 unknown; nil: no estimates
+	parts        []partFile              // the valid rows, in source order
+	rejectedPath string                  // always written, empty when no row was rejected, so every version has the table
+	rejections   int64                   // rows of the rejected file
+	summaries    []govlake.ColumnSummary // what the writers saw of each column; nil: nothing
 }
 
 // process decodes the source, checks every record and writes the valid rows

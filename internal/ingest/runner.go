@@ -72,9 +72,8 @@ type Runner struct {
 
 	// Describe, when set, profiles a new version's columns over its Parquet
 	// files and compares it with the previous version's (by key, when one
-	// is given). distinct, when not nil, holds the writer's estimate of each
-	// column's distinct values (-1: none).
-	Describe func(ctx context.Context, files, previous []string, cols []govlake.Column, key []string, distinct []int64) ([]govlake.ColumnProfile, *govlake.DiffSummary, error)
+	// is given). seen, when not nil, is what the writers saw of each column.
+	Describe func(ctx context.Context, files, previous []string, cols []govlake.Column, key []string, seen []govlake.ColumnSummary) ([]govlake.ColumnProfile, *govlake.DiffSummary, error)
 
 	// Tables, when set, keeps each dataset's open table (Apache Iceberg) in
 	// step with its versions.

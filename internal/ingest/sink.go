@@ -92,7 +92,7 @@ func (s *sink) finish() (*result, error) {
 	for _, p := range s.data.all {
 		res.parts = append(res.parts, partFile{path: p.path, rows: p.rows})
 	}
-	res.distinct = s.data.distinct()
+	res.summaries = s.data.summaries()
 	res.rejections = s.rejected.w.Rows()
 	if err := s.rejected.close(); err != nil {
 		return nil, err

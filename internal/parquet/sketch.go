@@ -26,24 +26,53 @@ func (w *Writer) sketch(rec arrow.RecordBatch) {
 		if s != nil {
 			sketchColumn(s, rec.Column(i))
 		}
+		if k := w.sums[i]; k != nil {
+			addNumbers(k, rec.Column(i))
+		}
+	}
+}
+
+// addNumbers adds a number column's valid values to its sum.
+func addNumbers(k *sum, col arrow.Array) {
+	switch a := col.(type) {
+	case *array.Int64:
+		for r, v := range a.Int64Values() {
+			if a.IsValid(r) {
+				k.add(float64(v))
+			}
+		}
+	case *array.Float64:
+		for r, v := range a.Float64Values() {
+			if a.IsValid(r) {
+				k.add(v)
+				if v == 0 && math.Signbit(v) {
+					k.negZero = true
+				}
+			}
+		}
 	}
 }
 
 func sketchColumn(s *hll.Sketch, col arrow.Array) {
 	switch a := col.(type) {
 	case *array.Int64:
-		fixed(s, a, a.Int64Values(), func(v int64) uint64 { return uint64(v) })
+		ints(s, a, a.Int64Values())
 	case *array.Uint64:
-		fixed(s, a, a.Uint64Values(), func(v uint64) uint64 { return v })
-	case *array.Float64:
-		// 0 and -0 are one value to SQL's count(DISTINCT ...).
-		fixed(s, a, a.Float64Values(), func(v float64) uint64 { return math.Float64bits(v + 0) })
+		ints(s, a, a.Uint64Values())
 	case *array.Date32:
-		fixed(s, a, a.Date32Values(), func(v arrow.Date32) uint64 { return uint64(v) })
+		ints(s, a, a.Date32Values())
 	case *array.Time64:
-		fixed(s, a, a.Time64Values(), func(v arrow.Time64) uint64 { return uint64(v) })
+		ints(s, a, a.Time64Values())
 	case *array.Timestamp:
-		fixed(s, a, a.TimestampValues(), func(v arrow.Timestamp) uint64 { return uint64(v) })
+		ints(s, a, a.TimestampValues())
+	case *array.Float64:
+		vals := a.Float64Values()
+		for r, v := range vals {
+			if a.IsValid(r) {
+				// 0 and -0 are one value to SQL's count(DISTINCT ...).
+				s.AddHash(hll.HashUint64(math.Float64bits(v + 0)))
+			}
+		}
 	case *array.Boolean:
 		for r := range a.Len() {
 			if a.IsValid(r) {
@@ -76,18 +105,18 @@ func sketchColumn(s *hll.Sketch, col arrow.Array) {
 	}
 }
 
-// fixed adds the valid values of a fixed-width array, without a validity
+// ints adds the valid values of an integer array, without a validity
 // check per row when the array has no nulls.
-func fixed[T any](s *hll.Sketch, a arrow.Array, vals []T, bits func(T) uint64) {
+func ints[T ~int64 | ~uint64 | ~int32](s *hll.Sketch, a arrow.Array, vals []T) {
 	if a.NullN() == 0 {
 		for _, v := range vals {
-			s.AddHash(hll.HashUint64(bits(v)))
+			s.AddHash(hll.HashUint64(uint64(v)))
 		}
 		return
 	}
 	for r, v := range vals {
 		if a.IsValid(r) {
-			s.AddHash(hll.HashUint64(bits(v)))
+			s.AddHash(hll.HashUint64(uint64(v)))
 		}
 	}
 }

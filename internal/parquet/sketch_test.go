@@ -83,3 +83,58 @@ func TestSketchesEstimateDistinctValues(t *testing.T) {
 		}
 	}
 }
+
+// Summaries take counts and ranges from the file's statistics: a zero bound
+// of a number column is +0 unless the column holds a -0, whose column is
+// then left to a scan (the statistics cannot tell the two apart).
+func TestSummariesFromStatistics(t *testing.T) {
+	cols := []govlake.Column{{Name: "f", Type: govlake.TypeFloat64, Nullable: true}, {Name: "s", Type: govlake.TypeString, Nullable: true},
+		{Name: "d", Type: govlake.TypeDate}, {Name: "i", Type: govlake.TypeInt64}, {Name: "ts", Type: govlake.TypeTimestamp}}
+	for _, tc := range []struct {
+		name  string
+		zero  float64
+		check func(s govlake.ColumnSummary) bool
+	}{
+		{"plus zero", 0, func(s govlake.ColumnSummary) bool {
+			return s.Counted && s.Min.(float64) == 0 && !math.Signbit(s.Min.(float64)) && s.Max == 2.5 && s.Values == 3 && s.Nulls == 1 && s.Sum == 2.5
+		}},
+		{"minus zero", math.Copysign(0, -1), func(s govlake.ColumnSummary) bool { return !s.Counted && s.Min == nil && s.HasSum }},
+	} {
+		var buf bytes.Buffer
+		w, err := NewWriter(&buf, cols)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.batch = 2 // two row groups, merged
+		for _, row := range [][]any{
+			{tc.zero, "b", "2024-03-01", int64(-7), "2024-01-01T00:00:00Z"},
+			{nil, nil, "2024-01-31", int64(40), "2024-01-01T00:00:00Z"},
+			{2.5, "a", "2024-02-01", int64(3), "2024-01-01T00:00:00Z"},
+			{0.0, "c", "2023-12-31", int64(0), "2024-01-01T00:00:00Z"},
+		} {
+			if err := w.Write(row); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := w.Close(); err != nil {
+			t.Fatal(err)
+		}
+		got := w.Summaries()
+		if !tc.check(got[0]) {
+			t.Errorf("%s: f %+v", tc.name, got[0])
+		}
+		if s := got[1]; !s.Counted || s.Min != "a" || s.Max != "c" || s.Values != 3 || s.Nulls != 1 || s.HasSum {
+			t.Errorf("%s: s %+v", tc.name, s)
+		}
+		// Dates as days since 1970: 2023-12-31 is 19722, 2024-03-01 is 19783.
+		if s := got[2]; !s.Counted || s.Min != int64(19722) || s.Max != int64(19783) || s.Values != 4 {
+			t.Errorf("%s: d %+v", tc.name, s)
+		}
+		if s := got[3]; !s.Counted || s.Min != int64(-7) || s.Max != int64(40) || s.Sum != 36 {
+			t.Errorf("%s: i %+v", tc.name, s)
+		}
+		if got[4].Counted {
+			t.Errorf("%s: a timestamp column is counted: %+v", tc.name, got[4])
+		}
+	}
+}

@@ -36,6 +36,7 @@ type Writer struct {
 	batch    int
 	buffered int64 // rows of prepared batches in the current row group
 	sketches []*hll.Sketch
+	sums     []*sum // number columns' sums, for their mean
 }
 
 // NewWriter starts a Parquet file with the given columns on w.
@@ -61,14 +62,17 @@ func NewWriter(w io.Writer, cols []govlake.Column) (*Writer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("start parquet file: %w", err)
 	}
-	sketches := make([]*hll.Sketch, len(fields))
+	sketches, sums := make([]*hll.Sketch, len(fields)), make([]*sum, len(fields))
 	for i, f := range fields {
 		if sketchable(f.Type) {
 			sketches[i] = hll.New()
 		}
+		if cols[i].Type == govlake.TypeInt64 || cols[i].Type == govlake.TypeFloat64 {
+			sums[i] = &sum{}
+		}
 	}
 	return &Writer{
-		cols: cols, schema: schema, fw: fw, batch: BatchRows, sketches: sketches,
+		cols: cols, schema: schema, fw: fw, batch: BatchRows, sketches: sketches, sums: sums,
 		b: array.NewRecordBuilder(memory.DefaultAllocator, schema),
 	}, nil
 }

@@ -55,7 +55,7 @@ var (
 	_ ingest.Schedule       = cron.Schedule{}
 	_ ingest.RowWriter      = (*parquet.Writer)(nil)
 	_ ingest.Preparer       = (*parquet.Writer)(nil)
-	_ ingest.Sketcher       = (*parquet.Writer)(nil)
+	_ ingest.Summarizer     = (*parquet.Writer)(nil)
 	_ ingest.Clock          = realClock{}
 	_ web.TableWriter       = (*parquet.Writer)(nil)
 	_ web.TableWriter       = (*parquet.ArrowStream)(nil)
