@@ -3,7 +3,6 @@ package duckdb
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -71,12 +70,15 @@ type stats struct {
 
 // binAxis is the number a column's histogram counts: the value for
 // numbers, seconds since 1970 for dates and times; "" for no histogram.
-func binAxis(c govlake.Column) string {
+func binAxis(c govlake.Column) string { return axisOf(c, ident(c.Name)) }
+
+// axisOf is binAxis of an expression holding the column's values.
+func axisOf(c govlake.Column, expr string) string {
 	switch c.Type {
 	case govlake.TypeInt64, govlake.TypeFloat64, govlake.TypeDecimal:
-		return ident(c.Name) + "::DOUBLE"
+		return expr + "::DOUBLE"
 	case govlake.TypeDate, govlake.TypeTimestamp:
-		return "epoch(" + ident(c.Name) + ")::DOUBLE"
+		return "epoch(" + expr + ")::DOUBLE"
 	}
 	return ""
 }
@@ -149,59 +151,4 @@ func topValues(ctx context.Context, db *sql.DB, c govlake.Column) (int64, []govl
 		top = append(top, v)
 	}
 	return distinct, top, rows.Err()
-}
-
-// histograms counts each number or date column's values in equal-width
-// bins from its minimum to its maximum, every column in one scan. DuckDB's
-// histogram aggregate counts each column's bin numbers (as JSON: a map from
-// bin to count, bins without values left out); ten filtered counts per
-// column were 2.7 times slower.
-func histograms(ctx context.Context, db *sql.DB, cols []govlake.Column, st []stats, out []govlake.ColumnProfile) error {
-	n := govlake.ProfileBins
-	var exprs []string
-	var args []any
-	var which []int
-	for i, c := range cols {
-		s := st[i]
-		axis := binAxis(c)
-		if axis == "" || !s.lo.Valid || !s.hi.Valid || s.lo.String == s.hi.String || !s.xlo.Valid {
-			continue
-		}
-		width := (s.xhi.Float64 - s.xlo.Float64) / float64(n)
-		// least() passes over a null: an empty cell must stay out of the last bin.
-		exprs = append(exprs, fmt.Sprintf("to_json(histogram(CASE WHEN %s IS NOT NULL THEN least(floor((%s - ?) / ?)::BIGINT, %d) END))::VARCHAR", ident(c.Name), axis, n-1))
-		args = append(args, s.xlo.Float64, width)
-		which = append(which, i)
-	}
-	if len(which) == 0 {
-		return nil
-	}
-	found := make([]sql.NullString, len(exprs))
-	dest := make([]any, len(exprs))
-	for k := range found {
-		dest[k] = &found[k]
-	}
-	if err := db.QueryRowContext(ctx, "SELECT "+strings.Join(exprs, ", ")+" FROM cur", args...).Scan(dest...); err != nil {
-		return fmt.Errorf("count the histograms: %w", err)
-	}
-	for j, i := range which {
-		var counts map[int]int64
-		if found[j].Valid {
-			if err := json.Unmarshal([]byte(found[j].String), &counts); err != nil {
-				return fmt.Errorf("read the histogram of %s: %w", cols[i].Name, err)
-			}
-		}
-		lo, hi := st[i].xlo.Float64, st[i].xhi.Float64
-		width := (hi - lo) / float64(n)
-		h := make([]govlake.Bin, n)
-		for k := range h {
-			from, to := lo+float64(k)*width, lo+float64(k+1)*width
-			if k == n-1 {
-				to = hi
-			}
-			h[k] = govlake.Bin{From: binLabel(from, cols[i].Type), To: binLabel(to, cols[i].Type), Count: counts[k]}
-		}
-		out[i].Histogram = h
-	}
-	return nil
 }
