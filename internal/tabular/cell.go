@@ -107,6 +107,9 @@ func ConvertNumber(cell string) (f float64, present, ok bool) {
 	if s == "" {
 		return 0, false, true
 	}
+	if f, ok := plainDecimal(s); ok {
+		return f, true, true
+	}
 	if !isDecimal(s) {
 		return 0, true, false
 	}
@@ -131,6 +134,47 @@ func ConvertBoolean(cell string) (b, present, ok bool) {
 		return false, true, true
 	}
 	return false, true, false
+}
+
+// pow10 are the powers of ten a float64 holds exactly.
+var pow10 = [...]float64{1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+	1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22}
+
+// plainDecimal reads the common number cell, [+-] digits [. digits] with
+// at most 15 digits, without strconv: the digits as an integer below 2^53
+// and one division by an exact power of ten, which IEEE rounds correctly
+// (Clinger's fast path), so the value is the one strconv.ParseFloat gives.
+// Anything else is false, for the full parser.
+func plainDecimal(s string) (float64, bool) {
+	i, neg := 0, false
+	if s[0] == '+' || s[0] == '-' {
+		neg, i = s[0] == '-', 1
+	}
+	var m uint64
+	digits, frac, point := 0, 0, false
+	for ; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= '0' && c <= '9':
+			m = m*10 + uint64(c-'0')
+			digits++
+			if point {
+				frac++
+			}
+		case c == '.' && !point:
+			point = true
+		default:
+			return 0, false
+		}
+	}
+	if digits == 0 || digits > 15 {
+		return 0, false
+	}
+	f := float64(m) / pow10[frac]
+	if neg {
+		f = -f
+	}
+	return f, true
 }
 
 // isDecimal reports whether s is [+-] digits [. digits] [eE [+-] digits],

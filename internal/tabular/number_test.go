@@ -1,6 +1,10 @@
 package tabular
 
-import "testing"
+import (
+	"math"
+	"strconv"
+	"testing"
+)
 
 func TestNumberFormatCanonical(t *testing.T) {
 	nl := NumberFormat{Decimal: ",", Thousands: ".", Percent: PercentFraction}
@@ -39,4 +43,29 @@ func TestNumberFormatCanonical(t *testing.T) {
 			t.Errorf("%+v %q: %q %v %v, want %q %v", tc.f, tc.in, got, changed, ok, tc.out, tc.changed)
 		}
 	}
+}
+
+// The fast path for plain decimals gives the very bits of the full parser
+// (isDecimal and strconv.ParseFloat), and accepts nothing it refuses.
+func FuzzPlainDecimalAgrees(f *testing.F) {
+	for _, s := range []string{"0", "-0", "+0.0", "1234567.89", "4999999.84", ".5", "5.", "-.25", "0.1", "123456789012345",
+		"1234567890123456", "9007199254740993", "1.7976931348623157", ".", "-", "+", "1e5", "1..2", "١٢", "0.000000000000001", "00000000000000001"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, fast := 0.0, false
+		if s != "" {
+			got, fast = plainDecimal(s)
+		}
+		if !fast {
+			return
+		}
+		want, err := strconv.ParseFloat(s, 64)
+		if !isDecimal(s) || err != nil {
+			t.Fatalf("%q: the fast path reads %v, the full parser refuses it (%v)", s, got, err)
+		}
+		if math.Float64bits(got) != math.Float64bits(want) {
+			t.Fatalf("%q: fast %v (%x), strconv %v (%x)", s, got, math.Float64bits(got), want, math.Float64bits(want))
+		}
+	})
 }
