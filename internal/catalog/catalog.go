@@ -38,6 +38,7 @@ type Catalog struct {
 
 	runs      *lru[string, *govlake.Run]          // by key; a finished record is written once
 	manifests *lru[manifestID, *govlake.Manifest] // immutable
+	tables    *lru[string, loadedTable]           // Iceberg tables loaded lately
 
 	view       atomic.Pointer[snapshot]
 	refreshing atomic.Bool
@@ -64,6 +65,7 @@ type manifestID struct {
 const (
 	ManifestsKept  = 256
 	RunRecordsKept = 20000
+	TablesKept     = 1024
 )
 
 // SetListing makes the catalogue work as before the index: each refresh
@@ -79,7 +81,8 @@ func (c *Catalog) SetListing() {
 // paths for stored files.
 func New(store govlake.Store, local govlake.Localizer, logger *slog.Logger, now func() time.Time) *Catalog {
 	return &Catalog{store: store, local: local, logger: logger, now: now, TTL: 2 * time.Second,
-		manifests: newLRU[manifestID, *govlake.Manifest](ManifestsKept), runs: newLRU[string, *govlake.Run](RunRecordsKept)}
+		manifests: newLRU[manifestID, *govlake.Manifest](ManifestsKept), runs: newLRU[string, *govlake.Run](RunRecordsKept),
+		tables: newLRU[string, loadedTable](TablesKept)}
 }
 
 // readManifest reads a manifest through the bounded cache.

@@ -38,11 +38,26 @@ func (c *Catalog) TableNames(ctx context.Context, p Page) (names []string, total
 	return names, len(all), nil
 }
 
+// loadedTable is a table as loaded under one state of its dataset's index
+// entry.
+type loadedTable struct {
+	under *entry
+	table *OpenTable
+}
+
 // OpenTable reads a dataset's Iceberg table, for engines that read the
-// lake's files themselves: the store's newest metadata file of it.
+// lake's files themselves: the store's newest metadata file of it. A table
+// whose current snapshot is the dataset's latest version is kept until
+// the dataset changes in the index (engines load a table before every
+// query; reading it took three store requests); one that lags (written
+// just after the version) is read again next time.
 func (c *Catalog) OpenTable(ctx context.Context, id string) (*OpenTable, error) {
-	if _, err := c.entry(ctx, id); err != nil {
+	e, err := c.entry(ctx, id)
+	if err != nil {
 		return nil, err
+	}
+	if t, ok := c.tables.get(id); ok && t.under == e {
+		return t.table, nil
 	}
 	n, data, err := govlake.TableMetadata(ctx, c.store, id)
 	if err != nil {
@@ -53,10 +68,15 @@ func (c *Catalog) OpenTable(ctx context.Context, id string) (*OpenTable, error) 
 	}
 	var head struct {
 		Location string `json:"location"`
+		Current  *int64 `json:"current-snapshot-id"`
 	}
 	if err := json.Unmarshal(data, &head); err != nil || head.Location == "" {
 		return nil, govlake.Errorf(govlake.EUNAVAILABLE, "the Iceberg metadata of %s (file %d) cannot be read; ingest reindex rewrites it", id, n)
 	}
 	loc := strings.TrimSuffix(head.Location, "/") + "/" + strings.TrimPrefix(govlake.TableMetadataKey(id, n), govlake.DatasetPrefix(id))
-	return &OpenTable{Location: loc, Metadata: data}, nil
+	t := &OpenTable{Location: loc, Metadata: data}
+	if v, ok := e.latest(); ok && head.Current != nil && *head.Current == int64(v.N) {
+		c.tables.put(id, loadedTable{under: e, table: t})
+	}
+	return t, nil
 }
