@@ -6,6 +6,8 @@ import (
 	"math"
 	"testing"
 
+	"github.com/apache/arrow-go/v18/arrow"
+
 	"govlake/internal/govlake"
 	"govlake/internal/tabular"
 )
@@ -136,5 +138,34 @@ func TestSummariesFromStatistics(t *testing.T) {
 		if got[4].Counted {
 			t.Errorf("%s: a timestamp column is counted: %+v", tc.name, got[4])
 		}
+	}
+}
+
+// A prepared batch's text column holds exactly the kept cells, empty ones
+// null, in order (the string array is laid out without a builder).
+func TestPrepareColumnsText(t *testing.T) {
+	cols := []govlake.Column{{Name: "s", Type: govlake.TypeString, Nullable: true}, {Name: "n", Type: govlake.TypeString, Nullable: true}}
+	var buf bytes.Buffer
+	w, err := NewWriter(&buf, cols)
+	if err != nil {
+		t.Fatal(err)
+	}
+	texts := []string{"Yangon", "", "skip", "မန္တလေး", "", "z"}
+	b := &tabular.Batch{N: len(texts), Cols: []tabular.Vector{tabular.NewVector(govlake.JSONString, len(texts))}}
+	for r, s := range texts {
+		b.Cols[0].Present[r], b.Cols[0].Text[r] = s != "", s
+	}
+	keep := []bool{true, true, false, true, true, true}
+	p, err := w.PrepareColumns(b, []int{0, -1}, keep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := p.(arrow.RecordBatch)
+	defer rec.Release()
+	if got := fmt.Sprint(rec.Column(0)); got != `["Yangon" (null) "မန္တလေး" (null) "z"]` || rec.Column(0).NullN() != 2 || rec.NumRows() != 5 {
+		t.Errorf("text column %s, %d nulls, %d rows", got, rec.Column(0).NullN(), rec.NumRows())
+	}
+	if rec.Column(1).NullN() != 5 {
+		t.Errorf("absent column: %s", rec.Column(1))
 	}
 }

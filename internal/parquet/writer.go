@@ -11,6 +11,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/bitutil"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	pq "github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/compress"
@@ -191,26 +192,81 @@ func (w *Writer) flush() error {
 // of the file takes b.Values[index[i]] (null where index[i] < 0), for the
 // rows marked keep. It may be called concurrently.
 func (w *Writer) PrepareColumns(b *tabular.Batch, index []int, keep []bool) (any, error) {
-	rb := array.NewRecordBuilder(memory.DefaultAllocator, w.schema)
-	defer rb.Release()
 	n := 0
 	for _, k := range keep {
 		if k {
 			n++
 		}
 	}
-	for i := range w.cols {
-		fb := rb.Field(i)
+	arrays := make([]arrow.Array, len(w.cols))
+	defer func() {
+		for _, a := range arrays {
+			if a != nil {
+				a.Release()
+			}
+		}
+	}()
+	for i, f := range w.schema.Fields() {
+		if index[i] >= 0 && f.Type.ID() == arrow.STRING && b.Cols[index[i]].Type == govlake.JSONString {
+			arrays[i] = stringArray(&b.Cols[index[i]], keep, n)
+			continue
+		}
+		fb := array.NewBuilder(memory.DefaultAllocator, f.Type)
 		fb.Reserve(n)
 		if index[i] < 0 {
 			fb.AppendNulls(n)
-			continue
-		}
-		if err := appendVector(fb, w.cols[i], &b.Cols[index[i]], keep); err != nil {
+		} else if err := appendVector(fb, w.cols[i], &b.Cols[index[i]], keep); err != nil {
+			fb.Release()
 			return nil, err
 		}
+		arrays[i] = fb.NewArray()
+		fb.Release()
 	}
-	return rb.NewRecordBatch(), nil
+	return array.NewRecordBatch(w.schema, arrays, int64(n)), nil
+}
+
+// stringArray builds the kept rows of a text vector as an Arrow string
+// array in one pass over its cells: the offsets and the bytes laid out
+// directly, rather than a builder's checks for every cell.
+func stringArray(v *tabular.Vector, keep []bool, n int) arrow.Array {
+	size, nulls := 0, 0
+	for r, k := range keep {
+		if k {
+			if v.Present[r] {
+				size += len(v.Text[r])
+			} else {
+				nulls++
+			}
+		}
+	}
+	offsets := make([]int32, n+1)
+	data := make([]byte, size)
+	var valid []byte
+	if nulls > 0 {
+		valid = make([]byte, bitutil.BytesForBits(int64(n)))
+	}
+	j, at := 0, 0
+	for r, k := range keep {
+		if !k {
+			continue
+		}
+		if v.Present[r] {
+			at += copy(data[at:], v.Text[r])
+			if valid != nil {
+				bitutil.SetBit(valid, j)
+			}
+		}
+		j++
+		offsets[j] = int32(at)
+	}
+	var validBuf *memory.Buffer
+	if valid != nil {
+		validBuf = memory.NewBufferBytes(valid)
+	}
+	d := array.NewData(arrow.BinaryTypes.String, n,
+		[]*memory.Buffer{validBuf, memory.NewBufferBytes(arrow.Int32Traits.CastToBytes(offsets)), memory.NewBufferBytes(data)}, nil, nulls, 0)
+	defer d.Release()
+	return array.NewStringData(d)
 }
 
 // appendVector appends the kept rows of one batch column, typed, without
