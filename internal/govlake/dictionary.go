@@ -31,7 +31,8 @@ var constraintKeywords = []string{"format", "enum", "const", "minimum", "exclusi
 
 // Dictionary documents each column from the schema (title, description,
 // required, constraints, examples) and, where the schema gives no
-// examples, the profile's most frequent values.
+// examples, the profile's most frequent values (or, for a column of too
+// many distinct values to count them, its smallest and largest).
 func Dictionary(schema any, cols []Column, profile []ColumnProfile) []ColumnDoc {
 	var s struct {
 		Required   []string                  `json:"required"`
@@ -63,6 +64,13 @@ func Dictionary(schema any, cols []Column, profile []ColumnProfile) []ColumnDoc 
 				for i, t := range pr.Top {
 					if i < 3 {
 						d.Examples = append(d.Examples, t.Value)
+					}
+				}
+				if len(pr.Top) == 0 && pr.Min != "" {
+					// Too many distinct values to list the most frequent: the range.
+					d.Examples = append(d.Examples, pr.Min)
+					if pr.Max != pr.Min {
+						d.Examples = append(d.Examples, pr.Max)
 					}
 				}
 			}
