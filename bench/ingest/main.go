@@ -26,7 +26,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime/debug"
 	"runtime/pprof"
 	"strconv"
 	"strings"
@@ -60,9 +59,6 @@ func main() {
 			}
 			pprof.StartCPUProfile(f)
 			defer pprof.StopCPUProfile()
-		}
-		if (*stage == "govlake" || *stage == "reference") && os.Getenv("GOGC") == "" {
-			debug.SetGCPercent(200) // as cmd/ingest does
 		}
 		if err := runStage(*stage, *csvPath, *dir); err != nil {
 			fmt.Fprintln(os.Stderr, *stage+":", err)
