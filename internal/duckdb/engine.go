@@ -419,6 +419,12 @@ func (e *Engine) classify(ctx context.Context, err error) error {
 		case duckdb.ErrorTypeOutOfMemory:
 			return govlake.Errorf(govlake.ETOOLARGE, "the query needs more memory than allowed: %s", msg)
 		case duckdb.ErrorTypeInterrupt:
+			if ctx.Err() == nil {
+				// Nothing here stopped it: another of DuckDB's threads failed
+				// and cancelled this one, and on a busy machine DuckDB can
+				// report the cancellation instead of the failure.
+				return govlake.Errorf(govlake.EINVALID, "the query failed while its rows were computed (DuckDB reported only that it was interrupted, not why): run it again to see the error")
+			}
 			return govlake.Errorf(govlake.ETIMEOUT, "the query was stopped")
 		case duckdb.ErrorTypePermission:
 			return govlake.Errorf(govlake.EINVALID, "not allowed: %s", msg)

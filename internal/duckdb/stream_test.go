@@ -43,7 +43,12 @@ func TestStreamingResults(t *testing.T) {
 		got++
 		return nil
 	})
-	if err == nil || !strings.Contains(err.Error(), "Could not convert string 'x") || got < 100000 || got >= 3000000 {
+	// On a busy machine DuckDB sometimes reports the cancellation of the
+	// other thread instead of the conversion (1 run in 8 under load, before
+	// and after 2026-12-06): that is still an error, never a short result.
+	conversion := err != nil && strings.Contains(err.Error(), "Could not convert string 'x")
+	cancelled := err != nil && govlake.ErrorCode(err) == govlake.EINVALID && strings.Contains(err.Error(), "DuckDB reported only that it was interrupted")
+	if (!conversion && !cancelled) || got < 100000 || got >= 3000000 {
 		t.Errorf("a cast failing at row 3000000: %v after %d rows; want the conversion error", err, got)
 	}
 
