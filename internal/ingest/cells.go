@@ -105,7 +105,7 @@ func (f fixer) forText(text string) fixer {
 	if text == "" {
 		return f
 	}
-	if (f.burmese != nil || f.norm != nil) && isASCII(text) {
+	if (f.burmese != nil || f.norm != nil) && tabular.IsASCII(text) {
 		// Neither Burmese nor anything NFC would change.
 		f.burmese, f.norm = nil, nil
 	}
@@ -146,7 +146,7 @@ func (f fixer) fix(i int, c *cellFixes, row int64, cell string) string {
 			c.unicode++
 		}
 	}
-	if f.norm != nil && !isASCII(cell) {
+	if f.norm != nil && !tabular.IsASCII(cell) {
 		if n, changed := f.norm.NFC(cell); changed {
 			c.nfc.add(row)
 			cell = n
@@ -201,25 +201,6 @@ func numberFormats(src govlake.Source, layout govlake.Layout) ([]*tabular.Number
 		out[i] = f
 	}
 	return out, warns
-}
-
-func isASCII(s string) bool {
-	// Eight bytes at a time (the compiler combines the loads): a chunk of
-	// source text is about a megabyte, and most are all ASCII.
-	i := 0
-	for ; i+8 <= len(s); i += 8 {
-		w := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
-			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
-		if w&0x8080808080808080 != 0 {
-			return false
-		}
-	}
-	for ; i < len(s); i++ {
-		if s[i] >= 0x80 {
-			return false
-		}
-	}
-	return true
 }
 
 // warnings reports, per column, the cells that were found or changed.

@@ -2,11 +2,11 @@ package ingest
 
 import (
 	"context"
-	"govlake/internal/hll"
 	"sort"
 	"sync"
 
 	"govlake/internal/govlake"
+	"govlake/internal/hll"
 	"govlake/internal/tabular"
 )
 

@@ -2,12 +2,12 @@ package ingest
 
 import (
 	"fmt"
-	"govlake/internal/hll"
 	"io"
 	"path/filepath"
 	"sync/atomic"
 
 	"govlake/internal/govlake"
+	"govlake/internal/hll"
 )
 
 // partRows is how many rows a part file holds before the next begins: a

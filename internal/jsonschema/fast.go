@@ -332,7 +332,7 @@ func (c *colCheck) validString(x string) bool {
 	}
 	if p.MinLength != nil || p.MaxLength != nil {
 		n := len(x)
-		if n > 0 && !ascii(x) {
+		if n > 0 && !tabular.IsASCII(x) {
 			n = utf8.RuneCountInString(x)
 		}
 		if (p.MinLength != nil && n < *p.MinLength) || (p.MaxLength != nil && n > *p.MaxLength) {
@@ -341,15 +341,6 @@ func (c *colCheck) validString(x string) bool {
 	}
 	if p.Pattern != nil && !c.pattern.pass(x, p.Pattern.MatchString) {
 		return false
-	}
-	return true
-}
-
-func ascii(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			return false
-		}
 	}
 	return true
 }

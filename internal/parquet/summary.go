@@ -1,6 +1,8 @@
 package parquet
 
 import (
+	"math"
+
 	"github.com/apache/arrow-go/v18/parquet/metadata"
 
 	"govlake/internal/govlake"
@@ -17,7 +19,7 @@ type sum struct {
 
 func (k *sum) add(v float64) {
 	t := k.s + v
-	if abs(k.s) >= abs(v) {
+	if math.Abs(k.s) >= math.Abs(v) {
 		k.c += (k.s - t) + v
 	} else {
 		k.c += (v - t) + k.s
@@ -26,13 +28,6 @@ func (k *sum) add(v float64) {
 }
 
 func (k *sum) value() float64 { return k.s + k.c }
-
-func abs(v float64) float64 {
-	if v < 0 {
-		return -v
-	}
-	return v
-}
 
 // Summaries are what the writer saw of each column, once closed: counts and
 // range from the file's statistics (which the writer keeps anyway), the

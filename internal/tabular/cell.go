@@ -244,3 +244,23 @@ func Clip(s string, n int) string {
 	}
 	return s
 }
+
+// IsASCII reports whether s has no byte of 0x80 or above.
+func IsASCII(s string) bool {
+	// Eight bytes at a time (the compiler combines the loads): a chunk of
+	// source text is about a megabyte, and most are all ASCII.
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		w := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+		if w&0x8080808080808080 != 0 {
+			return false
+		}
+	}
+	for ; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
