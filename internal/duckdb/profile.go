@@ -14,9 +14,8 @@ import (
 // distinct values, range, mean, most frequent values and, for numbers and
 // dates, a histogram. The counts, ranges and means come from what the
 // files' writers saw (seen), or for columns they did not count from one
-// scan per statsColumns columns; the histograms of all columns from one
-// more scan. A
-// column with at most govlake.ProfileExactDistinct distinct values is then
+// scan per statsColumns columns (histograms: see histograms). A column
+// with at most govlake.ProfileExactDistinct distinct values is then
 // grouped, which counts them exactly and finds the most frequent; a column
 // with more, by the writers' estimate (seen[i].Distinct, -1 when none),
 // keeps the estimate, marked so, and no most frequent values: grouping
