@@ -31,7 +31,8 @@ func (r *Reader) ReadChunk() (tabular.Chunk, error) {
 		r.want = r.chunkBytes
 		// A new buffer costs its clearing, about as much as parsing the
 		// chunk's numbers: parsed chunks give theirs back.
-		r.buffers = &freeList{free: make(chan []byte, freeBuffers), size: r.chunkBytes + r.chunkBytes/4}
+		r.buffers = newFreeList[byte](r.chunkBytes + r.chunkBytes/4)
+		r.lists = &recordLists{recs: newFreeList[tabular.Record](0), cells: newFreeList[string](0)}
 	}
 	for {
 		if r.eof && len(r.carry) == 0 {
@@ -65,12 +66,12 @@ func (r *Reader) ReadChunk() (tabular.Chunk, error) {
 			continue
 		}
 		r.want = r.chunkBytes
-		c := &chunk{pool: r.buffers, pooled: r.chunkBytes + r.chunkBytes/4, data: r.carry[:cut], row: r.row, line: r.line, name: r.name, delim: r.delim, na: r.na, limits: r.limits}
+		c := &chunk{pool: r.buffers, lists: r.lists, pooled: r.chunkBytes + r.chunkBytes/4, data: r.carry[:cut], row: r.row, line: r.line, name: r.name, delim: r.delim, na: r.na, limits: r.limits}
 		r.row += rows
 		r.line += int64(bytes.Count(c.data, []byte{'\n'}))
 		// The chunk owns its buffer (it goes back to the pool once
 		// parsed); the rest moves to a buffer of its own.
-		next := r.buffers.get()
+		next := r.buffers.get(0)
 		r.carry = append(next, r.carry[cut:]...)
 		return c, nil
 	}
@@ -160,41 +161,72 @@ func recordEnd(buf []byte, pos int, delim byte) (int, bool) {
 // GOGC of 200 the live heap, and the time between collections, grew with
 // every pipeline run: `ingest run` over 2,000 small pipelines reached
 // 2.6 GB.
-type freeList struct {
-	free chan []byte
+type freeList[T any] struct {
+	free chan []T
 	size int // the capacity of a new buffer
 }
 
 // freeBuffers is enough for the chunks in flight between the reader and
-// the parsing workers.
+// the parsing workers, and, for records, on to the writer.
 const freeBuffers = 8
 
-func (f *freeList) get() []byte {
-	select {
-	case b := <-f.free:
-		return b
-	default:
-		return make([]byte, 0, f.size)
-	}
+func newFreeList[T any](size int) *freeList[T] {
+	return &freeList[T]{free: make(chan []T, freeBuffers), size: size}
 }
 
-func (f *freeList) put(b []byte) {
+// get returns a kept buffer, or a new one of at least want.
+func (f *freeList[T]) get(want int) []T {
+	select {
+	case b := <-f.free:
+		if cap(b) >= want {
+			return b
+		}
+	default:
+	}
+	return make([]T, 0, max(f.size, want))
+}
+
+func (f *freeList[T]) put(b []T) {
 	select {
 	case f.free <- b[:0]:
 	default:
 	}
 }
 
+// recordLists keeps the records and cells of released chunks: they hold
+// pointers, so a new one is cleared when made and scanned by every garbage
+// collection while it lives; for a large file they were a third of what
+// parsing allocated.
+type recordLists struct {
+	recs  *freeList[tabular.Record]
+	cells *freeList[string]
+}
+
 // chunk is whole records of a CSV file with where they start.
 type chunk struct {
-	pool      *freeList // where data goes once parsed, if its capacity is pooled
+	pool      *freeList[byte] // where data goes once parsed, if its capacity is pooled
 	pooled    int
+	lists     *recordLists
+	recs      []tabular.Record // given out by Records, kept again by Release
+	cells     []string
 	data      []byte
 	row, line int64 // rows and lines before the chunk
 	name      string
 	delim     byte
 	na        map[string]bool
 	limits    Limits
+}
+
+// Release keeps the records' memory for the next chunks: nothing Records
+// returned may be used after it, but the text and its strings may. (A kept
+// list still points at the texts of its last chunk: at most freeBuffers
+// texts of about a megabyte stay alive that way.)
+func (c *chunk) Release() {
+	if c.recs != nil {
+		c.lists.recs.put(c.recs)
+		c.lists.cells.put(c.cells)
+		c.recs, c.cells = nil, nil
+	}
 }
 
 // Records parses the chunk as Read would, record by record: blank rows are
@@ -208,8 +240,8 @@ func (c *chunk) Records() ([]tabular.Record, string, error) {
 	c.data = nil
 	p := &parser{name: c.name, delim: c.delim, row: c.row, line: c.line, src: &stringLines{text: text}, limits: c.limits}
 	n := strings.Count(text, "\n") + 1
-	recs := make([]tabular.Record, 0, n)
-	var cells []string
+	recs := c.lists.recs.get(n)
+	cells := c.lists.cells.get(0)
 	for {
 		line, ok, _ := p.readLine()
 		if !ok {
@@ -226,7 +258,7 @@ func (c *chunk) Records() ([]tabular.Record, string, error) {
 		}
 		if start == 0 && cap(cells) < n*(len(cells)+1) {
 			// Room for every record as wide as the first.
-			grown := make([]string, len(cells), n*(len(cells)+1))
+			grown := c.lists.cells.get(n * (len(cells) + 1))[:len(cells)]
 			copy(grown, cells)
 			cells = grown
 		}
@@ -244,6 +276,7 @@ func (c *chunk) Records() ([]tabular.Record, string, error) {
 			return nil, "", err
 		}
 	}
+	c.recs, c.cells = recs, cells
 	return recs, text, nil
 }
 

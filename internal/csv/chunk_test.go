@@ -58,6 +58,7 @@ func chunked(in string, o Options, size int) ([]row, error) {
 		for _, rec := range recs {
 			rows = append(rows, row{rec.Row, append([]string(nil), rec.Cells...), rec.Note})
 		}
+		ch.Release() // the next chunks parse into these records' memory
 	}
 	for len(rows) > 0 && rows[len(rows)-1].Cells == nil {
 		rows = rows[:len(rows)-1]
@@ -172,4 +173,38 @@ func FuzzChunksAgreeWithRead(f *testing.F) {
 	f.Fuzz(func(t *testing.T, body string, size uint8) {
 		same(t, "fuzz", "a,b\n"+body, Options{Delimiter: ","}, int(size%32)+1)
 	})
+}
+
+// A released chunk's records are the memory of the next chunk's, and its
+// cells stay readable: they are cut from the chunk's own text.
+func TestReleasedRecordsAreReused(t *testing.T) {
+	r, err := NewReader(strings.NewReader("id,name\n"+strings.Repeat("1,Aung\n2,Hla\n", 400)), "t.csv", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.chunkBytes = 1024
+	first, err := r.ReadChunk()
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, _, err := first.Records()
+	if err != nil {
+		t.Fatal(err)
+	}
+	kept, where := recs[0].Cells[1], &recs[0]
+	first.Release()
+	second, err := r.ReadChunk()
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, _, err := second.Records()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if &again[0] != where {
+		t.Error("the second chunk's records are new memory, not the released chunk's")
+	}
+	if kept != "Aung" || again[0].Cells[1] == "" {
+		t.Errorf("a cell of the released chunk reads %q; the next chunk's first row %q", kept, again[0].Cells)
+	}
 }

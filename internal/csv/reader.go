@@ -48,9 +48,10 @@ type Reader struct {
 	na        map[string]bool
 	held      tabular.Held // blank rows until data follows, and the footer window
 	eof       bool
-	carry     []byte    // ReadChunk: bytes read past the last chunk
-	want      int       // ReadChunk: bytes to have before cutting
-	buffers   *freeList // ReadChunk: buffers of parsed chunks
+	carry     []byte          // ReadChunk: bytes read past the last chunk
+	want      int             // ReadChunk: bytes to have before cutting
+	buffers   *freeList[byte] // ReadChunk: buffers of parsed chunks
+	lists     *recordLists    // ReadChunk: records of released chunks
 	// chunkBytes is the size ReadChunk aims at (tests make it small).
 	chunkBytes int
 	warns      []govlake.Warning // about the whole file

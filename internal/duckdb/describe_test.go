@@ -4,7 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"math"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 	"testing"
@@ -258,6 +260,80 @@ func TestProfileKeepsEstimatesOfManyValues(t *testing.T) {
 		}
 		if p := profile[0]; p.Min != "0" || p.Max != "149999" || p.Nulls != 0 || len(p.Histogram) != govlake.ProfileBins {
 			t.Errorf("%s: an estimated column lost the rest of its profile: %+v", tc.name, p)
+		}
+	}
+}
+
+// Columns of more distinct values than are grouped are binned in one scan,
+// by each bin's largest value (binBounds): the same counts as binning each
+// value by its bin number, values on the bins' edges included.
+func TestScannedHistogramsEqualBinNumbers(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "v.parquet")
+	n := govlake.ProfileExactDistinct + 20000
+	writeParquet(t, path, fmt.Sprintf(`SELECT i::BIGINT AS id,
+		CASE WHEN i %% 50 = 0 THEN NULL ELSE i %% 1001 END::BIGINT AS amount,
+		(i %% 13) * 0.1 + 0.3 AS share, ((i %% 997) * 1.5)::DECIMAL(10,2) AS price,
+		DATE '2020-01-01' + (i %% 400)::INTEGER AS day, TIMESTAMPTZ '2024-01-01 00:00:00+00' + to_seconds(i * 3601) AS at,
+		1e15 + (i %% 3) AS narrow
+		FROM range(1, %d) r(i)`, n))
+	cols := []govlake.Column{{Name: "id", Type: govlake.TypeInt64}, {Name: "amount", Type: govlake.TypeInt64, Nullable: true},
+		{Name: "share", Type: govlake.TypeFloat64}, {Name: "price", Type: govlake.TypeDecimal, Precision: 10, Scale: 2},
+		{Name: "day", Type: govlake.TypeDate}, {Name: "at", Type: govlake.TypeTimestamp}, {Name: "narrow", Type: govlake.TypeFloat64}}
+	ctx := context.Background()
+	db, err := describeDB(ctx, []string{path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.ExecContext(ctx, "CREATE VIEW cur AS SELECT * FROM read_parquet("+fileList([]string{path})+")"); err != nil {
+		t.Fatal(err)
+	}
+	seen := make([]govlake.ColumnSummary, len(cols))
+	for i := range seen {
+		seen[i].Distinct = 1 << 40 // every column estimated past grouping
+	}
+	got, err := profileColumns(ctx, db, cols, seen)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, c := range cols {
+		if !got[i].DistinctApprox {
+			t.Fatalf("%s was grouped", c.Name)
+		}
+		want, err := histogramOneByOne(ctx, db, c, numeric(c))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if g, w := fmt.Sprint(got[i].Histogram), fmt.Sprint(want); g != w || len(want) != govlake.ProfileBins {
+			t.Errorf("%s:\n got %s\nwant %s", c.Name, g, w)
+		}
+	}
+}
+
+// binBounds puts every value in the bin its bin number says, at and next
+// to each edge.
+func TestBinBounds(t *testing.T) {
+	for _, r := range []struct{ lo, hi float64 }{{0, 1000}, {1, 10000000}, {0.3, 1.5}, {-7.25, 3.1}, {1.5778368e9, 1.6121664e9}, {1e15, 1e15 + 2}} {
+		width := (r.hi - r.lo) / 10
+		bounds, ok := binBounds(r.lo, width, 10)
+		if !ok {
+			if r.hi-r.lo > 1 {
+				t.Errorf("%v: no bounds", r)
+			}
+			continue
+		}
+		for k := range 10 {
+			edge := r.lo + float64(k)*width
+			for _, x := range []float64{edge, math.Nextafter(edge, math.Inf(-1)), math.Nextafter(edge, math.Inf(1)), edge + width/2} {
+				if x < r.lo || x > r.hi {
+					continue
+				}
+				want := min(int(math.Floor((x-r.lo)/width)), 9)
+				got := sort.SearchFloat64s(bounds, x) // the first bound >= x
+				if got != want {
+					t.Errorf("%v: %v in bin %d, by its number %d", r, x, got, want)
+				}
+			}
 		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -36,8 +37,15 @@ func profileColumns(ctx context.Context, db *sql.DB, cols []govlake.Column, seen
 		if estimate := estimateOf(seen, i); estimate >= 0 && s.values > govlake.ProfileExactDistinct && estimate > exactBelow {
 			// An estimate can pass the number of values; the count cannot.
 			p.Distinct, p.DistinctApprox = min(estimate, s.values), true
-		} else if p.Distinct, p.Top, err = topValues(ctx, db, c); err != nil {
-			return nil, fmt.Errorf("profile column %s: %w", c.Name, err)
+		} else {
+			var bins []int64
+			spec, binned := binSpecOf(c, s)
+			if p.Distinct, p.Top, bins, err = topValues(ctx, db, c, spec, binned); err != nil {
+				return nil, fmt.Errorf("profile column %s: %w", c.Name, err)
+			}
+			if binned {
+				p.Histogram = binsOf(c, s, bins)
+			}
 		}
 		out[i] = p
 	}
@@ -130,24 +138,54 @@ func someStats(ctx context.Context, db *sql.DB, cols []govlake.Column, st []stat
 }
 
 // topValues groups a column's values: how many distinct ones it has, and
-// the most frequent, most frequent first, then by text.
-func topValues(ctx context.Context, db *sql.DB, c govlake.Column) (int64, []govlake.ValueCount, error) {
+// the most frequent, most frequent first, then by text; when binned, the
+// same grouping also counts the histogram's bins (a second grouping of the
+// column cost as much again).
+func topValues(ctx context.Context, db *sql.DB, c govlake.Column, spec binSpec, binned bool) (int64, []govlake.ValueCount, []int64, error) {
 	col := ident(c.Name)
-	q := "SELECT v::VARCHAR, c, n FROM (SELECT v, c, count(*) OVER () AS n FROM (SELECT " + col + " AS v, count(*) AS c FROM cur WHERE " + col +
-		" IS NOT NULL GROUP BY 1)) ORDER BY 2 DESC, 1 LIMIT " + strconv.Itoa(govlake.ProfileTop)
-	rows, err := db.QueryContext(ctx, q)
+	top := "SELECT v::VARCHAR AS t, c, count(*) OVER () AS n, NULL::BIGINT AS b FROM g ORDER BY c DESC, t LIMIT " + strconv.Itoa(govlake.ProfileTop)
+	q := "WITH g AS MATERIALIZED (SELECT " + col + " AS v, count(*) AS c FROM cur WHERE " + col + " IS NOT NULL GROUP BY 1) "
+	var args []any
+	if binned {
+		q += "SELECT * FROM (" + top + ") UNION ALL SELECT NULL, sum(c)::BIGINT, NULL, least(floor((" + axisOf(c, "v") + " - ?) / ?)::BIGINT, " +
+			strconv.Itoa(govlake.ProfileBins-1) + ") FROM g GROUP BY 4"
+		args = append(args, spec.lo, spec.width)
+	} else {
+		q += top
+	}
+	rows, err := db.QueryContext(ctx, q, args...)
 	if err != nil {
-		return 0, nil, err
+		return 0, nil, nil, err
 	}
 	defer rows.Close()
-	var top []govlake.ValueCount
+	var values []govlake.ValueCount
 	var distinct int64
+	var bins []int64
 	for rows.Next() {
-		var v govlake.ValueCount
-		if err := rows.Scan(&v.Value, &v.Count, &distinct); err != nil {
-			return 0, nil, err
+		var v sql.NullString
+		var count int64
+		var n, bin sql.NullInt64
+		if err := rows.Scan(&v, &count, &n, &bin); err != nil {
+			return 0, nil, nil, err
 		}
-		top = append(top, v)
+		if !bin.Valid {
+			values = append(values, govlake.ValueCount{Value: v.String, Count: count})
+			distinct = n.Int64
+			continue
+		}
+		if bins == nil {
+			bins = make([]int64, govlake.ProfileBins)
+		}
+		if bin.Int64 >= 0 && bin.Int64 < int64(len(bins)) {
+			bins[bin.Int64] += count
+		}
 	}
-	return distinct, top, rows.Err()
+	// A union keeps no order: the top values are put back in the query's.
+	sort.SliceStable(values, func(i, j int) bool {
+		if values[i].Count != values[j].Count {
+			return values[i].Count > values[j].Count
+		}
+		return values[i].Value < values[j].Value
+	})
+	return distinct, values, bins, rows.Err()
 }

@@ -247,9 +247,24 @@ func (r *Runner) putJSON(ctx context.Context, key string, v any, create bool) er
 	return r.Store.Put(ctx, key, strings.NewReader(string(b)))
 }
 
+// putFile stores a work file whose digest is already known (the raw
+// source's is its key), so it is not read for one.
 func (r *Runner) putFile(ctx context.Context, key, path string) error {
-	_, _, err := r.putFileSize(ctx, key, path)
-	return err
+	if fp, ok := r.Store.(FilePutter); ok {
+		if err := fp.PutFile(ctx, key, path); err != nil {
+			return fmt.Errorf("upload %s: %w", key, err)
+		}
+		return nil
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	if err := r.Store.Put(ctx, key, f); err != nil {
+		return fmt.Errorf("upload %s: %w", key, err)
+	}
+	return nil
 }
 
 // FilePutter is a store that takes a finished work file whole, by a hard
@@ -272,20 +287,10 @@ func (r *Runner) putFileSize(ctx context.Context, key, path string) (int64, stri
 	if err != nil {
 		return 0, "", fmt.Errorf("read %s: %w", path, err)
 	}
-	sum := hex.EncodeToString(h.Sum(nil))
-	if fp, ok := r.Store.(FilePutter); ok {
-		if err := fp.PutFile(ctx, key, path); err != nil {
-			return 0, "", fmt.Errorf("upload %s: %w", key, err)
-		}
-		return size, sum, nil
-	}
-	if _, err := f.Seek(0, io.SeekStart); err != nil {
+	if err := r.putFile(ctx, key, path); err != nil {
 		return 0, "", err
 	}
-	if err := r.Store.Put(ctx, key, f); err != nil {
-		return 0, "", fmt.Errorf("upload %s: %w", key, err)
-	}
-	return size, sum, nil
+	return size, hex.EncodeToString(h.Sum(nil)), nil
 }
 
 // compactJSON keeps the schema's key order, which a decode would lose.

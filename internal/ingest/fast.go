@@ -56,6 +56,7 @@ type Summarizer interface {
 // batch is one unit of work: records (or a chunk to parse) in, results out.
 type batch struct {
 	chunk    tabular.Chunk
+	parsed   tabular.Chunk // the chunk recs came from, released once emitted
 	recs     []tabular.Record
 	rows     [][]any               // per record: the typed row, when not prepared
 	rejs     [][]govlake.Rejection // per record: its rejections
@@ -90,7 +91,7 @@ func (f *fastChecker) run(w *scratch, b *batch) {
 	text := ""
 	if b.chunk != nil {
 		b.recs, text, b.err = b.chunk.Records()
-		b.chunk = nil
+		b.parsed, b.chunk = b.chunk, nil
 		if b.err != nil {
 			return
 		}
@@ -235,6 +236,10 @@ func (f *fastChecker) pipeline(ctx context.Context, workers int, read func() (*b
 			if emitErr = emit(b); emitErr != nil {
 				cancel()
 			}
+		}
+		if b.parsed != nil {
+			b.recs = nil
+			b.parsed.Release()
 		}
 	}
 	wg.Wait()

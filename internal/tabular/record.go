@@ -41,6 +41,9 @@ type Chunk interface {
 	// The cells are cut from text, one string, so a scan of text is a scan
 	// of every cell.
 	Records() (recs []Record, text string, err error)
+	// Release gives the records' memory back for later chunks, once
+	// nothing uses them (the text's strings may still be used).
+	Release()
 }
 
 // Held keeps records back while a reader cannot yet tell what they are:
