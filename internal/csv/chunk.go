@@ -5,6 +5,7 @@ import (
 	"io"
 	"strings"
 	"unicode/utf8"
+	"unsafe"
 
 	"govlake/internal/tabular"
 )
@@ -166,9 +167,9 @@ type freeList[T any] struct {
 	size int // the capacity of a new buffer
 }
 
-// freeBuffers is enough for the chunks in flight between the reader and
-// the parsing workers, and, for records, on to the writer.
-const freeBuffers = 8
+// freeBuffers is enough for the chunks in flight from the reader through
+// the parsing workers to the writer.
+const freeBuffers = 16
 
 func newFreeList[T any](size int) *freeList[T] {
 	return &freeList[T]{free: make(chan []T, freeBuffers), size: size}
@@ -217,27 +218,29 @@ type chunk struct {
 	limits    Limits
 }
 
-// Release keeps the records' memory for the next chunks: nothing Records
-// returned may be used after it, but the text and its strings may. (A kept
-// list still points at the texts of its last chunk: at most freeBuffers
-// texts of about a megabyte stay alive that way.)
+// Release gives the chunk's text and records to the next chunks: nothing
+// Records returned, the text and its cells included, may be used after
+// it, so what outlives a batch is copied (strings.Clone).
 func (c *chunk) Release() {
 	if c.recs != nil {
 		c.lists.recs.put(c.recs)
 		c.lists.cells.put(c.cells)
 		c.recs, c.cells = nil, nil
 	}
+	if c.data != nil && cap(c.data) == c.pooled {
+		c.pool.put(c.data)
+	}
+	c.data = nil
 }
 
 // Records parses the chunk as Read would, record by record: blank rows are
 // records with no cells, na_values are empty. Cells are cut from one string
 // where they can be (most cells), so a chunk costs a few allocations.
 func (c *chunk) Records() ([]tabular.Record, string, error) {
-	text := string(c.data)
-	if cap(c.data) == c.pooled {
-		c.pool.put(c.data)
-	}
-	c.data = nil
+	// The text is the chunk's buffer itself, not a copy (a new megabyte per
+	// chunk, cleared and copied, was a quarter of parsing): the buffer goes
+	// back to the reader only at Release, once nothing uses its strings.
+	text := unsafe.String(unsafe.SliceData(c.data), len(c.data))
 	p := &parser{name: c.name, delim: c.delim, row: c.row, line: c.line, src: &stringLines{text: text}, limits: c.limits}
 	n := strings.Count(text, "\n") + 1
 	recs := c.lists.recs.get(n)

@@ -32,6 +32,10 @@ type Options struct {
 	FooterRows int      // records after the data to drop
 	NAValues   []string // cells read as empty (null)
 	Limits     Limits   // zero fields: DefaultLimits
+	// ChunkBytes is about how many bytes of records ReadChunk cuts at a
+	// time; 0 is 1 MB. Tests make it small, so that chunks reuse the
+	// memory of released ones.
+	ChunkBytes int
 }
 
 // OptionsFrom takes the csv options of a pipeline source.
@@ -94,7 +98,7 @@ func NewReader(r io.Reader, name string, o Options) (*Reader, error) {
 	}
 	r, lone := loneCR(r)
 	limits := o.Limits.orDefaults()
-	cr := &Reader{parser: parser{name: name, limits: limits}, br: bufio.NewReaderSize(r, 1<<20), held: tabular.Held{Footer: o.FooterRows}}
+	cr := &Reader{parser: parser{name: name, limits: limits}, br: bufio.NewReaderSize(r, 1<<20), held: tabular.Held{Footer: o.FooterRows}, chunkBytes: o.ChunkBytes}
 	if lone {
 		cr.warns = append(cr.warns, govlake.Warning{Keyword: "line-endings",
 			Message: fmt.Sprintf("%s ends its lines with a lone CR (as old Mac files do); each is read as a line break", name)})

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -70,5 +71,28 @@ func TestHashBytesDiffers(t *testing.T) {
 			t.Errorf("%q and %q share a hash", s, o)
 		}
 		seen[h] = s
+	}
+}
+
+// Every byte counts, at every length and in every position (the last
+// words of a string are read overlapping).
+func TestHashBytesSeesEveryByte(t *testing.T) {
+	seen := map[uint64]string{}
+	for n := range 41 {
+		base := []byte(strings.Repeat("a", n))
+		for i := -1; i < n; i++ {
+			s := append([]byte(nil), base...)
+			if i >= 0 {
+				s[i] = 'b'
+			}
+			h := HashBytes(s)
+			if o, ok := seen[h]; ok {
+				t.Fatalf("%q and %q share a hash", s, o)
+			}
+			seen[h] = string(s)
+			if h != HashBytes(string(s)) {
+				t.Fatalf("%q hashes apart as text and as bytes", s)
+			}
+		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"govlake/internal/govlake"
 	"govlake/internal/tabular"
@@ -267,4 +268,29 @@ func flatRecord(name string, data any) (map[string]any, bool) {
 		return nil, false
 	}
 	return map[string]any{"v": s}, true
+}
+
+// lengthSurely only passes a string whose length in characters is within
+// the bounds, for text of one- to four-byte characters and invalid bytes.
+func TestLengthSurely(t *testing.T) {
+	pieces := []string{"a", "é", "မ", "𝄞", "\xff", ""}
+	bound := func(n int) *int { return &n }
+	for mask := range 1 << 12 {
+		var b strings.Builder
+		for k := 0; k < 6; k++ {
+			b.WriteString(strings.Repeat(pieces[k], (mask>>(2*k))&3))
+		}
+		x := b.String()
+		runes := utf8.RuneCountInString(x)
+		for least := 0; least <= 8; least++ {
+			for most := 0; most <= 24; most += 3 {
+				if lengthSurely(x, bound(least), bound(most)) && (runes < least || runes > most) {
+					t.Fatalf("%q (%d characters) passes %d..%d", x, runes, least, most)
+				}
+			}
+		}
+	}
+	if !lengthSurely("Myitkyina", bound(1), bound(64)) || lengthSurely("𝄞𝄞", bound(3), nil) {
+		t.Error("lengthSurely misses the plain cases")
+	}
 }

@@ -41,8 +41,9 @@ type Chunk interface {
 	// The cells are cut from text, one string, so a scan of text is a scan
 	// of every cell.
 	Records() (recs []Record, text string, err error)
-	// Release gives the records' memory back for later chunks, once
-	// nothing uses them (the text's strings may still be used).
+	// Release gives the records' memory, and the text's, to later chunks:
+	// nothing Records returned, text and cells included, may be used
+	// after it; what must outlive it is copied (strings.Clone).
 	Release()
 }
 

@@ -15,7 +15,7 @@ type Vector struct {
 	Type    string
 	Present []bool   // false: the cell is empty (absent from the record)
 	Bad     []bool   // present but not convertible to Type: the value is Text
-	Text    []string // the cells as text; for JSONString, the values
+	Text    []string // for JSONString, the values; for other types, the cell where Bad
 	Ints    []int64  // JSONInteger values
 	Floats  []float64
 	Bools   []bool
@@ -56,8 +56,10 @@ func resize[T any](s []T, n int) []T {
 }
 
 // SetColumn converts column i of every record not marked skip, as
-// ConvertCell does, typed. conv, when
-// not nil, rewrites a cell first (Zawgyi to Unicode).
+// ConvertCell does, typed. conv, when not nil, rewrites a cell first
+// (Zawgyi to Unicode). A typed vector keeps a cell's text only where it is
+// Bad: storing every cell's string cost a pointer write, with the garbage
+// collector's barrier, per cell.
 func (v *Vector) SetColumn(recs []Record, i int, skip []bool, conv func(r int, cell string) string) {
 	for r := range recs {
 		cells := recs[r].Cells
@@ -68,8 +70,10 @@ func (v *Vector) SetColumn(recs []Record, i int, skip []bool, conv func(r int, c
 		if conv != nil {
 			cell = conv(r, cell)
 		}
-		v.Text[r] = cell
-		var present, ok bool
+		if cell == "" {
+			continue // absent: Reset left it so
+		}
+		present, ok := true, true
 		switch v.Type {
 		case JSONInteger:
 			v.Ints[r], present, ok = ConvertInteger(cell)
@@ -78,10 +82,13 @@ func (v *Vector) SetColumn(recs []Record, i int, skip []bool, conv func(r int, c
 		case JSONBoolean:
 			v.Bools[r], present, ok = ConvertBoolean(cell)
 		default:
-			present, ok = cell != "", true
+			v.Text[r] = cell
 		}
-		v.Present[r] = present
-		v.Bad[r] = present && !ok
+		v.Present[r] = present // blank space is absent too
+		if present && !ok {
+			v.Bad[r] = true
+			v.Text[r] = cell
+		}
 	}
 }
 
