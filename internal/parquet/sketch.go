@@ -20,13 +20,21 @@ func sketchable(t arrow.DataType) bool {
 	return false
 }
 
-// sketch adds a batch's values to the columns' sketches of distinct values.
+// sketch adds a batch's values to the columns' sketches of distinct values
+// and to their sums.
 func (w *Writer) sketch(rec arrow.RecordBatch) {
 	for i, s := range w.sketches {
 		if s != nil {
 			sketchColumn(s, rec.Column(i))
 		}
-		if k := w.sums[i]; k != nil {
+	}
+	w.sum(rec)
+}
+
+// sum adds a batch's numbers to their columns' sums.
+func (w *Writer) sum(rec arrow.RecordBatch) {
+	for i, k := range w.sums {
+		if k != nil {
 			addNumbers(k, rec.Column(i))
 		}
 	}

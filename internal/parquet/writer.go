@@ -35,7 +35,7 @@ type Writer struct {
 	pending  int
 	rows     int64
 	batch    int
-	buffered int64 // rows of prepared batches in the current row group
+	held     rowGroup // prepared batches not yet written
 	sketches []*hll.Sketch
 	sums     []*sum // number columns' sums, for their mean
 }
@@ -81,10 +81,11 @@ func NewWriter(w io.Writer, cols []govlake.Column) (*Writer, error) {
 // Write appends one row: one value per column, nil for null, else int64,
 // float64, bool or string (dates and date-times as validated text).
 func (w *Writer) Write(row []any) error {
-	if w.buffered > 0 {
+	if w.held.rows > 0 {
 		// After prepared batches: this row starts a row group of its own.
-		w.fw.NewBufferedRowGroup()
-		w.buffered = 0
+		if err := w.writeHeld(); err != nil {
+			return err
+		}
 	}
 	if err := appendRow(w.b, w.cols, row); err != nil {
 		return err
@@ -364,27 +365,19 @@ func parseDate(s string) (arrow.Date32, bool) {
 	return arrow.Date32FromTime(t), true
 }
 
-// WritePrepared adds a prepared batch to the current row group, starting a
-// new one when it holds BatchRows rows.
+// WritePrepared adds a prepared batch; a row group is written each time
+// BatchRows rows are held (see rowGroup).
 func (w *Writer) WritePrepared(p any) error {
 	rec := p.(arrow.RecordBatch)
-	defer rec.Release()
 	if w.pending > 0 {
 		if err := w.flush(); err != nil {
+			rec.Release()
 			return err
 		}
 	}
-	w.sketch(rec)
-	if err := w.fw.WriteBuffered(rec); err != nil {
-		return fmt.Errorf("write parquet rows: %w", err)
-	}
+	w.sum(rec)
 	w.rows += rec.NumRows()
-	w.buffered += rec.NumRows()
-	if w.buffered >= int64(w.batch) {
-		w.fw.NewBufferedRowGroup()
-		w.buffered = 0
-	}
-	return nil
+	return w.add(rec)
 }
 
 // Rows returns the number of rows written so far.
@@ -393,7 +386,11 @@ func (w *Writer) Rows() int64 { return w.rows }
 // Close writes the last batch and the file footer.
 func (w *Writer) Close() error {
 	defer w.b.Release()
-	if err := w.flush(); err != nil {
+	err := w.writeHeld()
+	if err == nil {
+		err = w.flush()
+	}
+	if err != nil {
 		w.fw.Close()
 		return err
 	}

@@ -1,0 +1,174 @@
+package parquet
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/bitutil"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+)
+
+// dictionaryBytes is the most text a row group's column is dictionary
+// encoded with by the writer itself: as arrow's dictionary page limit
+// (WithDictionaryPageSizeLimit), past which a column of mostly unique
+// values gives up its dictionary.
+const dictionaryBytes = 32 << 10
+
+// rowGroup holds prepared batches until they make a row group of BatchRows
+// rows, written a column at a time: a text column of few distinct values
+// goes to arrow as a dictionary array built here, with one map lookup a
+// value, where arrow hashed every value into its own table, after making a
+// slice of 24-byte pointers to the values for it to read (700 MB a 10
+// million row file, for the garbage collector to clear and scan).
+type rowGroup struct {
+	batches []arrow.RecordBatch
+	rows    int64
+}
+
+// add takes a prepared batch; it writes row groups while it holds enough
+// rows for one.
+func (w *Writer) add(rec arrow.RecordBatch) error {
+	w.held.batches = append(w.held.batches, rec)
+	w.held.rows += rec.NumRows()
+	for w.held.rows >= int64(w.batch) {
+		if err := w.writeRowGroup(int64(w.batch)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// writeHeld writes what is held as a last, smaller row group.
+func (w *Writer) writeHeld() error {
+	if w.held.rows == 0 {
+		return nil
+	}
+	return w.writeRowGroup(w.held.rows)
+}
+
+// writeRowGroup writes the first n held rows as one row group.
+func (w *Writer) writeRowGroup(n int64) error {
+	var take []arrow.RecordBatch
+	left := n
+	for left > 0 {
+		rec := w.held.batches[0]
+		if rec.NumRows() <= left {
+			take = append(take, rec)
+			left -= rec.NumRows()
+			w.held.batches = w.held.batches[1:]
+			continue
+		}
+		// The row group ends inside this batch: its head goes now, the
+		// rest stays for the next.
+		take = append(take, rec.NewSlice(0, left))
+		w.held.batches[0] = rec.NewSlice(left, rec.NumRows())
+		rec.Release()
+		left = 0
+	}
+	w.held.rows -= n
+	defer func() {
+		for _, rec := range take {
+			rec.Release()
+		}
+	}()
+	if err := w.fw.NewRowGroupChecked(); err != nil {
+		return fmt.Errorf("start parquet row group: %w", err)
+	}
+	arrays := make([]arrow.Array, len(take))
+	for i, f := range w.schema.Fields() {
+		for k, rec := range take {
+			arrays[k] = rec.Column(i)
+		}
+		if err := w.writeColumn(i, f, arrays, n); err != nil {
+			return fmt.Errorf("write parquet column %s: %w", f.Name, err)
+		}
+	}
+	return nil
+}
+
+// writeColumn writes one column of a row group, from the batches' arrays.
+func (w *Writer) writeColumn(i int, f arrow.Field, arrays []arrow.Array, n int64) error {
+	if f.Type.ID() == arrow.STRING {
+		if d := dictionaryOf(arrays, n); d != nil {
+			defer d.Release()
+			if s := w.sketches[i]; s != nil {
+				// Each distinct value once: a sketch keeps no count.
+				sketchColumn(s, d.Dictionary())
+			}
+			return w.fw.WriteColumnData(d)
+		}
+	}
+	for _, a := range arrays {
+		if s := w.sketches[i]; s != nil {
+			sketchColumn(s, a)
+		}
+	}
+	chunked := arrow.NewChunked(f.Type, arrays)
+	defer chunked.Release()
+	return w.fw.WriteColumnChunked(chunked, 0, n)
+}
+
+// dictionaryOf encodes the string arrays as one dictionary array: indices
+// into the distinct values in order of appearance. Nil when their text
+// passes dictionaryBytes: a column of mostly unique values is written as
+// it is.
+func dictionaryOf(arrays []arrow.Array, n int64) *array.Dictionary {
+	ids := make(map[string]int32, 64)
+	var values []string
+	size := 0
+	indices := make([]int32, n)
+	var valid []byte
+	j := 0
+	for _, a := range arrays {
+		s, ok := a.(*array.String)
+		if !ok {
+			return nil
+		}
+		for r := range s.Len() {
+			if s.IsNull(r) {
+				if valid == nil {
+					valid = make([]byte, bitutil.BytesForBits(n))
+					bitutil.SetBitsTo(valid, 0, int64(j), true)
+				}
+				j++
+				continue
+			}
+			v := s.Value(r)
+			id, seen := ids[v]
+			if !seen {
+				if size += len(v); size > dictionaryBytes {
+					return nil
+				}
+				id = int32(len(values))
+				v = strings.Clone(v) // not the batch's buffer, kept alive by the map
+				ids[v] = id
+				values = append(values, v)
+			}
+			indices[j] = id
+			if valid != nil {
+				bitutil.SetBit(valid, j)
+			}
+			j++
+		}
+	}
+	nulls := 0
+	var validBuf *memory.Buffer
+	if valid != nil {
+		nulls = int(n) - bitutil.CountSetBits(valid, 0, int(n))
+		validBuf = memory.NewBufferBytes(valid)
+	}
+	idx := array.NewData(arrow.PrimitiveTypes.Int32, int(n),
+		[]*memory.Buffer{validBuf, memory.NewBufferBytes(arrow.Int32Traits.CastToBytes(indices))}, nil, nulls, 0)
+	defer idx.Release()
+	idxArray := array.MakeFromData(idx)
+	defer idxArray.Release()
+	b := array.NewStringBuilder(memory.DefaultAllocator)
+	defer b.Release()
+	b.AppendValues(values, nil)
+	dict := b.NewArray()
+	defer dict.Release()
+	dt := &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int32, ValueType: arrow.BinaryTypes.String}
+	return array.NewDictionaryArray(dt, idxArray, dict)
+}

@@ -1,0 +1,140 @@
+package parquet
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"slices"
+	"testing"
+
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	pq "github.com/apache/arrow-go/v18/parquet"
+	"github.com/apache/arrow-go/v18/parquet/file"
+	"github.com/apache/arrow-go/v18/parquet/metadata"
+	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+
+	"govlake/internal/govlake"
+	"govlake/internal/tabular"
+)
+
+// Prepared batches make row groups of exactly BatchRows rows (the last
+// smaller), cut inside a batch where they must; a text column of few
+// values, nulls among them, is dictionary encoded by the writer, one of
+// unique values is not, and both read back as they were written, with
+// their statistics.
+func TestPreparedRowGroups(t *testing.T) {
+	cols := []govlake.Column{{Name: "n", Type: govlake.TypeInt64}, {Name: "ward", Type: govlake.TypeString, Nullable: true},
+		{Name: "email", Type: govlake.TypeString}}
+	var buf bytes.Buffer
+	w, err := NewWriter(&buf, cols)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.batch = 1000
+	wards := []string{"Kamayut", "Sanchaung", "Hlaing", "မင်္ဂလာတောင်ညွန့်"}
+	const total, per = 4321, 700
+	var want [][3]string
+	for from := 0; from < total; from += per {
+		n := min(per, total-from)
+		b := &tabular.Batch{N: n, Cols: []tabular.Vector{tabular.NewVector(tabular.JSONInteger, n), tabular.NewVector(tabular.JSONString, n), tabular.NewVector(tabular.JSONString, n)}}
+		for r := range n {
+			i := from + r
+			b.Cols[0].Ints[r], b.Cols[0].Present[r] = int64(i), true
+			ward := ""
+			if i%7 != 3 {
+				ward = wards[i%len(wards)]
+				b.Cols[1].Text[r], b.Cols[1].Present[r] = ward, true
+			}
+			email := fmt.Sprintf("person%d.of-the-household@example.org", i) // 1,000 pass 32 KB
+			b.Cols[2].Text[r], b.Cols[2].Present[r] = email, true
+			want = append(want, [3]string{fmt.Sprint(i), ward, email})
+		}
+		keep := make([]bool, n)
+		for r := range keep {
+			keep[r] = true
+		}
+		p, err := w.PrepareColumns(b, []int{0, 1, 2}, keep)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := w.WritePrepared(p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	rdr, err := file.NewParquetReader(bytes.NewReader(buf.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sizes []int64
+	for g := range rdr.NumRowGroups() {
+		rg := rdr.MetaData().RowGroup(g)
+		sizes = append(sizes, rg.NumRows())
+		// The last row group's 321 addresses are under 32 KB: worth a dictionary.
+		for c, dict := range []bool{false, true, g == 4} {
+			cc, _ := rg.ColumnChunk(c)
+			if got := dictionaryOnly(cc); c > 0 && got != dict {
+				t.Errorf("row group %d, %s: pages %v", g, cols[c].Name, cc.EncodingStats())
+			}
+		}
+		cc, _ := rg.ColumnChunk(1)
+		st, err := cc.Statistics()
+		if err != nil || st == nil || string(st.(*metadata.ByteArrayStatistics).Min()) != "Hlaing" || st.NullCount() == 0 {
+			t.Errorf("row group %d: ward statistics %v %v", g, st, err)
+		}
+	}
+	if fmt.Sprint(sizes) != "[1000 1000 1000 1000 321]" {
+		t.Errorf("row groups of %v rows", sizes)
+	}
+	fr, err := pqarrow.NewFileReader(rdr, pqarrow.ArrowReadProperties{}, memory.DefaultAllocator)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tbl, err := fr.ReadTable(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tbl.Release()
+	var got [][3]string
+	for k, chunk := range tbl.Column(0).Data().Chunks() {
+		ns, wards, emails := chunk.(*array.Int64), tbl.Column(1).Data().Chunk(k).(*array.String), tbl.Column(2).Data().Chunk(k).(*array.String)
+		for r := range ns.Len() {
+			got = append(got, [3]string{fmt.Sprint(ns.Value(r)), wards.Value(r), emails.Value(r)})
+			if wards.IsNull(r) != (ns.Value(r)%7 == 3) {
+				t.Fatalf("row %d: null %v", ns.Value(r), wards.IsNull(r))
+			}
+		}
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("read back %d rows, wrote %d; first differing: %v", len(got), len(want), firstDiff(got, want))
+	}
+	if e := w.Sketches()[1].Estimate(); e != int64(len(wards)) {
+		t.Errorf("ward's sketch estimates %d distinct values", e)
+	}
+}
+
+// dictionaryOnly says whether every data page of a column chunk is
+// dictionary encoded.
+func dictionaryOnly(cc *metadata.ColumnChunkMetaData) bool {
+	if !cc.HasDictionaryPage() {
+		return false
+	}
+	for _, s := range cc.EncodingStats() {
+		if fmt.Sprint(s.PageType) == "DATA_PAGE" && s.Encoding != pq.Encodings.RLEDict {
+			return false
+		}
+	}
+	return true
+}
+
+func firstDiff(a, b [][3]string) string {
+	for i := range min(len(a), len(b)) {
+		if a[i] != b[i] {
+			return fmt.Sprintf("%v / %v", a[i], b[i])
+		}
+	}
+	return "none"
+}
