@@ -42,6 +42,7 @@ type Writer struct {
 
 // NewWriter starts a Parquet file with the given columns on w.
 func NewWriter(w io.Writer, cols []govlake.Column) (*Writer, error) {
+	useZstdPages()
 	fields := make([]arrow.Field, len(cols))
 	for i, c := range cols {
 		f, err := field(c)
