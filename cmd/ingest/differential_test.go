@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"os"
@@ -105,6 +107,13 @@ func TestFastPathAgreesWithReference(t *testing.T) {
 			}
 			if p.Dataset == "trailing" && mf.Rows.Read != 13 {
 				t.Errorf("trailing: %d rows read, want the 13 of the crafted file", mf.Rows.Read)
+			}
+			// Each file's digest, taken as it was written, is its bytes'.
+			for _, f := range append(mf.Files, *mf.Rejected) {
+				b, err := os.ReadFile(filepath.Join(stores[false], filepath.FromSlash(f.Key)))
+				if sum := sha256.Sum256(b); err != nil || hex.EncodeToString(sum[:]) != f.SHA256 || int64(len(b)) != f.Size {
+					t.Errorf("%s: %s holds %d bytes, digest %x; the manifest says %d, %s (%v)", p.Dataset, f.Key, len(b), sum, f.Size, f.SHA256, err)
+				}
 			}
 			// The profiles, from what each path's writers saw, are the
 			// scan's.

@@ -74,7 +74,7 @@ func (r *Runner) upload(ctx context.Context, m *govlake.Manifest, s slot, res *r
 	for k, p := range res.parts {
 		key := govlake.GenPartKey(id, s.n, s.gen, k)
 		written = append(written, key)
-		size, sum, err := r.putFileSize(ctx, key, p.path)
+		size, sum, err := r.putPart(ctx, key, p)
 		if err != nil {
 			return written, err
 		}
@@ -82,7 +82,7 @@ func (r *Runner) upload(ctx context.Context, m *govlake.Manifest, s slot, res *r
 	}
 	key := govlake.GenRejectedKey(id, s.n, s.gen)
 	written = append(written, key)
-	size, sum, err := r.putFileSize(ctx, key, res.rejectedPath)
+	size, sum, err := r.putPart(ctx, key, partFile{path: res.rejectedPath, size: res.rejected.size, sum: res.rejected.sum})
 	if err != nil {
 		return written, err
 	}
@@ -245,6 +245,14 @@ func (r *Runner) putJSON(ctx context.Context, key string, v any, create bool) er
 		return r.Store.Create(ctx, key, strings.NewReader(string(b)))
 	}
 	return r.Store.Put(ctx, key, strings.NewReader(string(b)))
+}
+
+// putPart stores a part file, digested as it was written, or now.
+func (r *Runner) putPart(ctx context.Context, key string, p partFile) (int64, string, error) {
+	if p.sum == "" {
+		return r.putFileSize(ctx, key, p.path)
+	}
+	return p.size, p.sum, r.putFile(ctx, key, p.path)
 }
 
 // putFile stores a work file whose digest is already known (the raw

@@ -2,8 +2,11 @@ package ingest
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"hash"
 	"io"
 	"os"
 	"path/filepath"
@@ -18,6 +21,7 @@ type result struct {
 	first        []govlake.Rejection
 	parts        []partFile              // the valid rows, in source order
 	rejectedPath string                  // always written, empty when no row was rejected, so every version has the table
+	rejected     partFile                // its size and digest
 	rejections   int64                   // rows of the rejected file
 	summaries    []govlake.ColumnSummary // what the writers saw of each column; nil: nothing
 }
@@ -157,17 +161,25 @@ func appendJSONString(b []byte, s string) []byte {
 	return append(b, '"')
 }
 
-// partFile is one part of a version's data, as a work file.
+// partFile is one part of a version's data, as a work file, with its size
+// and SHA-256 digest.
 type partFile struct {
 	path string
 	rows int64
+	size int64
+	sum  string
 }
 
-// fileWriter is a RowWriter on a work file.
+// fileWriter is a RowWriter on a work file. The file is digested as it is
+// written, on the writer's goroutine, so that committing a version does not
+// read its files again, one after another, to digest them.
 type fileWriter struct {
 	f      *os.File
+	h      hash.Hash
+	size   int64
 	w      RowWriter
 	closed bool
+	sum    string // once closed
 }
 
 func newFileWriter(path string, cols []govlake.Column, newWriter func(io.Writer, []govlake.Column) (RowWriter, error)) (*fileWriter, error) {
@@ -175,12 +187,24 @@ func newFileWriter(path string, cols []govlake.Column, newWriter func(io.Writer,
 	if err != nil {
 		return nil, fmt.Errorf("make work file: %w", err)
 	}
-	w, err := newWriter(f, cols)
+	fw := &fileWriter{f: f, h: sha256.New()}
+	w, err := newWriter(digesting{fw}, cols)
 	if err != nil {
 		f.Close()
 		return nil, err
 	}
-	return &fileWriter{f: f, w: w}, nil
+	fw.w = w
+	return fw, nil
+}
+
+// digesting writes to the work file and its digest.
+type digesting struct{ fw *fileWriter }
+
+func (d digesting) Write(p []byte) (int, error) {
+	n, err := d.fw.f.Write(p)
+	d.fw.h.Write(p[:n])
+	d.fw.size += int64(n)
+	return n, err
 }
 
 func (fw *fileWriter) close() error {
@@ -189,6 +213,7 @@ func (fw *fileWriter) close() error {
 	if cerr := fw.f.Close(); err == nil {
 		err = cerr
 	}
+	fw.sum = hex.EncodeToString(fw.h.Sum(nil))
 	return err
 }
 

@@ -90,13 +90,14 @@ func (s *sink) finish() (*result, error) {
 		return nil, fmt.Errorf("write parquet: %w", err)
 	}
 	for _, p := range s.data.all {
-		res.parts = append(res.parts, partFile{path: p.path, rows: p.rows})
+		res.parts = append(res.parts, partFile{path: p.path, rows: p.rows, size: p.fw.size, sum: p.fw.sum})
 	}
 	res.summaries = s.data.summaries()
 	res.rejections = s.rejected.w.Rows()
 	if err := s.rejected.close(); err != nil {
 		return nil, err
 	}
+	res.rejected = partFile{path: res.rejectedPath, rows: res.rejections, size: s.rejected.size, sum: s.rejected.sum}
 	if k := s.kept; k.cells > 0 {
 		s.tally.Warn(govlake.Warning{Row: k.firstRow, Keyword: tabular.NoteQuoteKept,
 			Message: fmt.Sprintf("%d rows have a cell that starts with a quote and goes on after its closing quote (the first at row %d), such as \"bad\"quote; such cells are kept exactly as written, quotes included: quote the whole cell, doubling the quotes inside, if they were meant as text", k.cells, k.firstRow)})
