@@ -337,3 +337,87 @@ func TestBinBounds(t *testing.T) {
 		}
 	}
 }
+
+// A profile from the writers' counts of each value (ColumnSummary.Counts)
+// equals the one computed from the file, for text, integers with nulls,
+// dates and booleans, ties between counts included.
+func TestProfileFromCountsEqualsQueries(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "v.parquet")
+	writeParquet(t, path, `SELECT 'd' || (i % 7) AS district,
+		CASE WHEN i % 5 = 0 THEN NULL ELSE (i * 37) % 1000 - 300 END::BIGINT AS amount,
+		DATE '1999-12-01' + (i % 400)::INTEGER AS day, (i % 3 = 0) AS even
+		FROM range(1, 30001) r(i)`)
+	cols := []govlake.Column{{Name: "district", Type: govlake.TypeString}, {Name: "amount", Type: govlake.TypeInt64, Nullable: true},
+		{Name: "day", Type: govlake.TypeDate}, {Name: "even", Type: govlake.TypeBool}}
+	ctx := context.Background()
+	db, err := describeDB(ctx, []string{path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.ExecContext(ctx, "CREATE VIEW cur AS SELECT * FROM read_parquet("+fileList([]string{path})+")"); err != nil {
+		t.Fatal(err)
+	}
+	seen := make([]govlake.ColumnSummary, len(cols))
+	for i, c := range cols {
+		col := ident(c.Name)
+		s := &seen[i]
+		s.Counted, s.Distinct, s.Counts = true, -1, map[string]int64{}
+		var lo, hi any
+		switch c.Type {
+		case govlake.TypeDate:
+			var a, b int64
+			err = db.QueryRowContext(ctx, "SELECT count("+col+"), count(*) - count("+col+"), min("+col+") - DATE '1970-01-01', max("+col+") - DATE '1970-01-01' FROM cur").Scan(&s.Values, &s.Nulls, &a, &b)
+			lo, hi = a, b
+		case govlake.TypeInt64:
+			var a, b int64
+			err = db.QueryRowContext(ctx, "SELECT count("+col+"), count(*) - count("+col+"), min("+col+"), max("+col+"), sum("+col+")::DOUBLE FROM cur").Scan(&s.Values, &s.Nulls, &a, &b, &s.Sum)
+			lo, hi, s.HasSum = a, b, true
+		case govlake.TypeBool:
+			var a, b bool
+			err = db.QueryRowContext(ctx, "SELECT count("+col+"), count(*) - count("+col+"), min("+col+"), max("+col+") FROM cur").Scan(&s.Values, &s.Nulls, &a, &b)
+			lo, hi = a, b
+		default:
+			var a, b string
+			err = db.QueryRowContext(ctx, "SELECT count("+col+"), count(*) - count("+col+"), min("+col+"), max("+col+") FROM cur").Scan(&s.Values, &s.Nulls, &a, &b)
+			lo, hi = a, b
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.Min, s.Max = lo, hi
+		rows, err := db.QueryContext(ctx, "SELECT "+col+"::VARCHAR, count(*) FROM cur WHERE "+col+" IS NOT NULL GROUP BY 1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			var v string
+			var n int64
+			rows.Scan(&v, &n)
+			s.Counts[v] = n
+		}
+		rows.Close()
+	}
+	wants := make([]govlake.ColumnProfile, len(cols))
+	for i, c := range cols {
+		if wants[i], err = profileOneByOne(ctx, db, c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The file is out of sight: the profile can only come from the counts.
+	if _, err := db.ExecContext(ctx, "CREATE OR REPLACE VIEW cur AS SELECT * FROM read_parquet("+fileList([]string{path})+") WHERE false"); err != nil {
+		t.Fatal(err)
+	}
+	got, err := profileColumns(ctx, db, cols, seen)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, c := range cols {
+		if g, w := profileText(got[i]), profileText(wants[i]); g != w {
+			t.Errorf("%s:\n got %s\nwant %s", c.Name, g, w)
+		}
+	}
+	if len(got[2].Histogram) != govlake.ProfileBins || len(got[0].Top) != govlake.ProfileTop {
+		t.Errorf("day's histogram %v, district's top %v", got[2].Histogram, got[0].Top)
+	}
+}

@@ -34,7 +34,9 @@ func profileColumns(ctx context.Context, db *sql.DB, cols []govlake.Column, seen
 		if s.mean.Valid {
 			p.Mean = &s.mean.Float64
 		}
-		if estimate := estimateOf(seen, i); estimate >= 0 && s.values > govlake.ProfileExactDistinct && estimate > exactBelow {
+		if counts := countsOf(seen, i); counts != nil && countedProfile(c, s, counts, &p) {
+			// Counted by the writers: nothing to group.
+		} else if estimate := estimateOf(seen, i); estimate >= 0 && s.values > govlake.ProfileExactDistinct && estimate > exactBelow {
 			// An estimate can pass the number of values; the count cannot.
 			p.Distinct, p.DistinctApprox = min(estimate, s.values), true
 		} else {
@@ -59,6 +61,15 @@ func profileColumns(ctx context.Context, db *sql.DB, cols []govlake.Column, seen
 // ProfileExactDistinct, so that a column with no more distinct values than
 // that is grouped even when the estimate (within about 2%) is high.
 const exactBelow = govlake.ProfileExactDistinct * 21 / 20
+
+// countsOf returns the writers' counts of a column's values; nil when
+// they did not count them all.
+func countsOf(seen []govlake.ColumnSummary, i int) map[string]int64 {
+	if i < len(seen) && seen[i].Counted {
+		return seen[i].Counts
+	}
+	return nil
+}
 
 func estimateOf(seen []govlake.ColumnSummary, i int) int64 {
 	if i < len(seen) {

@@ -44,6 +44,10 @@ const (
 	ProfileTop           = 5
 	ProfileBins          = 10
 	ProfileExactDistinct = 100_000
+	// ProfileCountedDistinct is the most distinct values a column's
+	// writers count (ColumnSummary.Counts): enough for codes, categories,
+	// small integers and dates, little memory for each file written.
+	ProfileCountedDistinct = 20_000
 )
 
 // DiffSummary compares a version with the one before it: rows added,
@@ -87,7 +91,10 @@ func FreshnessAt(frequency string, updated, now time.Time) Freshness {
 // A column is not counted when of a type the writer does not summarize,
 // or with a value too long for its file's statistics. Sum holds the sum of
 // a number column's values (HasSum); Distinct an estimate of its distinct
-// values, -1 when there is none.
+// values, -1 when there is none. Counts, when not nil, is how many times
+// each value occurs, by its text as SQL's VARCHAR cast writes it, so that a
+// profile need not group the column: writers keep it only while a column
+// has at most ProfileCountedDistinct distinct values.
 type ColumnSummary struct {
 	Counted       bool
 	Values, Nulls int64
@@ -95,6 +102,7 @@ type ColumnSummary struct {
 	Sum           float64
 	HasSum        bool
 	Distinct      int64
+	Counts        map[string]int64
 }
 
 // Merge adds o, the same column's summary of another file (Distinct is
@@ -114,6 +122,22 @@ func (s *ColumnSummary) Merge(o ColumnSummary) {
 	s.Nulls += o.Nulls
 	s.Sum += o.Sum
 	s.HasSum = s.HasSum && o.HasSum
+	s.Counts = MergeCounts(s.Counts, o.Counts)
+}
+
+// MergeCounts adds o's counts to s's, in s; nil when either is nil or
+// together they pass ProfileCountedDistinct values.
+func MergeCounts(s, o map[string]int64) map[string]int64 {
+	if s == nil || o == nil {
+		return nil
+	}
+	for v, n := range o {
+		s[v] += n
+	}
+	if len(s) > ProfileCountedDistinct {
+		return nil
+	}
+	return s
 }
 
 // pick returns the smaller (sign -1) or larger (1) of two values of one

@@ -88,17 +88,23 @@ func (w *Writer) writeRowGroup(n int64) error {
 	return nil
 }
 
-// writeColumn writes one column of a row group, from the batches' arrays.
+// writeColumn writes one column of a row group, from the batches' arrays:
+// as a dictionary array where the writer makes one (then sketched and
+// counted by its distinct values), else as it is.
 func (w *Writer) writeColumn(i int, f arrow.Field, arrays []arrow.Array, n int64) error {
-	if f.Type.ID() == arrow.STRING {
-		if d := dictionaryOf(arrays, n); d != nil {
-			defer d.Release()
-			if s := w.sketches[i]; s != nil {
-				// Each distinct value once: a sketch keeps no count.
-				sketchColumn(s, d.Dictionary())
-			}
-			return w.fw.WriteColumnData(d)
+	if d := dictionaryFor(f.Type, arrays, n); d != nil {
+		defer d.Release()
+		if s := w.sketches[i]; s != nil {
+			// Each distinct value once: a sketch keeps no count.
+			sketchColumn(s, d.Dictionary())
 		}
+		w.counts[i] = countDictionary(w.counts[i], d)
+		return w.fw.WriteColumnData(d)
+	}
+	if f.Type.ID() == arrow.BOOL {
+		w.counts[i] = countBooleans(w.counts[i], arrays)
+	} else {
+		w.counts[i] = nil // the values of this row group were not counted
 	}
 	for _, a := range arrays {
 		if s := w.sketches[i]; s != nil {
@@ -108,6 +114,32 @@ func (w *Writer) writeColumn(i int, f arrow.Field, arrays []arrow.Array, n int64
 	chunked := arrow.NewChunked(f.Type, arrays)
 	defer chunked.Release()
 	return w.fw.WriteColumnChunked(chunked, 0, n)
+}
+
+// dictionaryFor dictionary-encodes a row group's column of text, integers
+// or dates when its distinct values are few enough; nil otherwise.
+func dictionaryFor(t arrow.DataType, arrays []arrow.Array, n int64) *array.Dictionary {
+	switch t.ID() {
+	case arrow.STRING:
+		return dictionaryOf(arrays, n)
+	case arrow.INT64:
+		return intDictionaryOf(arrays, n, t, 8, func(a arrow.Array) ([]int64, bool) {
+			v, ok := a.(*array.Int64)
+			if !ok {
+				return nil, false
+			}
+			return v.Int64Values(), true
+		})
+	case arrow.DATE32:
+		return intDictionaryOf(arrays, n, t, 4, func(a arrow.Array) ([]int32, bool) {
+			v, ok := a.(*array.Date32)
+			if !ok {
+				return nil, false
+			}
+			return arrow.Int32Traits.CastFromBytes(arrow.Date32Traits.CastToBytes(v.Date32Values())), true
+		})
+	}
+	return nil
 }
 
 // dictionaryOf encodes the string arrays as one dictionary array: indices
@@ -153,22 +185,10 @@ func dictionaryOf(arrays []arrow.Array, n int64) *array.Dictionary {
 			j++
 		}
 	}
-	nulls := 0
-	var validBuf *memory.Buffer
-	if valid != nil {
-		nulls = int(n) - bitutil.CountSetBits(valid, 0, int(n))
-		validBuf = memory.NewBufferBytes(valid)
-	}
-	idx := array.NewData(arrow.PrimitiveTypes.Int32, int(n),
-		[]*memory.Buffer{validBuf, memory.NewBufferBytes(arrow.Int32Traits.CastToBytes(indices))}, nil, nulls, 0)
-	defer idx.Release()
-	idxArray := array.MakeFromData(idx)
-	defer idxArray.Release()
 	b := array.NewStringBuilder(memory.DefaultAllocator)
 	defer b.Release()
 	b.AppendValues(values, nil)
 	dict := b.NewArray()
 	defer dict.Release()
-	dt := &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int32, ValueType: arrow.BinaryTypes.String}
-	return array.NewDictionaryArray(dt, idxArray, dict)
+	return newDictionary(dict, indices, valid, n)
 }

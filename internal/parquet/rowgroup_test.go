@@ -114,6 +114,19 @@ func TestPreparedRowGroups(t *testing.T) {
 	if e := w.Sketches()[1].Estimate(); e != int64(len(wards)) {
 		t.Errorf("ward's sketch estimates %d distinct values", e)
 	}
+	// Each value counted, as SQL writes it: the wards and the numbers
+	// (dictionaries of each row group); not the addresses, whose row
+	// groups but the last had too many to encode.
+	wantWards := map[string]int64{}
+	for _, r := range want {
+		if r[1] != "" {
+			wantWards[r[1]]++
+		}
+	}
+	sums := w.Summaries()
+	if fmt.Sprint(sums[1].Counts) != fmt.Sprint(wantWards) || len(sums[0].Counts) != total || sums[0].Counts["4320"] != 1 || sums[2].Counts != nil {
+		t.Errorf("counts: ward %v, %d numbers, addresses %d", sums[1].Counts, len(sums[0].Counts), len(sums[2].Counts))
+	}
 }
 
 // dictionaryOnly says whether every data page of a column chunk is
@@ -137,4 +150,32 @@ func firstDiff(a, b [][3]string) string {
 		}
 	}
 	return "none"
+}
+
+// A date or integer column with empty cells keeps its true range: such row
+// groups are not dictionary encoded by the writer (see intDictionaryOf).
+func TestPreparedRangeWithNulls(t *testing.T) {
+	cols := []govlake.Column{{Name: "born", Type: govlake.TypeDate, Nullable: true}, {Name: "n", Type: govlake.TypeInt64, Nullable: true}}
+	var buf bytes.Buffer
+	w, err := NewWriter(&buf, cols)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := &tabular.Batch{N: 3, Cols: []tabular.Vector{tabular.NewVector(tabular.JSONString, 3), tabular.NewVector(tabular.JSONInteger, 3)}}
+	b.Cols[0].Text[1], b.Cols[0].Present[1] = "1990-05-01", true
+	b.Cols[1].Ints[1], b.Cols[1].Present[1] = 42, true
+	p, err := w.PrepareColumns(b, []int{0, 1}, []bool{true, true, true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.WritePrepared(p); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s := w.Summaries()
+	if s[0].Min != int64(7425) || s[0].Max != int64(7425) || s[0].Nulls != 2 || s[1].Min != int64(42) || s[1].Nulls != 2 {
+		t.Errorf("born %v..%v (%d empty), n %v (%d empty)", s[0].Min, s[0].Max, s[0].Nulls, s[1].Min, s[1].Nulls)
+	}
 }

@@ -41,6 +41,7 @@ func (w *Writer) Summaries() []govlake.ColumnSummary {
 		if err == nil {
 			out[i] = columnSummary(md, i, c)
 		}
+		out[i].Counts = w.counts[i]
 		if k := w.sums[i]; k != nil {
 			out[i].Sum, out[i].HasSum = k.value(), true
 			if out[i].Counted && c.Type == govlake.TypeFloat64 {

@@ -37,7 +37,8 @@ type Writer struct {
 	batch    int
 	held     rowGroup // prepared batches not yet written
 	sketches []*hll.Sketch
-	sums     []*sum // number columns' sums, for their mean
+	sums     []*sum             // number columns' sums, for their mean
+	counts   []map[string]int64 // by column, each value's count; nil: not counted
 }
 
 // NewWriter starts a Parquet file with the given columns on w.
@@ -74,7 +75,7 @@ func NewWriter(w io.Writer, cols []govlake.Column) (*Writer, error) {
 		}
 	}
 	return &Writer{
-		cols: cols, schema: schema, fw: fw, batch: BatchRows, sketches: sketches, sums: sums,
+		cols: cols, schema: schema, fw: fw, batch: BatchRows, sketches: sketches, sums: sums, counts: newCounts(cols),
 		b: array.NewRecordBuilder(memory.DefaultAllocator, schema),
 	}, nil
 }
@@ -182,6 +183,7 @@ func (w *Writer) flush() error {
 	defer rec.Release()
 	w.pending = 0
 	w.sketch(rec)
+	clear(w.counts) // rows written one by one are not counted
 	if err := w.fw.Write(rec); err != nil {
 		return fmt.Errorf("write parquet row group: %w", err)
 	}

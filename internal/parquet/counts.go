@@ -1,0 +1,166 @@
+package parquet
+
+import (
+	"strconv"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/bitutil"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"govlake/internal/govlake"
+)
+
+// newCounts starts the counts of the columns the writer counts by value:
+// text, integers, dates and booleans, whose text as SQL writes it is
+// plain (a float's shortest text is not DuckDB's).
+func newCounts(cols []govlake.Column) []map[string]int64 {
+	counts := make([]map[string]int64, len(cols))
+	for i, c := range cols {
+		switch c.Type {
+		case govlake.TypeString, govlake.TypeInt64, govlake.TypeDate, govlake.TypeBool:
+			counts[i] = map[string]int64{}
+		}
+	}
+	return counts
+}
+
+// countDictionary adds a row group's dictionary-encoded column to its
+// counts: one increment a row, one map update a distinct value. It gives
+// the counts up (nil) past govlake.ProfileCountedDistinct values, or for a
+// date SQL does not write as YYYY-MM-DD.
+func countDictionary(counts map[string]int64, d *array.Dictionary) map[string]int64 {
+	if counts == nil {
+		return nil
+	}
+	idx := d.Indices().(*array.Int32)
+	per := make([]int64, d.Dictionary().Len())
+	for r, k := range idx.Int32Values() {
+		if idx.IsValid(r) {
+			per[k]++
+		}
+	}
+	for k, n := range per {
+		if n == 0 {
+			continue
+		}
+		var key string
+		switch v := d.Dictionary().(type) {
+		case *array.String:
+			key = v.Value(k)
+		case *array.Int64:
+			key = strconv.FormatInt(v.Value(k), 10)
+		case *array.Date32:
+			var ok bool
+			if key, ok = dateText(int64(v.Value(k))); !ok {
+				return nil
+			}
+		default:
+			return nil
+		}
+		counts[key] += n
+	}
+	if len(counts) > govlake.ProfileCountedDistinct {
+		return nil
+	}
+	return counts
+}
+
+// countBooleans adds a row group's booleans to their counts.
+func countBooleans(counts map[string]int64, arrays []arrow.Array) map[string]int64 {
+	if counts == nil {
+		return nil
+	}
+	for _, a := range arrays {
+		b, ok := a.(*array.Boolean)
+		if !ok {
+			return nil
+		}
+		for r := range b.Len() {
+			if b.IsValid(r) {
+				counts[strconv.FormatBool(b.Value(r))]++
+			}
+		}
+	}
+	return counts
+}
+
+// dateText writes days since 1970 as DuckDB casts a DATE to text, for the
+// years it writes plainly.
+func dateText(days int64) (string, bool) {
+	t := time.Unix(days*86400, 0).UTC()
+	if t.Year() < 1 || t.Year() > 9999 {
+		return "", false
+	}
+	return t.Format(time.DateOnly), true
+}
+
+// intDictionaryBytes is as dictionaryBytes: a row group of integers or
+// dates gets a dictionary while its distinct values take at most 32 KB.
+const intDictionaryBytes = dictionaryBytes
+
+// intDictionaryOf encodes integer (or date) arrays as one dictionary array;
+// nil when the distinct values pass intDictionaryBytes, or when a value is
+// null: arrow-go (v18.9.0) takes the statistics of a dictionary of
+// integers from the dictionary values its indices refer to, a null index
+// included, and reads that null's empty slot as a value (a date column of
+// one date and two empty cells had 1970-01-01 for its minimum).
+func intDictionaryOf[T int64 | int32](arrays []arrow.Array, n int64, dt arrow.DataType, width int, values func(arrow.Array) ([]T, bool)) *array.Dictionary {
+	for _, a := range arrays {
+		if a.NullN() > 0 {
+			return nil
+		}
+	}
+	ids := make(map[T]int32, 64)
+	var dict []T
+	indices := make([]int32, 0, n)
+	for _, a := range arrays {
+		vals, ok := values(a)
+		if !ok {
+			return nil
+		}
+		for _, v := range vals {
+			id, seen := ids[v]
+			if !seen {
+				if (len(dict)+1)*width > intDictionaryBytes {
+					return nil
+				}
+				id = int32(len(dict))
+				ids[v] = id
+				dict = append(dict, v)
+			}
+			indices = append(indices, id)
+		}
+	}
+	var raw []byte
+	switch d := any(dict).(type) {
+	case []int64:
+		raw = arrow.Int64Traits.CastToBytes(d)
+	case []int32:
+		raw = arrow.Int32Traits.CastToBytes(d)
+	}
+	dictData := array.NewData(dt, len(dict), []*memory.Buffer{nil, memory.NewBufferBytes(raw)}, nil, 0, 0)
+	defer dictData.Release()
+	dictArray := array.MakeFromData(dictData)
+	defer dictArray.Release()
+	return newDictionary(dictArray, indices, nil, n)
+}
+
+// newDictionary makes a dictionary array of int32 indices (nulls where
+// valid's bits are clear, none when valid is nil) into dict.
+func newDictionary(dict arrow.Array, indices []int32, valid []byte, n int64) *array.Dictionary {
+	nulls := 0
+	var validBuf *memory.Buffer
+	if valid != nil {
+		nulls = int(n) - bitutil.CountSetBits(valid, 0, int(n))
+		validBuf = memory.NewBufferBytes(valid)
+	}
+	idx := array.NewData(arrow.PrimitiveTypes.Int32, int(n),
+		[]*memory.Buffer{validBuf, memory.NewBufferBytes(arrow.Int32Traits.CastToBytes(indices))}, nil, nulls, 0)
+	defer idx.Release()
+	idxArray := array.MakeFromData(idx)
+	defer idxArray.Release()
+	dt := &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int32, ValueType: dict.DataType()}
+	return array.NewDictionaryArray(dt, idxArray, dict)
+}
