@@ -91,6 +91,10 @@ type Runner struct {
 
 	// Observer, when set, hears of every finished run (metrics).
 	Observer RunObserver
+	// Large, when set, is told that a source of size bytes is about to be
+	// processed; the function it returns is called when it is done. (The
+	// process may then trade memory for fewer garbage collections.)
+	Large func(size int64) (done func())
 }
 
 // RunObserver records finished runs.
@@ -242,7 +246,12 @@ func (r *Runner) run(ctx context.Context, p *govlake.Pipeline, run *govlake.Run,
 		}
 		kept <- r.keepRaw(ctx, src, src.digested(p.Dataset))
 	}()
+	done := func() {}
+	if r.Large != nil {
+		done = r.Large(src.info.Size)
+	}
 	res, err := r.process(ctx, p, schema, src.path, tmp, run)
+	done()
 	kerr := <-kept
 	src.info = src.digested(p.Dataset)
 	run.Source = src.info

@@ -10,7 +10,6 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
-	"runtime/debug"
 	"strings"
 	"time"
 
@@ -107,19 +106,6 @@ func (c *Catalog) Close() error {
 	c.index.Close()
 	os.RemoveAll(c.tmp)
 	return err
-}
-
-// CatalogGC sets the catalogue process's garbage collection, unless GOGC
-// says otherwise: a catalogue keeps a large heap that changes little (the
-// index: 10,000 datasets and a million versions are some 90 MB), so
-// collecting when it grows by half rather than doubles keeps less of it
-// resident for a few percent of CPU (bench/catalog, 10,000 x 100, with
-// the manifest cache cut from 1,024 to 256 at the same time: 359 -> 290
-// MB peak, p99 44 -> 45 ms).
-func CatalogGC() {
-	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(50)
-	}
 }
 
 // NewCatalog opens the store, reads it once, starts DuckDB over it and

@@ -117,6 +117,7 @@ func Localizer(store govlake.Store, url, cacheDir string, cacheBytes int64, logg
 // NewRunner wires a pipeline runner.
 func NewRunner(store govlake.Store, logger *slog.Logger) *ingest.Runner {
 	r := ingest.NewRunner(store, logger, time.Now)
+	r.Large = holdLargeGC
 	router := &fetch.Router{Web: fetch.NewFetcher(logger), Local: file.Fetcher{}}
 	r.Fetch = router.Fetch
 	r.LoadSchema = func(path string) (ingest.Schema, error) {
