@@ -73,7 +73,7 @@ func (w *Writer) writeRowGroup(n int64) error {
 			rec.Release()
 		}
 	}()
-	if err := w.fw.NewRowGroupChecked(); err != nil {
+	if err := w.fw.startRowGroup(); err != nil {
 		return fmt.Errorf("start parquet row group: %w", err)
 	}
 	arrays := make([]arrow.Array, len(take))
@@ -84,6 +84,9 @@ func (w *Writer) writeRowGroup(n int64) error {
 		if err := w.writeColumn(i, f, arrays, n); err != nil {
 			return fmt.Errorf("write parquet column %s: %w", f.Name, err)
 		}
+	}
+	if err := w.fw.endRowGroup(); err != nil {
+		return fmt.Errorf("end parquet row group: %w", err)
 	}
 	return nil
 }
@@ -99,7 +102,7 @@ func (w *Writer) writeColumn(i int, f arrow.Field, arrays []arrow.Array, n int64
 			sketchColumn(s, d.Dictionary())
 		}
 		w.counts[i] = countDictionary(w.counts[i], d)
-		return w.fw.WriteColumnData(d)
+		return w.fw.writeDictionary(f, d)
 	}
 	if f.Type.ID() == arrow.BOOL {
 		w.counts[i] = countBooleans(w.counts[i], arrays)
@@ -111,9 +114,7 @@ func (w *Writer) writeColumn(i int, f arrow.Field, arrays []arrow.Array, n int64
 			sketchColumn(s, a)
 		}
 	}
-	chunked := arrow.NewChunked(f.Type, arrays)
-	defer chunked.Release()
-	return w.fw.WriteColumnChunked(chunked, 0, n)
+	return w.fw.writeArrays(f, arrays)
 }
 
 // dictionaryFor dictionary-encodes a row group's column of text, integers

@@ -15,7 +15,6 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	pq "github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/compress"
-	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 
 	"govlake/internal/govlake"
 	"govlake/internal/hll"
@@ -31,7 +30,7 @@ type Writer struct {
 	cols     []govlake.Column
 	schema   *arrow.Schema
 	b        *array.RecordBuilder
-	fw       *pqarrow.FileWriter
+	fw       *fileWriter
 	pending  int
 	rows     int64
 	batch    int
@@ -60,8 +59,7 @@ func NewWriter(w io.Writer, cols []govlake.Column) (*Writer, error) {
 		pq.WithMaxRowGroupLength(BatchRows),
 		pq.WithCreatedBy("govlake"),
 	)
-	// Hide any Close method: the caller owns w, and pqarrow would close it.
-	fw, err := pqarrow.NewFileWriter(schema, struct{ io.Writer }{w}, props, pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()))
+	fw, err := newFileWriter(w, schema, props)
 	if err != nil {
 		return nil, fmt.Errorf("start parquet file: %w", err)
 	}
@@ -184,7 +182,7 @@ func (w *Writer) flush() error {
 	w.pending = 0
 	w.sketch(rec)
 	clear(w.counts) // rows written one by one are not counted
-	if err := w.fw.Write(rec); err != nil {
+	if err := w.fw.writeRecord(rec); err != nil {
 		return fmt.Errorf("write parquet row group: %w", err)
 	}
 	return nil
