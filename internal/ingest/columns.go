@@ -21,6 +21,7 @@ func (r *Runner) columns(ctx context.Context, dec tabular.RecordReader, fast Fas
 	fc := &fastChecker{
 		newCC:  func() ColumnChecker { return fast.FastColumns(labels) },
 		layout: out.layout, cols: c.cols, fix: c.fix, position: c.position,
+		rejLists: make(chan [][]govlake.Rejection, 16),
 	}
 	if w, err := r.NewWriter(io.Discard, c.cols); err == nil {
 		// Batches are built with a writer of their own, on the workers,
