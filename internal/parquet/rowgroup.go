@@ -2,12 +2,9 @@ package parquet
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
-	"github.com/apache/arrow-go/v18/arrow/bitutil"
-	"github.com/apache/arrow-go/v18/arrow/memory"
 )
 
 // dictionaryBytes is the most text a row group's column is dictionary
@@ -17,11 +14,12 @@ import (
 const dictionaryBytes = 32 << 10
 
 // rowGroup holds prepared batches until they make a row group of BatchRows
-// rows, written a column at a time: a text column of few distinct values
-// goes to arrow as a dictionary array built here, with one map lookup a
-// value, where arrow hashed every value into its own table, after making a
-// slice of 24-byte pointers to the values for it to read (700 MB a 10
-// million row file, for the garbage collector to clear and scan).
+// rows, written a column at a time: a column of few distinct values goes
+// to the file as a dictionary built by the writer (text: from the batches'
+// own dictionaries, made on the workers), where arrow hashed every value
+// into its own table, after making a slice of 24-byte pointers to the
+// values for it to read (700 MB a 10 million row file, for the garbage
+// collector to clear and scan).
 type rowGroup struct {
 	batches []arrow.RecordBatch
 	rows    int64
@@ -104,6 +102,8 @@ func (w *Writer) writeColumn(i int, f arrow.Field, arrays []arrow.Array, n int64
 		w.counts[i] = countDictionary(w.counts[i], d)
 		return w.fw.writeDictionary(f, d)
 	}
+	arrays, release := plain(arrays)
+	defer release()
 	if f.Type.ID() == arrow.BOOL {
 		w.counts[i] = countBooleans(w.counts[i], arrays)
 	} else {
@@ -141,55 +141,4 @@ func dictionaryFor(t arrow.DataType, arrays []arrow.Array, n int64) *array.Dicti
 		})
 	}
 	return nil
-}
-
-// dictionaryOf encodes the string arrays as one dictionary array: indices
-// into the distinct values in order of appearance. Nil when their text
-// passes dictionaryBytes: a column of mostly unique values is written as
-// it is.
-func dictionaryOf(arrays []arrow.Array, n int64) *array.Dictionary {
-	ids := make(map[string]int32, 64)
-	var values []string
-	size := 0
-	indices := make([]int32, n)
-	var valid []byte
-	j := 0
-	for _, a := range arrays {
-		s, ok := a.(*array.String)
-		if !ok {
-			return nil
-		}
-		for r := range s.Len() {
-			if s.IsNull(r) {
-				if valid == nil {
-					valid = make([]byte, bitutil.BytesForBits(n))
-					bitutil.SetBitsTo(valid, 0, int64(j), true)
-				}
-				j++
-				continue
-			}
-			v := s.Value(r)
-			id, seen := ids[v]
-			if !seen {
-				if size += len(v); size > dictionaryBytes {
-					return nil
-				}
-				id = int32(len(values))
-				v = strings.Clone(v) // not the batch's buffer, kept alive by the map
-				ids[v] = id
-				values = append(values, v)
-			}
-			indices[j] = id
-			if valid != nil {
-				bitutil.SetBit(valid, j)
-			}
-			j++
-		}
-	}
-	b := array.NewStringBuilder(memory.DefaultAllocator)
-	defer b.Release()
-	b.AppendValues(values, nil)
-	dict := b.NewArray()
-	defer dict.Release()
-	return newDictionary(dict, indices, valid, n)
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
 
 	"govlake/internal/govlake"
 	"govlake/internal/tabular"
@@ -142,7 +143,8 @@ func TestSummariesFromStatistics(t *testing.T) {
 }
 
 // A prepared batch's text column holds exactly the kept cells, empty ones
-// null, in order (the string array is laid out without a builder).
+// null, in order: few distinct values as a dictionary of the batch, many
+// as a string array laid out without a builder.
 func TestPrepareColumnsText(t *testing.T) {
 	cols := []govlake.Column{{Name: "s", Type: govlake.TypeString, Nullable: true}, {Name: "n", Type: govlake.TypeString, Nullable: true}}
 	var buf bytes.Buffer
@@ -162,10 +164,31 @@ func TestPrepareColumnsText(t *testing.T) {
 	}
 	rec := p.(arrow.RecordBatch)
 	defer rec.Release()
-	if got := fmt.Sprint(rec.Column(0)); got != `["Yangon" (null) "မန္တလေး" (null) "z"]` || rec.Column(0).NullN() != 2 || rec.NumRows() != 5 {
-		t.Errorf("text column %s, %d nulls, %d rows", got, rec.Column(0).NullN(), rec.NumRows())
+	if _, ok := rec.Column(0).(*array.Dictionary); !ok {
+		t.Errorf("three distinct values made a %T", rec.Column(0))
+	}
+	vals, release := plain([]arrow.Array{rec.Column(0)})
+	defer release()
+	if got := fmt.Sprint(vals[0]); got != `["Yangon" (null) "မန္တလေး" (null) "z"]` || vals[0].NullN() != 2 || rec.NumRows() != 5 {
+		t.Errorf("text column %s, %d nulls, %d rows", got, vals[0].NullN(), rec.NumRows())
 	}
 	if rec.Column(1).NullN() != 5 {
 		t.Errorf("absent column: %s", rec.Column(1))
+	}
+	// 2,000 distinct values of 20 bytes pass a dictionary's 32 KB.
+	many := &tabular.Batch{N: 2000, Cols: []tabular.Vector{tabular.NewVector(govlake.JSONString, 2000)}}
+	all := make([]bool, 2000)
+	for r := range all {
+		many.Cols[0].Present[r], many.Cols[0].Text[r], all[r] = r%9 != 4, fmt.Sprintf("person%06d@mail.mm", r), true
+	}
+	p, err = w.PrepareColumns(many, []int{0, -1}, all)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec2 := p.(arrow.RecordBatch)
+	defer rec2.Release()
+	s, ok := rec2.Column(0).(*array.String)
+	if !ok || s.Value(1999) != "person001999@mail.mm" || !s.IsNull(4) || s.NullN() != 222 {
+		t.Errorf("2,000 distinct values: %T %v", rec2.Column(0), rec2.Column(0))
 	}
 }

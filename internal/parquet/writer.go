@@ -11,7 +11,6 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
-	"github.com/apache/arrow-go/v18/arrow/bitutil"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	pq "github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/compress"
@@ -208,8 +207,19 @@ func (w *Writer) PrepareColumns(b *tabular.Batch, index []int, keep []bool) (any
 			}
 		}
 	}()
-	for i, f := range w.schema.Fields() {
+	fields := w.schema.Fields()
+	schema := w.schema
+	for i, f := range fields {
 		if index[i] >= 0 && f.Type.ID() == arrow.STRING && b.Cols[index[i]].Type == govlake.JSONString {
+			if d := batchDictionary(&b.Cols[index[i]], keep, n); d != nil {
+				// Few distinct values: the batch carries them once, and
+				// the row group's dictionary merges the batches' (see
+				// dictionaryOf), rather than every value's bytes.
+				arrays[i] = d
+				fields[i].Type = d.DataType()
+				schema = nil
+				continue
+			}
 			arrays[i] = stringArray(&b.Cols[index[i]], keep, n)
 			continue
 		}
@@ -224,51 +234,10 @@ func (w *Writer) PrepareColumns(b *tabular.Batch, index []int, keep []bool) (any
 		arrays[i] = fb.NewArray()
 		fb.Release()
 	}
-	return array.NewRecordBatch(w.schema, arrays, int64(n)), nil
-}
-
-// stringArray builds the kept rows of a text vector as an Arrow string
-// array in one pass over its cells: the offsets and the bytes laid out
-// directly, rather than a builder's checks for every cell.
-func stringArray(v *tabular.Vector, keep []bool, n int) arrow.Array {
-	size, nulls := 0, 0
-	for r, k := range keep {
-		if k {
-			if v.Present[r] {
-				size += len(v.Text[r])
-			} else {
-				nulls++
-			}
-		}
+	if schema == nil {
+		schema = arrow.NewSchema(fields, nil)
 	}
-	offsets := make([]int32, n+1)
-	data := make([]byte, size)
-	var valid []byte
-	if nulls > 0 {
-		valid = make([]byte, bitutil.BytesForBits(int64(n)))
-	}
-	j, at := 0, 0
-	for r, k := range keep {
-		if !k {
-			continue
-		}
-		if v.Present[r] {
-			at += copy(data[at:], v.Text[r])
-			if valid != nil {
-				bitutil.SetBit(valid, j)
-			}
-		}
-		j++
-		offsets[j] = int32(at)
-	}
-	var validBuf *memory.Buffer
-	if valid != nil {
-		validBuf = memory.NewBufferBytes(valid)
-	}
-	d := array.NewData(arrow.BinaryTypes.String, n,
-		[]*memory.Buffer{validBuf, memory.NewBufferBytes(arrow.Int32Traits.CastToBytes(offsets)), memory.NewBufferBytes(data)}, nil, nulls, 0)
-	defer d.Release()
-	return array.NewStringData(d)
+	return array.NewRecordBatch(schema, arrays, int64(n)), nil
 }
 
 // appendVector appends the kept rows of one batch column, typed, without
