@@ -4,10 +4,16 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"govlake/internal/govlake"
+	"govlake/internal/wire"
+	"govlake/internal/yaml"
 )
 
 // A local source's digest is taken while it is processed when its bytes
@@ -54,5 +60,49 @@ func TestSourceDigest(t *testing.T) {
 		} else {
 			rc.Close()
 		}
+	}
+}
+
+// A local source processed in place while its copy is made (its bytes are
+// new) must not change meanwhile: a run whose source grows while it is
+// read fails and makes no version, and the next run, of the finished file,
+// makes the version.
+func TestSourceChangedWhileRead(t *testing.T) {
+	dir, store := t.TempDir(), t.TempDir()
+	var csv strings.Builder
+	csv.WriteString("id,name,age\n")
+	for i := range 40000 {
+		fmt.Fprintf(&csv, "%d,Aung,%d\n", i+1, i%90)
+	}
+	data := filepath.Join(dir, "data.csv")
+	os.WriteFile(data, []byte(csv.String()), 0o644)
+	os.WriteFile(filepath.Join(dir, "people.schema.json"), []byte(peopleSchema), 0o644)
+	os.WriteFile(filepath.Join(dir, "people.yaml"), []byte("dataset: people\ntitle: People\nsource: {url: data.csv}\nschema: people.schema.json\n"), 0o644)
+	ps, err := yaml.LoadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := testStore(t, store)
+	r := wire.NewRunner(s, discardLogger())
+	var once sync.Once
+	r.Progress = func(govlake.Progress) {
+		once.Do(func() {
+			f, _ := os.OpenFile(data, os.O_APPEND|os.O_WRONLY, 0)
+			f.WriteString("40001,Hla,41\n")
+			f.Close()
+		})
+	}
+	run := r.Run(context.Background(), ps[0])
+	if run.Status != govlake.RunFailed || !strings.Contains(run.Error, "data.csv changed while it was read; no version was made") {
+		t.Fatalf("a source that grew while read: %s %q", run.Status, run.Error)
+	}
+	if _, err := govlake.LatestManifest(context.Background(), s, "people"); err != nil && govlake.ErrorCode(err) != govlake.ENOTFOUND {
+		t.Fatal(err)
+	} else if m, _ := govlake.LatestManifest(context.Background(), s, "people"); m != nil {
+		t.Fatalf("version %d was made of a changing source", m.Version)
+	}
+	r.Progress = nil
+	if run := r.Run(context.Background(), ps[0]); run.Status != govlake.RunSucceeded || run.Rows.Valid != 40001 {
+		t.Fatalf("the finished file: %s %+v %s", run.Status, run.Rows, run.Error)
 	}
 }

@@ -250,8 +250,15 @@ func (r *Runner) run(ctx context.Context, p *govlake.Pipeline, run *govlake.Run,
 	if r.Large != nil {
 		done = r.Large(src.info.Size)
 	}
-	res, err := r.process(ctx, p, schema, src.path, tmp, run)
+	readPath := src.path
+	if src.readPath != "" {
+		readPath = src.readPath
+	}
+	res, err := r.process(ctx, p, schema, readPath, tmp, run)
 	done()
+	if err == nil {
+		err = src.unchanged(src.info.URL)
+	}
 	kerr := <-kept
 	src.info = src.digested(p.Dataset)
 	run.Source = src.info

@@ -35,7 +35,9 @@ func shownURL(src govlake.Source) string {
 }
 
 type fetched struct {
-	path     string
+	path     string // the work copy, kept
+	readPath string // when not empty, the source file processed in place (see overlapped)
+	read     os.FileInfo
 	info     govlake.SourceInfo
 	metadata *govlake.Metadata // from a portal
 	// hashed, when not nil, closes once sum holds the digest of a local
@@ -71,7 +73,9 @@ func (f *fetched) portal() *govlake.Metadata {
 }
 
 // fetch copies the source to a work file, hashing it on the way, so that it
-// is read from the network once and can be decoded and kept. It returns nil
+// is read from the network once and can be decoded and kept; a local file
+// whose bytes are new is processed in place while it is copied (see
+// overlapped). It returns nil
 // when a conditional request says nothing changed. When differs says that
 // bytes of the copy's size cannot be the latest version's (there is none,
 // its processing changed, or its size differs), a local file's copy is
@@ -89,18 +93,28 @@ func (r *Runner) fetch(ctx context.Context, p *govlake.Pipeline, prev *govlake.S
 	if url == "" {
 		url = got.URL
 	}
-	defer got.Body.Close()
 	path := filepath.Join(tmp, "source")
-	f, err := os.Create(path)
-	if err != nil {
-		return nil, fmt.Errorf("make work file: %w", err)
-	}
-	defer f.Close()
 	limit := p.Source.MaxBytes
 	if limit <= 0 {
 		limit = govlake.DefaultMaxBytes
 	}
 	h := sha256.New()
+	if src, ok := got.Body.(*os.File); ok {
+		if st, err := src.Stat(); err == nil && st.Mode().IsRegular() && st.Size() <= limit && differs(st.Size()) {
+			out := &fetched{path: path, metadata: got.Metadata, info: govlake.SourceInfo{
+				URL: url, Format: p.Source.Format, Size: st.Size(),
+				ETag: got.ETag, LastModified: got.LastModified, Origin: got.Origin,
+			}}
+			overlapped(ctx, src, st, path, url, h, out) // closes src
+			return out, nil
+		}
+	}
+	defer got.Body.Close()
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("make work file: %w", err)
+	}
+	defer f.Close()
 	var n int64
 	local := false
 	if src, ok := got.Body.(*os.File); ok {
