@@ -26,10 +26,7 @@ var fastFormats = map[string]func(string) bool{
 // isDate is the reference's date format (time.Parse with "2006-01-02")
 // for the text it accepts fast: exactly YYYY-MM-DD, a real calendar day.
 // Anything else is left to the reference's own function.
-func isDate(s string) bool {
-	_, ok := tabular.PlainDate(s)
-	return ok
-}
+func isDate(s string) bool { return tabular.IsPlainDate(s) }
 
 // isEmail accepts plain addresses: a local part of letters, digits and
 // . _ + - (no dot first, last or twice), and a host name of labels of

@@ -5,16 +5,30 @@ package tabular
 // anything else; time.Parse with "2006-01-02" accepts every date this
 // accepts, and callers leave the rest to it.
 func PlainDate(s string) (days int32, ok bool) {
-	if len(s) != 10 || s[4] != '-' || s[7] != '-' {
+	y, m, d, ok := plainDate(s)
+	if !ok {
 		return 0, false
+	}
+	return daysFromCivil(y, m, d), true
+}
+
+// IsPlainDate is PlainDate's ok alone, without counting the days.
+func IsPlainDate(s string) bool {
+	_, _, _, ok := plainDate(s)
+	return ok
+}
+
+func plainDate(s string) (y, m, d int, ok bool) {
+	if len(s) != 10 || s[4] != '-' || s[7] != '-' {
+		return 0, 0, 0, false
 	}
 	y, ok1 := digits(s[0:4])
 	m, ok2 := digits(s[5:7])
 	d, ok3 := digits(s[8:10])
 	if !ok1 || !ok2 || !ok3 || m < 1 || m > 12 || d < 1 || d > daysIn(m, y) {
-		return 0, false
+		return 0, 0, 0, false
 	}
-	return daysFromCivil(y, m, d), true
+	return y, m, d, true
 }
 
 func digits(s string) (int, bool) {
