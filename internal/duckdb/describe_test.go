@@ -90,14 +90,7 @@ func TestProfileEqualsOneQueryPerColumn(t *testing.T) {
 		{Name: "nothing", Type: govlake.TypeString, Nullable: true}, {Name: "even", Type: govlake.TypeBool},
 		{Name: "label", Type: govlake.TypeString}}
 	ctx := context.Background()
-	db, err := describeDB(ctx, []string{path})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if _, err := db.ExecContext(ctx, "CREATE VIEW cur AS SELECT * FROM read_parquet("+fileList([]string{path})+")"); err != nil {
-		t.Fatal(err)
-	}
+	db := curView(t, path)
 	got, err := profileColumns(ctx, db, cols, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -280,14 +273,7 @@ func TestScannedHistogramsEqualBinNumbers(t *testing.T) {
 		{Name: "share", Type: govlake.TypeFloat64}, {Name: "price", Type: govlake.TypeDecimal, Precision: 10, Scale: 2},
 		{Name: "day", Type: govlake.TypeDate}, {Name: "at", Type: govlake.TypeTimestamp}, {Name: "narrow", Type: govlake.TypeFloat64}}
 	ctx := context.Background()
-	db, err := describeDB(ctx, []string{path})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if _, err := db.ExecContext(ctx, "CREATE VIEW cur AS SELECT * FROM read_parquet("+fileList([]string{path})+")"); err != nil {
-		t.Fatal(err)
-	}
+	db := curView(t, path)
 	seen := make([]govlake.ColumnSummary, len(cols))
 	for i := range seen {
 		seen[i].Distinct = 1 << 40 // every column estimated past grouping
@@ -350,20 +336,14 @@ func TestProfileFromCountsEqualsQueries(t *testing.T) {
 	cols := []govlake.Column{{Name: "district", Type: govlake.TypeString}, {Name: "amount", Type: govlake.TypeInt64, Nullable: true},
 		{Name: "day", Type: govlake.TypeDate}, {Name: "even", Type: govlake.TypeBool}}
 	ctx := context.Background()
-	db, err := describeDB(ctx, []string{path})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if _, err := db.ExecContext(ctx, "CREATE VIEW cur AS SELECT * FROM read_parquet("+fileList([]string{path})+")"); err != nil {
-		t.Fatal(err)
-	}
+	db := curView(t, path)
 	seen := make([]govlake.ColumnSummary, len(cols))
 	for i, c := range cols {
 		col := ident(c.Name)
 		s := &seen[i]
 		s.Counted, s.Distinct, s.Counts = true, -1, map[string]int64{}
 		var lo, hi any
+		var err error
 		switch c.Type {
 		case govlake.TypeDate:
 			var a, b int64
@@ -400,6 +380,7 @@ func TestProfileFromCountsEqualsQueries(t *testing.T) {
 	}
 	wants := make([]govlake.ColumnProfile, len(cols))
 	for i, c := range cols {
+		var err error
 		if wants[i], err = profileOneByOne(ctx, db, c); err != nil {
 			t.Fatal(err)
 		}
@@ -420,4 +401,19 @@ func TestProfileFromCountsEqualsQueries(t *testing.T) {
 	if len(got[2].Histogram) != govlake.ProfileBins || len(got[0].Top) != govlake.ProfileTop {
 		t.Errorf("day's histogram %v, district's top %v", got[2].Histogram, got[0].Top)
 	}
+}
+
+// curView is a describe database whose view cur reads the file at path.
+func curView(t *testing.T, path string) *sql.DB {
+	t.Helper()
+	ctx := context.Background()
+	db, err := describeDB(ctx, []string{path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if _, err := db.ExecContext(ctx, "CREATE VIEW cur AS SELECT * FROM read_parquet("+fileList([]string{path})+")"); err != nil {
+		t.Fatal(err)
+	}
+	return db
 }

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	pq "github.com/apache/arrow-go/v18/parquet"
@@ -54,13 +55,7 @@ func TestPreparedRowGroups(t *testing.T) {
 		for r := range keep {
 			keep[r] = true
 		}
-		p, err := w.PrepareColumns(b, []int{0, 1, 2}, keep)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := w.WritePrepared(p); err != nil {
-			t.Fatal(err)
-		}
+		writePrepared(t, w, b, []int{0, 1, 2}, keep)
 	}
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
@@ -89,15 +84,7 @@ func TestPreparedRowGroups(t *testing.T) {
 	if fmt.Sprint(sizes) != "[1000 1000 1000 1000 321]" {
 		t.Errorf("row groups of %v rows", sizes)
 	}
-	fr, err := pqarrow.NewFileReader(rdr, pqarrow.ArrowReadProperties{}, memory.DefaultAllocator)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tbl, err := fr.ReadTable(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tbl.Release()
+	tbl := readTable(t, rdr)
 	var got [][3]string
 	for k, chunk := range tbl.Column(0).Data().Chunks() {
 		ns, wards, emails := chunk.(*array.Int64), tbl.Column(1).Data().Chunk(k).(*array.String), tbl.Column(2).Data().Chunk(k).(*array.String)
@@ -164,13 +151,7 @@ func TestPreparedRangeWithNulls(t *testing.T) {
 	b := &tabular.Batch{N: 3, Cols: []tabular.Vector{tabular.NewVector(tabular.JSONString, 3), tabular.NewVector(tabular.JSONInteger, 3)}}
 	b.Cols[0].Text[1], b.Cols[0].Present[1] = "1990-05-01", true
 	b.Cols[1].Ints[1], b.Cols[1].Present[1] = 42, true
-	p, err := w.PrepareColumns(b, []int{0, 1}, []bool{true, true, true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := w.WritePrepared(p); err != nil {
-		t.Fatal(err)
-	}
+	writePrepared(t, w, b, []int{0, 1}, []bool{true, true, true})
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -178,4 +159,31 @@ func TestPreparedRangeWithNulls(t *testing.T) {
 	if s[0].Min != int64(7425) || s[0].Max != int64(7425) || s[0].Nulls != 2 || s[1].Min != int64(42) || s[1].Nulls != 2 {
 		t.Errorf("born %v..%v (%d empty), n %v (%d empty)", s[0].Min, s[0].Max, s[0].Nulls, s[1].Min, s[1].Nulls)
 	}
+}
+
+// writePrepared prepares and writes a batch's kept rows.
+func writePrepared(t *testing.T, w *Writer, b *tabular.Batch, index []int, keep []bool) {
+	t.Helper()
+	p, err := w.PrepareColumns(b, index, keep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.WritePrepared(p); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// readTable reads a whole file back with arrow.
+func readTable(t *testing.T, rdr *file.Reader) arrow.Table {
+	t.Helper()
+	fr, err := pqarrow.NewFileReader(rdr, pqarrow.ArrowReadProperties{}, memory.DefaultAllocator)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tbl, err := fr.ReadTable(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(tbl.Release)
+	return tbl
 }

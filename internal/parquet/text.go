@@ -61,54 +61,16 @@ func stringArray(v *tabular.Vector, keep []bool, n int) arrow.Array {
 // whose few values are merged here. Nil when the text passes
 // dictionaryBytes: a column of mostly unique values is written as it is.
 func dictionaryOf(arrays []arrow.Array, n int64) *array.Dictionary {
-	ids := make(map[string]int32, 64)
-	var values []string
-	size := 0
-	indices := make([]int32, n)
-	var valid []byte
-	j := 0
-	// id returns a value's index in the row group's dictionary; -1 when
-	// the dictionary would pass dictionaryBytes.
-	id := func(v string) int32 {
-		k, seen := ids[v]
-		if !seen {
-			if size += len(v); size > dictionaryBytes {
-				return -1
-			}
-			k = int32(len(values))
-			v = strings.Clone(v) // not the batch's buffer, kept alive by the map
-			ids[v] = k
-			values = append(values, v)
-		}
-		return k
-	}
-	null := func() {
-		if valid == nil {
-			valid = make([]byte, bitutil.BytesForBits(n))
-			bitutil.SetBitsTo(valid, 0, int64(j), true)
-		}
-		j++
-	}
-	set := func(k int32) {
-		indices[j] = k
-		if valid != nil {
-			bitutil.SetBit(valid, j)
-		}
-		j++
-	}
+	t := newTextDictionary(n)
 	for _, a := range arrays {
 		switch s := a.(type) {
 		case *array.String:
 			for r := range s.Len() {
 				if s.IsNull(r) {
-					null()
-					continue
-				}
-				k := id(s.Value(r))
-				if k < 0 {
+					t.null()
+				} else if !t.add(s.Value(r)) {
 					return nil
 				}
-				set(k)
 			}
 		case *array.Dictionary:
 			dv, ok := s.Dictionary().(*array.String)
@@ -117,75 +79,107 @@ func dictionaryOf(arrays []arrow.Array, n int64) *array.Dictionary {
 			}
 			to := make([]int32, dv.Len())
 			for k := range to {
-				if to[k] = id(dv.Value(k)); to[k] < 0 {
+				if to[k] = t.id(dv.Value(k)); to[k] < 0 {
 					return nil
 				}
 			}
-			idx := s.Indices().(*array.Int32).Int32Values()
-			for r, k := range idx {
+			for r, k := range s.Indices().(*array.Int32).Int32Values() {
 				if s.IsNull(r) {
-					null()
-					continue
+					t.null()
+				} else {
+					t.set(to[k])
 				}
-				set(to[k])
 			}
 		default:
 			return nil
 		}
 	}
-	b := array.NewStringBuilder(memory.DefaultAllocator)
-	defer b.Release()
-	b.AppendValues(values, nil)
-	dict := b.NewArray()
-	defer dict.Release()
-	return newDictionary(dict, indices, valid, n)
+	return t.array()
 }
 
 // batchDictionary encodes the kept rows of a batch's text column as a
 // dictionary array, the distinct values copied once; nil when they pass
 // dictionaryBytes (then stringArray lays out every value).
 func batchDictionary(v *tabular.Vector, keep []bool, n int) *array.Dictionary {
-	ids := make(map[string]int32, 16)
-	var values []string
-	size := 0
-	indices := make([]int32, n)
-	var valid []byte
-	j := 0
+	t := newTextDictionary(int64(n))
 	for r, k := range keep {
-		if !k {
-			continue
+		switch {
+		case !k:
+		case !v.Present[r]:
+			t.null()
+		case !t.add(v.Text[r]):
+			return nil
 		}
-		if !v.Present[r] {
-			if valid == nil {
-				valid = make([]byte, bitutil.BytesForBits(int64(n)))
-				bitutil.SetBitsTo(valid, 0, int64(j), true)
-			}
-			j++
-			continue
-		}
-		s := v.Text[r]
-		id, seen := ids[s]
-		if !seen {
-			if size += len(s); size > dictionaryBytes {
-				return nil
-			}
-			id = int32(len(values))
-			s = strings.Clone(s) // the cell is cut from a chunk released after the batch
-			ids[s] = id
-			values = append(values, s)
-		}
-		indices[j] = id
-		if valid != nil {
-			bitutil.SetBit(valid, j)
-		}
-		j++
 	}
+	return t.array()
+}
+
+// textDictionary gathers the distinct values of n rows of text, each copied
+// once (a cell may be cut from a chunk released after its batch), and each
+// row's index into them, up to dictionaryBytes of text.
+type textDictionary struct {
+	ids     map[string]int32
+	values  []string
+	size    int
+	indices []int32
+	valid   []byte // nil until a row is null
+	n       int64
+	j       int // rows so far
+}
+
+func newTextDictionary(n int64) *textDictionary {
+	return &textDictionary{ids: make(map[string]int32, 16), indices: make([]int32, n), n: n}
+}
+
+// id returns a value's index, adding it; -1 when it would pass
+// dictionaryBytes.
+func (t *textDictionary) id(v string) int32 {
+	k, seen := t.ids[v]
+	if !seen {
+		if t.size += len(v); t.size > dictionaryBytes {
+			return -1
+		}
+		k = int32(len(t.values))
+		v = strings.Clone(v)
+		t.ids[v] = k
+		t.values = append(t.values, v)
+	}
+	return k
+}
+
+// add sets the next row to v; false when the values pass dictionaryBytes.
+func (t *textDictionary) add(v string) bool {
+	k := t.id(v)
+	if k < 0 {
+		return false
+	}
+	t.set(k)
+	return true
+}
+
+func (t *textDictionary) set(k int32) {
+	t.indices[t.j] = k
+	if t.valid != nil {
+		bitutil.SetBit(t.valid, t.j)
+	}
+	t.j++
+}
+
+func (t *textDictionary) null() {
+	if t.valid == nil {
+		t.valid = make([]byte, bitutil.BytesForBits(t.n))
+		bitutil.SetBitsTo(t.valid, 0, int64(t.j), true)
+	}
+	t.j++
+}
+
+func (t *textDictionary) array() *array.Dictionary {
 	b := array.NewStringBuilder(memory.DefaultAllocator)
 	defer b.Release()
-	b.AppendValues(values, nil)
+	b.AppendValues(t.values, nil)
 	dict := b.NewArray()
 	defer dict.Release()
-	return newDictionary(dict, indices, valid, int64(n))
+	return newDictionary(dict, t.indices, t.valid, t.n)
 }
 
 // plain returns text arrays as plain string arrays: a batch's dictionary

@@ -2,15 +2,12 @@ package parquet
 
 import (
 	"bytes"
-	"context"
 	"testing"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
-	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/arrow-go/v18/parquet/file"
-	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 
 	"govlake/internal/govlake"
 )
@@ -53,15 +50,7 @@ func TestWriteTypes(t *testing.T) {
 	if rdr.NumRowGroups() != 2 {
 		t.Errorf("row groups %d, want 2", rdr.NumRowGroups())
 	}
-	fr, err := pqarrow.NewFileReader(rdr, pqarrow.ArrowReadProperties{}, memory.DefaultAllocator)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tbl, err := fr.ReadTable(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tbl.Release()
+	tbl := readTable(t, rdr)
 	if tbl.NumRows() != 3 {
 		t.Fatalf("rows %d", tbl.NumRows())
 	}
