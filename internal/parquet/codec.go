@@ -29,10 +29,12 @@ var (
 	_ compress.StreamingCodec = (*zstdPages)(nil)
 )
 
-// useZstdPages makes arrow compress every zstd page with zstdPages. Arrow
-// keeps its codecs in one table for the process, so this is done once,
-// before the first file is written, and for every writer alike.
-var useZstdPages = sync.OnceFunc(func() {
+// UseZstdPages makes arrow compress every zstd page with zstdPages. Arrow
+// keeps its codecs in one unguarded table for the process, so this is done
+// once, for every writer alike, and should be called at start-up, before
+// any goroutine reads or writes Parquet with arrow (NewWriter calls it too,
+// for callers that did not).
+var UseZstdPages = sync.OnceFunc(func() {
 	codec, err := compress.GetCodec(compress.Codecs.Zstd)
 	arrows, ok := codec.(arrowZstd)
 	if err != nil || !ok {

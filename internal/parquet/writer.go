@@ -41,7 +41,7 @@ type Writer struct {
 
 // NewWriter starts a Parquet file with the given columns on w.
 func NewWriter(w io.Writer, cols []govlake.Column) (*Writer, error) {
-	useZstdPages()
+	UseZstdPages()
 	fields := make([]arrow.Field, len(cols))
 	for i, c := range cols {
 		f, err := field(c)

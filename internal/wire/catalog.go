@@ -23,6 +23,7 @@ import (
 	"govlake/internal/ingest"
 	"govlake/internal/norm"
 	"govlake/internal/oidc"
+	"govlake/internal/parquet"
 	"govlake/internal/pgwire"
 	"govlake/internal/web"
 	"govlake/internal/yaml"
@@ -111,6 +112,7 @@ func (c *Catalog) Close() error {
 // NewCatalog opens the store, reads it once, starts DuckDB over it and
 // returns the HTTP handler that serves it.
 func NewCatalog(ctx context.Context, cfg CatalogConfig, logger *slog.Logger) (*Catalog, error) {
+	parquet.UseZstdPages()
 	store, err := OpenStore(ctx, cfg.Store, logger)
 	if err != nil {
 		return nil, err

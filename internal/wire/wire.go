@@ -116,6 +116,7 @@ func Localizer(store govlake.Store, url, cacheDir string, cacheBytes int64, logg
 
 // NewRunner wires a pipeline runner.
 func NewRunner(store govlake.Store, logger *slog.Logger) *ingest.Runner {
+	parquet.UseZstdPages()
 	r := ingest.NewRunner(store, logger, time.Now)
 	r.Large = holdLargeGC
 	router := &fetch.Router{Web: fetch.NewFetcher(logger), Local: file.Fetcher{}}
