@@ -101,26 +101,31 @@ func dateText(days int64) (string, bool) {
 const intDictionaryBytes = dictionaryBytes
 
 // intDictionaryOf encodes integer (or date) arrays as one dictionary array;
-// nil when the distinct values pass intDictionaryBytes, or when a value is
-// null: arrow-go (v18.9.0) takes the statistics of a dictionary of
-// integers from the dictionary values its indices refer to, a null index
-// included, and reads that null's empty slot as a value (a date column of
-// one date and two empty cells had 1970-01-01 for its minimum).
+// nil when the distinct values pass intDictionaryBytes. (Its statistics
+// are the dictionary's values, counted by writeDictionary: pqarrow's own
+// path took them from the values the indices refer to, a null index
+// included, and read that null's empty slot as a value.)
 func intDictionaryOf[T int64 | int32](arrays []arrow.Array, n int64, dt arrow.DataType, width int, values func(arrow.Array) ([]T, bool)) *array.Dictionary {
-	for _, a := range arrays {
-		if a.NullN() > 0 {
-			return nil
-		}
-	}
 	ids := make(map[T]int32, 64)
 	var dict []T
-	indices := make([]int32, 0, n)
+	indices := make([]int32, n)
+	var valid []byte
+	j := 0
 	for _, a := range arrays {
 		vals, ok := values(a)
 		if !ok {
 			return nil
 		}
-		for _, v := range vals {
+		nulls := a.NullN() > 0
+		for r, v := range vals {
+			if nulls && a.IsNull(r) {
+				if valid == nil {
+					valid = make([]byte, bitutil.BytesForBits(n))
+					bitutil.SetBitsTo(valid, 0, int64(j), true)
+				}
+				j++
+				continue
+			}
 			id, seen := ids[v]
 			if !seen {
 				if (len(dict)+1)*width > intDictionaryBytes {
@@ -130,7 +135,11 @@ func intDictionaryOf[T int64 | int32](arrays []arrow.Array, n int64, dt arrow.Da
 				ids[v] = id
 				dict = append(dict, v)
 			}
-			indices = append(indices, id)
+			indices[j] = id
+			if valid != nil {
+				bitutil.SetBit(valid, j)
+			}
+			j++
 		}
 	}
 	var raw []byte
@@ -144,7 +153,7 @@ func intDictionaryOf[T int64 | int32](arrays []arrow.Array, n int64, dt arrow.Da
 	defer dictData.Release()
 	dictArray := array.MakeFromData(dictData)
 	defer dictArray.Release()
-	return newDictionary(dictArray, indices, nil, n)
+	return newDictionary(dictArray, indices, valid, n)
 }
 
 // newDictionary makes a dictionary array of int32 indices (nulls where
