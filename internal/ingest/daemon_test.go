@@ -154,6 +154,23 @@ func (e *env) runs(n int) []*govlake.Run {
 // settle lets the daemon's goroutine see a clock change.
 func settle() { time.Sleep(30 * time.Millisecond) }
 
+// waitIdle waits until none of the daemon's scheduled runs is going.
+func waitIdle(t *testing.T, d *Daemon) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+		d.mu.Lock()
+		busy := false
+		for _, e := range d.entries {
+			busy = busy || e.running
+		}
+		d.mu.Unlock()
+		if !busy {
+			return
+		}
+	}
+	t.Fatal("a daemon's run is still going after 10 s")
+}
+
 func serve(t *testing.T, d *Daemon) (stop func()) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
@@ -249,11 +266,13 @@ func TestOverlapIsSkippedAndTimeoutStopsARun(t *testing.T) {
 func TestTwoDaemonsRunEachTimeOnce(t *testing.T) {
 	e := newEnv(t, nil)
 	clocks := []*fakeClock{e.clock, {now: e.clock.Now()}}
+	var daemons []*Daemon
 	for i, c := range clocks {
 		d := NewDaemon(e.runner(c, nil), c, parse, []string{"a", "b"}[i])
 		d.Set([]*govlake.Pipeline{e.pipeline("0 * * * *")})
 		stop := serve(t, d)
 		defer stop()
+		daemons = append(daemons, d)
 	}
 	settle()
 	for hour := 0; hour < 3; hour++ {
@@ -262,6 +281,12 @@ func TestTwoDaemonsRunEachTimeOnce(t *testing.T) {
 		}
 		e.runs(hour + 1)
 		settle()
+		// The daemon that lost the lease may still be finding that out on
+		// a busy machine; the next hour must not find it still going
+		// (it would record a skip for that hour).
+		for _, d := range daemons {
+			waitIdle(t, d)
+		}
 	}
 	rs := e.runs(3)
 	seen := map[int]bool{}
