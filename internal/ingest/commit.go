@@ -82,7 +82,7 @@ func (r *Runner) upload(ctx context.Context, m *govlake.Manifest, s slot, res *r
 	}
 	key := govlake.GenRejectedKey(id, s.n, s.gen)
 	written = append(written, key)
-	size, sum, err := r.putPart(ctx, key, partFile{path: res.rejectedPath, size: res.rejected.size, sum: res.rejected.sum})
+	size, sum, err := r.putPart(ctx, key, res.rejected)
 	if err != nil {
 		return written, err
 	}

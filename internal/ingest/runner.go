@@ -250,11 +250,7 @@ func (r *Runner) run(ctx context.Context, p *govlake.Pipeline, run *govlake.Run,
 	if r.Large != nil {
 		done = r.Large(src.info.Size)
 	}
-	readPath := src.path
-	if src.readPath != "" {
-		readPath = src.readPath
-	}
-	res, err := r.process(ctx, p, schema, readPath, tmp, run)
+	res, err := r.process(ctx, p, schema, src.processedPath(), tmp, run)
 	done()
 	if err == nil {
 		err = src.unchanged(src.info.URL)

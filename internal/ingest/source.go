@@ -41,10 +41,21 @@ type fetched struct {
 	info     govlake.SourceInfo
 	metadata *govlake.Metadata // from a portal
 	// hashed, when not nil, closes once sum holds the digest of a local
-	// copy, taken while it is processed; info then lacks it until digested.
+	// copy, made and taken while the source is processed (overlapped);
+	// info then lacks it until digested. hashErr is the copy's or the
+	// digest's error.
 	hashed  chan struct{}
 	sum     string
 	hashErr error
+}
+
+// processedPath is the file to process: the source itself when it is read
+// while copied, else the work copy.
+func (f *fetched) processedPath() string {
+	if f.readPath != "" {
+		return f.readPath
+	}
+	return f.path
 }
 
 // wait waits for the source's digest.
@@ -73,14 +84,12 @@ func (f *fetched) portal() *govlake.Metadata {
 }
 
 // fetch copies the source to a work file, hashing it on the way, so that it
-// is read from the network once and can be decoded and kept; a local file
-// whose bytes are new is processed in place while it is copied (see
-// overlapped). It returns nil
+// is read from the network once and can be decoded and kept. It returns nil
 // when a conditional request says nothing changed. When differs says that
-// bytes of the copy's size cannot be the latest version's (there is none,
-// its processing changed, or its size differs), a local file's copy is
-// hashed while it is processed (see fetched.wait): nothing waits on the
-// digest to decide whether to go on.
+// bytes of a local file's size cannot be the latest version's (there is
+// none, its processing changed, or its size differs), the file is processed
+// in place while its copy is made and hashed (see overlapped, fetched.wait):
+// nothing waits on the digest to decide whether to go on.
 func (r *Runner) fetch(ctx context.Context, p *govlake.Pipeline, prev *govlake.SourceInfo, tmp string, differs func(size int64) bool) (*fetched, error) {
 	got, err := r.Fetch(ctx, p.Source, prev)
 	if err != nil {
@@ -99,12 +108,15 @@ func (r *Runner) fetch(ctx context.Context, p *govlake.Pipeline, prev *govlake.S
 		limit = govlake.DefaultMaxBytes
 	}
 	h := sha256.New()
+	fetchedOf := func(size int64) *fetched {
+		return &fetched{path: path, metadata: got.Metadata, info: govlake.SourceInfo{
+			URL: url, Format: p.Source.Format, Size: size,
+			ETag: got.ETag, LastModified: got.LastModified, Origin: got.Origin,
+		}}
+	}
 	if src, ok := got.Body.(*os.File); ok {
 		if st, err := src.Stat(); err == nil && st.Mode().IsRegular() && st.Size() <= limit && differs(st.Size()) {
-			out := &fetched{path: path, metadata: got.Metadata, info: govlake.SourceInfo{
-				URL: url, Format: p.Source.Format, Size: st.Size(),
-				ETag: got.ETag, LastModified: got.LastModified, Origin: got.Origin,
-			}}
+			out := fetchedOf(st.Size())
 			overlapped(ctx, src, st, path, url, h, out) // closes src
 			return out, nil
 		}
@@ -137,29 +149,14 @@ func (r *Runner) fetch(ctx context.Context, p *govlake.Pipeline, prev *govlake.S
 	if err := f.Close(); err != nil {
 		return nil, fmt.Errorf("write work file: %w", err)
 	}
-	out := &fetched{path: path, metadata: got.Metadata, info: govlake.SourceInfo{
-		URL: url, Format: p.Source.Format, Size: n,
-		ETag: got.ETag, LastModified: got.LastModified, Origin: got.Origin,
-	}}
-	if !local || !differs(n) {
-		// Not a local copy, or perhaps the latest version's bytes: the
-		// digest is needed now.
-		if local {
-			if err := hashFile(ctx, path, h); err != nil {
-				return nil, err
-			}
+	if local {
+		if err := hashFile(ctx, path, h); err != nil {
+			return nil, err
 		}
-		sum := hex.EncodeToString(h.Sum(nil))
-		out.info.SHA256, out.info.RawKey = sum, govlake.RawKey(p.Dataset, sum)
-		return out, nil
 	}
-	out.hashed = make(chan struct{})
-	go func() {
-		defer close(out.hashed)
-		if out.hashErr = hashFile(ctx, path, h); out.hashErr == nil {
-			out.sum = hex.EncodeToString(h.Sum(nil))
-		}
-	}()
+	out := fetchedOf(n)
+	sum := hex.EncodeToString(h.Sum(nil))
+	out.info.SHA256, out.info.RawKey = sum, govlake.RawKey(p.Dataset, sum)
 	return out, nil
 }
 

@@ -96,21 +96,13 @@ func dateText(days int64) (string, bool) {
 	return t.Format(time.DateOnly), true
 }
 
-// intDictionaryBytes is as dictionaryBytes: a row group of integers or
-// dates gets a dictionary while its distinct values take at most 32 KB.
-const intDictionaryBytes = dictionaryBytes
-
-// intDictionaryOf encodes integer (or date) arrays as one dictionary array;
-// nil when the distinct values pass intDictionaryBytes. (Its statistics
-// are the dictionary's values, counted by writeDictionary: pqarrow's own
-// path took them from the values the indices refer to, a null index
-// included, and read that null's empty slot as a value.)
+// intDictionaryOf encodes integer (or date) arrays of width-byte values as
+// one dictionary array; nil when the distinct values pass dictionaryBytes.
+// (Its statistics are the dictionary's values, counted by writeDictionary:
+// pqarrow's own path took them from the values the indices refer to, a
+// null index included, and read that null's empty slot as a value.)
 func intDictionaryOf[T int64 | int32](arrays []arrow.Array, n int64, dt arrow.DataType, width int, values func(arrow.Array) ([]T, bool)) *array.Dictionary {
-	ids := make(map[T]int32, 64)
-	var dict []T
-	indices := make([]int32, n)
-	var valid []byte
-	j := 0
+	t := newDictionary(n, func(T) int { return width }, func(v T) T { return v })
 	for _, a := range arrays {
 		vals, ok := values(a)
 		if !ok {
@@ -119,29 +111,13 @@ func intDictionaryOf[T int64 | int32](arrays []arrow.Array, n int64, dt arrow.Da
 		nulls := a.NullN() > 0
 		for r, v := range vals {
 			if nulls && a.IsNull(r) {
-				if valid == nil {
-					valid = make([]byte, bitutil.BytesForBits(n))
-					bitutil.SetBitsTo(valid, 0, int64(j), true)
-				}
-				j++
-				continue
+				t.null()
+			} else if !t.add(v) {
+				return nil
 			}
-			id, seen := ids[v]
-			if !seen {
-				if (len(dict)+1)*width > intDictionaryBytes {
-					return nil
-				}
-				id = int32(len(dict))
-				ids[v] = id
-				dict = append(dict, v)
-			}
-			indices[j] = id
-			if valid != nil {
-				bitutil.SetBit(valid, j)
-			}
-			j++
 		}
 	}
+	dict := t.values
 	var raw []byte
 	switch d := any(dict).(type) {
 	case []int64:
@@ -153,12 +129,12 @@ func intDictionaryOf[T int64 | int32](arrays []arrow.Array, n int64, dt arrow.Da
 	defer dictData.Release()
 	dictArray := array.MakeFromData(dictData)
 	defer dictArray.Release()
-	return newDictionary(dictArray, indices, valid, n)
+	return t.array(dictArray)
 }
 
-// newDictionary makes a dictionary array of int32 indices (nulls where
+// newDictionaryArray makes a dictionary array of int32 indices (nulls where
 // valid's bits are clear, none when valid is nil) into dict.
-func newDictionary(dict arrow.Array, indices []int32, valid []byte, n int64) *array.Dictionary {
+func newDictionaryArray(dict arrow.Array, indices []int32, valid []byte, n int64) *array.Dictionary {
 	nulls := 0
 	var validBuf *memory.Buffer
 	if valid != nil {

@@ -94,7 +94,7 @@ func dictionaryOf(arrays []arrow.Array, n int64) *array.Dictionary {
 			return nil
 		}
 	}
-	return t.array()
+	return textArray(t)
 }
 
 // batchDictionary encodes the kept rows of a batch's text column as a
@@ -111,36 +111,44 @@ func batchDictionary(v *tabular.Vector, keep []bool, n int) *array.Dictionary {
 			return nil
 		}
 	}
-	return t.array()
+	return textArray(t)
 }
 
-// textDictionary gathers the distinct values of n rows of text, each copied
-// once (a cell may be cut from a chunk released after its batch), and each
-// row's index into them, up to dictionaryBytes of text.
-type textDictionary struct {
-	ids     map[string]int32
-	values  []string
+// dictionary gathers the distinct values of n rows and each row's index
+// into them, while the values take at most dictionaryBytes (cost gives a
+// value's bytes; keep copies a value that must outlive its source).
+type dictionary[T comparable] struct {
+	ids     map[T]int32
+	values  []T
 	size    int
+	cost    func(T) int
+	keep    func(T) T
 	indices []int32
 	valid   []byte // nil until a row is null
 	n       int64
 	j       int // rows so far
 }
 
-func newTextDictionary(n int64) *textDictionary {
-	return &textDictionary{ids: make(map[string]int32, 16), indices: make([]int32, n), n: n}
+func newDictionary[T comparable](n int64, cost func(T) int, keep func(T) T) *dictionary[T] {
+	return &dictionary[T]{ids: make(map[T]int32, 16), cost: cost, keep: keep, indices: make([]int32, n), n: n}
+}
+
+// newTextDictionary gathers text, each value copied once (a cell may be
+// cut from a chunk released after its batch).
+func newTextDictionary(n int64) *dictionary[string] {
+	return newDictionary(n, func(v string) int { return len(v) }, strings.Clone)
 }
 
 // id returns a value's index, adding it; -1 when it would pass
 // dictionaryBytes.
-func (t *textDictionary) id(v string) int32 {
+func (t *dictionary[T]) id(v T) int32 {
 	k, seen := t.ids[v]
 	if !seen {
-		if t.size += len(v); t.size > dictionaryBytes {
+		if t.size += t.cost(v); t.size > dictionaryBytes {
 			return -1
 		}
 		k = int32(len(t.values))
-		v = strings.Clone(v)
+		v = t.keep(v)
 		t.ids[v] = k
 		t.values = append(t.values, v)
 	}
@@ -148,7 +156,7 @@ func (t *textDictionary) id(v string) int32 {
 }
 
 // add sets the next row to v; false when the values pass dictionaryBytes.
-func (t *textDictionary) add(v string) bool {
+func (t *dictionary[T]) add(v T) bool {
 	k := t.id(v)
 	if k < 0 {
 		return false
@@ -157,7 +165,7 @@ func (t *textDictionary) add(v string) bool {
 	return true
 }
 
-func (t *textDictionary) set(k int32) {
+func (t *dictionary[T]) set(k int32) {
 	t.indices[t.j] = k
 	if t.valid != nil {
 		bitutil.SetBit(t.valid, t.j)
@@ -165,7 +173,7 @@ func (t *textDictionary) set(k int32) {
 	t.j++
 }
 
-func (t *textDictionary) null() {
+func (t *dictionary[T]) null() {
 	if t.valid == nil {
 		t.valid = make([]byte, bitutil.BytesForBits(t.n))
 		bitutil.SetBitsTo(t.valid, 0, int64(t.j), true)
@@ -173,13 +181,20 @@ func (t *textDictionary) null() {
 	t.j++
 }
 
-func (t *textDictionary) array() *array.Dictionary {
+// array is the gathered rows as a dictionary array over dict, the values
+// as an Arrow array.
+func (t *dictionary[T]) array(dict arrow.Array) *array.Dictionary {
+	return newDictionaryArray(dict, t.indices, t.valid, t.n)
+}
+
+// textArray is a text dictionary's rows as a dictionary array.
+func textArray(t *dictionary[string]) *array.Dictionary {
 	b := array.NewStringBuilder(memory.DefaultAllocator)
 	defer b.Release()
 	b.AppendValues(t.values, nil)
 	dict := b.NewArray()
 	defer dict.Release()
-	return newDictionary(dict, t.indices, t.valid, t.n)
+	return t.array(dict)
 }
 
 // plain returns text arrays as plain string arrays: a batch's dictionary

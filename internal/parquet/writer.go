@@ -1,6 +1,6 @@
 // Package parquet writes dataset rows as Parquet files with arrow-go: typed
-// columns from the dataset's schema, zstd compression, and a bounded batch of
-// rows in memory at a time, each batch one row group.
+// columns from the dataset's schema, zstd compression, and at most a row
+// group of rows (BatchRows) in memory at a time.
 package parquet
 
 import (
