@@ -11,7 +11,7 @@ import (
 )
 
 // chunkSize is about how many bytes of records a chunk holds.
-const chunkSize = 1 << 20
+const chunkSize = 256 << 10
 
 // Chunks reports whether ReadChunk may be used: not with footer_rows, whose
 // records are only known at the end.

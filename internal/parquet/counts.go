@@ -103,6 +103,11 @@ func dateText(days int64) (string, bool) {
 // null index included, and read that null's empty slot as a value.)
 func intDictionaryOf[T int64 | int32](arrays []arrow.Array, n int64, dt arrow.DataType, width int, values func(arrow.Array) ([]T, bool)) *array.Dictionary {
 	t := newDictionary(n, func(T) int { return width }, func(v T) T { return v })
+	// Values near the first one (ages, years, days of a few years) find
+	// their index in a table rather than the map: a third of the lookups'
+	// time in ten million rows of three such columns.
+	var near [nearSpan]int32 // index+1; 0: not seen yet
+	base, started := int64(0), false
 	for _, a := range arrays {
 		vals, ok := values(a)
 		if !ok {
@@ -112,9 +117,26 @@ func intDictionaryOf[T int64 | int32](arrays []arrow.Array, n int64, dt arrow.Da
 		for r, v := range vals {
 			if nulls && a.IsNull(r) {
 				t.null()
-			} else if !t.add(v) {
-				return nil
+				continue
 			}
+			if !started {
+				base, started = int64(v)-nearSpan/2, true
+			}
+			off := uint64(int64(v) - base)
+			if off >= nearSpan {
+				if !t.add(v) {
+					return nil
+				}
+				continue
+			}
+			k := near[off]
+			if k == 0 {
+				if k = t.id(v) + 1; k == 0 {
+					return nil
+				}
+				near[off] = k
+			}
+			t.set(k - 1)
 		}
 	}
 	dict := t.values
@@ -131,6 +153,10 @@ func intDictionaryOf[T int64 | int32](arrays []arrow.Array, n int64, dt arrow.Da
 	defer dictArray.Release()
 	return t.array(dictArray)
 }
+
+// nearSpan is how many integers around a column's first value
+// intDictionaryOf finds by table.
+const nearSpan = 4096
 
 // newDictionaryArray makes a dictionary array of int32 indices (nulls where
 // valid's bits are clear, none when valid is nil) into dict.

@@ -191,3 +191,73 @@ func readTable(t *testing.T, rdr *file.Reader) arrow.Table {
 	t.Cleanup(tbl.Release)
 	return tbl
 }
+
+// An integer dictionary decodes to the values it was made from, whether a
+// value is found by the table near the first value or by the map (far
+// away, at the ends of int64), with nulls kept; past dictionaryBytes of
+// distinct values there is none.
+func TestIntDictionaryNearAndFar(t *testing.T) {
+	int64s := func(a arrow.Array) ([]int64, bool) {
+		v, ok := a.(*array.Int64)
+		if !ok {
+			return nil, false
+		}
+		return v.Int64Values(), true
+	}
+	far := []int64{-1 << 63, 1<<63 - 1, 1e12, -1e12, 2048 + 60, -2049 + 60}
+	for _, tc := range []struct {
+		name   string
+		values []int64
+		valid  []bool
+		none   bool
+	}{
+		{name: "near", values: []int64{60, 61, 0, 120, 60, 61, 7}},
+		{name: "near and far", values: append([]int64{60, 12, 60}, append(far, far...)...)},
+		{name: "nulls", values: []int64{60, 0, 61, 0, 1 << 40}, valid: []bool{true, false, true, false, true}},
+		{name: "first far below", values: []int64{-1 << 63, -1<<63 + 1, 5, -1 << 63}},
+		{name: "too many", values: seq(0, 5000), none: true},
+		{name: "at the limit", values: seq(0, dictionaryBytes/8)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			b := array.NewInt64Builder(memory.DefaultAllocator)
+			b.AppendValues(tc.values, tc.valid)
+			a := b.NewArray()
+			defer a.Release()
+			// Two arrays, as a row group of two batches.
+			half := int64(a.Len() / 2)
+			parts := []arrow.Array{array.NewSlice(a, 0, half), array.NewSlice(a, half, int64(a.Len()))}
+			d := intDictionaryOf(parts, int64(a.Len()), arrow.PrimitiveTypes.Int64, 8, int64s)
+			if tc.none {
+				if d != nil {
+					t.Fatalf("%d distinct values made a dictionary", len(tc.values))
+				}
+				return
+			}
+			if d == nil {
+				t.Fatal("no dictionary")
+			}
+			defer d.Release()
+			dict := d.Dictionary().(*array.Int64).Int64Values()
+			if len(dict) != len(slices.Compact(slices.Sorted(slices.Values(dict)))) {
+				t.Errorf("dictionary %v repeats a value", dict)
+			}
+			for r := range tc.values {
+				valid := tc.valid == nil || tc.valid[r]
+				if d.IsValid(r) != valid {
+					t.Fatalf("row %d: valid %v, want %v", r, d.IsValid(r), valid)
+				}
+				if got := dict[d.GetValueIndex(r)]; valid && got != tc.values[r] {
+					t.Errorf("row %d: %d, want %d", r, got, tc.values[r])
+				}
+			}
+		})
+	}
+}
+
+func seq(from, to int64) []int64 {
+	var s []int64
+	for v := from; v < to; v++ {
+		s = append(s, v)
+	}
+	return s
+}

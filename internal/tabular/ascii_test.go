@@ -3,12 +3,12 @@ package tabular
 import "testing"
 
 // IsASCII agrees with a byte loop at every length and position of a
-// non-ASCII byte, around the eight-byte steps.
+// non-ASCII byte, around the eight- and thirty-two-byte steps.
 func TestIsASCII(t *testing.T) {
-	for n := range 20 {
+	for n := range 70 {
 		b := make([]byte, n)
 		for i := range b {
-			b[i] = 'a' + byte(i)
+			b[i] = 'a' + byte(i%26)
 		}
 		if !IsASCII(string(b)) {
 			t.Errorf("%q: not ASCII", b)
@@ -19,6 +19,16 @@ func TestIsASCII(t *testing.T) {
 			if IsASCII(string(c)) {
 				t.Errorf("%q (byte %d non-ASCII): ASCII", c, at)
 			}
+		}
+	}
+}
+
+func BenchmarkIsASCII(b *testing.B) {
+	s := string(make([]byte, 256<<10))
+	b.SetBytes(int64(len(s)))
+	for b.Loop() {
+		if !IsASCII(s) {
+			b.Fatal("not ASCII")
 		}
 	}
 }

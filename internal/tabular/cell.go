@@ -247,13 +247,17 @@ func Clip(s string, n int) string {
 
 // IsASCII reports whether s has no byte of 0x80 or above.
 func IsASCII(s string) bool {
-	// Eight bytes at a time (the compiler combines the loads): a chunk of
-	// source text is about a megabyte, and most are all ASCII.
+	// Thirty-two bytes a step, four words ORed before one test (the
+	// compiler combines each word's loads): a chunk of source text is a
+	// quarter of a megabyte, and most are all ASCII.
 	i := 0
+	for ; i+32 <= len(s); i += 32 {
+		if (word(s, i)|word(s, i+8)|word(s, i+16)|word(s, i+24))&0x8080808080808080 != 0 {
+			return false
+		}
+	}
 	for ; i+8 <= len(s); i += 8 {
-		w := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
-			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
-		if w&0x8080808080808080 != 0 {
+		if word(s, i)&0x8080808080808080 != 0 {
 			return false
 		}
 	}
@@ -263,4 +267,11 @@ func IsASCII(s string) bool {
 		}
 	}
 	return true
+}
+
+// word is the eight bytes of s from i, little-endian.
+func word(s string, i int) uint64 {
+	s = s[i : i+8]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
 }
