@@ -33,7 +33,7 @@ type Options struct {
 	NAValues   []string // cells read as empty (null)
 	Limits     Limits   // zero fields: DefaultLimits
 	// ChunkBytes is about how many bytes of records ReadChunk cuts at a
-	// time; 0 is 1 MB. Tests make it small, so that chunks reuse the
+	// time; 0 is 256 KB. Tests make it small, so that chunks reuse the
 	// memory of released ones.
 	ChunkBytes int
 }

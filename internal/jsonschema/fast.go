@@ -94,6 +94,7 @@ type colCheck struct {
 	multiple              int64             // an integral multipleOf, else 0
 	fastFormat            func(string) bool // accepts a subset of what the format's function does, fast
 	format, pattern       *memo
+	verdicts              []bool // validString of a coded batch's distinct values
 
 	anyOf []*colCheck // an anyOf's branches, each with its loops
 }
@@ -299,6 +300,15 @@ func (fc *FastColumns) Check(b *tabular.Batch, bad func(row int, v govlake.Viola
 func (c *colCheck) validator(vec *tabular.Vector) func(r int) bool {
 	switch vec.Type {
 	case govlake.JSONString:
+		if c.strOK && vec.Codes != nil {
+			// Each distinct value checked once; a row reads its verdict.
+			c.verdicts = c.verdicts[:0]
+			for _, x := range vec.Distinct {
+				c.verdicts = append(c.verdicts, c.validString(x))
+			}
+			ok, codes := c.verdicts, vec.Codes
+			return func(r int) bool { return ok[codes[r]] }
+		}
 		if c.strOK {
 			return func(r int) bool { return c.validString(vec.Text[r]) }
 		}

@@ -133,37 +133,51 @@ func FuzzFastAgreesWithReference(f *testing.F) {
 	for _, c := range s.Columns() {
 		types[c.Name] = c.JSONType
 	}
+	cellsOf := func(v []string) map[string]string {
+		return map[string]string{"code": v[0], "name": v[1], "n": v[2], "x": v[3], "kind": v[4], "fixed": v[5],
+			"day": v[6], "at": v[7], "mail": v[8], "id": v[9], "ok": v[10]}
+	}
 	f.Fuzz(func(t *testing.T, code, name, n, x, kind, fixed, day, at, mail, id, ok string) {
-		cells := map[string]string{"code": code, "name": name, "n": n, "x": x, "kind": kind, "fixed": fixed,
-			"day": day, "at": at, "mail": mail, "id": id, "ok": ok}
+		cells := cellsOf([]string{code, name, n, x, kind, fixed, day, at, mail, id, ok})
 		rec := cellRecord(s, cells)
 		ref, got := both(t, s, fast, rec)
 		if ref != got {
 			t.Fatalf("record %#v\nreference:\n%s\nfast:\n%s", rec, ref, got)
 		}
-		batchAgrees(t, fc, labels, types, cells, rec, ref)
+		// In a batch among the seeds, valid and invalid, each twice: a
+		// text column's distinct values are then several (Codes).
+		rows := []map[string]string{cells}
+		for _, sd := range seeds {
+			rows = append(rows, cellsOf(sd))
+		}
+		batchAgrees(t, s, fc, labels, types, append(rows, rows...))
 	})
 }
 
-// batchAgrees checks the same cells as the ingest converts them, twice in
-// one batch, with a reused checker: each row's violations are ref's.
-func batchAgrees(t *testing.T, fc *FastColumns, labels []string, types, cells map[string]string, rec map[string]any, ref string) {
+// batchAgrees checks rows of cells in one batch, as the ingest converts
+// them, with a reused checker: each row's violations are the reference's.
+func batchAgrees(t *testing.T, s *Schema, fc *FastColumns, labels []string, types map[string]string, rows []map[string]string) {
 	t.Helper()
-	b := &tabular.Batch{N: 2, Cols: make([]tabular.Vector, len(labels))}
+	n := len(rows)
+	b := &tabular.Batch{N: n, Cols: make([]tabular.Vector, len(labels))}
 	for i, l := range labels {
 		jt := types[l]
 		if jt == "" {
 			jt = govlake.JSONString
 		}
-		b.Cols[i] = tabular.NewVector(jt, 2)
-		row := tabular.Record{Cells: []string{cells[l]}}
-		b.Cols[i].SetColumn([]tabular.Record{row, row}, 0, make([]bool, 2), nil)
+		b.Cols[i] = tabular.NewVector(jt, n)
+		recs := make([]tabular.Record, n)
+		for r, cells := range rows {
+			recs[r] = tabular.Record{Cells: []string{cells[l]}}
+		}
+		b.Cols[i].SetColumn(recs, 0, make([]bool, n), nil)
 	}
-	rows := [2][]govlake.Violation{}
-	fc.Check(b, func(r int, v govlake.Violation) { rows[r] = append(rows[r], v) })
-	for r := range rows {
-		if got := text(rows[r]); got != ref {
-			t.Fatalf("record %#v, row %d of a batch\nreference:\n%s\nfast:\n%s", rec, r, ref, got)
+	got := make([][]govlake.Violation, n)
+	fc.Check(b, func(r int, v govlake.Violation) { got[r] = append(got[r], v) })
+	for r, cells := range rows {
+		rec := cellRecord(s, cells)
+		if want := text(s.Validate(rec, nil)); text(got[r]) != want {
+			t.Fatalf("record %#v, row %d of a batch\nreference:\n%s\nfast:\n%s", rec, r, want, text(got[r]))
 		}
 	}
 }

@@ -68,13 +68,14 @@ func FuzzShapesAgreeWithReference(f *testing.F) {
 		f.Fatal(err)
 	}
 	fast := s.Fast()
-	for _, sd := range [][7]string{
+	seeds := [][7]string{
 		{"MMR", "3", "99.5", "2024-02-29", "10", "LAO", "0"},
 		{"mm", "0", "101", "2023-02-29", "abc", "x", "-1"},
 		{"", "31", "-0.1", "yesterday", "7", "", "1.5"},
 		{"ABC", "", "", "", "ab", "VNM", ""},
 		{"ÀBC", "1e1", "1e2", "2024-01-01T00:00:00Z", "-5", "ABCD", "2e0"},
-	} {
+	}
+	for _, sd := range seeds {
 		f.Add(sd[0], sd[1], sd[2], sd[3], sd[4], sd[5], sd[6])
 	}
 	labels := []string{"code", "day", "mixed", "n", "other", "score", "size"}
@@ -83,14 +84,21 @@ func FuzzShapesAgreeWithReference(f *testing.F) {
 	for _, c := range s.Columns() {
 		types[c.Name] = c.JSONType
 	}
+	cellsOf := func(v [7]string) map[string]string {
+		return map[string]string{"code": v[0], "size": v[1], "score": v[2], "day": v[3], "mixed": v[4], "other": v[5], "n": v[6]}
+	}
 	f.Fuzz(func(t *testing.T, code, size, score, day, mixed, other, n string) {
-		cells := map[string]string{"code": code, "size": size, "score": score, "day": day, "mixed": mixed, "other": other, "n": n}
+		cells := cellsOf([7]string{code, size, score, day, mixed, other, n})
 		rec := cellRecord(s, cells)
 		ref, got := both(t, s, fast, rec)
 		if ref != got {
 			t.Fatalf("record %#v\nreference:\n%s\nfast:\n%s", rec, ref, got)
 		}
-		batchAgrees(t, fc, labels, types, cells, rec, ref)
+		rows := []map[string]string{cells}
+		for _, sd := range seeds {
+			rows = append(rows, cellsOf(sd))
+		}
+		batchAgrees(t, s, fc, labels, types, append(rows, rows...))
 	})
 }
 

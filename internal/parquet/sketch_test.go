@@ -143,29 +143,57 @@ func TestSummariesFromStatistics(t *testing.T) {
 }
 
 // A prepared batch's text column holds exactly the kept cells, empty ones
-// null, in order: few distinct values as a dictionary of the batch, many
-// as a string array laid out without a builder.
+// null, in order: few distinct values as a dictionary of the batch (its
+// values only the kept rows'), many as a string array laid out without a
+// builder; a date column the kept days. So whether the vector was coded
+// by SetColumn or not.
 func TestPrepareColumnsText(t *testing.T) {
-	cols := []govlake.Column{{Name: "s", Type: govlake.TypeString, Nullable: true}, {Name: "n", Type: govlake.TypeString, Nullable: true}}
+	for _, coded := range []bool{false, true} {
+		t.Run(fmt.Sprintf("coded=%v", coded), func(t *testing.T) { prepareText(t, coded) })
+	}
+}
+
+// textVector holds texts, empty ones absent, coded through SetColumn or
+// set as they are.
+func textVector(texts []string, coded bool) tabular.Vector {
+	v := tabular.NewVector(govlake.JSONString, len(texts))
+	if !coded {
+		for r, s := range texts {
+			v.Present[r], v.Text[r] = s != "", s
+		}
+		return v
+	}
+	recs := make([]tabular.Record, len(texts))
+	for r, s := range texts {
+		recs[r] = tabular.Record{Cells: []string{s}}
+	}
+	v.SetColumn(recs, 0, make([]bool, len(texts)), nil)
+	return v
+}
+
+func prepareText(t *testing.T, coded bool) {
+	cols := []govlake.Column{{Name: "s", Type: govlake.TypeString, Nullable: true}, {Name: "n", Type: govlake.TypeString, Nullable: true},
+		{Name: "d", Type: govlake.TypeDate, Nullable: true}}
 	var buf bytes.Buffer
 	w, err := NewWriter(&buf, cols)
 	if err != nil {
 		t.Fatal(err)
 	}
 	texts := []string{"Yangon", "", "skip", "မန္တလေး", "", "z"}
-	b := &tabular.Batch{N: len(texts), Cols: []tabular.Vector{tabular.NewVector(govlake.JSONString, len(texts))}}
-	for r, s := range texts {
-		b.Cols[0].Present[r], b.Cols[0].Text[r] = s != "", s
+	days := []string{"2024-02-29", "1970-01-02", "not a day", "", "2024-02-29", "1969-12-31"}
+	b := &tabular.Batch{N: len(texts), Cols: []tabular.Vector{textVector(texts, coded), textVector(days, coded)}}
+	if (b.Cols[0].Codes != nil) != coded || (b.Cols[1].Codes != nil) != coded {
+		t.Fatalf("coded %v: codes %v %v", coded, b.Cols[0].Codes, b.Cols[1].Codes)
 	}
 	keep := []bool{true, true, false, true, true, true}
-	p, err := w.PrepareColumns(b, []int{0, -1}, keep)
+	p, err := w.PrepareColumns(b, []int{0, -1, 1}, keep)
 	if err != nil {
 		t.Fatal(err)
 	}
 	rec := p.(arrow.RecordBatch)
 	defer rec.Release()
-	if _, ok := rec.Column(0).(*array.Dictionary); !ok {
-		t.Errorf("three distinct values made a %T", rec.Column(0))
+	if d, ok := rec.Column(0).(*array.Dictionary); !ok || fmt.Sprint(d.Dictionary()) != `["Yangon" "မန္တလေး" "z"]` {
+		t.Errorf("three distinct kept values made %v", rec.Column(0))
 	}
 	vals, release := plain([]arrow.Array{rec.Column(0)})
 	defer release()
@@ -175,13 +203,20 @@ func TestPrepareColumnsText(t *testing.T) {
 	if rec.Column(1).NullN() != 5 {
 		t.Errorf("absent column: %s", rec.Column(1))
 	}
+	if got := fmt.Sprint(rec.Column(2)); got != "[2024-02-29 1970-01-02 (null) 2024-02-29 1969-12-31]" {
+		t.Errorf("date column %s", got)
+	}
+	keep[2] = true // "not a day" is kept: an error, as the uncoded path gives
+	if _, err := w.PrepareColumns(b, []int{0, -1, 1}, keep); err == nil || err.Error() != `column "d": "not a day" is not a date (YYYY-MM-DD)` {
+		t.Errorf("a kept bad date: %v", err)
+	}
 	// 2,000 distinct values of 20 bytes pass a dictionary's 32 KB.
 	many := &tabular.Batch{N: 2000, Cols: []tabular.Vector{tabular.NewVector(govlake.JSONString, 2000)}}
 	all := make([]bool, 2000)
 	for r := range all {
 		many.Cols[0].Present[r], many.Cols[0].Text[r], all[r] = r%9 != 4, fmt.Sprintf("person%06d@mail.mm", r), true
 	}
-	p, err = w.PrepareColumns(many, []int{0, -1}, all)
+	p, err = w.PrepareColumns(many, []int{0, -1, -1}, all)
 	if err != nil {
 		t.Fatal(err)
 	}

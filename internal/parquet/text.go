@@ -101,6 +101,9 @@ func dictionaryOf(arrays []arrow.Array, n int64) *array.Dictionary {
 // dictionary array, the distinct values copied once; nil when they pass
 // dictionaryBytes (then stringArray lays out every value).
 func batchDictionary(v *tabular.Vector, keep []bool, n int) *array.Dictionary {
+	if v.Codes != nil {
+		return codedDictionary(v, keep, n)
+	}
 	t := newTextDictionary(int64(n))
 	for r, k := range keep {
 		switch {
@@ -109,6 +112,30 @@ func batchDictionary(v *tabular.Vector, keep []bool, n int) *array.Dictionary {
 			t.null()
 		case !t.add(v.Text[r]):
 			return nil
+		}
+	}
+	return textArray(t)
+}
+
+// codedDictionary is batchDictionary from the vector's codes: no value
+// hashed again, and only the values of kept rows in the dictionary (a
+// rejected row's value is in no statistic).
+func codedDictionary(v *tabular.Vector, keep []bool, n int) *array.Dictionary {
+	to := make([]int32, len(v.Distinct)) // a code's index+1 in the dictionary; 0: not yet
+	t := newTextDictionary(int64(n))
+	for r, k := range keep {
+		switch {
+		case !k:
+		case !v.Present[r]:
+			t.null()
+		default:
+			code := v.Codes[r]
+			if to[code] == 0 {
+				if to[code] = t.id(v.Distinct[code]) + 1; to[code] == 0 {
+					return nil // past dictionaryBytes: not from SetColumn's codes
+				}
+			}
+			t.set(to[code] - 1)
 		}
 	}
 	return textArray(t)

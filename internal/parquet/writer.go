@@ -273,6 +273,9 @@ func appendVector(fb array.Builder, col govlake.Column, v *tabular.Vector, keep 
 			return nil
 		}
 	case *array.Date32Builder:
+		if v.Type == govlake.JSONString && v.Codes != nil {
+			return appendCodedDates(b, col, v, keep)
+		}
 		if v.Type == govlake.JSONString {
 			for r, k := range keep {
 				switch {
@@ -295,6 +298,31 @@ func appendVector(fb array.Builder, col govlake.Column, v *tabular.Vector, keep 
 			if err := appendValue(fb, col, v.Value(r)); err != nil {
 				return err
 			}
+		}
+	}
+	return nil
+}
+
+// appendCodedDates appends the kept rows of a coded text vector as dates,
+// each distinct value read once.
+func appendCodedDates(b *array.Date32Builder, col govlake.Column, v *tabular.Vector, keep []bool) error {
+	days := make([]arrow.Date32, len(v.Distinct))
+	read := make([]bool, len(v.Distinct))
+	for r, k := range keep {
+		switch {
+		case !k:
+		case !v.Present[r]:
+			b.UnsafeAppendBoolToBitmap(false)
+		default:
+			code := v.Codes[r]
+			if !read[code] {
+				d, ok := parseDate(v.Distinct[code])
+				if !ok {
+					return fmt.Errorf("column %q: %q is not a date (YYYY-MM-DD)", col.Name, v.Distinct[code])
+				}
+				days[code], read[code] = d, true
+			}
+			b.UnsafeAppend(days[code])
 		}
 	}
 	return nil
