@@ -241,7 +241,8 @@ func (c *chunk) Records() ([]tabular.Record, string, error) {
 	// chunk, cleared and copied, was a quarter of parsing): the buffer goes
 	// back to the reader only at Release, once nothing uses its strings.
 	text := unsafe.String(unsafe.SliceData(c.data), len(c.data))
-	p := &parser{name: c.name, delim: c.delim, row: c.row, line: c.line, src: &stringLines{text: text}, limits: c.limits}
+	p := &parser{name: c.name, delim: c.delim, row: c.row, line: c.line, src: &stringLines{text: text}, limits: c.limits,
+		quoteFree: strings.IndexByte(text, '"') < 0}
 	n := strings.Count(text, "\n") + 1
 	recs := c.lists.recs.get(n)
 	cells := c.lists.cells.get(0)

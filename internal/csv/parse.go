@@ -27,6 +27,9 @@ type parser struct {
 	// closing quote, kept as written.
 	kept   bool
 	limits Limits
+	// quoteFree says no line has a quote (a chunk's text was searched
+	// once): every record is split at its delimiters.
+	quoteFree bool
 }
 
 func (p *parser) readLine() (string, bool, error) {
@@ -59,6 +62,9 @@ func (p *parser) cells(cells []string, line string, size *int) ([]string, error)
 	startLine := p.line
 	p.row++
 	p.kept = false
+	if p.quoteFree || strings.IndexByte(line, '"') < 0 {
+		return splitLine(cells, line, p.delim), nil
+	}
 	for {
 		if len(line) > 0 && line[0] == '"' {
 			line = line[1:]
