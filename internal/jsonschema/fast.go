@@ -94,7 +94,8 @@ type colCheck struct {
 	multiple              int64             // an integral multipleOf, else 0
 	fastFormat            func(string) bool // accepts a subset of what the format's function does, fast
 	format, pattern       *memo
-	verdicts              []bool // validString of a coded batch's distinct values
+	verdicts              []bool // validString of verdictsOf's values
+	verdictsOf            *tabular.Dictionary
 
 	anyOf []*colCheck // an anyOf's branches, each with its loops
 }
@@ -301,9 +302,12 @@ func (c *colCheck) validator(vec *tabular.Vector) func(r int) bool {
 	switch vec.Type {
 	case govlake.JSONString:
 		if c.strOK && vec.Codes != nil {
-			// Each distinct value checked once; a row reads its verdict.
-			c.verdicts = c.verdicts[:0]
-			for _, x := range vec.Distinct {
+			// Each distinct value checked once (its verdict kept while
+			// the column keeps its dictionary); a row reads its verdict.
+			if c.verdictsOf != vec.Dict {
+				c.verdictsOf, c.verdicts = vec.Dict, c.verdicts[:0]
+			}
+			for _, x := range vec.Dict.Values[len(c.verdicts):] {
 				c.verdicts = append(c.verdicts, c.validString(x))
 			}
 			ok, codes := c.verdicts, vec.Codes

@@ -2,8 +2,10 @@ package jsonschema
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -137,6 +139,8 @@ func FuzzFastAgreesWithReference(f *testing.F) {
 		return map[string]string{"code": v[0], "name": v[1], "n": v[2], "x": v[3], "kind": v[4], "fixed": v[5],
 			"day": v[6], "at": v[7], "mail": v[8], "id": v[9], "ok": v[10]}
 	}
+	// One batch too, its vectors (and their dictionaries) reused.
+	b := &tabular.Batch{Cols: make([]tabular.Vector, len(labels))}
 	f.Fuzz(func(t *testing.T, code, name, n, x, kind, fixed, day, at, mail, id, ok string) {
 		cells := cellsOf([]string{code, name, n, x, kind, fixed, day, at, mail, id, ok})
 		rec := cellRecord(s, cells)
@@ -150,22 +154,24 @@ func FuzzFastAgreesWithReference(f *testing.F) {
 		for _, sd := range seeds {
 			rows = append(rows, cellsOf(sd))
 		}
-		batchAgrees(t, s, fc, labels, types, append(rows, rows...))
+		batchAgrees(t, s, fc, b, labels, types, append(rows, rows...))
 	})
 }
 
 // batchAgrees checks rows of cells in one batch, as the ingest converts
-// them, with a reused checker: each row's violations are the reference's.
-func batchAgrees(t *testing.T, s *Schema, fc *FastColumns, labels []string, types map[string]string, rows []map[string]string) {
+// them, with a reused checker and reused vectors (a text column's
+// dictionary grows from one batch to the next, as a worker's does): each
+// row's violations are the reference's.
+func batchAgrees(t *testing.T, s *Schema, fc *FastColumns, b *tabular.Batch, labels []string, types map[string]string, rows []map[string]string) {
 	t.Helper()
 	n := len(rows)
-	b := &tabular.Batch{N: n, Cols: make([]tabular.Vector, len(labels))}
+	b.N = n
 	for i, l := range labels {
 		jt := types[l]
 		if jt == "" {
 			jt = govlake.JSONString
 		}
-		b.Cols[i] = tabular.NewVector(jt, n)
+		b.Cols[i].Reset(jt, n)
 		recs := make([]tabular.Record, n)
 		for r, cells := range rows {
 			recs[r] = tabular.Record{Cells: []string{cells[l]}}
@@ -306,5 +312,45 @@ func TestLengthSurely(t *testing.T) {
 	}
 	if !lengthSurely("Myitkyina", bound(1), bound(64)) || lengthSurely("𝄞𝄞", bound(3), nil) {
 		t.Error("lengthSurely misses the plain cases")
+	}
+}
+
+// A coded column's verdicts are kept by dictionary: a vector with another
+// dictionary, the same codes meaning other values, gets its own; one whose
+// dictionary grew between batches gets its new values checked.
+func TestCodedVerdictsPerDictionary(t *testing.T) {
+	s, err := Compile("fuzz.schema.json", []byte(fuzzSchema))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fc := s.Fast().Columns([]string{"code"})
+	check := func(b *tabular.Batch, cells ...string) (bad []int) {
+		recs := make([]tabular.Record, len(cells))
+		for r, c := range cells {
+			recs[r] = tabular.Record{Cells: []string{c}}
+		}
+		b.N = len(cells)
+		b.Cols[0].Reset(govlake.JSONString, len(cells))
+		b.Cols[0].SetColumn(recs, 0, make([]bool, len(cells)), nil)
+		if b.Cols[0].Codes == nil {
+			t.Fatal("not coded")
+		}
+		fc.Check(b, func(r int, v govlake.Violation) {
+			if v.Column == "code" && !slices.Contains(bad, r) {
+				bad = append(bad, r) // not "n" is required
+			}
+		})
+		return bad
+	}
+	one := &tabular.Batch{Cols: make([]tabular.Vector, 1)}
+	other := &tabular.Batch{Cols: make([]tabular.Vector, 1)}
+	if bad := check(one, "MMR", "MMR"); bad != nil {
+		t.Errorf("valid codes rejected: rows %v", bad)
+	}
+	if bad := check(other, "mm", "MMR", "mm"); fmt.Sprint(bad) != "[0 2]" {
+		t.Errorf("another dictionary: rows %v rejected, want [0 2]", bad)
+	}
+	if bad := check(one, "MMR", "toolong", "LAO"); fmt.Sprint(bad) != "[1]" {
+		t.Errorf("a grown dictionary: rows %v rejected, want [1]", bad)
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"govlake/internal/tabular"
 )
 
 // A schema as generators write it: local definitions reached by $ref, and
@@ -87,6 +89,8 @@ func FuzzShapesAgreeWithReference(f *testing.F) {
 	cellsOf := func(v [7]string) map[string]string {
 		return map[string]string{"code": v[0], "size": v[1], "score": v[2], "day": v[3], "mixed": v[4], "other": v[5], "n": v[6]}
 	}
+	// One batch too, its vectors (and their dictionaries) reused.
+	b := &tabular.Batch{Cols: make([]tabular.Vector, len(labels))}
 	f.Fuzz(func(t *testing.T, code, size, score, day, mixed, other, n string) {
 		cells := cellsOf([7]string{code, size, score, day, mixed, other, n})
 		rec := cellRecord(s, cells)
@@ -98,7 +102,7 @@ func FuzzShapesAgreeWithReference(f *testing.F) {
 		for _, sd := range seeds {
 			rows = append(rows, cellsOf(sd))
 		}
-		batchAgrees(t, s, fc, labels, types, append(rows, rows...))
+		batchAgrees(t, s, fc, b, labels, types, append(rows, rows...))
 	})
 }
 

@@ -118,27 +118,43 @@ func batchDictionary(v *tabular.Vector, keep []bool, n int) *array.Dictionary {
 }
 
 // codedDictionary is batchDictionary from the vector's codes: no value
-// hashed again, and only the values of kept rows in the dictionary (a
-// rejected row's value is in no statistic).
+// hashed again or copied (the Dictionary's values are their own), and
+// only the values of kept rows in the dictionary (a rejected row's value
+// is in no statistic).
 func codedDictionary(v *tabular.Vector, keep []bool, n int) *array.Dictionary {
-	to := make([]int32, len(v.Distinct)) // a code's index+1 in the dictionary; 0: not yet
-	t := newTextDictionary(int64(n))
+	to := make([]int32, len(v.Dict.Values)) // a code's index+1 in the batch's dictionary; 0: not yet
+	var values []string
+	indices := make([]int32, n)
+	var valid []byte
+	j := 0
 	for r, k := range keep {
 		switch {
 		case !k:
+			continue
 		case !v.Present[r]:
-			t.null()
+			if valid == nil {
+				valid = make([]byte, bitutil.BytesForBits(int64(n)))
+				bitutil.SetBitsTo(valid, 0, int64(j), true)
+			}
 		default:
 			code := v.Codes[r]
 			if to[code] == 0 {
-				if to[code] = t.id(v.Distinct[code]) + 1; to[code] == 0 {
-					return nil // past dictionaryBytes: not from SetColumn's codes
-				}
+				values = append(values, v.Dict.Values[code])
+				to[code] = int32(len(values))
 			}
-			t.set(to[code] - 1)
+			indices[j] = to[code] - 1
+			if valid != nil {
+				bitutil.SetBit(valid, j)
+			}
 		}
+		j++
 	}
-	return textArray(t)
+	b := array.NewStringBuilder(memory.DefaultAllocator)
+	defer b.Release()
+	b.AppendValues(values, nil)
+	dict := b.NewArray()
+	defer dict.Release()
+	return newDictionaryArray(dict, indices, valid, int64(n))
 }
 
 // dictionary gathers the distinct values of n rows and each row's index

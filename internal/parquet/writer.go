@@ -304,25 +304,23 @@ func appendVector(fb array.Builder, col govlake.Column, v *tabular.Vector, keep 
 }
 
 // appendCodedDates appends the kept rows of a coded text vector as dates,
-// each distinct value read once.
+// each distinct value read once while the column keeps its dictionary.
 func appendCodedDates(b *array.Date32Builder, col govlake.Column, v *tabular.Vector, keep []bool) error {
-	days := make([]arrow.Date32, len(v.Distinct))
-	read := make([]bool, len(v.Distinct))
 	for r, k := range keep {
 		switch {
 		case !k:
 		case !v.Present[r]:
 			b.UnsafeAppendBoolToBitmap(false)
 		default:
-			code := v.Codes[r]
-			if !read[code] {
-				d, ok := parseDate(v.Distinct[code])
+			days, ok := v.Dict.PlainDay(v.Codes[r])
+			if !ok {
+				d, ok := parseDate(v.Text[r])
 				if !ok {
-					return fmt.Errorf("column %q: %q is not a date (YYYY-MM-DD)", col.Name, v.Distinct[code])
+					return fmt.Errorf("column %q: %q is not a date (YYYY-MM-DD)", col.Name, v.Text[r])
 				}
-				days[code], read[code] = d, true
+				days = int32(d)
 			}
-			b.UnsafeAppend(days[code])
+			b.UnsafeAppend(arrow.Date32(days))
 		}
 	}
 	return nil

@@ -21,33 +21,14 @@ type Vector struct {
 	Bools   []bool
 
 	// Codes, for a JSONString column of few distinct values, is each
-	// present row's index into Distinct (absent rows' codes mean nothing):
-	// checks and writers then work once a distinct value, not once a row.
-	// Nil when the batch's values were too many to be worth it.
-	Codes    []int32
-	Distinct []string
-	coder    coder
+	// present row's index into Dict's values (absent rows' codes mean
+	// nothing): checks and writers then work once a distinct value, not
+	// once a row. Nil, with Dict, when the values were too many to be
+	// worth it.
+	Codes []int32
+	Dict  *Dictionary
+	coder coder
 }
-
-// coder gathers a text column's distinct values as SetColumn reads them,
-// and remembers, from one batch to the next of the same column, that a
-// column's values are mostly unique.
-type coder struct {
-	ids   map[string]int32
-	codes []int32 // Codes' memory, kept while Codes is nil
-	bytes int
-	rest  int // batches left without coding, after one gave up
-}
-
-// Limits of coding a batch's text: at most codedBytes of distinct values,
-// and no more than one distinct value every other row once past
-// codedEarly values (a column of unique values gives up within a few
-// hundred rows); after giving up, codedRest batches go without.
-const (
-	codedBytes = 32 << 10
-	codedEarly = 256
-	codedRest  = 16
-)
 
 // NewVector returns a vector of n absent cells of one type.
 func NewVector(jsonType string, n int) Vector {
@@ -73,44 +54,7 @@ func (v *Vector) Reset(jsonType string, n int) {
 	case JSONBoolean:
 		v.Bools = resize(v.Bools, n)
 	}
-	v.Codes, v.Distinct = nil, v.Distinct[:0] // SetColumn codes text
-}
-
-// startCoding prepares Codes for n rows, unless an earlier batch of the
-// column gave up.
-func (v *Vector) startCoding(n int) {
-	c := &v.coder
-	if c.rest > 0 {
-		c.rest--
-		v.Codes = nil
-		return
-	}
-	if c.ids == nil {
-		c.ids = make(map[string]int32, 64)
-	}
-	clear(c.ids)
-	c.bytes = 0
-	c.codes = resize(c.codes, n)
-	v.Codes = c.codes
-}
-
-// code sets row r's code, adding its text to Distinct; past the limits
-// the batch gives up coding (Codes nil).
-func (v *Vector) code(r int, cell string) {
-	c := &v.coder
-	k, seen := c.ids[cell]
-	if !seen {
-		k = int32(len(v.Distinct))
-		if c.bytes += len(cell); c.bytes > codedBytes || k >= codedEarly && int(k) > r/2 {
-			v.Codes, v.Distinct = nil, v.Distinct[:0]
-			clear(c.ids)
-			c.rest = codedRest
-			return
-		}
-		c.ids[cell] = k
-		v.Distinct = append(v.Distinct, cell)
-	}
-	v.Codes[r] = k
+	v.Codes, v.Dict = nil, nil // SetColumn codes text
 }
 
 // resize returns s with length n, reusing its array when it is big enough.

@@ -3,13 +3,15 @@ package tabular
 import (
 	"fmt"
 	"testing"
+	"unsafe"
 )
 
 // A text column is coded while its distinct values are few: each present
-// row's code finds its text in Distinct, each distinct value once. A
-// column of unique values gives up within codedEarly+ rows and stays
-// uncoded for codedRest batches; one of long values gives up past
-// codedBytes; a skipped or empty cell is absent, coded or not.
+// row's code finds its text in the Dictionary, each distinct value once,
+// kept (copied) for the next batch. A column of unique values gives up
+// within codedEarly+ rows and stays uncoded for codedRest batches, then
+// starts a new Dictionary; one of long values gives up past codedBytes; a
+// skipped or empty cell is absent, coded or not.
 func TestVectorCodes(t *testing.T) {
 	batch := func(n int, cell func(r int) string) []Record {
 		recs := make([]Record, n)
@@ -36,8 +38,8 @@ func TestVectorCodes(t *testing.T) {
 	if v.Codes == nil {
 		t.Fatal("a column of 4 values is not coded")
 	}
-	if len(v.Distinct) != 4 {
-		t.Errorf("distinct %q, want the 4 non-empty wards", v.Distinct)
+	if len(v.Dict.Values) != 4 {
+		t.Errorf("distinct %q, want the 4 non-empty wards", v.Dict.Values)
 	}
 	for r, rec := range few {
 		want := rec.Cells[0]
@@ -47,13 +49,24 @@ func TestVectorCodes(t *testing.T) {
 		if v.Present[r] != (want != "") {
 			t.Fatalf("row %d: present %v for %q", r, v.Present[r], want)
 		}
-		if v.Present[r] && (v.Distinct[v.Codes[r]] != want || v.Text[r] != want) {
-			t.Fatalf("row %d: code %d is %q, text %q, want %q", r, v.Codes[r], v.Distinct[v.Codes[r]], v.Text[r], want)
+		if v.Present[r] && (v.Dict.Values[v.Codes[r]] != want || v.Text[r] != want) {
+			t.Fatalf("row %d: code %d is %q, text %q, want %q", r, v.Codes[r], v.Dict.Values[v.Codes[r]], v.Text[r], want)
 		}
 	}
+	// The next batch keeps the dictionary: a new value is added after
+	// the others, and the values are copies, whatever happens to the
+	// batch's text after it.
+	first := v.Dict
+	buf := []byte("Kamayut,Dagon")
+	text := unsafe.String(&buf[0], len(buf))
+	set([]Record{{Cells: []string{text[8:]}}, {Cells: []string{text[:7]}}}, nil)
+	copy(buf, "XXXXXXXXXXXXX")
+	if v.Dict != first || fmt.Sprint(v.Dict.Values) != "[Kamayut Hlaing မင်္ဂလာတောင်ညွန့် Sanchaung Dagon]" || fmt.Sprint(v.Codes) != "[4 0]" {
+		t.Fatalf("next batch: same dictionary %v, values %q, codes %v", v.Dict == first, v.Dict.Values, v.Codes)
+	}
 	set(unique, nil)
-	if v.Codes != nil || len(v.Distinct) != 0 {
-		t.Fatalf("unique values coded: %d distinct", len(v.Distinct))
+	if v.Codes != nil || v.Dict != nil {
+		t.Fatal("unique values coded")
 	}
 	if v.Text[2999] != "person2999@example.org" || !v.Present[2999] {
 		t.Fatalf("uncoded text %q", v.Text[2999])
@@ -65,8 +78,8 @@ func TestVectorCodes(t *testing.T) {
 		}
 	}
 	set(few, nil)
-	if v.Codes == nil || len(v.Distinct) != 4 {
-		t.Fatalf("not coded again after codedRest batches: %d distinct", len(v.Distinct))
+	if v.Codes == nil || v.Dict == first || len(v.Dict.Values) != 4 {
+		t.Fatal("not coded again, in a new dictionary, after codedRest batches")
 	}
 	set(long, nil)
 	if v.Codes != nil {
@@ -78,5 +91,18 @@ func TestVectorCodes(t *testing.T) {
 	v.SetColumn(batch(3, func(int) string { return "7" }), 0, make([]bool, 3), nil)
 	if v.Codes != nil {
 		t.Fatal("an integer column coded")
+	}
+}
+
+// PlainDay reads a value as PlainDate does, once.
+func TestDictionaryPlainDay(t *testing.T) {
+	d := &Dictionary{Values: []string{"2024-02-29", "2024-02-30", "1970-01-01", " 2024-01-01"}}
+	for k, v := range d.Values {
+		want, wantOK := PlainDate(v)
+		for range 2 {
+			if got, ok := d.PlainDay(int32(k)); got != want || ok != wantOK {
+				t.Errorf("%q: %d %v, PlainDate %d %v", v, got, ok, want, wantOK)
+			}
+		}
 	}
 }
