@@ -10,8 +10,8 @@
 //
 // Then (c) again with the survey's schema in each shape the fast path
 // takes (plain keywords; optional columns as nullable type lists, as anyOf
-// with null; every column a $ref to local $defs), each beside a DuckDB COPY
-// of the same file measured in the same round, -runs rounds.
+// with null; every column a $ref to local $defs), each right after a DuckDB
+// COPY of the same file, -runs rounds, and each shape's median ratio.
 //
 //	go run ./bench/ingest [-rows 10000000] [-invalid 0.01] [-runs 3] [-dir DIR]
 package main
@@ -27,6 +27,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime/pprof"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -76,6 +77,7 @@ func main() {
 type result struct {
 	name    string
 	seconds float64
+	cpu     float64 // user+system seconds of the stage's process
 	rssKB   int64
 	note    string
 }
@@ -118,13 +120,13 @@ func bench(rows int64, invalid float64, dir string, runs int) error {
 	}
 	host, _ := os.Hostname()
 	fmt.Printf("\ngovlake ingest benchmark: %d rows, %.0f MB, %.1f%% invalid rows; %s: %s, %d cores\n\n", rows, mb, 100*invalid, host, cpuModel(), numCPU())
-	fmt.Printf("%-46s %9s %12s %9s %11s\n", "", "seconds", "rows/s", "MB/s", "peak RSS")
+	fmt.Printf("%-46s %9s %9s %12s %9s %11s\n", "", "seconds", "CPU s", "rows/s", "MB/s", "peak RSS")
 	for _, r := range results {
 		if r.seconds == 0 {
 			fmt.Printf("%-46s %s\n", r.name, r.note)
 			continue
 		}
-		fmt.Printf("%-46s %9.2f %12.0f %9.1f %8.0f MB  %s\n", r.name, r.seconds, float64(rows)/r.seconds, mb/r.seconds, float64(r.rssKB)/1024, r.note)
+		fmt.Printf("%-46s %9.2f %9.2f %12.0f %9.1f %8.0f MB  %s\n", r.name, r.seconds, r.cpu, float64(rows)/r.seconds, mb/r.seconds, float64(r.rssKB)/1024, r.note)
 	}
 	a, b, c := results[0].seconds, results[1].seconds, results[2].seconds
 	if err := sameAnswers(dir, rows); err != nil {
@@ -133,7 +135,7 @@ func bench(rows int64, invalid float64, dir string, runs int) error {
 	}
 	fmt.Printf("\nanswers checked: (a) holds all %d rows; (b) and (c) stored the same valid rows (count and sum of id)\n", rows)
 	if a > 0 && b > 0 && c > 0 {
-		fmt.Printf("\n(c)/(a) throughput: %.2f (target at least 0.8)\n(c)/(b) throughput: %.1fx\n", a/c, b/c)
+		fmt.Printf("\n(c)/(a) throughput: %.2f (target at least 0.8); CPU time (a)/(c): %.2f\n(c)/(b) throughput: %.1fx\n", a/c, results[0].cpu/results[2].cpu, b/c)
 	}
 	return shapes(src, dir, runs)
 }
@@ -143,27 +145,31 @@ var shapeFiles = []struct{ name, file string }{
 	{"plain keywords", ""}, {"nullable type lists", ".nullable"}, {"anyOf with null", ".anyof"}, {"$ref to $defs", ".ref"},
 }
 
-// shapes measures DuckDB's COPY and govlake's ingest in each schema shape,
-// runs rounds, after checking that every shape stored the same rows.
+// shapes measures govlake's ingest in each schema shape, each right after
+// a DuckDB COPY of the same file (the machine's speed drifts within a
+// minute), runs rounds, after checking that every shape stored the same
+// rows; then each shape's median ratio.
 func shapes(src, dir string, runs int) error {
-	fmt.Printf("\nper schema shape: (c) beside (a) measured in the same round; throughput ratio (a)/(c) seconds, target at least 0.8\n\n")
-	fmt.Printf("%-8s %12s", "round", "(a) seconds")
+	fmt.Printf("\nper schema shape: (c) seconds / (a) seconds measured just before it = throughput ratio (a)/(c), target at least 0.8\n\n")
+	fmt.Printf("%-8s", "round")
 	for _, sh := range shapeFiles {
 		fmt.Printf(" %28s", sh.name)
 	}
 	fmt.Println()
+	ratios := make([][]float64, len(shapeFiles))
 	for round := 1; round <= runs; round++ {
-		a, err := measure("duckdb", src, dir)
-		if err != nil {
-			return err
-		}
-		fmt.Printf("%-8d %12.2f", round, a.seconds)
-		for _, sh := range shapeFiles {
+		fmt.Printf("%-8d", round)
+		for i, sh := range shapeFiles {
+			a, err := measure("duckdb", src, dir)
+			if err != nil {
+				return err
+			}
 			c, err := measure("govlake"+sh.file, src, dir)
 			if err != nil {
 				return fmt.Errorf("%s: %w", sh.name, err)
 			}
-			fmt.Printf(" %15.2f s = %5.2f   ", c.seconds, a.seconds/c.seconds)
+			ratios[i] = append(ratios[i], a.seconds/c.seconds)
+			fmt.Printf(" %6.2f s / %5.2f s = %5.2f", c.seconds, a.seconds, a.seconds/c.seconds)
 		}
 		fmt.Println()
 		if round == 1 {
@@ -173,7 +179,12 @@ func shapes(src, dir string, runs int) error {
 			}
 		}
 	}
-	fmt.Printf("\nanswers checked: every shape stored the same valid rows (count and sum of id) as the plain schema\n")
+	fmt.Printf("%-8s", "median")
+	for _, r := range ratios {
+		slices.Sort(r)
+		fmt.Printf(" %28.2f", r[len(r)/2])
+	}
+	fmt.Printf("\n\nanswers checked: every shape stored the same valid rows (count and sum of id) as the plain schema\n")
 	return nil
 }
 
@@ -300,6 +311,7 @@ func measure(stage, csvPath, dir string) (result, error) {
 	r := result{seconds: elapsed}
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
 		r.rssKB = ru.Maxrss
+		r.cpu = time.Duration(ru.Utime.Nano() + ru.Stime.Nano()).Seconds()
 	}
 	// A stage may report its own figures (PostgreSQL's work is in its server).
 	for _, line := range strings.Split(out.String(), "\n") {

@@ -18,13 +18,13 @@ import (
 // for 786 MB). The processing ends with unchanged, which turns the run
 // down if the source is not the same file with the same size and
 // modification time, so that the bytes read are the bytes kept.
-func overlapped(ctx context.Context, src *os.File, st os.FileInfo, path, url string, h hash.Hash, out *fetched) {
+func overlapped(ctx context.Context, src *os.File, st os.FileInfo, path, url string, h hash.Hash, out *fetched, sync bool) {
 	out.readPath, out.read = src.Name(), st
 	out.hashed = make(chan struct{})
 	go func() {
 		defer close(out.hashed)
 		defer src.Close()
-		if out.hashErr = copyFile(path, src, st.Size(), url); out.hashErr != nil {
+		if out.hashErr = copyFile(path, src, st.Size(), url, sync); out.hashErr != nil {
 			return
 		}
 		if out.hashErr = hashFile(ctx, path, h); out.hashErr == nil {
@@ -33,14 +33,20 @@ func overlapped(ctx context.Context, src *os.File, st os.FileInfo, path, url str
 	}()
 }
 
-// copyFile copies size bytes of src to a new file at path; more or fewer
-// means the source changed.
-func copyFile(path string, src *os.File, size int64, url string) error {
+// copyFile copies size bytes of src to a new file at path, flushed to
+// disk when sync (syncWork); more or fewer bytes mean the source changed.
+func copyFile(path string, src *os.File, size int64, url string, sync bool) error {
 	f, err := os.Create(path)
 	if err != nil {
 		return fmt.Errorf("make work file: %w", err)
 	}
 	n, err := f.ReadFrom(io.LimitReader(src, size+1))
+	if err == nil && n == size && sync {
+		if serr := f.Sync(); serr != nil {
+			f.Close()
+			return fmt.Errorf("write work file: %w", serr)
+		}
+	}
 	if cerr := f.Close(); err == nil && cerr != nil {
 		return fmt.Errorf("write work file: %w", cerr)
 	}

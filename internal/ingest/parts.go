@@ -28,6 +28,7 @@ type parts struct {
 	dir       string
 	cols      []govlake.Column
 	newWriter func(io.Writer, []govlake.Column) (RowWriter, error)
+	sync      bool  // flush each part to disk once written (syncWork)
 	max       int64 // rows per part; 0: one part
 	slots     chan struct{}
 	stopped   atomic.Bool // abort: encode nothing more
@@ -52,7 +53,7 @@ func newParts(dir string, cols []govlake.Column, newWriter func(io.Writer, []gov
 // start opens the next part file.
 func (ps *parts) start(async bool) error {
 	p := &part{path: filepath.Join(ps.dir, fmt.Sprintf("part-%05d.parquet", len(ps.all)))}
-	fw, err := newFileWriter(p.path, ps.cols, ps.newWriter)
+	fw, err := newFileWriter(p.path, ps.cols, ps.newWriter, ps.sync)
 	if err != nil {
 		return err
 	}

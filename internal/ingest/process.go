@@ -178,16 +178,17 @@ type fileWriter struct {
 	h      hash.Hash
 	size   int64
 	w      RowWriter
+	sync   bool // flush the file to disk when it is closed (see syncWork)
 	closed bool
 	sum    string // once closed
 }
 
-func newFileWriter(path string, cols []govlake.Column, newWriter func(io.Writer, []govlake.Column) (RowWriter, error)) (*fileWriter, error) {
+func newFileWriter(path string, cols []govlake.Column, newWriter func(io.Writer, []govlake.Column) (RowWriter, error), sync bool) (*fileWriter, error) {
 	f, err := os.Create(path)
 	if err != nil {
 		return nil, fmt.Errorf("make work file: %w", err)
 	}
-	fw := &fileWriter{f: f, h: sha256.New()}
+	fw := &fileWriter{f: f, h: sha256.New(), sync: sync}
 	w, err := newWriter(digesting{fw}, cols)
 	if err != nil {
 		f.Close()
@@ -210,6 +211,9 @@ func (d digesting) Write(p []byte) (int, error) {
 func (fw *fileWriter) close() error {
 	fw.closed = true
 	err := fw.w.Close()
+	if err == nil && fw.sync {
+		err = fw.f.Sync()
+	}
 	if cerr := fw.f.Close(); err == nil {
 		err = cerr
 	}

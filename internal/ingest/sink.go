@@ -34,7 +34,8 @@ func (r *Runner) newSink(p *govlake.Pipeline, name string, layout govlake.Layout
 	s := &sink{r: r, p: p, name: name, layout: layout, read: read, size: size,
 		res: &result{rejectedPath: filepath.Join(tmp, "rejected.parquet")}}
 	s.data = newParts(tmp, cols, r.NewWriter, workers(), perPart)
-	rejected, err := newFileWriter(s.res.rejectedPath, govlake.RejectedColumns, r.NewWriter)
+	s.data.sync = r.syncWork()
+	rejected, err := newFileWriter(s.res.rejectedPath, govlake.RejectedColumns, r.NewWriter, r.syncWork())
 	if err != nil {
 		s.data.abort()
 		return nil, err

@@ -117,7 +117,7 @@ func (r *Runner) fetch(ctx context.Context, p *govlake.Pipeline, prev *govlake.S
 	if src, ok := got.Body.(*os.File); ok {
 		if st, err := src.Stat(); err == nil && st.Mode().IsRegular() && st.Size() <= limit && differs(st.Size()) {
 			out := fetchedOf(st.Size())
-			overlapped(ctx, src, st, path, url, h, out) // closes src
+			overlapped(ctx, src, st, path, url, h, out, r.syncWork()) // closes src
 			return out, nil
 		}
 	}
