@@ -273,24 +273,8 @@ func appendVector(fb array.Builder, col govlake.Column, v *tabular.Vector, keep 
 			return nil
 		}
 	case *array.Date32Builder:
-		if v.Type == govlake.JSONString && v.Codes != nil {
-			return appendCodedDates(b, col, v, keep)
-		}
 		if v.Type == govlake.JSONString {
-			for r, k := range keep {
-				switch {
-				case !k:
-				case !v.Present[r]:
-					b.UnsafeAppendBoolToBitmap(false)
-				default:
-					d, ok := parseDate(v.Text[r])
-					if !ok {
-						return fmt.Errorf("column %q: %q is not a date (YYYY-MM-DD)", col.Name, v.Text[r])
-					}
-					b.UnsafeAppend(d)
-				}
-			}
-			return nil
+			return appendDates(b, col, v, keep)
 		}
 	}
 	for r, k := range keep {
@@ -303,24 +287,27 @@ func appendVector(fb array.Builder, col govlake.Column, v *tabular.Vector, keep 
 	return nil
 }
 
-// appendCodedDates appends the kept rows of a coded text vector as dates,
-// each distinct value read once while the column keeps its dictionary.
-func appendCodedDates(b *array.Date32Builder, col govlake.Column, v *tabular.Vector, keep []bool) error {
+// appendDates appends the kept rows of a text vector as dates; a coded
+// vector's distinct values are each read once while the column keeps its
+// dictionary.
+func appendDates(b *array.Date32Builder, col govlake.Column, v *tabular.Vector, keep []bool) error {
 	for r, k := range keep {
 		switch {
 		case !k:
 		case !v.Present[r]:
 			b.UnsafeAppendBoolToBitmap(false)
 		default:
-			days, ok := v.Dict.PlainDay(v.Codes[r])
-			if !ok {
-				d, ok := parseDate(v.Text[r])
-				if !ok {
-					return fmt.Errorf("column %q: %q is not a date (YYYY-MM-DD)", col.Name, v.Text[r])
+			if v.Codes != nil {
+				if days, ok := v.Dict.PlainDay(v.Codes[r]); ok {
+					b.UnsafeAppend(arrow.Date32(days))
+					continue
 				}
-				days = int32(d)
 			}
-			b.UnsafeAppend(arrow.Date32(days))
+			d, ok := parseDate(v.Text[r])
+			if !ok {
+				return fmt.Errorf("column %q: %q is not a date (YYYY-MM-DD)", col.Name, v.Text[r])
+			}
+			b.UnsafeAppend(d)
 		}
 	}
 	return nil
