@@ -125,19 +125,8 @@ func (p *parser) cells(cells []string, line string, size *int) ([]string, error)
 			line = line[i+1:]
 			continue
 		}
-		// Most cells are short: a loop finds their end sooner than a call.
-		i := 0
-		for i < len(line) && i < 16 && line[i] != p.delim {
-			i++
-		}
-		if i == 16 {
-			if j := strings.IndexByte(line[16:], p.delim); j >= 0 {
-				i += j
-			} else {
-				i = len(line)
-			}
-		}
-		if i == len(line) {
+		i := strings.IndexByte(line, p.delim)
+		if i < 0 {
 			return append(cells, line), nil
 		}
 		cells = append(cells, line[:i])

@@ -122,39 +122,23 @@ func batchDictionary(v *tabular.Vector, keep []bool, n int) *array.Dictionary {
 // only the values of kept rows in the dictionary (a rejected row's value
 // is in no statistic).
 func codedDictionary(v *tabular.Vector, keep []bool, n int) *array.Dictionary {
-	to := make([]int32, len(v.Dict.Values)) // a code's index+1 in the batch's dictionary; 0: not yet
-	var values []string
-	indices := make([]int32, n)
-	var valid []byte
-	j := 0
+	to := make([]int32, len(v.Dict.Values))                          // a code's index+1 in the batch's dictionary; 0: not yet
+	t := &dictionary[string]{indices: make([]int32, n), n: int64(n)} // its values are distinct: no map
 	for r, k := range keep {
 		switch {
 		case !k:
-			continue
 		case !v.Present[r]:
-			if valid == nil {
-				valid = make([]byte, bitutil.BytesForBits(int64(n)))
-				bitutil.SetBitsTo(valid, 0, int64(j), true)
-			}
+			t.null()
 		default:
 			code := v.Codes[r]
 			if to[code] == 0 {
-				values = append(values, v.Dict.Values[code])
-				to[code] = int32(len(values))
+				t.values = append(t.values, v.Dict.Values[code])
+				to[code] = int32(len(t.values))
 			}
-			indices[j] = to[code] - 1
-			if valid != nil {
-				bitutil.SetBit(valid, j)
-			}
+			t.set(to[code] - 1)
 		}
-		j++
 	}
-	b := array.NewStringBuilder(memory.DefaultAllocator)
-	defer b.Release()
-	b.AppendValues(values, nil)
-	dict := b.NewArray()
-	defer dict.Release()
-	return newDictionaryArray(dict, indices, valid, int64(n))
+	return textArray(t)
 }
 
 // dictionary gathers the distinct values of n rows and each row's index

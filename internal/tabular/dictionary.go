@@ -17,8 +17,8 @@ type Dictionary struct {
 
 // PlainDay returns value k read as a plain date (PlainDate), once.
 func (d *Dictionary) PlainDay(k int32) (days int32, ok bool) {
-	for len(d.days) < len(d.Values) {
-		d.days = append(d.days, 0)
+	if len(d.days) < len(d.Values) {
+		d.days = append(d.days, make([]int32, len(d.Values)-len(d.days))...)
 	}
 	if d.days[k] == 0 {
 		d.days[k] = -1
